@@ -1,0 +1,3 @@
+from screenkit.cli import main
+
+main()

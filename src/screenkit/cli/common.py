@@ -1,0 +1,72 @@
+"""What every command shares: the error path, output helpers, progress bars, options."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import click
+from tqdm import tqdm
+
+from screenkit.progress import Progress, ProgressCallback
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def json_option(func: F) -> F:
+    """``--json``: one JSON document on stdout and nothing else there."""
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(func)
+
+
+def quiet_option(func: F) -> F:
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bars.")(func)
+
+
+def emit_json(document: Any) -> None:
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str))
+
+
+def note(message: str) -> None:
+    """A line for the human, on stderr (stdout stays clean for --json and pipes)."""
+    click.echo(message, err=True)
+
+
+def bars_wanted(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def progress_bars(quiet: bool = False) -> Iterator[ProgressCallback]:
+    """A `ProgressCallback` that draws one tqdm bar per step on stderr (none when quiet or piped)."""
+    bars: dict[str, tqdm] = {}
+    enabled = bars_wanted(quiet)
+
+    def update(event: Progress) -> None:
+        if not enabled:
+            return
+        bar = bars.get(event.step)
+        if bar is None:
+            total = round(event.total, 1) if event.total else None
+            bar = tqdm(
+                total=total,
+                desc=event.step,
+                unit=event.unit,
+                file=sys.stderr,
+                leave=False,
+                dynamic_ncols=True,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total_fmt}{unit} [{elapsed}<{remaining}{postfix}]",
+            )
+            bars[event.step] = bar
+        bar.n = round(min(event.done, event.total or event.done), 1)
+        if event.speed:
+            bar.set_postfix_str(f"{event.speed:.2f}x", refresh=False)
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        for bar in bars.values():
+            bar.close()

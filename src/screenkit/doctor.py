@@ -1,0 +1,83 @@
+"""What this machine offers screenkit: which ffmpeg, how it probes, which features and fonts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from screenkit.errors import ScreenkitError
+from screenkit.fonts import shipped_font
+from screenkit.media.binaries import find_ffmpeg
+from screenkit.media.probe import default_route
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    ffmpeg_path: str | None
+    ffmpeg_version: str | None
+    ffmpeg_source: str | None
+    probe_route: str | None
+    checks: tuple[Check, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "ffmpeg": {
+                "path": self.ffmpeg_path,
+                "version": self.ffmpeg_version,
+                "source": self.ffmpeg_source,
+            },
+            "probe": {"route": self.probe_route},
+            "checks": [asdict(c) for c in self.checks],
+        }
+
+
+_FEATURES = {
+    "libass": "burned subtitles and the appeal card",
+    "libfreetype": "text rendering",
+    "libx264": "H.264 encoding",
+    "libfribidi": "right-to-left text on the card",
+}
+
+
+def diagnose() -> DoctorReport:
+    """Inspect the environment; never raises for a missing piece, reports it with a fix."""
+    checks: list[Check] = []
+    try:
+        ffmpeg = find_ffmpeg()
+    except ScreenkitError as exc:
+        checks.append(Check("ffmpeg", False, exc.message, exc.hint))
+        return DoctorReport(None, None, None, None, tuple(checks))
+    checks.append(Check("ffmpeg", True, f"{ffmpeg.version} ({ffmpeg.source}) at {ffmpeg.path}"))
+    route = default_route(ffmpeg)
+    probe_detail = (
+        f"ffprobe at {ffmpeg.ffprobe}" if ffmpeg.ffprobe else "PyAV (no ffprobe beside ffmpeg)"
+    )
+    checks.append(Check("probe", True, probe_detail))
+    fix_ffmpeg = "use the bundled ffmpeg (unset SCREENKIT_FFMPEG, or pass --ffmpeg to another)"
+    for feature, purpose in _FEATURES.items():
+        ok = ffmpeg.has_enabled(feature)
+        checks.append(
+            Check(feature, ok, f"needed for {purpose}", None if ok else f"{fix_ffmpeg} built with {feature}")
+        )
+    try:
+        font = shipped_font()
+        ok = font.path.is_file()
+        checks.append(
+            Check("font", ok, f"{font.family} at {font.path}", None if ok else "pip install fontpkg-noto-sans")
+        )
+    except ScreenkitError as exc:
+        checks.append(Check("font", False, exc.message, exc.hint))
+    return DoctorReport(str(ffmpeg.path), ffmpeg.version, ffmpeg.source, route, tuple(checks))

@@ -1,0 +1,52 @@
+"""Outputs appear only whole: written under a temporary name, published by atomic rename.
+
+The temporary name starts with a dot and carries ``.part-`` so that a file left behind by a
+killed process (SIGKILL, power loss) never looks like a finished output; the extension is
+kept so that ffmpeg still chooses the right muxer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+PART_MARK = ".part-"
+
+
+def part_path(final: Path) -> Path:
+    """A fresh temporary sibling of ``final`` (same folder, so the rename is atomic)."""
+    return final.with_name(f".{final.stem}{PART_MARK}{secrets.token_hex(4)}{final.suffix}")
+
+
+@contextlib.contextmanager
+def atomic_output(final: Path | str) -> Iterator[Path]:
+    """Yield a temporary path; on success rename it to ``final``, on any exit else remove it."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = part_path(final)
+    try:
+        yield tmp
+        if tmp.is_dir():
+            raise IsADirectoryError(tmp)
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_bytes_atomic(final: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``final`` so that readers see the old file or the whole new one."""
+    with atomic_output(final) as tmp:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    return Path(final)
+
+
+def write_text_atomic(final: Path | str, text: str, encoding: str = "utf-8") -> Path:
+    return write_bytes_atomic(final, text.encode(encoding))

@@ -1,0 +1,159 @@
+"""The ffprobe route of `screenkit.media.probe`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from screenkit.errors import ProbeError
+from screenkit.media.info import (
+    AudioStream,
+    MediaInfo,
+    SubtitleStream,
+    VideoStream,
+    normalise_rotation,
+    parse_rate,
+)
+from screenkit.media.probe import HEAD_PACKETS, TAIL_SECONDS, is_vfr, raise_if_truncated
+from screenkit.media.runner import input_arg
+
+
+def _ffprobe(ffprobe: Path, path: Path, extra: list[str]) -> tuple[dict[str, Any], str]:
+    argv = [
+        os.fspath(ffprobe), "-hide_banner", "-v", "error", "-print_format", "json",
+        "-protocol_whitelist", "file,pipe", *extra, input_arg(path),
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=120, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ProbeError(f"{path}: ffprobe took too long to read it", path=path) from exc
+    err = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode != 0:
+        last = err.splitlines()[-1] if err else f"exit status {done.returncode}"
+        # ffprobe repeats the file name; keep just its reason
+        reason = last.split(": ", 1)[-1] if last.startswith(("file:", str(path))) else last
+        raise ProbeError(f"{path} is not a media file ffmpeg can read ({reason})", path=path)
+    try:
+        data: dict[str, Any] = json.loads(done.stdout.decode("utf-8", "replace") or "{}")
+    except json.JSONDecodeError as exc:
+        raise ProbeError(f"{path}: ffprobe gave unreadable output", path=path) from exc
+    return data, err
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _lang(tags: dict[str, Any]) -> str | None:
+    lang = tags.get("language")
+    return None if not lang or lang == "und" else str(lang)
+
+
+def _rotation(stream: dict[str, Any]) -> int:
+    for side in stream.get("side_data_list", []) or []:
+        if "rotation" in side:
+            # ffprobe gives the display matrix angle counter-clockwise
+            return normalise_rotation(-float(side["rotation"]))
+    rotate = stream.get("tags", {}).get("rotate")
+    if rotate is not None:  # old muxers: a clockwise tag
+        return normalise_rotation(float(rotate))
+    return 0
+
+
+def _video(stream: dict[str, Any], head_pts: list[float]) -> VideoStream:
+    sar = parse_rate((stream.get("sample_aspect_ratio") or "1:1").replace(":", "/"))
+    level = _int(stream.get("level"))
+    return VideoStream(
+        index=int(stream["index"]),
+        codec=str(stream.get("codec_name", "unknown")),
+        profile=stream.get("profile"),
+        level=level if level is not None and level > 0 else None,
+        width=int(stream.get("width", 0)),
+        height=int(stream.get("height", 0)),
+        sar=sar or Fraction(1),
+        frame_rate=parse_rate(stream.get("r_frame_rate")) or Fraction(25),
+        avg_frame_rate=parse_rate(stream.get("avg_frame_rate")),
+        vfr=is_vfr(head_pts),
+        pix_fmt=stream.get("pix_fmt"),
+        rotation=_rotation(stream),
+        field_order=str(stream.get("field_order", "unknown")),
+        bit_rate=_int(stream.get("bit_rate")),
+    )
+
+
+def probe(path: Path, ffprobe: Path) -> MediaInfo:
+    data, _ = _ffprobe(
+        ffprobe,
+        path,
+        ["-show_format", "-show_streams", "-read_intervals", f"%+#{HEAD_PACKETS}",
+         "-show_entries", "packet=stream_index,pts_time"],
+    )  # fmt: skip
+    fmt = data.get("format", {})
+    streams: list[dict[str, Any]] = data.get("streams", [])
+    videos = [
+        s for s in streams
+        if s.get("codec_type") == "video"
+        and not s.get("disposition", {}).get("attached_pic")
+    ]  # fmt: skip
+    video_index = int(videos[0]["index"]) if videos else None
+    head_pts = [
+        float(p["pts_time"])
+        for p in data.get("packets", [])
+        if p.get("stream_index") == video_index and p.get("pts_time") not in (None, "N/A")
+    ]
+    duration = float(fmt.get("duration") or 0.0)
+    tail, _ = _ffprobe(
+        ffprobe,
+        path,
+        ["-read_intervals", f"{max(0.0, duration - TAIL_SECONDS):.3f}%",
+         "-show_entries", "packet=pts_time,duration_time"],
+    )  # fmt: skip
+    ends = [
+        float(p["pts_time"]) + float(p.get("duration_time") or 0)
+        for p in tail.get("packets", [])
+        if p.get("pts_time") not in (None, "N/A")
+    ]
+    tail_end = max(ends) if ends else None
+    raise_if_truncated(path, duration, tail_end)
+    return MediaInfo(
+        path=path,
+        container=str(fmt.get("format_name", "unknown")),
+        duration=duration,
+        size_bytes=path.stat().st_size,
+        bit_rate=_int(fmt.get("bit_rate")),
+        video=_video(videos[0], head_pts) if videos else None,
+        audio=tuple(
+            AudioStream(
+                index=int(s["index"]),
+                codec=str(s.get("codec_name", "unknown")),
+                profile=s.get("profile"),
+                channels=int(s.get("channels", 0)),
+                layout=s.get("channel_layout"),
+                sample_rate=int(s.get("sample_rate", 0)),
+                language=_lang(s.get("tags", {})),
+                bit_rate=_int(s.get("bit_rate")),
+            )
+            for s in streams
+            if s.get("codec_type") == "audio"
+        ),
+        subtitles=tuple(
+            SubtitleStream(
+                index=int(s["index"]),
+                codec=str(s.get("codec_name", "unknown")),
+                language=_lang(s.get("tags", {})),
+                default=bool(s.get("disposition", {}).get("default")),
+                title=s.get("tags", {}).get("title"),
+            )
+            for s in streams
+            if s.get("codec_type") == "subtitle"
+        ),
+        probed_with="ffprobe",
+    )
+

@@ -1,0 +1,162 @@
+"""The PyAV route of `screenkit.media.probe`: no ffprobe needed, same `MediaInfo`."""
+
+from __future__ import annotations
+
+import contextlib
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+
+from screenkit.errors import ProbeError
+from screenkit.media.info import (
+    AudioStream,
+    MediaInfo,
+    SubtitleStream,
+    VideoStream,
+    normalise_rotation,
+)
+from screenkit.media.probe import _FIELD_ORDERS, HEAD_PACKETS, TAIL_SECONDS, is_vfr
+from screenkit.media.probe import raise_if_truncated
+
+_OPTIONS = {"protocol_whitelist": "file,pipe"}
+
+
+def _open(path: Path) -> Any:
+    try:
+        return av.open(str(path), options=_OPTIONS)
+    except av.error.FFmpegError as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ProbeError(f"{path} is not a media file ffmpeg can read ({reason})", path=path) from exc
+
+
+def _lang(stream: Any) -> str | None:
+    lang = stream.metadata.get("language")
+    return None if not lang or lang == "und" else str(lang)
+
+
+def _fraction(value: Any) -> Fraction | None:
+    if value is None:
+        return None
+    frac = Fraction(value)
+    return frac if frac > 0 else None
+
+
+def _seconds(packet: Any) -> float | None:
+    if packet.pts is None or packet.time_base is None:
+        return None
+    return float(packet.pts * packet.time_base)
+
+
+def _head_pts(container: Any, stream: Any) -> list[float]:
+    pts: list[float] = []
+    with contextlib.suppress(av.error.FFmpegError):
+        for n, packet in enumerate(container.demux()):
+            if n >= HEAD_PACKETS:
+                break
+            if packet.stream.index == stream.index and (t := _seconds(packet)) is not None:
+                pts.append(t)
+    return pts
+
+
+def _rotation(container: Any, stream: Any) -> int:
+    with contextlib.suppress(av.error.FFmpegError, StopIteration):
+        container.seek(0, stream=stream)
+        frame = next(container.decode(stream))
+        return normalise_rotation(-float(getattr(frame, "rotation", 0) or 0))
+    return 0
+
+
+def _tail_end(path: Path, duration: float) -> float | None:
+    """End time of the last packet, read from a few seconds before the claimed end.
+
+    Where the container cannot seek (a file cut short, an mkv without cues) it is read
+    from the start instead: slower, but only on files that are already suspect.
+    """
+    end: float | None = None
+    start = max(0.0, duration - TAIL_SECONDS)
+    container = _open(path)
+    try:
+        if start > 0:
+            try:
+                container.seek(int(start * av.time_base), backward=True, any_frame=False)
+            except av.error.FFmpegError:
+                container.close()
+                container = _open(path)
+        with contextlib.suppress(av.error.FFmpegError):
+            for packet in container.demux():
+                t = _seconds(packet)
+                if t is None:
+                    continue
+                dur = float(packet.duration * packet.time_base) if packet.duration else 0.0
+                end = t + dur if end is None else max(end, t + dur)
+    finally:
+        container.close()
+    return end
+
+
+def _video(container: Any, stream: Any) -> VideoStream:
+    ctx = stream.codec_context
+    level = getattr(ctx, "level", None)
+    return VideoStream(
+        index=stream.index,
+        codec=ctx.codec.canonical_name if ctx.codec else "unknown",
+        profile=stream.profile,
+        level=level if level and level > 0 else None,
+        width=ctx.width,
+        height=ctx.height,
+        sar=_fraction(stream.sample_aspect_ratio) or Fraction(1),
+        frame_rate=_fraction(stream.base_rate) or Fraction(25),
+        avg_frame_rate=_fraction(stream.average_rate),
+        vfr=is_vfr(_head_pts(container, stream)),
+        pix_fmt=ctx.pix_fmt,
+        rotation=_rotation(container, stream),
+        field_order=_FIELD_ORDERS.get(int(getattr(ctx, "field_order", 0) or 0), "unknown"),
+        bit_rate=ctx.bit_rate or None,
+    )
+
+
+def probe(path: Path) -> MediaInfo:
+    container = _open(path)
+    try:
+        duration = float(container.duration / av.time_base) if container.duration else 0.0
+        videos = [
+            s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)
+        ]
+        video = _video(container, videos[0]) if videos else None
+        raise_if_truncated(path, duration, _tail_end(path, duration))
+        return MediaInfo(
+            path=path,
+            container=container.format.name,
+            duration=duration,
+            size_bytes=path.stat().st_size,
+            bit_rate=container.bit_rate or None,
+            video=video,
+            audio=tuple(
+                AudioStream(
+                    index=s.index,
+                    codec=s.codec_context.codec.canonical_name,
+                    profile=s.profile,
+                    channels=s.codec_context.layout.nb_channels,
+                    layout=s.codec_context.layout.name or None,
+                    sample_rate=s.codec_context.sample_rate,
+                    language=_lang(s),
+                    bit_rate=s.codec_context.bit_rate or None,
+                )
+                for s in container.streams.audio
+            ),
+            subtitles=tuple(
+                SubtitleStream(
+                    index=s.index,
+                    codec=s.codec_context.codec.canonical_name if s.codec_context.codec else "unknown",
+                    language=_lang(s),
+                    default=bool(s.disposition & av.stream.Disposition.default),
+                    title=s.metadata.get("title"),
+                )
+                for s in container.streams.subtitles
+            ),
+            probed_with="pyav",
+        )
+    finally:
+        container.close()

@@ -1,0 +1,206 @@
+"""The one place screenkit runs ffmpeg.
+
+Every call goes through `run_ffmpeg` (or `stream_ffmpeg` for raw output on a pipe):
+the binary and safe global options are prepended, ``-progress`` is parsed into the
+caller's callback, the tail of the log is kept, a non-zero exit becomes `FFmpegFailed`
+naming the command, and an interruption (Ctrl-C, SIGTERM, any exception in the
+callback) stops ffmpeg before it propagates. ffmpeg runs in its own session so that a
+terminal's Ctrl-C reaches only us, and we decide how it stops.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import os
+import shlex
+import subprocess
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from screenkit.errors import FFmpegFailed
+from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.progress import Progress, ProgressCallback
+
+TAIL_LINES = 400
+GLOBAL_ARGS = ("-hide_banner", "-nostdin", "-y")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a finished ffmpeg run left: the command, its log tail and how long it took."""
+
+    argv: tuple[str, ...]
+    log: str
+    elapsed: float
+
+    @property
+    def command(self) -> str:
+        return shlex.join(self.argv)
+
+
+def input_arg(path: Path | str) -> str:
+    """An input/output path as ffmpeg must see it.
+
+    A bare ``a:b.mkv`` would be read as protocol ``a``; ``-x.mkv`` as an option. The
+    ``file:`` prefix with an absolute path makes any file name literal.
+    """
+    return "file:" + os.fspath(Path(path).absolute())
+
+
+def safe_input(path: Path | str) -> list[str]:
+    """``-i`` for an untrusted file: only file and pipe protocols may be opened from it."""
+    return ["-protocol_whitelist", "file,pipe", "-i", input_arg(path)]
+
+
+def full_argv(args: Sequence[str], ffmpeg: FFmpeg, *, loglevel: str, progress: bool) -> list[str]:
+    argv = [os.fspath(ffmpeg.path), *GLOBAL_ARGS, "-loglevel", loglevel]
+    if progress:
+        argv += ["-nostats", "-progress", "pipe:1"]
+    return argv + list(args)
+
+
+def _drain(stream: IO[str], tail: collections.deque[str]) -> None:
+    for line in stream:
+        tail.append(line.rstrip("\n"))
+
+
+def _stop(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _failure(argv: Sequence[str], code: int, tail: Sequence[str], what: str | None) -> FFmpegFailed:
+    lines = [ln for ln in tail if ln.strip()]
+    last = lines[-1].strip() if lines else f"exit status {code}"
+    label = f" while {what}" if what else ""
+    return FFmpegFailed(
+        f"ffmpeg failed{label}: {last}",
+        argv=argv,
+        returncode=code,
+        stderr_tail="\n".join(lines[-40:]),
+    )
+
+
+def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    ffmpeg: FFmpeg | None = None,
+    duration: float | None = None,
+    progress: ProgressCallback | None = None,
+    step: str = "ffmpeg",
+    what: str | None = None,
+    loglevel: str = "warning",
+) -> RunResult:
+    """Run ffmpeg with ``args`` (everything after the global options) and wait for it.
+
+    ``duration`` is the expected output length in seconds, the total of the progress events.
+    Raises `FFmpegFailed` on a non-zero exit; re-raises any interruption after stopping ffmpeg.
+    """
+    ffmpeg = ffmpeg or find_ffmpeg()
+    argv = full_argv(args, ffmpeg, loglevel=loglevel, progress=True)
+    tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    reader = threading.Thread(target=_drain, args=(proc.stderr, tail), daemon=True)
+    reader.start()
+    try:
+        _follow_progress(proc.stdout, progress, step, duration, started)
+        code = proc.wait()
+    except BaseException:
+        _stop(proc)
+        raise
+    finally:
+        reader.join(timeout=5)
+        proc.stdout.close()
+        proc.stderr.close()
+    if code != 0:
+        raise _failure(argv, code, tail, what)
+    return RunResult(argv=tuple(argv), log="\n".join(tail), elapsed=time.monotonic() - started)
+
+
+def _follow_progress(
+    stdout: IO[str],
+    progress: ProgressCallback | None,
+    step: str,
+    duration: float | None,
+    started: float,
+) -> None:
+    done = 0.0
+    speed: float | None = None
+    for line in stdout:
+        key, _, value = line.strip().partition("=")
+        if key == "out_time_us" and value.lstrip("-").isdigit():
+            done = max(0.0, int(value) / 1_000_000)
+        elif key == "speed" and value.endswith("x"):
+            try:
+                speed = float(value[:-1])
+            except ValueError:
+                speed = None
+        elif key == "progress" and progress is not None:
+            if value == "end" and duration:
+                done = max(done, duration)
+            progress(Progress(step=step, done=done, total=duration, speed=speed))
+
+
+def stream_ffmpeg(
+    args: Sequence[str],
+    *,
+    ffmpeg: FFmpeg | None = None,
+    chunk_size: int = 1 << 16,
+    what: str | None = None,
+) -> Iterator[bytes]:
+    """Run ffmpeg writing raw output to ``pipe:1`` and yield it in chunks.
+
+    Memory stays flat whatever the input's length. Closing the generator early stops
+    ffmpeg; a non-zero exit after the last chunk raises `FFmpegFailed`.
+    """
+    ffmpeg = ffmpeg or find_ffmpeg()
+    argv = full_argv(args, ffmpeg, loglevel="error", progress=False)
+    tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+    proc = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    err_text = io.TextIOWrapper(proc.stderr, errors="replace")
+    reader = threading.Thread(target=_drain, args=(err_text, tail), daemon=True)
+    reader.start()
+    finished = False
+    try:
+        while chunk := proc.stdout.read(chunk_size):
+            yield chunk
+        code = proc.wait()
+        finished = True
+    finally:
+        if not finished:
+            _stop(proc)
+        reader.join(timeout=5)
+        proc.stdout.close()
+    if code != 0:
+        raise _failure(argv, code, tail, what)
+
+
+output_arg = input_arg
