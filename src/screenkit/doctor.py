@@ -70,13 +70,23 @@ def diagnose() -> DoctorReport:
     for feature, purpose in _FEATURES.items():
         ok = ffmpeg.has_enabled(feature)
         checks.append(
-            Check(feature, ok, f"needed for {purpose}", None if ok else f"{fix_ffmpeg} built with {feature}")
+            Check(
+                feature,
+                ok,
+                f"needed for {purpose}",
+                None if ok else f"{fix_ffmpeg} built with {feature}",
+            )
         )
     try:
         font = shipped_font()
         ok = font.path.is_file()
         checks.append(
-            Check("font", ok, f"{font.family} at {font.path}", None if ok else "pip install fontpkg-noto-sans")
+            Check(
+                "font",
+                ok,
+                f"{font.family} at {font.path}",
+                None if ok else "pip install fontpkg-noto-sans",
+            )
         )
     except ScreenkitError as exc:
         checks.append(Check("font", False, exc.message, exc.hint))

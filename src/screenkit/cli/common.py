@@ -14,11 +14,16 @@ from tqdm import tqdm
 from screenkit.progress import Progress, ProgressCallback
 
 F = TypeVar("F", bound=Callable[..., Any])
+_BAR_FORMAT = (
+    "{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total_fmt}{unit} [{elapsed}<{remaining}{postfix}]"
+)
 
 
 def json_option(func: F) -> F:
     """``--json``: one JSON document on stdout and nothing else there."""
-    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(func)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print one JSON document on stdout."
+    )(func)
 
 
 def quiet_option(func: F) -> F:
@@ -40,7 +45,7 @@ def bars_wanted(quiet: bool) -> bool:
 
 @contextlib.contextmanager
 def progress_bars(quiet: bool = False) -> Iterator[ProgressCallback]:
-    """A `ProgressCallback` that draws one tqdm bar per step on stderr (none when quiet or piped)."""
+    """A `ProgressCallback` drawing one tqdm bar per step on stderr (none when quiet or piped)."""
     bars: dict[str, tqdm] = {}
     enabled = bars_wanted(quiet)
 
@@ -57,7 +62,7 @@ def progress_bars(quiet: bool = False) -> Iterator[ProgressCallback]:
                 file=sys.stderr,
                 leave=False,
                 dynamic_ncols=True,
-                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total_fmt}{unit} [{elapsed}<{remaining}{postfix}]",
+                bar_format=_BAR_FORMAT,
             )
             bars[event.step] = bar
         bar.n = round(min(event.done, event.total or event.done), 1)

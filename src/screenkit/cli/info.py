@@ -32,7 +32,7 @@ def doctor(as_json: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
-def _describe(info: MediaInfo) -> list[str]:
+def describe(info: MediaInfo) -> list[str]:
     lines = [
         f"{info.path}",
         f"  container  {info.container}, {info.duration:.3f} s, {info.size_bytes:,} bytes",
@@ -78,7 +78,7 @@ def probe(file: Path, as_json: bool, route: str | None) -> None:
     if as_json:
         emit_json(info.to_json())
     else:
-        click.echo("\n".join(_describe(info)))
+        click.echo("\n".join(describe(info)))
 
 
 COMMANDS: list[click.Command] = [doctor, probe]

@@ -1,7 +1,50 @@
-"""Commands: filled in by their issue."""
+"""``sample`` and ``init``: make a kit to work on."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from screenkit.cli.common import note, progress_bars, quiet_option
+from screenkit.cli.info import describe
+from screenkit.sample.kit import write_sample
+from screenkit.scaffold import init_kit
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--force", is_flag=True, help="Render the film again even if it is there.")
+@quiet_option
+def sample(folder: Path, force: bool, quiet: bool) -> None:
+    """Write the stand-in film for the kit in FOLDER (default: here).
+
+    Where FOLDER holds no kit, the sample kit (tracks in en, it, uk, pl, de and the
+    appeal texts) is written there first. The film is deterministic: running this again
+    keeps the film already there unless --force is given.
+    """
+    with progress_bars(quiet) as progress:
+        result = write_sample(folder, force=force, progress=progress)
+    if result.scaffolded:
+        note(f"Wrote the sample kit into {result.kit_dir}")
+    note(("Kept " if result.reused else "Wrote ") + f"the stand-in film {result.film}")
+    click.echo("\n".join(describe(result.info)))
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--name", help="The kit's name (default: the folder's name).")
+@click.option("--title", help="The film's title.")
+@click.option("--lang", "languages", multiple=True, help="A language of the kit (repeat).")
+def init(folder: Path, name: str | None, title: str | None, languages: tuple[str, ...]) -> None:
+    """Scaffold a new kit in FOLDER: screenkit.toml, subtitles/, appeal/, presets/, media/.
+
+    Nothing that exists is overwritten.
+    """
+    created = init_kit(folder, name=name, title=title, languages=languages or None)
+    for path in created:
+        note(f"  created {path}")
+    note(f"Kit ready in {folder}. Put the master in media/ and the tracks in subtitles/.")
+
+
+COMMANDS: list[click.Command] = [sample, init]

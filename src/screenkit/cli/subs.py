@@ -1,7 +1,26 @@
-"""Commands: filled in by their issue."""
+"""``screenkit subs …``: the group; edit, sync and preview commands live in sibling modules."""
 
 from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from screenkit.cli import subs_edit, subs_sync
+
+
+@click.group()
+def subs() -> None:
+    """Check, fix, convert, retime and sync subtitle tracks.
+
+    \b
+    Typical flow for a new translation:
+      screenkit subs check it.srt --film media/film.mkv
+      screenkit subs fix it.srt -o it.fixed.srt
+      screenkit subs sync it.fixed.srt --reference subtitles/en.srt -o it.srt
+      screenkit subs preview it.srt --film media/film.mkv -o sheet.png
+    """
+
+
+for _command in (*subs_edit.COMMANDS, *subs_sync.COMMANDS):
+    subs.add_command(_command)
+
+COMMANDS: list[click.Command] = [subs]

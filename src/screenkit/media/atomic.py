@@ -31,7 +31,7 @@ def atomic_output(final: Path | str) -> Iterator[Path]:
         yield tmp
         if tmp.is_dir():
             raise IsADirectoryError(tmp)
-        os.replace(tmp, final)
+        tmp.replace(final)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -40,11 +40,10 @@ def atomic_output(final: Path | str) -> Iterator[Path]:
 
 def write_bytes_atomic(final: Path | str, data: bytes) -> Path:
     """Write ``data`` to ``final`` so that readers see the old file or the whole new one."""
-    with atomic_output(final) as tmp:
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+    with atomic_output(final) as tmp, tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
     return Path(final)
 
 

@@ -87,7 +87,8 @@ class MediaInfo:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: fractions as ``"num/den"`` strings, paths as strings."""
-        return _jsonable(asdict(self))
+        document: dict[str, Any] = _jsonable(asdict(self))
+        return document
 
 
 def _jsonable(value: Any) -> Any:
@@ -118,4 +119,4 @@ def parse_rate(text: str | None) -> Fraction | None:
 
 def normalise_rotation(degrees: float) -> int:
     """Any angle → clockwise 0/90/180/270."""
-    return int(round(degrees / 90.0)) * 90 % 360
+    return round(degrees / 90.0) * 90 % 360

@@ -8,9 +8,9 @@ last ones (to tell a file cut short, whose header still claims the full length).
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -25,14 +25,6 @@ TAIL_SECONDS = 5.0
 # a file whose last packet ends this much before the duration its header claims is truncated
 TRUNCATION_SLACK = 2.0
 _FIELD_ORDERS = {0: "unknown", 1: "progressive", 2: "tt", 3: "bb", 4: "tb", 5: "bt"}
-
-
-@dataclass(frozen=True)
-class PacketTimes:
-    """Timestamps seen by a probe route: video packet pts (s) at the head, stream ends at the tail."""
-
-    head_video_pts: tuple[float, ...]
-    tail_end: float | None
 
 
 def check_readable(path: Path) -> Path:
@@ -53,7 +45,7 @@ def is_vfr(pts: Sequence[float], tolerance: float = 0.2) -> bool:
     times = sorted(set(pts))
     if len(times) < 3:
         return False
-    deltas = sorted(b - a for a, b in zip(times, times[1:], strict=False))
+    deltas = sorted(b - a for a, b in itertools.pairwise(times))
     typical = deltas[len(deltas) // 2]
     if typical <= 0:
         return False

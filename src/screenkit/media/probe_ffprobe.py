@@ -156,4 +156,3 @@ def probe(path: Path, ffprobe: Path) -> MediaInfo:
         ),
         probed_with="ffprobe",
     )
-

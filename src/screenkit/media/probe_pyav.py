@@ -17,8 +17,13 @@ from screenkit.media.info import (
     VideoStream,
     normalise_rotation,
 )
-from screenkit.media.probe import _FIELD_ORDERS, HEAD_PACKETS, TAIL_SECONDS, is_vfr
-from screenkit.media.probe import raise_if_truncated
+from screenkit.media.probe import (
+    _FIELD_ORDERS,
+    HEAD_PACKETS,
+    TAIL_SECONDS,
+    is_vfr,
+    raise_if_truncated,
+)
 
 _OPTIONS = {"protocol_whitelist": "file,pipe"}
 
@@ -28,7 +33,9 @@ def _open(path: Path) -> Any:
         return av.open(str(path), options=_OPTIONS)
     except av.error.FFmpegError as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise ProbeError(f"{path} is not a media file ffmpeg can read ({reason})", path=path) from exc
+        raise ProbeError(
+            f"{path} is not a media file ffmpeg can read ({reason})", path=path
+        ) from exc
 
 
 def _lang(stream: Any) -> str | None:
@@ -122,7 +129,9 @@ def probe(path: Path) -> MediaInfo:
     try:
         duration = float(container.duration / av.time_base) if container.duration else 0.0
         videos = [
-            s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)
+            s
+            for s in container.streams.video
+            if not (s.disposition & av.stream.Disposition.attached_pic)
         ]
         video = _video(container, videos[0]) if videos else None
         raise_if_truncated(path, duration, _tail_end(path, duration))
@@ -149,7 +158,9 @@ def probe(path: Path) -> MediaInfo:
             subtitles=tuple(
                 SubtitleStream(
                     index=s.index,
-                    codec=s.codec_context.codec.canonical_name if s.codec_context.codec else "unknown",
+                    codec=s.codec_context.codec.canonical_name
+                    if s.codec_context.codec
+                    else "unknown",
                     language=_lang(s),
                     default=bool(s.disposition & av.stream.Disposition.default),
                     title=s.metadata.get("title"),

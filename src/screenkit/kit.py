@@ -1,0 +1,214 @@
+"""The kit: a folder holding ``screenkit.toml``, subtitle tracks, appeal texts and presets.
+
+`load_kit` reads and validates the manifest into a frozen `Kit`; every error names the
+file and the key. Paths in the manifest are relative to the kit folder and may not leave it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+from screenkit.config import Table, read_toml
+from screenkit.errors import ConfigError, InputError
+
+MANIFEST = "screenkit.toml"
+SUBTITLE_EXTS = (".srt", ".ass", ".ssa", ".vtt")
+APPEAL_EXTS = (".txt", ".md")
+_BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{4})?(-([A-Z]{2}|[0-9]{3}))?$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+CacheMode = Literal["kit", "user"]
+
+
+def valid_language(tag: str) -> bool:
+    """A plain BCP-47 tag: ``en``, ``pt-BR``, ``sr-Latn``, ``es-419``."""
+    return bool(_BCP47.match(tag))
+
+
+def valid_name(name: str) -> bool:
+    """A bundle or kit name usable as one folder name (no ``/``, no ``..``, no leading dot)."""
+    return bool(_NAME.match(name)) and ".." not in name
+
+
+@dataclass(frozen=True)
+class Appeal:
+    beneficiary: str
+    link: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class BundleSpec:
+    """A named bundle: which preset, which language, which tracks."""
+
+    name: str
+    preset: str
+    lang: str
+    burn: str | None = None
+    """Language burned into the picture; None lets the preset's subtitle mode decide."""
+    soft: tuple[str, ...] | None = None
+    """Languages carried as soft/sidecar tracks; None means all of the kit's."""
+    outro: bool = False
+    venue: str | None = None
+    date: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class Kit:
+    root: Path
+    name: str
+    title: str
+    master: Path
+    languages: tuple[str, ...]
+    original_language: str
+    appeal: Appeal
+    cache: CacheMode = "kit"
+    fonts: tuple[Path, ...] = ()
+    bundles: MappingProxyType[str, BundleSpec] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / MANIFEST
+
+    @property
+    def subtitles_dir(self) -> Path:
+        return self.root / "subtitles"
+
+    @property
+    def appeal_dir(self) -> Path:
+        return self.root / "appeal"
+
+    @property
+    def presets_dir(self) -> Path:
+        return self.root / "presets"
+
+    def subtitle_path(self, lang: str) -> Path:
+        """The track for ``lang``: ``subtitles/<lang>.srt`` (or .ass/.ssa/.vtt)."""
+        for ext in SUBTITLE_EXTS:
+            candidate = self.subtitles_dir / f"{lang}{ext}"
+            if candidate.is_file():
+                return candidate
+        raise InputError(
+            f"the kit has no subtitle track for '{lang}' "
+            f"(looked for subtitles/{lang}.srt, .ass, .vtt)",
+            path=self.subtitles_dir,
+            value=lang,
+        )
+
+    def appeal_path(self, lang: str) -> Path:
+        for ext in APPEAL_EXTS:
+            candidate = self.appeal_dir / f"{lang}{ext}"
+            if candidate.is_file():
+                return candidate
+        raise InputError(
+            f"the kit has no appeal text for '{lang}' (looked for appeal/{lang}.txt)",
+            path=self.appeal_dir,
+            value=lang,
+        )
+
+    def appeal_text(self, lang: str) -> str:
+        path = self.appeal_path(lang)
+        try:
+            return path.read_text(encoding="utf-8-sig").strip()
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path} is not UTF-8 text", path=path) from exc
+
+
+def _inside(root: Path, value: str, table: Table, key: str) -> Path:
+    path = (root / value).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise table.error(key, f"'{value}' points outside the kit folder", value)
+    return path
+
+
+def _language(table: Table, key: str, value: str, known: tuple[str, ...] | None = None) -> str:
+    if not valid_language(value):
+        raise table.error(key, f"'{value}' is not a language tag like 'en', 'uk' or 'pt-BR'", value)
+    if known is not None and value not in known:
+        raise table.error(
+            key, f"'{value}' is not one of the kit's languages ({', '.join(known)})", value
+        )
+    return value
+
+
+def _bundle(name: str, table: Table, languages: tuple[str, ...]) -> BundleSpec:
+    if not valid_name(name):
+        raise table.error(
+            "", f"bundle name '{name}' must be letters, digits, '.', '_' or '-'", name
+        )
+    lang = _language(table, "lang", table.text("lang", required=True), languages)
+    burn = table.text("burn")
+    if burn is not None:
+        _language(table, "burn", burn, languages)
+    soft = table.texts("soft")
+    if soft is not None:
+        for tag in soft:
+            _language(table, "soft", tag, languages)
+    spec = BundleSpec(
+        name=name,
+        preset=table.text("preset", required=True),
+        lang=lang,
+        burn=burn,
+        soft=tuple(soft) if soft is not None else None,
+        outro=table.flag("outro", False),
+        venue=table.text("venue"),
+        date=table.text("date"),
+        contact=table.text("contact"),
+    )
+    table.done()
+    return spec
+
+
+def load_kit(folder: Path | str = ".") -> Kit:
+    """Read ``screenkit.toml`` in ``folder`` into a validated `Kit`."""
+    root = Path(folder).absolute()
+    manifest = root / MANIFEST
+    if not manifest.is_file():
+        raise ConfigError(
+            f"{root} holds no {MANIFEST}: not a screenkit kit",
+            path=manifest,
+            hint="run screenkit init to make one, or pass --kit DIR",
+        )
+    top = Table(read_toml(manifest), manifest)
+    kit_t = top.table("kit", required=True)
+    appeal_t = top.table("appeal", required=True)
+    bundles_t = top.table("bundles")
+    top.done()
+
+    name = kit_t.text("name", required=True)
+    if not valid_name(name):
+        raise kit_t.error("name", f"'{name}' must be letters, digits, '.', '_' or '-'", name)
+    languages = tuple(kit_t.texts("languages", required=True))
+    if not languages:
+        raise kit_t.error("languages", "the kit needs at least one language")
+    for tag in languages:
+        _language(kit_t, "languages", tag)
+    original = _language(kit_t, "original_language", kit_t.text("original_language", languages[0]))
+    kit = Kit(
+        root=root,
+        name=name,
+        title=kit_t.text("title", required=True),
+        master=_inside(root, kit_t.text("master", required=True), kit_t, "master"),
+        languages=languages,
+        original_language=original,
+        cache=kit_t.choice("cache", ["kit", "user"], "kit"),
+        fonts=tuple(_inside(root, f, kit_t, "fonts") for f in kit_t.texts("fonts", [])),
+        appeal=Appeal(
+            beneficiary=appeal_t.text("beneficiary", required=True),
+            link=appeal_t.text("link", required=True),
+            title=appeal_t.text("title"),
+        ),
+        bundles=MappingProxyType(
+            {n: _bundle(n, bundles_t.table(n), languages) for n in list(bundles_t.data)}
+        ),
+    )
+    kit_t.done()
+    appeal_t.done()
+    if not re.match(r"^https?://\S+$", kit.appeal.link):
+        raise appeal_t.error("link", f"'{kit.appeal.link}' is not an http(s) link", kit.appeal.link)
+    return kit

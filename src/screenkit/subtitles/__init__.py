@@ -1,0 +1,1 @@
+"""Subtitle tracks: load (with encoding detection), check, fix, convert, retime, sync, preview."""
