@@ -1,10 +1,5 @@
 """screenkit: a documentary and its subtitle tracks, turned into ready-to-play screening bundles."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("screenkit")
-except PackageNotFoundError:  # running from a source tree without an install
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -8,6 +8,7 @@ pipe a quiet exit.
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -16,12 +17,48 @@ from types import FrameType
 import click
 
 from screenkit import __version__
-from screenkit.cli import build, encode, info, kitcmds, presets, slide, subs
 from screenkit.errors import FFmpegFailed, Interrupted, ScreenkitError
 from screenkit.media.binaries import set_override
 
+# command name -> module under screenkit.cli that defines it (in its COMMANDS list).
+# Modules are imported only when their command runs, so `screenkit probe` does not pay
+# for numpy, PyAV or pysubs2 at start-up.
+_COMMANDS = {
+    "doctor": "info",
+    "probe": "info",
+    "sample": "kitcmds",
+    "init": "kitcmds",
+    "subs": "subs",
+    "presets": "presets",
+    "encode": "encode",
+    "slide": "slide",
+    "build": "build",
+    "verify": "build",
+    "cache": "build",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in _COMMANDS if self.get_command(ctx, name) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = _COMMANDS.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"screenkit.cli.{module_name}")
+        for command in module.COMMANDS:
+            if command.name == cmd_name:
+                return command  # type: ignore[no-any-return]
+        return None
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "--version", prog_name="screenkit")
 @click.option(
     "--ffmpeg",
@@ -43,11 +80,6 @@ def cli(ffmpeg_path: str | None) -> None:
     # the env var is resolved by find_ffmpeg itself (so doctor can say "env")
     if ffmpeg_path and ffmpeg_path != os.environ.get("SCREENKIT_FFMPEG"):
         set_override(ffmpeg_path)
-
-
-for _module in (info, kitcmds, subs, presets, encode, slide, build):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import click
-from tqdm import tqdm
 
 from screenkit.progress import Progress, ProgressCallback
 
@@ -46,8 +45,10 @@ def bars_wanted(quiet: bool) -> bool:
 @contextlib.contextmanager
 def progress_bars(quiet: bool = False) -> Iterator[ProgressCallback]:
     """A `ProgressCallback` drawing one tqdm bar per step on stderr (none when quiet or piped)."""
-    bars: dict[str, tqdm] = {}
     enabled = bars_wanted(quiet)
+    if enabled:
+        from tqdm import tqdm  # only a terminal pays for importing it
+    bars: dict[str, Any] = {}
 
     def update(event: Progress) -> None:
         if not enabled:

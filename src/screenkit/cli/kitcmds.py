@@ -12,11 +12,25 @@ from screenkit.sample.kit import write_sample
 from screenkit.scaffold import init_kit
 
 
+def _parse_size(value: str) -> tuple[int, int]:
+    width, _, height = value.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()) or int(width) % 2 or int(height) % 2:
+        raise click.BadParameter(f"'{value}' is not an even size like 1280x720")
+    return int(width), int(height)
+
+
 @click.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--force", is_flag=True, help="Render the film again even if it is there.")
+@click.option(
+    "--size",
+    default="1280x720",
+    show_default=True,
+    callback=lambda _c, _p, v: _parse_size(v),
+    help="Frame size of the stand-in film (smaller is quicker).",
+)
 @quiet_option
-def sample(folder: Path, force: bool, quiet: bool) -> None:
+def sample(folder: Path, force: bool, size: tuple[int, int], quiet: bool) -> None:
     """Write the stand-in film for the kit in FOLDER (default: here).
 
     Where FOLDER holds no kit, the sample kit (tracks in en, it, uk, pl, de and the
@@ -24,7 +38,7 @@ def sample(folder: Path, force: bool, quiet: bool) -> None:
     keeps the film already there unless --force is given.
     """
     with progress_bars(quiet) as progress:
-        result = write_sample(folder, force=force, progress=progress)
+        result = write_sample(folder, force=force, size=size, progress=progress)
     if result.scaffolded:
         note(f"Wrote the sample kit into {result.kit_dir}")
     note(("Kept " if result.reused else "Wrote ") + f"the stand-in film {result.film}")

@@ -151,7 +151,12 @@ def _must_exist(value: str, origin: str) -> Path:
     found = shutil.which(value) if os.sep not in value else None
     path = Path(found) if found else Path(value).expanduser()
     if not path.is_file():
-        raise FFmpegNotFound(f"{origin} names {value}, which is not a file", path=path, key=origin)
+        raise FFmpegNotFound(
+            f"{origin} names {value}, which is not a file",
+            path=path,
+            key=origin,
+            hint=f"fix {origin}, or unset it to use ffmpeg from PATH or the bundled one",
+        )
     return path
 
 
@@ -172,6 +177,11 @@ def find_ffmpeg(explicit: str | os.PathLike[str] | None = None) -> FFmpeg:
         os.environ.get(ENV_VAR) or None,
         os.environ.get("PATH"),
     )
+
+
+def forget_ffmpeg() -> None:
+    """Drop the resolution cache (after installing or replacing a binary)."""
+    _find_cached.cache_clear()
 
 
 def bundled_ffmpeg() -> FFmpeg | None:

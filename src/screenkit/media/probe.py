@@ -24,6 +24,19 @@ HEAD_PACKETS = 300
 TAIL_SECONDS = 5.0
 # a file whose last packet ends this much before the duration its header claims is truncated
 TRUNCATION_SLACK = 2.0
+# demuxers that open other files or URLs named inside the input
+_PLAYLISTS = {
+    "hls",
+    "applehttp",
+    "concat",
+    "dash",
+    "mpd",
+    "tee",
+    "image2",
+    "ffmetadata",
+    "sdp",
+    "rtsp",
+}
 _FIELD_ORDERS = {0: "unknown", 1: "progressive", 2: "tt", 3: "bb", 4: "tb", 5: "bt"}
 
 
@@ -99,6 +112,16 @@ def probe(
         from screenkit.media import probe_pyav
 
         info = probe_pyav.probe(path)
+    if info.container == "tty" or (info.video is not None and info.video.codec == "ansi"):
+        raise ProbeError(f"{path} is a text file, not a media file", path=path)
+    playlist = set(info.container.split(",")) & _PLAYLISTS
+    if playlist:
+        raise ProbeError(
+            f"{path} is a playlist ({', '.join(sorted(playlist))}), not a media file: "
+            "screenkit does not follow playlists (they can point at other files)",
+            path=path,
+            hint="give the media file itself",
+        )
     if info.video is None and not info.audio:
         raise ProbeError(f"{path} holds no video or audio stream", path=path)
     return info

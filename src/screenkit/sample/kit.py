@@ -52,6 +52,7 @@ def write_sample(
     folder: Path | str = ".",
     *,
     force: bool = False,
+    size: tuple[int, int] = (1280, 720),
     ffmpeg: FFmpeg | None = None,
     progress: ProgressCallback | None = None,
 ) -> SampleResult:
@@ -67,9 +68,18 @@ def write_sample(
     duration = max(MIN_DURATION, (max((end for _, end in spans), default=0.0)) + TAIL)
     if kit.master.exists() and not force:
         info = probe(kit.master, ffmpeg=ffmpeg)
-        if abs(info.duration - duration) < 0.5 and info.video is not None:
+        same_size = info.video is not None and (info.video.width, info.video.height) == size
+        if abs(info.duration - duration) < 0.5 and same_size:
             return SampleResult(folder, kit.master, info, scaffolded, reused=True)
-    render_film(kit.master, spans=spans, duration=duration, ffmpeg=ffmpeg, progress=progress)
+    render_film(
+        kit.master,
+        spans=spans,
+        duration=duration,
+        width=size[0],
+        height=size[1],
+        ffmpeg=ffmpeg,
+        progress=progress,
+    )
     return SampleResult(
         folder, kit.master, probe(kit.master, ffmpeg=ffmpeg), scaffolded, reused=False
     )
