@@ -1,0 +1,43 @@
+"""Venue presets: what a playback device accepts, as validated data.
+
+The standard presets ship inside this package (``standard/*.toml``); a kit's ``presets/``
+folder adds its own or overrides them. See `load_preset` and `list_presets`.
+"""
+
+from screenkit.presets.languages import iso639_2, language_name, legacy_codepage
+from screenkit.presets.model import (
+    AudioSpec,
+    LoudnessSpec,
+    SubtitleSpec,
+    VenuePreset,
+    VideoSpec,
+    describe_value,
+    flatten,
+)
+from screenkit.presets.registry import (
+    STANDARD,
+    PresetInfo,
+    PresetNotFound,
+    list_presets,
+    load_preset,
+    load_preset_file,
+)
+
+__all__ = [
+    "STANDARD",
+    "AudioSpec",
+    "LoudnessSpec",
+    "PresetInfo",
+    "PresetNotFound",
+    "SubtitleSpec",
+    "VenuePreset",
+    "VideoSpec",
+    "describe_value",
+    "flatten",
+    "iso639_2",
+    "language_name",
+    "legacy_codepage",
+    "list_presets",
+    "load_preset",
+    "load_preset_file",
+]

@@ -1,0 +1,178 @@
+"""The venue preset model: what a playback device accepts, not ffmpeg flags.
+
+Frozen dataclasses whose field names are the TOML keys (so ``presets show`` can say where
+each value came from by the same dotted name). The loader validates; everything here may
+assume valid values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+Container = Literal["mp4", "mkv"]
+SidecarFormat = Literal["none", "srt", "vtt"]
+
+H264_PROFILES = ("baseline", "main", "high")
+"""Ordered: a decoder of a later profile decodes the earlier ones (constrained baseline ⊂ main)."""
+
+X264_SPEEDS = (
+    "ultrafast", "superfast", "veryfast", "faster", "fast",
+    "medium", "slow", "slower", "veryslow", "placebo",
+)  # fmt: skip
+
+# H.264 Table A-1: level → (max frame size in macroblocks, max macroblocks/s, max kbit/s for
+# Baseline/Main; High allows 1.25x)
+H264_LEVELS: dict[str, tuple[int, int, int]] = {
+    "3.0": (1620, 40500, 10000),
+    "3.1": (3600, 108000, 14000),
+    "3.2": (5120, 216000, 20000),
+    "4.0": (8192, 245760, 20000),
+    "4.1": (8192, 245760, 50000),
+    "4.2": (8704, 522240, 50000),
+    "5.0": (22080, 589824, 135000),
+    "5.1": (36864, 983040, 240000),
+    "5.2": (36864, 2073600, 240000),
+}
+
+
+def macroblocks(width: int, height: int) -> int:
+    return -(-width // 16) * -(-height // 16)
+
+
+@dataclass(frozen=True)
+class VideoSpec:
+    codec: Literal["h264"] = "h264"
+    profile: str = "high"
+    level: str = "4.1"
+    pix_fmt: str = "yuv420p"
+    max_width: int = 1920
+    max_height: int = 1080
+    max_fps: Fraction = Fraction(30)
+    cfr: bool = True
+    max_bitrate_kbps: int | None = None
+    """The peak (VBV maxrate) a player's decoder and USB reads keep up with."""
+    crf: int = 20
+    speed: str = "medium"
+    """The x264 preset: quality per bit against encode time."""
+    copy_when_compliant: bool = True
+
+    @property
+    def level_idc(self) -> int:
+        """``"4.1"`` → 41, as ffprobe reports it."""
+        major, _, minor = self.level.partition(".")
+        return int(major) * 10 + int(minor or 0)
+
+    def accepts_profile(self, profile: str | None) -> bool:
+        """Whether a stream of ``profile`` (ffprobe's name, e.g. "Constrained Baseline") plays."""
+        if profile is None:
+            return False
+        name = profile.lower().replace("constrained ", "")
+        if name not in H264_PROFILES:
+            return False
+        return H264_PROFILES.index(name) <= H264_PROFILES.index(self.profile)
+
+
+@dataclass(frozen=True)
+class LoudnessSpec:
+    """EBU R128 normalisation: integrated loudness target, true-peak ceiling, loudness range."""
+
+    target: float = -23.0
+    true_peak: float = -1.0
+    lra: float = 20.0
+
+
+@dataclass(frozen=True)
+class AudioSpec:
+    codec: Literal["aac", "pcm_s16le", "pcm_s24le"] = "aac"
+    channels: int | None = 2
+    """None keeps the source's layout (the archive); 2 downmixes 5.1 to stereo."""
+    sample_rate: int = 48000
+    bitrate_kbps: int | None = 192
+    loudness: LoudnessSpec | None = LoudnessSpec()
+
+    @property
+    def is_pcm(self) -> bool:
+        return self.codec.startswith("pcm_")
+
+
+@dataclass(frozen=True)
+class SubtitleSpec:
+    burn: bool = False
+    """Burn the screening language into the picture (a device that shows no soft tracks)."""
+    soft: bool = False
+    """Carry the tracks inside the container (mov_text in MP4, SubRip/ASS in Matroska)."""
+    sidecar: SidecarFormat = "none"
+    sidecar_encoding: str = "utf-8"
+    """``utf-8``, ``legacy`` (each language's Windows code page) or a Python codec name."""
+    font_size: float = 0.055
+    """Burned text height as a fraction of the picture's height."""
+
+
+@dataclass(frozen=True)
+class VenuePreset:
+    name: str
+    description: str = ""
+    container: Container = "mp4"
+    faststart: bool = True
+    file_size_limit: int | None = None
+    """Bytes the file must stay below (FAT32: 4 GiB); None: no limit."""
+    safe_area: float = 0.05
+    """Fraction of width and height kept clear of text at each edge (overscan, projector crop)."""
+    video: VideoSpec = VideoSpec()
+    audio: AudioSpec = AudioSpec()
+    subtitles: SubtitleSpec = SubtitleSpec()
+    extends: str | None = None
+    source: str = ""
+    """Where the preset's own file is: ``standard:usb-player.toml`` or a path."""
+    origins: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
+    """Dotted key → where its value came from (a file label, or ``default``)."""
+
+    @property
+    def extension(self) -> str:
+        return ".mp4" if self.container == "mp4" else ".mkv"
+
+    def safe_margins(self, width: int, height: int) -> tuple[int, int]:
+        """(horizontal, vertical) pixels kept clear at each edge of a ``width``x``height`` frame."""
+        return round(width * self.safe_area), round(height * self.safe_area)
+
+    def origin(self, key: str) -> str:
+        return self.origins.get(key, "default")
+
+
+def flatten(preset: VenuePreset) -> list[tuple[str, object]]:
+    """The preset's settings as (dotted TOML key, value), in declaration order."""
+    out: list[tuple[str, object]] = []
+
+    def walk(obj: object, prefix: str) -> None:
+        for f in fields(obj):  # type: ignore[arg-type]
+            if f.name in ("name", "source", "origins", "extends"):
+                continue
+            value = getattr(obj, f.name)
+            key = f"{prefix}{f.name}"
+            if is_dataclass(value):
+                walk(value, f"{key}.")
+            else:
+                out.append((key, value))
+
+    walk(preset, "")
+    return out
+
+
+def describe_value(value: object) -> str:
+    """A value as ``presets show`` prints it (and as it could be written in TOML)."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else f"{value}"
+    if isinstance(value, Path):
+        return str(value)
+    return str(value)
