@@ -60,6 +60,12 @@ class Table:
     def has(self, name: str) -> bool:
         return name in self.data
 
+    def raw(self, name: str, default: Any = None) -> Any:
+        """The value as TOML gave it, unchecked, marking the key as known (for values of
+        several shapes, e.g. a size given as ``"4 GiB"`` or as a number of bytes)."""
+        self._seen.add(name)
+        return self.data.get(name, default)
+
     def _get(self, name: str, kind: type[T] | tuple[type, ...], what: str, default: Any) -> Any:
         self._seen.add(name)
         if name not in self.data:
