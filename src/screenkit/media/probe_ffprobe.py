@@ -18,8 +18,11 @@ from screenkit.media.info import (
     normalise_rotation,
     parse_rate,
 )
-from screenkit.media.probe import HEAD_PACKETS, TAIL_SECONDS, is_vfr, raise_if_truncated
+from screenkit.media.probe import HEAD_PACKETS, is_vfr, raise_if_truncated
 from screenkit.media.runner import input_arg
+
+# a seek target past any film's end: the demuxer lands on the last keyframe
+_PAST_THE_END = 10**9
 
 
 def _ffprobe(ffprobe: Path, path: Path, extra: list[str]) -> tuple[dict[str, Any], str]:
@@ -89,39 +92,30 @@ def _video(stream: dict[str, Any], head_pts: list[float]) -> VideoStream:
 
 
 def probe(path: Path, ffprobe: Path) -> MediaInfo:
+    # one run: the headers, the first packets (frame timing) and, by seeking past the end,
+    # the last ones (a file cut short ends before its header's duration)
     data, _ = _ffprobe(
         ffprobe,
         path,
-        ["-show_format", "-show_streams", "-read_intervals", f"%+#{HEAD_PACKETS}",
-         "-show_entries", "packet=stream_index,pts_time"],
+        ["-show_format", "-show_streams",
+         "-read_intervals", f"%+#{HEAD_PACKETS},{_PAST_THE_END}%",
+         "-show_entries", "packet=stream_index,pts_time,duration_time"],
     )  # fmt: skip
     fmt = data.get("format", {})
     streams: list[dict[str, Any]] = data.get("streams", [])
     videos = [
-        s for s in streams
-        if s.get("codec_type") == "video"
-        and not s.get("disposition", {}).get("attached_pic")
-    ]  # fmt: skip
+        s
+        for s in streams
+        if s.get("codec_type") == "video" and not s.get("disposition", {}).get("attached_pic")
+    ]
     video_index = int(videos[0]["index"]) if videos else None
+    packets = [p for p in data.get("packets", []) if p.get("pts_time") not in (None, "N/A")]
     head_pts = [
-        float(p["pts_time"])
-        for p in data.get("packets", [])
-        if p.get("stream_index") == video_index and p.get("pts_time") not in (None, "N/A")
+        float(p["pts_time"]) for p in packets[:HEAD_PACKETS] if p.get("stream_index") == video_index
     ]
     duration = float(fmt.get("duration") or 0.0)
-    tail, _ = _ffprobe(
-        ffprobe,
-        path,
-        ["-read_intervals", f"{max(0.0, duration - TAIL_SECONDS):.3f}%",
-         "-show_entries", "packet=pts_time,duration_time"],
-    )  # fmt: skip
-    ends = [
-        float(p["pts_time"]) + float(p.get("duration_time") or 0)
-        for p in tail.get("packets", [])
-        if p.get("pts_time") not in (None, "N/A")
-    ]
-    tail_end = max(ends) if ends else None
-    raise_if_truncated(path, duration, tail_end)
+    ends = [float(p["pts_time"]) + float(p.get("duration_time") or 0) for p in packets]
+    raise_if_truncated(path, duration, max(ends) if ends else None)
     return MediaInfo(
         path=path,
         container=str(fmt.get("format_name", "unknown")),
