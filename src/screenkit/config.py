@@ -70,8 +70,12 @@ class Table:
         self._seen.add(name)
         if name not in self.data:
             if default is _REQUIRED:
+                typo = difflib.get_close_matches(name, list(self.data), n=1, cutoff=0.6)
+                found = f" (found '{self.key(typo[0])}': did you mean '{name}'?)" if typo else ""
                 raise ConfigError(
-                    f"{self.path}: {self.key(name)} is missing", path=self.path, key=self.key(name)
+                    f"{self.path}: {self.key(name)} is missing{found}",
+                    path=self.path,
+                    key=self.key(name),
                 )
             return default
         value = self.data[name]
