@@ -88,6 +88,10 @@ class MediaInfo:
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: fractions as ``"num/den"`` strings, paths as strings."""
         document: dict[str, Any] = _jsonable(asdict(self))
+        if self.video is not None:
+            document["video"]["dar"] = _jsonable(self.video.dar)
+            document["video"]["interlaced"] = self.video.interlaced
+            document["video"]["display_size"] = list(self.video.display_size)
         return document
 
 
