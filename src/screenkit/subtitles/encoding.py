@@ -1,0 +1,375 @@
+"""Telling the text encoding of a subtitle file, with the track's language as a hint.
+
+Order of evidence, strongest first: a byte-order mark (UTF-8, UTF-16, UTF-32); the NUL
+pattern of BOM-less UTF-16/32; strict UTF-8; then the legacy code pages. For those, the
+language decides which code pages are tried and in which order (``uk`` tries cp1251 before
+koi8-u and mac-cyrillic; ``pl`` tries cp1250 before ISO 8859-2), and each candidate's
+decoding is scored for mojibake (control characters, symbols inside words, case flipping
+inside words, letters from the wrong script). Short Cyrillic lines decode without error in
+half a dozen code pages, and statistical detectors pick an exotic one (a koi8 line comes out
+as Shift-JIS); the hint and the score keep the choice to what subtitlers actually use.
+Without a language, charset-normalizer's guess joins a list of common code pages.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from screenkit.errors import SubtitleError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_CYRILLIC = ("cp1251", "koi8-r", "mac-cyrillic", "cp866", "iso8859-5")
+_CENTRAL = ("cp1250", "iso8859-2", "mac-latin2")
+_WESTERN = ("cp1252", "iso8859-15", "latin-1", "mac-roman")
+_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("ru", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn", "ba", "tt"), _CYRILLIC),
+    "uk": ("cp1251", "koi8-u", "mac-cyrillic", "cp866", "iso8859-5"),
+    **dict.fromkeys(("pl", "cs", "sk", "hu", "sl", "hr", "bs", "sq"), _CENTRAL),
+    "ro": ("cp1250", "iso8859-16", "iso8859-2"),
+    **dict.fromkeys(
+        (
+            "en",
+            "it",
+            "de",
+            "fr",
+            "es",
+            "pt",
+            "nl",
+            "da",
+            "sv",
+            "no",
+            "nb",
+            "nn",
+            "fi",
+            "is",
+            "ca",
+            "gl",
+            "eu",
+            "ga",
+            "cy",
+            "af",
+            "sw",
+            "id",
+            "ms",
+            "lb",
+            "fo",
+            "oc",
+            "br",
+        ),
+        _WESTERN,
+    ),
+    "el": ("cp1253", "iso8859-7"),
+    "tr": ("cp1254", "iso8859-9"),
+    "az": ("cp1254", "iso8859-9"),
+    "he": ("cp1255", "iso8859-8"),
+    "yi": ("cp1255", "iso8859-8"),
+    **dict.fromkeys(("ar", "fa", "ur"), ("cp1256", "iso8859-6")),
+    **dict.fromkeys(("lt", "lv", "et"), ("cp1257", "iso8859-13", "iso8859-4")),
+    "vi": ("cp1258",),
+    "th": ("cp874", "tis-620"),
+    "ja": ("cp932", "euc-jp", "iso2022-jp"),
+    "zh": ("gb18030", "big5"),
+    "ko": ("cp949", "euc-kr"),
+}
+_BY_TAG: dict[str, tuple[str, ...]] = {
+    "zh-TW": ("big5", "gb18030"),
+    "zh-HK": ("big5hkscs", "big5", "gb18030"),
+    "zh-Hant": ("big5", "gb18030"),
+    "sr-Latn": _CENTRAL,
+    "sr-Cyrl": _CYRILLIC,
+}
+_COMMON = (
+    *("cp1252", "cp1250", "iso8859-2", "cp1251", "koi8-r", "koi8-u", "mac-cyrillic", "cp866"),
+    *("cp1253", "cp1254", "cp1257", "cp1256", "cp1255"),
+)
+_SCRIPT_OF: dict[str, str] = {
+    **dict.fromkeys((*_CYRILLIC, "koi8-u"), "CYRILLIC"),
+    **dict.fromkeys((*_CENTRAL, *_WESTERN, "iso8859-16", "cp1254", "iso8859-9"), "LATIN"),
+    **dict.fromkeys(("cp1257", "iso8859-13", "iso8859-4", "cp1258"), "LATIN"),
+    **dict.fromkeys(("cp1253", "iso8859-7"), "GREEK"),
+    **dict.fromkeys(("cp1255", "iso8859-8"), "HEBREW"),
+    **dict.fromkeys(("cp1256", "iso8859-6"), "ARABIC"),
+    **dict.fromkeys(("cp874", "tis-620"), "THAI"),
+}
+# Punctuation that real text puts next to letters in any of these languages.
+_FRIENDLY = set("«»„“”‘’‚‹›–—…·•\u00a0¡¿°§№€£¥©®™×÷½¼¾²³¹ªº")
+_WORDISH = re.compile(
+    r"[^\s\x00-\x40\x5b-\x60\x7b-\x7f]*[^\x00-\x7f][^\s\x00-\x40\x5b-\x60\x7b-\x7f]*"
+)
+_MAX_WORDS = 4000
+# Cyrillic letters of Serbian and Macedonian only: in other languages' text they are
+# usually the trace of a wrong code page (mac-cyrillic's capitals read as cp1251).
+_RARE_CYRILLIC = set("ЂђЃѓЉљЊњЌќЋћЏџЅѕЈј")
+_RARE_CYRILLIC_USERS = {"sr": "ЂђЈјЉљЊњЋћЏџ", "mk": "ЃѓЅѕЈјЉљЊњЌќЏџ"}
+_EXOTIC_BIAS = 0.3
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text and how it was read: the Python codec name, whether a byte-order mark led."""
+
+    text: str
+    codec: str
+    bom: bool = False
+    nul_count: int = 0
+
+    @property
+    def label(self) -> str:
+        """What people are shown: ``cp1251``, ``utf-8 (BOM)``, ``utf-16-le (BOM)``."""
+        return f"{self.codec} (BOM)" if self.bom else self.codec
+
+    @property
+    def is_utf8(self) -> bool:
+        return self.codec in ("utf-8", "ascii")
+
+
+def candidates_for(lang: str | None) -> tuple[str, ...]:
+    """Legacy code pages worth trying for a language tag, most likely first."""
+    if not lang:
+        return ()
+    if lang in _BY_TAG:
+        return _BY_TAG[lang]
+    return _BY_LANGUAGE.get(lang.split("-")[0].lower(), ())
+
+
+@cache
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    first = name.split(" ")[0] if name else ""
+    if first in ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "FULLWIDTH"):
+        return "CJK"
+    return first
+
+
+def mess_score(text: str, script: str | None = None, lang: str | None = None) -> float:
+    """Mojibake per non-ASCII character: 0 for clean text, higher for worse.
+
+    Looks only at words holding non-ASCII characters (and at most a few thousand of them),
+    so it costs little on long files.
+    """
+    words = _WORDISH.findall(text, 0, min(len(text), 2_000_000))[:_MAX_WORDS]
+    if not words:
+        return 0.0
+    rare_ok = _RARE_CYRILLIC_USERS.get((lang or "").split("-")[0], "")
+    penalty = 0.0
+    counted = 0
+    scripts: dict[str, int] = {}
+    for word in words:
+        prev_lower = False
+        word_scripts: set[str] = set()
+        latin_ascii = latin_other = 0
+        last = len(word) - 1
+        for i, ch in enumerate(word):
+            if ord(ch) < 0x80:
+                if ch.isalpha():
+                    latin_ascii += 1
+                    word_scripts.add("LATIN")
+                prev_lower = ch.islower()
+                continue
+            counted += 1
+            cat = unicodedata.category(ch)
+            if cat[0] == "C":  # controls (C1), unassigned, private use
+                penalty += 5
+                continue
+            if cat[0] == "L":
+                sc = _script(ch)
+                word_scripts.add(sc)
+                scripts[sc] = scripts.get(sc, 0) + 1
+                if sc == "LATIN":
+                    latin_other += 1
+                elif script and sc != script:
+                    penalty += 1
+                if sc == "CYRILLIC" and ch in _RARE_CYRILLIC and ch not in rare_ok:
+                    penalty += 0.5  # "Џривет": mac-cyrillic read as cp1251
+                if ch.isupper() and prev_lower:
+                    penalty += 1  # "пРИВЕТ": koi8 read as cp1251
+                prev_lower = ch.islower()
+            elif cat[0] == "M":
+                continue
+            elif 0 < i < last or ch not in _FRIENDLY:
+                penalty += 1  # "Za¿ó³æ": cp1250 read as cp1252
+        if len(word_scripts) > 1:
+            penalty += 1
+        if latin_other >= 3 and latin_ascii == 0:
+            # "Ïðèâåò": cp1251 read as cp1252; real Latin words keep some plain letters
+            penalty += 0.5 * latin_other
+    if script is None and scripts:
+        # without a hint, letters outside the dominant script are suspect
+        main = max(scripts.values())
+        penalty += sum(scripts.values()) - main
+    return penalty / max(counted, 1)
+
+
+def _bomless_utf16_32(data: bytes) -> str | None:
+    """UTF-16/32 without a BOM shows as NULs in a regular pattern (mostly-ASCII text)."""
+    n = len(data)
+    if n < 8 or data.count(0) < n // 8:
+        return None
+    sample = data[: 1 << 16]
+    m = len(sample)
+    zero_at = [sample[i::4].count(0) / max(1, len(sample[i::4])) for i in range(4)]
+    if n % 4 == 0 and zero_at[1] > 0.9 and zero_at[2] > 0.9 and zero_at[3] > 0.9:
+        return "utf-32-le"
+    if n % 4 == 0 and zero_at[0] > 0.9 and zero_at[1] > 0.9 and zero_at[2] > 0.9:
+        return "utf-32-be"
+    even = sample[0::2].count(0) / max(1, (m + 1) // 2)
+    odd = sample[1::2].count(0) / max(1, m // 2)
+    if n % 2 == 0 and odd > 0.25 and even < 0.02:
+        return "utf-16-le"
+    if n % 2 == 0 and even > 0.25 and odd < 0.02:
+        return "utf-16-be"
+    return None
+
+
+def _legacy(data: bytes, lang: str | None) -> tuple[str, str] | None:
+    """The best-scoring legacy decoding, or None when every one looks like mojibake.
+
+    With a language, its code pages are tried in order and the first clean one wins. Without
+    one, the common code pages and charset-normalizer's guess are scored; where several
+    score alike but read differently (Croatian in cp1250 reads as plausible French-looking
+    letters in cp1252), the detector's letter statistics break the tie.
+    """
+    hinted = candidates_for(lang)
+    script = _SCRIPT_OF.get(hinted[0]) if hinted else None
+    guess: str | None = None
+    tried: list[str] = list(hinted)
+    if not hinted:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[: 1 << 18]).best()
+        guess = codecs.lookup(best.encoding).name if best is not None else None
+        tried = list(_COMMON)
+        if guess is not None and guess not in {codecs.lookup(c).name for c in tried}:
+            tried.append(guess)
+    scored: list[tuple[float, int, str, str]] = []
+    for order, codec in enumerate(tried):
+        try:
+            text = data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        score = mess_score(text, script, lang)
+        if not hinted and codec not in _COMMON:
+            score += _EXOTIC_BIAS  # a detector's guess must clearly beat the usual code pages
+        scored.append((round(score, 2), order, codecs.lookup(codec).name, text))
+        if scored[-1][0] == 0 and hinted:
+            break  # the language's first clean code page wins
+    if not scored:
+        return None
+    low = min(scored)[0]
+    if low > 1.5:
+        return None
+    tied = sorted(s for s in scored if s[0] <= low + 0.01)
+    chosen = tied[0]
+    if guess is not None:
+        guessed = next((s for s in tied if s[2] == guess), None)
+        if guessed is not None:
+            # the same text under several names keeps the most common name
+            chosen = next(s for s in tied if s[3] == guessed[3])
+    return chosen[3], chosen[2]
+
+
+def decode_bytes(data: bytes, lang: str | None = None, *, what: str = "the file") -> Decoded:
+    """Decode subtitle bytes; raise `SubtitleError` when no encoding gives plausible text."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise SubtitleError(
+                    f"{what} starts with a {codec} byte-order mark but is not valid {codec} "
+                    f"(byte {exc.start + len(bom)})",
+                    value=codec,
+                ) from exc
+            return _finish(text, codec, bom=True)
+    found = _bomless_utf16_32(data)
+    if found is not None:
+        try:
+            return _finish(data.decode(found), found)
+        except UnicodeDecodeError:
+            pass
+    _refuse_binary(data, what)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return _finish(text, "ascii" if text.isascii() else "utf-8")
+    legacy = _legacy(data, lang)
+    if legacy is None:
+        raise SubtitleError(
+            f"cannot tell the text encoding of {what}",
+            hint="pass --encoding (for example cp1251 or cp1250) if you know it",
+        )
+    return _finish(legacy[0], legacy[1])
+
+
+def decode_with(data: bytes, codec: str, *, what: str = "the file") -> Decoded:
+    """Decode with an encoding the user named (a BOM of that family is skipped)."""
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        raise SubtitleError(f"'{codec}' is not an encoding Python knows", value=codec) from None
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as exc:
+        raise SubtitleError(
+            f"{what} cannot be read as {codec}: byte {exc.start} (0x{data[exc.start]:02x}) "
+            "is not valid there",
+            value=codec,
+        ) from exc
+    bom = text.startswith("\ufeff")
+    return _finish(text.removeprefix("\ufeff"), name, bom=bom)
+
+
+def _finish(text: str, codec: str, *, bom: bool = False) -> Decoded:
+    """NULs become U+FFFD (as WebVTT parsers do), so they cannot cut a line short later."""
+    nuls = text.count("\x00")
+    if nuls:
+        text = text.replace("\x00", "\ufffd")
+    return Decoded(text=text, codec=codec, bom=bom, nul_count=nuls)
+
+
+_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
+    (3, b"STL", "an EBU STL file (binary broadcast subtitles)"),
+    (0, b"PG", "a Blu-ray PGS (image) subtitle stream"),
+    (0, b"\x00\x00\x01\xba", "a VobSub/DVD (image) subtitle stream"),
+    (0, b"\x1aE\xdf\xa3", "a Matroska/WebM media file"),
+    (4, b"ftyp", "an MP4/MOV media file"),
+    (0, b"PK\x03\x04", "a ZIP archive"),
+    (0, b"%PDF", "a PDF document"),
+    (0, b"\x89PNG", "a PNG image"),
+    (0, b"\xff\xd8\xff", "a JPEG image"),
+    (0, b"\x1f\x8b", "a gzip archive"),
+    (0, b"RIFF", "a RIFF (WAV/AVI) media file"),
+    (0, b"Rar!", "a RAR archive"),
+    (0, b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1a\x00")
+
+
+def _refuse_binary(data: bytes, what: str) -> None:
+    """Stop at binary data before any code page turns it into plausible-looking letters."""
+    for offset, magic, kind in _SIGNATURES:
+        if data[offset : offset + len(magic)] == magic:
+            raise SubtitleError(
+                f"{what} is {kind}, not a text subtitle file",
+                hint="convert it to SRT first (Subtitle Edit reads most subtitle formats)",
+                value=kind,
+            )
+    sample = data[: 1 << 16]
+    controls = sum(1 for b in sample if b < 0x20 and b not in _TEXT_CONTROLS)
+    nuls = sample.count(0)
+    if controls > max(2, len(sample) // 100) or nuls > max(8, len(sample) // 10):
+        raise SubtitleError(f"{what} holds binary data, not subtitle text", value="binary")
