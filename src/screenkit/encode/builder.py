@@ -1,0 +1,348 @@
+"""Pure builders: (MediaInfo, preset, options) → ffmpeg-python graphs → argv.
+
+Nothing here runs a process or writes a file, so every decision is unit-testable: the
+filter chain (deinterlace, constant frame rate, scale with SAR and rotation applied, 4:2:0,
+burn-in), the audio chain (downmix, loudness, resampling, or a silent track), the codec
+options (profile, level, peak rate, or a two-pass bitrate budget under a size limit), the
+soft tracks with their languages and default flag, and the container options.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ffmpeg as ffm
+
+from screenkit.encode.geometry import copy_blockers, output_format
+from screenkit.encode.loudness import Loudness, apply_options, downmix_filters
+from screenkit.encode.options import EncodeOptions, OutputFormat, SubtitleInput
+from screenkit.encode.subs import BURN_NAME, FONTS_NAME, burn_family, force_style, soft_name
+from screenkit.errors import ScreenkitError
+from screenkit.media.binaries import FFmpeg
+from screenkit.media.info import MediaInfo
+from screenkit.media.runner import full_argv, input_arg, output_arg
+from screenkit.presets.languages import iso639_2, language_name
+from screenkit.presets.model import VenuePreset
+
+MUX_OVERHEAD = 0.01
+"""Share of a size limit kept for container overhead (MP4/MKV index, headers)."""
+MIN_VIDEO_KBPS = 150
+PASSLOG_NAME = "x264-pass"
+
+
+class SizeLimitError(ScreenkitError):
+    """The film cannot fit the preset's file-size limit at any watchable bitrate."""
+
+
+@dataclass(frozen=True)
+class EncodePlan:
+    """The ffmpeg commands of one encode and what they will make."""
+
+    commands: tuple[tuple[str, ...], ...]
+    """Arguments after the global options, as `run_ffmpeg` takes them, in order."""
+    steps: tuple[str, ...]
+    """A progress label per command."""
+    format: OutputFormat
+    two_pass: bool
+    video_bitrate_kbps: int | None
+    """The two-pass budget; None when the preset's CRF and peak rate decide."""
+    burn: SubtitleInput | None
+    soft: tuple[SubtitleInput, ...]
+    """Tracks muxed into the container (staged by the caller under `soft_name`)."""
+    workdir: Path
+    notes: tuple[str, ...]
+
+    @property
+    def copy_video(self) -> bool:
+        return self.format.copy_video
+
+    def argv(self, ffmpeg: FFmpeg, loglevel: str = "warning") -> list[list[str]]:
+        """The full commands, binary included, as a user would type them."""
+        return [full_argv(cmd, ffmpeg, loglevel=loglevel, progress=False) for cmd in self.commands]
+
+    def shell(self, ffmpeg: FFmpeg) -> list[str]:
+        return [shlex.join(argv) for argv in self.argv(ffmpeg)]
+
+
+def _rate_text(fmt: OutputFormat) -> str:
+    rate = fmt.frame_rate
+    return f"{rate.numerator}/{rate.denominator}"
+
+
+def audio_bitrate_bps(preset: VenuePreset, fmt: OutputFormat) -> int:
+    audio = preset.audio
+    if audio.is_pcm:
+        depth = 3 if audio.codec == "pcm_s24le" else 2
+        return fmt.sample_rate * fmt.channels * depth * 8
+    return (audio.bitrate_kbps or 128) * 1000
+
+
+def bitrate_budget(preset: VenuePreset, fmt: OutputFormat) -> int | None:
+    """The video bitrate (kbit/s) a two-pass encode must hit to stay under the size limit.
+
+    None when the preset's peak rate already guarantees the limit (single-pass CRF).
+    """
+    limit = preset.file_size_limit
+    if limit is None or fmt.duration <= 0:
+        return None
+    usable = limit * (1 - MUX_OVERHEAD) - 64 * 1024
+    audio_bytes = audio_bitrate_bps(preset, fmt) / 8 * fmt.duration
+    peak = preset.video.max_bitrate_kbps
+    if peak is not None:
+        worst = peak * 1000 / 8 * (fmt.duration + 2)  # + the VBV buffer (2 s at peak)
+        if worst + audio_bytes <= usable:
+            return None
+    budget = int((usable - audio_bytes) * 8 / fmt.duration / 1000)
+    if budget < MIN_VIDEO_KBPS:
+        raise SizeLimitError(
+            f"{fmt.duration / 60:.0f} minutes cannot fit below {limit:,} bytes "
+            f"({preset.name}'s limit) at a watchable bitrate",
+            key="file_size_limit",
+            value=limit,
+            hint="cut the film in parts, or use a preset without a size limit",
+        )
+    return min(budget, peak) if peak is not None else budget
+
+
+def video_codec_options(
+    preset: VenuePreset,
+    fmt: OutputFormat,
+    options: EncodeOptions,
+    *,
+    bitrate_kbps: int | None = None,
+    pass_number: int | None = None,
+    passlog: Path | None = None,
+) -> dict[str, str]:
+    """x264 options meeting the preset: profile, level, peak rate, CRF or a bitrate."""
+    spec = preset.video
+    opts = {
+        "c:v": "libx264",
+        "preset:v": options.x264_preset or spec.speed,
+        "profile:v": spec.profile,
+        "level:v": spec.level,
+        "pix_fmt": spec.pix_fmt,
+    }
+    if bitrate_kbps is not None:
+        opts["b:v"] = f"{bitrate_kbps}k"
+    else:
+        opts["crf"] = str(spec.crf)
+    if spec.max_bitrate_kbps is not None:
+        opts["maxrate:v"] = f"{spec.max_bitrate_kbps}k"
+        opts["bufsize:v"] = f"{spec.max_bitrate_kbps * 2}k"
+    if pass_number is not None and passlog is not None:
+        opts["pass"] = str(pass_number)
+        opts["passlogfile"] = str(passlog)
+    return opts
+
+
+def video_codec_args(
+    preset: VenuePreset,
+    fmt: OutputFormat,
+    options: EncodeOptions | None = None,
+    *,
+    bitrate_kbps: int | None = None,
+) -> list[str]:
+    """`video_codec_options` as argv words (for a card encoded to match the film)."""
+    opts = video_codec_options(preset, fmt, options or EncodeOptions(), bitrate_kbps=bitrate_kbps)
+    return [word for key, value in opts.items() for word in (f"-{key}", value)]
+
+
+def _main_input(info: MediaInfo, options: EncodeOptions) -> Any:
+    kwargs: dict[str, str] = {"protocol_whitelist": "file,pipe"}
+    if options.start is not None:
+        kwargs["ss"] = f"{options.start:.3f}"
+    if options.duration is not None:
+        kwargs["t"] = f"{options.duration:.3f}"
+    return ffm.input(input_arg(info.path), **kwargs)
+
+
+def _video_chain(
+    stream: Any,
+    info: MediaInfo,
+    fmt: OutputFormat,
+    preset: VenuePreset,
+    options: EncodeOptions,
+    workdir: Path,
+) -> Any:
+    video = info.video
+    assert video is not None
+    # rotation metadata is applied by ffmpeg's autorotate before this chain, in 5.1 and 9.0
+    if video.interlaced:
+        stream = stream.filter("bwdif", mode="send_frame", parity="auto", deint="all")
+    stream = stream.filter("fps", fps=_rate_text(fmt))
+    stream = stream.filter("scale", fmt.width, fmt.height)
+    stream = stream.filter("setsar", "1")
+    stream = stream.filter("format", pix_fmts=preset.video.pix_fmt)
+    if options.burn is not None and preset.subtitles.burn:
+        stream = stream.filter(
+            "subtitles",
+            filename=str(workdir / BURN_NAME),
+            fontsdir=str(workdir / FONTS_NAME),
+            force_style=force_style(preset, fmt, burn_family(options.fonts)),
+        )
+    return stream
+
+
+def _audio_chain(
+    stream: Any, preset: VenuePreset, fmt: OutputFormat, loudness: Loudness | None
+) -> Any:
+    for name, opts in downmix_filters(preset.audio.channels):
+        stream = stream.filter(name, **opts)
+    if preset.audio.loudness is not None and loudness is not None and not loudness.silent:
+        stream = stream.filter("loudnorm", **apply_options(preset.audio.loudness, loudness))
+    return stream.filter("aresample", str(fmt.sample_rate))
+
+
+def _silence(fmt: OutputFormat) -> Any:
+    layout = {1: "mono", 2: "stereo", 6: "5.1"}.get(fmt.channels, "stereo")
+    return ffm.input(
+        f"anullsrc=r={fmt.sample_rate}:cl={layout}", f="lavfi", t=f"{fmt.duration:.3f}"
+    )
+
+
+def _audio_options(preset: VenuePreset, fmt: OutputFormat) -> dict[str, str]:
+    opts = {"c:a": preset.audio.codec, "ar": str(fmt.sample_rate), "ac": str(fmt.channels)}
+    if not preset.audio.is_pcm:
+        opts["b:a"] = f"{preset.audio.bitrate_kbps or 128}k"
+    return opts
+
+
+def _soft_options(
+    tracks: Sequence[SubtitleInput], preset: VenuePreset, default: str | None
+) -> list[str]:
+    """Per-track codec, language (ISO 639-2), title (name + BCP-47 tag) and default flag."""
+    codec = "mov_text" if preset.container == "mp4" else None
+    words: list[str] = []
+    for n, track in enumerate(tracks):
+        name = soft_name(n, track, preset.container)
+        words += [f"-c:s:{n}", codec or ("ass" if name.endswith(".ass") else "srt")]
+        words += [f"-metadata:s:s:{n}", f"language={iso639_2(track.lang)}"]
+        words += [f"-metadata:s:s:{n}", f"title={language_name(track.lang)}"]
+        flag = "default" if track.lang == default else "0"
+        words += [f"-disposition:s:{n}", flag]
+    return words
+
+
+def _with_extra(args: list[str], extra: Sequence[str]) -> list[str]:
+    """Options ffmpeg-python cannot repeat (per-stream metadata) go before the output name."""
+    return [*args[:-1], *extra, args[-1]]
+
+
+def _soft_tracks(preset: VenuePreset, options: EncodeOptions) -> tuple[SubtitleInput, ...]:
+    if not preset.subtitles.soft:
+        return ()
+    tracks = list(options.soft)
+    if options.burn is not None and not preset.subtitles.burn:
+        tracks.insert(0, options.burn)  # nothing is burned here: carry it instead
+    unique: dict[str, SubtitleInput] = {}
+    for track in tracks:
+        unique.setdefault(track.lang, track)
+    return tuple(unique.values())
+
+
+def plan_encode(
+    info: MediaInfo,
+    preset: VenuePreset,
+    out: Path,
+    options: EncodeOptions | None = None,
+    *,
+    loudness: Loudness | None = None,
+    workdir: Path,
+    ffmpeg_version: tuple[int, int] = (6, 0),
+) -> EncodePlan:
+    """The commands that encode ``info`` to ``out`` under ``preset``. Pure.
+
+    ``workdir`` is the private folder where the caller stages the burned track, fonts,
+    soft tracks and the two-pass log (see `screenkit.encode.subs`); ``loudness`` is the
+    source's measurement (None: no normalisation).
+    """
+    options = options or EncodeOptions()
+    if info.video is None:
+        raise ValueError("plan_encode needs a source with video")
+    fmt = output_format(info, preset, options)
+    notes: list[str] = []
+    if fmt.copy_video:
+        notes.append("the source's video already meets the preset: copied untouched")
+    else:
+        blockers = copy_blockers(info, preset, options)
+        notes.append("video re-encoded: " + "; ".join(blockers[:3]))
+    budget = None if fmt.copy_video else bitrate_budget(preset, fmt)
+    two_pass = budget is not None
+    if two_pass:
+        notes.append(f"two-pass at {budget} kbit/s to stay under the file-size limit")
+    soft = _soft_tracks(preset, options)
+    passlog = workdir / PASSLOG_NAME
+    commands: list[tuple[str, ...]] = []
+    steps: list[str] = []
+
+    if two_pass:
+        first = _main_input(info, options)
+        v1 = _video_chain(first[str(info.video.index)], info, fmt, preset, options, workdir)
+        vopts = video_codec_options(
+            preset, fmt, options, bitrate_kbps=budget, pass_number=1, passlog=passlog
+        )
+        pass1 = ffm.output(v1, "-", format="null", an=None, sn=None, **vopts)
+        commands.append(tuple(ffm.get_args(pass1)))
+        steps.append("encode (pass 1)")
+
+    main = _main_input(info, options)
+    streams: list[Any] = []
+    out_opts: dict[str, str] = {}
+    if fmt.copy_video:
+        streams.append(main[str(info.video.index)])
+        out_opts["c:v"] = "copy"
+    else:
+        streams.append(
+            _video_chain(main[str(info.video.index)], info, fmt, preset, options, workdir)
+        )
+        out_opts.update(
+            video_codec_options(
+                preset,
+                fmt,
+                options,
+                bitrate_kbps=budget,
+                pass_number=2 if two_pass else None,
+                passlog=passlog if two_pass else None,
+            )
+        )
+        out_opts["fps_mode:v" if ffmpeg_version >= (5, 1) else "vsync"] = "cfr"
+    if info.audio:
+        streams.append(_audio_chain(main[str(info.audio[0].index)], preset, fmt, loudness))
+    else:
+        streams.append(_silence(fmt)["a"])
+        notes.append("the source has no sound: a silent track is added")
+    out_opts.update(_audio_options(preset, fmt))
+    sub_kwargs: dict[str, str] = {}
+    if options.start is not None:
+        sub_kwargs["ss"] = f"{options.start:.3f}"
+    for n, track in enumerate(soft):
+        staged = workdir / soft_name(n, track, preset.container)
+        streams.append(ffm.input(input_arg(staged), **sub_kwargs)["s"])
+    out_opts["disposition:a:0"] = "default"
+    if options.audio_lang:
+        out_opts["metadata:s:a:0"] = f"language={iso639_2(options.audio_lang)}"
+    out_opts["map_metadata"] = "-1"  # no phone GPS or camera serials in a public file
+    out_opts["map_chapters"] = "-1"
+    out_opts["max_muxing_queue_size"] = "4096"
+    out_opts["format"] = "mp4" if preset.container == "mp4" else "matroska"
+    if preset.container == "mp4" and preset.faststart:
+        out_opts["movflags"] = "+faststart"
+    node = ffm.output(*streams, output_arg(out), **out_opts)
+    args = _with_extra(ffm.get_args(node), _soft_options(soft, preset, options.default_lang))
+    commands.append(tuple(args))
+    steps.append("encode (pass 2)" if two_pass else "encode")
+    return EncodePlan(
+        commands=tuple(commands),
+        steps=tuple(steps),
+        format=fmt,
+        two_pass=two_pass,
+        video_bitrate_kbps=budget,
+        burn=options.burn if preset.subtitles.burn else None,
+        soft=soft,
+        workdir=workdir,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,148 @@
+"""Pure decisions about the output picture: its size, its frame rate, and whether to copy.
+
+Sizes keep the picture's shape as a viewer sees it (SAR applied, rotation applied), fit in
+the preset's box, never grow, and are even (4:2:0 needs it). Frame rates are standard
+rates, reduced by a whole divisor when the source is faster than the player accepts (50 →
+25, not 30: no judder).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from screenkit.encode.options import EncodeOptions, OutputFormat
+from screenkit.media.info import MediaInfo, VideoStream
+from screenkit.presets.model import VenuePreset
+
+STANDARD_RATES = (
+    Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
+    Fraction(48), Fraction(50), Fraction(60000, 1001), Fraction(60),
+)  # fmt: skip
+COPY_BITRATE_SHARE = 0.8
+"""A copied stream's average bitrate must stay below this share of the preset's peak: the
+average is all a probe can tell, and peaks run above it."""
+
+
+def _even(value: float, limit: int) -> int:
+    return max(2, min(limit - limit % 2, 2 * round(value / 2)))
+
+
+def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
+    """The displayed ``width``x``height`` scaled (down only) into the box, even-sized."""
+    scale = min(1.0, max_width / width, max_height / height)
+    return _even(width * scale, max_width), _even(height * scale, max_height)
+
+
+def _standard(rate: Fraction) -> Fraction | None:
+    for std in STANDARD_RATES:
+        if abs(rate - std) / std < Fraction(1, 100):
+            return std
+    return None
+
+
+def choose_rate(video: VideoStream, max_fps: Fraction) -> Fraction:
+    """The constant output frame rate for ``video`` under ``max_fps``."""
+    nominal = video.frame_rate
+    if video.vfr or (_standard(nominal) is None and nominal > max_fps):
+        # a phone's nominal rate is its fastest stretch; a container's may be a time base
+        std = _standard(nominal)
+        if std is None:
+            avg = video.avg_frame_rate or nominal
+            std = next((r for r in STANDARD_RATES if r >= avg * Fraction(99, 100)), max_fps)
+        nominal = std
+    rate = _standard(nominal) or nominal
+    if rate <= max_fps:
+        return rate
+    for divisor in range(2, 9):
+        reduced = rate / divisor
+        if reduced <= max_fps:
+            return reduced if reduced >= 20 else max_fps
+    return max_fps
+
+
+def output_size(video: VideoStream, preset: VenuePreset) -> tuple[int, int]:
+    width, height = video.display_size
+    return fit_size(width, height, preset.video.max_width, preset.video.max_height)
+
+
+def copy_blockers(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) -> list[str]:
+    """Why the source's video stream cannot be copied as it is (empty: it can)."""
+    video = info.video
+    spec = preset.video
+    if video is None:
+        return ["no video stream"]
+    reasons = []
+    if not (options.allow_copy and spec.copy_when_compliant):
+        reasons.append("copying is turned off")
+    if preset.subtitles.burn and options.burn is not None:
+        reasons.append("subtitles are burned in")
+    if options.start is not None or options.duration is not None:
+        reasons.append("a cut needs frame-exact ends")
+    if video.codec != spec.codec:
+        reasons.append(f"codec {video.codec}, not {spec.codec}")
+    if not spec.accepts_profile(video.profile):
+        reasons.append(f"profile {video.profile}, above {spec.profile}")
+    if video.level is None or video.level > spec.level_idc:
+        reasons.append(f"level {video.level}, above {spec.level_idc}")
+    if video.pix_fmt != spec.pix_fmt:
+        reasons.append(f"pixel format {video.pix_fmt}")
+    if video.width > spec.max_width or video.height > spec.max_height:
+        reasons.append(f"{video.width}x{video.height} is larger than the preset allows")
+    if video.width % 2 or video.height % 2:
+        reasons.append("odd picture size")
+    if video.sar != 1:
+        reasons.append(f"non-square pixels (SAR {video.sar})")
+    if video.rotation:
+        reasons.append(f"rotation metadata ({video.rotation}°) that players ignore")
+    if video.interlaced:
+        reasons.append("interlaced")
+    if spec.cfr and video.vfr:
+        reasons.append("variable frame rate")
+    if video.frame_rate > spec.max_fps * Fraction(1001, 1000):
+        reasons.append(f"{float(video.frame_rate):g} fps is above {float(spec.max_fps):g}")
+    rate = video.bit_rate
+    if rate is None and info.bit_rate:  # Matroska keeps no per-stream rate
+        rate = info.bit_rate - sum(a.bit_rate or 0 for a in info.audio)
+    if spec.max_bitrate_kbps is not None and (
+        rate is None or rate > spec.max_bitrate_kbps * 1000 * COPY_BITRATE_SHARE
+    ):
+        reasons.append(f"bitrate {rate} may exceed the {spec.max_bitrate_kbps} kbit/s peak")
+    return reasons
+
+
+def output_channels(info: MediaInfo, preset: VenuePreset) -> int:
+    if preset.audio.channels is not None:
+        return preset.audio.channels
+    return info.audio[0].channels if info.audio else 2
+
+
+def output_format(
+    info: MediaInfo, preset: VenuePreset, options: EncodeOptions | None = None
+) -> OutputFormat:
+    """What the encode of ``info`` under ``preset`` will be. Pure."""
+    options = options or EncodeOptions()
+    video = info.video
+    if video is None:
+        raise ValueError("output_format needs a source with video")
+    copy = not copy_blockers(info, preset, options)
+    if copy:
+        width, height, rate = video.width, video.height, video.frame_rate
+    else:
+        width, height = output_size(video, preset)
+        rate = choose_rate(video, preset.video.max_fps)
+    return OutputFormat(
+        width=width,
+        height=height,
+        frame_rate=rate,
+        pix_fmt=preset.video.pix_fmt,
+        sample_rate=preset.audio.sample_rate,
+        channels=output_channels(info, preset),
+        copy_video=copy,
+        duration=cut_duration(info, options),
+    )
+
+
+def cut_duration(info: MediaInfo, options: EncodeOptions) -> float:
+    start = options.start or 0.0
+    rest = max(0.0, info.duration - start)
+    return min(rest, options.duration) if options.duration is not None else rest

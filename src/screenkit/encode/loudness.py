@@ -1,0 +1,197 @@
+"""EBU R128 loudness: measure a source once, then normalise every encode of it linearly.
+
+The first ``loudnorm`` pass measures integrated loudness, true peak, loudness range and the
+gating threshold of the audio *as the encode will see it* (after a 5.1 → stereo downmix);
+the second pass applies the measured values with ``linear=true``, a plain gain whenever the
+true-peak ceiling allows (loudnorm falls back to its limiter when it does not). A 70-minute
+film takes a minute to measure, so the measurement is cached as a small JSON file keyed by
+the source's identity (size, mtime, a hash of its head and tail), the audio stream, the
+channel count and the ffmpeg version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from screenkit.errors import FFmpegFailed, ScreenkitError
+from screenkit.media.atomic import write_text_atomic
+from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.media.info import MediaInfo
+from screenkit.media.probe import probe
+from screenkit.media.runner import run_ffmpeg, safe_input
+from screenkit.presets.model import LoudnessSpec
+from screenkit.progress import ProgressCallback
+
+SILENCE_LUFS = -70.0
+"""Below this integrated loudness there is nothing to normalise (EBU R128's absolute gate)."""
+_HASH_SPAN = 1 << 20
+_CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """loudnorm's first-pass measurement of a source's audio."""
+
+    input_i: float
+    """Integrated loudness, LUFS (-inf for silence)."""
+    input_tp: float
+    """True peak, dBTP."""
+    input_lra: float
+    """Loudness range, LU."""
+    input_thresh: float
+    """The relative gating threshold, LUFS."""
+
+    @property
+    def silent(self) -> bool:
+        return not math.isfinite(self.input_i) or self.input_i < SILENCE_LUFS
+
+
+def downmix_filters(channels: int | None) -> list[tuple[str, dict[str, str]]]:
+    """The filters that bring the audio to ``channels`` (None keeps the layout).
+
+    ``aformat`` to stereo makes libswresample's standard downmix (centre and surrounds at
+    -3 dB, LFE dropped), the one players use themselves.
+    """
+    if channels is None:
+        return []
+    layout = {1: "mono", 2: "stereo", 6: "5.1"}[channels]
+    return [("aformat", {"channel_layouts": layout})]
+
+
+def measure_args(info: MediaInfo, channels: int | None, spec: LoudnessSpec) -> list[str]:
+    """The ffmpeg arguments of the measuring pass (pure)."""
+    stream = info.audio[0].index
+    chain = [
+        f"{name}=" + ":".join(f"{k}={v}" for k, v in opts.items())
+        for name, opts in downmix_filters(channels)
+    ]
+    chain.append(
+        f"loudnorm=I={spec.target:g}:TP={spec.true_peak:g}:LRA={spec.lra:g}:print_format=json"
+    )
+    return [
+        *safe_input(info.path),
+        "-map", f"0:{stream}",
+        "-vn", "-sn", "-dn",
+        "-af", ",".join(chain),
+        "-f", "null", "-",
+    ]  # fmt: skip
+
+
+def apply_options(spec: LoudnessSpec, measured: Loudness) -> dict[str, str]:
+    """The second pass's loudnorm options (for an ffmpeg-python filter node)."""
+    return {
+        "I": f"{spec.target:g}",
+        "TP": f"{spec.true_peak:g}",
+        "LRA": f"{max(spec.lra, min(50.0, measured.input_lra)):g}",
+        "measured_I": f"{measured.input_i:.2f}",
+        "measured_TP": f"{measured.input_tp:.2f}",
+        "measured_LRA": f"{measured.input_lra:.2f}",
+        "measured_thresh": f"{measured.input_thresh:.2f}",
+        "linear": "true",
+    }
+
+
+def parse_measurement(log: str) -> Loudness:
+    """The JSON loudnorm prints at the end of its pass."""
+    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", log, re.S)
+    if not match:
+        raise ScreenkitError("ffmpeg's loudness measurement printed no result")
+    data: dict[str, Any] = json.loads(match.group(0))
+
+    def num(key: str) -> float:
+        value = str(data.get(key, "nan")).strip()
+        return float(value) if value not in ("", "nan") else float("nan")
+
+    return Loudness(
+        input_i=num("input_i"),
+        input_tp=num("input_tp"),
+        input_lra=num("input_lra"),
+        input_thresh=num("input_thresh"),
+    )
+
+
+def source_identity(path: Path) -> str:
+    """A cheap fingerprint: size, mtime and a hash of the first and last MiB."""
+    stat = path.stat()
+    digest = hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    with path.open("rb") as fh:
+        digest.update(fh.read(_HASH_SPAN))
+        if stat.st_size > _HASH_SPAN:
+            fh.seek(max(_HASH_SPAN, stat.st_size - _HASH_SPAN))
+            digest.update(fh.read(_HASH_SPAN))
+    return digest.hexdigest()
+
+
+def cache_key(info: MediaInfo, channels: int | None, ffmpeg: FFmpeg) -> str:
+    parts = [
+        f"v{_CACHE_VERSION}",
+        source_identity(info.path),
+        str(info.audio[0].index),
+        str(channels),
+        ffmpeg.version,
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def cache_path(info: MediaInfo, channels: int | None, cache_dir: Path, ffmpeg: FFmpeg) -> Path:
+    return Path(cache_dir) / "loudness" / f"{cache_key(info, channels, ffmpeg)}.json"
+
+
+def cached_loudness(
+    info: MediaInfo, channels: int | None, cache_dir: Path | None, ffmpeg: FFmpeg
+) -> Loudness | None:
+    """The cached measurement of ``info``'s audio, if any (a damaged entry counts as none)."""
+    if cache_dir is None or not info.audio:
+        return None
+    path = cache_path(info, channels, cache_dir, ffmpeg)
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Loudness(**{k: float(data[k]) for k in Loudness.__dataclass_fields__})
+    return None
+
+
+def measure_loudness(
+    source: Path | MediaInfo,
+    *,
+    channels: int | None = 2,
+    cache_dir: Path | None = None,
+    ffmpeg: FFmpeg | None = None,
+    progress: ProgressCallback | None = None,
+) -> Loudness | None:
+    """Measure ``source``'s first audio stream (downmixed to ``channels``); None: no audio.
+
+    With ``cache_dir`` a measurement of the same source, stream, channels and ffmpeg is
+    read back instead of run again (``<cache_dir>/loudness/<key>.json``).
+    """
+    ffmpeg = ffmpeg or find_ffmpeg()
+    info = source if isinstance(source, MediaInfo) else probe(source, ffmpeg=ffmpeg)
+    if not info.audio:
+        return None
+    if (hit := cached_loudness(info, channels, cache_dir, ffmpeg)) is not None:
+        return hit
+    cache_file = cache_path(info, channels, cache_dir, ffmpeg) if cache_dir is not None else None
+    try:
+        result = run_ffmpeg(
+            measure_args(info, channels, LoudnessSpec()),
+            ffmpeg=ffmpeg,
+            duration=info.duration,
+            progress=progress,
+            step="loudness",
+            what=f"measuring the loudness of {info.path.name}",
+            loglevel="info",
+        )
+    except FFmpegFailed as exc:
+        exc.path = info.path
+        raise
+    measured = parse_measurement(result.log)
+    if cache_file is not None:
+        document = {k: (v if math.isfinite(v) else str(v)) for k, v in asdict(measured).items()}
+        write_text_atomic(cache_file, json.dumps(document, indent=1) + "\n")
+    return measured

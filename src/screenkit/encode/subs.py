@@ -1,0 +1,175 @@
+"""Subtitle tracks for an encode: the burned one, the soft ones, the sidecars.
+
+No user path ever reaches a filter string: the burned track is rewritten as ASS under a
+plain name in the encode's private folder, with the kit's font staged beside it as libass's
+``fontsdir``. The style names that font (libass with an empty fontconfig draws nothing
+otherwise), sizes the text from the picture's height and keeps it inside the preset's safe
+area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pysubs2
+
+from screenkit.encode.options import EncodeOptions, OutputFormat, SubtitleInput
+from screenkit.errors import SubtitleError
+from screenkit.fonts import SHIPPED_FAMILY, Font, shipped_font, stage_fonts
+from screenkit.presets.languages import legacy_codepage
+from screenkit.presets.model import VenuePreset
+from screenkit.subtitles.load import load_track
+from screenkit.subtitles.save import save_track
+
+BURN_NAME = "burn.ass"
+FONTS_NAME = "fonts"
+
+
+def fonts_or_shipped(fonts: Sequence[Font]) -> tuple[Font, ...]:
+    """The fonts to stage: the given ones (kit fonts first), then the shipped Noto Sans."""
+    shipped = shipped_font()
+    chosen = tuple(fonts)
+    if all(f.path != shipped.path for f in chosen):
+        chosen = (*chosen, shipped)
+    return chosen
+
+
+def burn_family(fonts: Sequence[Font]) -> str:
+    """The family named in the burn-in style: the first kit font's, else Noto Sans."""
+    return fonts[0].family if fonts else SHIPPED_FAMILY
+
+
+def margins(preset: VenuePreset, width: int, height: int) -> tuple[int, int]:
+    """(left/right, bottom) margins in pixels: the safe area, at least a little air."""
+    horizontal, vertical = preset.safe_margins(width, height)
+    return max(horizontal, round(width * 0.02)), max(vertical, round(height * 0.03))
+
+
+def force_style(preset: VenuePreset, fmt: OutputFormat, family: str) -> str:
+    """The ``force_style`` of the subtitles filter: the font by name, the safe-area margins."""
+    side, bottom = margins(preset, fmt.width, fmt.height)
+    return f"FontName={family},MarginL={side},MarginR={side},MarginV={bottom}"
+
+
+def burn_track(
+    track: SubtitleInput, preset: VenuePreset, fmt: OutputFormat, family: str
+) -> pysubs2.SSAFile:
+    """The track as ASS laid out for a ``fmt`` picture: one script pixel = one output pixel."""
+    subs = load_track(track.path, lang=track.lang).subs
+    if subs.format in ("ass", "ssa") and "PlayResY" in subs.info:
+        return subs  # an authored style: force_style still sets the font and the margins
+    size = max(8, round(fmt.height * preset.subtitles.font_size))
+    side, bottom = margins(preset, fmt.width, fmt.height)
+    subs.info["PlayResX"] = str(fmt.width)
+    subs.info["PlayResY"] = str(fmt.height)
+    subs.info["ScaledBorderAndShadow"] = "yes"
+    subs.info["WrapStyle"] = "0"
+    for style in subs.styles.values():
+        style.fontname = family
+        style.fontsize = size
+        style.marginl = style.marginr = side
+        style.marginv = bottom
+        style.outline = max(1.0, size * 0.07)
+        style.shadow = max(0.0, size * 0.03)
+        style.borderstyle = 1
+        style.primarycolor = pysubs2.Color(255, 255, 255, 0)
+        style.outlinecolor = pysubs2.Color(0, 0, 0, 0)
+        style.backcolor = pysubs2.Color(0, 0, 0, 128)
+    return subs
+
+
+def stage_burn(
+    track: SubtitleInput,
+    preset: VenuePreset,
+    fmt: OutputFormat,
+    workdir: Path,
+    fonts: Sequence[Font],
+) -> tuple[Path, Path]:
+    """Write the ASS and the fonts under plain names in ``workdir``: (ass, fontsdir)."""
+    chosen = fonts_or_shipped(fonts)
+    fontsdir = stage_fonts(workdir / FONTS_NAME, chosen)
+    subs = burn_track(track, preset, fmt, burn_family(fonts))
+    ass = workdir / BURN_NAME
+    save_track(subs, ass, format="ass")
+    return ass, fontsdir
+
+
+def soft_name(n: int, track: SubtitleInput, container: str) -> str:
+    """The staged file of soft track ``n``: SRT for MP4 (becomes mov_text), ASS kept in MKV."""
+    keep_ass = container == "mkv" and track.path.suffix.lower() in (".ass", ".ssa")
+    return f"soft{n}.{'ass' if keep_ass else 'srt'}"
+
+
+def stage_soft(tracks: Sequence[SubtitleInput], container: str, workdir: Path) -> list[Path]:
+    """Each soft track re-written in UTF-8 under a plain name (ffmpeg reads subtitles as UTF-8)."""
+    staged = []
+    for n, track in enumerate(tracks):
+        subs = load_track(track.path, lang=track.lang).subs
+        target = workdir / soft_name(n, track, container)
+        save_track(subs, target)
+        staged.append(target)
+    return staged
+
+
+def sidecar_encoding(preset: VenuePreset, lang: str) -> str:
+    enc = preset.subtitles.sidecar_encoding
+    return legacy_codepage(lang) if enc == "legacy" else enc
+
+
+def sidecar_tracks(preset: VenuePreset, options: EncodeOptions) -> tuple[SubtitleInput, ...]:
+    """The tracks written beside the film: every given one, when the preset writes sidecars."""
+    if preset.subtitles.sidecar == "none":
+        return ()
+    unique: dict[str, SubtitleInput] = {}
+    for track in (*([options.burn] if options.burn else []), *options.soft):
+        unique.setdefault(track.lang, track)
+    return tuple(unique.values())
+
+
+def check_sidecars(tracks: Sequence[SubtitleInput], preset: VenuePreset) -> None:
+    """Fail before the long encode when a sidecar cannot be written in its encoding."""
+    for track in tracks:
+        subs = load_track(track.path, lang=track.lang).subs
+        encoding = sidecar_encoding(preset, track.lang)
+        text = subs.to_string(preset.subtitles.sidecar)
+        try:
+            text.encode(encoding)
+        except UnicodeEncodeError as exc:
+            bad = text[exc.start : exc.end]
+            raise SubtitleError(
+                f"{track.path}: {encoding} (the {track.lang} sidecar's code page for "
+                f"{preset.name}) cannot hold {bad!r}",
+                path=track.path,
+                value=bad,
+                hint="replace the character in the track, or use a preset with UTF-8 sidecars",
+            ) from exc
+
+
+def sidecar_path(out: Path, lang: str, preset: VenuePreset) -> Path:
+    return out.with_name(f"{out.stem}.{lang}.{preset.subtitles.sidecar}")
+
+
+def write_sidecars(
+    tracks: Sequence[SubtitleInput], preset: VenuePreset, out: Path
+) -> tuple[Path, ...]:
+    """``<out stem>.<lang>.srt|vtt`` beside ``out``, in the encoding the preset asks for.
+
+    One file per language (the first track of a language wins). A character the legacy code
+    page cannot hold is a `SubtitleError` naming it; nothing is written for that track.
+    """
+    if preset.subtitles.sidecar == "none":
+        return ()
+    written: dict[str, Path] = {}
+    for track in tracks:
+        if track.lang in written:
+            continue
+        subs = load_track(track.path, lang=track.lang).subs
+        path = sidecar_path(out, track.lang, preset)
+        written[track.lang] = save_track(
+            subs,
+            path,
+            format=preset.subtitles.sidecar,
+            encoding=sidecar_encoding(preset, track.lang),
+        )
+    return tuple(written.values())
