@@ -50,7 +50,8 @@ class Loudness:
 
     @property
     def silent(self) -> bool:
-        return not math.isfinite(self.input_i) or self.input_i < SILENCE_LUFS
+        """Nothing to normalise (NaN values are a dry run's placeholders, not silence)."""
+        return self.input_i == -math.inf or self.input_i < SILENCE_LUFS
 
 
 def downmix_filters(channels: int | None) -> list[tuple[str, dict[str, str]]]:
@@ -86,10 +87,12 @@ def measure_args(info: MediaInfo, channels: int | None, spec: LoudnessSpec) -> l
 
 def apply_options(spec: LoudnessSpec, measured: Loudness) -> dict[str, str]:
     """The second pass's loudnorm options (for an ffmpeg-python filter node)."""
+    lra_known = math.isfinite(measured.input_lra)
     return {
         "I": f"{spec.target:g}",
         "TP": f"{spec.true_peak:g}",
-        "LRA": f"{max(spec.lra, min(50.0, measured.input_lra)):g}",
+        # a target range below the measured one would turn linear gain into compression
+        "LRA": f"{max(spec.lra, min(50.0, measured.input_lra)) if lra_known else spec.lra:g}",
         "measured_I": f"{measured.input_i:.2f}",
         "measured_TP": f"{measured.input_tp:.2f}",
         "measured_LRA": f"{measured.input_lra:.2f}",

@@ -6,6 +6,7 @@ folder adds its own or overrides them. See `load_preset` and `list_presets`.
 
 from screenkit.presets.languages import iso639_2, language_name, legacy_codepage
 from screenkit.presets.model import (
+    X264_SPEEDS,
     AudioSpec,
     LoudnessSpec,
     SubtitleSpec,
@@ -25,6 +26,7 @@ from screenkit.presets.registry import (
 
 __all__ = [
     "STANDARD",
+    "X264_SPEEDS",
     "AudioSpec",
     "LoudnessSpec",
     "PresetInfo",

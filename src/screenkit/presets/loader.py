@@ -83,7 +83,7 @@ def parse_size(table: Table, key: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise table.error(key, f"expected a size like \"4 GiB\", got {value!r}", value)
+        raise table.error(key, f'expected a size like "4 GiB", got {value!r}', value)
     if isinstance(value, int):
         number: float = value
         unit: str | None = None
@@ -92,10 +92,10 @@ def parse_size(table: Table, key: str) -> int | None:
             return None
         match = _SIZE.match(value)
         if not match:
-            raise table.error(key, f"expected a size like \"4 GiB\" or \"2 GB\", got {value!r}")
+            raise table.error(key, f'expected a size like "4 GiB" or "2 GB", got {value!r}')
         number, unit = float(match.group(1)), match.group(2)
     else:
-        raise table.error(key, f"expected a size like \"4 GiB\", got {value!r}", value)
+        raise table.error(key, f'expected a size like "4 GiB", got {value!r}', value)
     size = int(number * _UNITS[unit])
     if size < 1_000_000:
         raise table.error(key, f"{value!r} is too small for a film (less than 1 MB)", value)
@@ -117,7 +117,9 @@ def parse_rate(table: Table, key: str, default: Fraction) -> Fraction:
         else:
             raise ValueError
     except (ValueError, ZeroDivisionError):
-        raise table.error(key, f"expected a frame rate like 25 or \"30000/1001\", got {value!r}")
+        raise table.error(
+            key, f'expected a frame rate like 25 or "30000/1001", got {value!r}'
+        ) from None
     if not Fraction(1) <= rate <= Fraction(240):
         raise table.error(key, f"{value} frames per second is not a rate a player shows", value)
     return rate
@@ -172,7 +174,7 @@ def _channels(t: Table, default: int | None) -> int | None:
         return None
     value: int | None = t.integer("channels", default)
     if value is not None and value not in (1, 2, 6):
-        raise t.error("channels", f"{value} channels: use 1, 2, 6 or \"source\"", value)
+        raise t.error("channels", f'{value} channels: use 1, 2, 6 or "source"', value)
     return value
 
 
