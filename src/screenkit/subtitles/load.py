@@ -72,6 +72,8 @@ class Track:
     bom: bool = False
     notes: tuple[str, ...] = ()
     markup: tuple[str, ...] = ()
+    line_endings: str = "LF"
+    """``LF``, ``CRLF``, ``CR``, ``mixed`` or ``none`` (a single line)."""
 
     @property
     def encoding_label(self) -> str:
@@ -155,7 +157,9 @@ def parse_text(
     decoded: Decoded, *, path: Path, lang: str | None = None, fps: Fraction | None = None
 ) -> Track:
     """Decoded text → `Track`; errors carry no path (the caller adds it)."""
-    text = decoded.text
+    endings = line_endings(decoded.text)
+    # pysubs2 splits lines on "\n" only: a CR-only file (old Mac) would read as one line
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     notes: list[str] = []
     if decoded.nul_count:
         notes.append(f"the file holds {decoded.nul_count} NUL byte(s); they were read as '\ufffd'")
@@ -189,7 +193,18 @@ def parse_text(
         bom=decoded.bom,
         notes=tuple(notes),
         markup=tuple(markup),
+        line_endings=endings,
     )
+
+
+def line_endings(text: str) -> str:
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    kinds = [name for name, count in (("CRLF", crlf), ("CR", cr), ("LF", lf)) if count]
+    if not kinds:
+        return "none"
+    return kinds[0] if len(kinds) == 1 else "mixed"
 
 
 def detect_format(text: str, path: Path) -> str:
