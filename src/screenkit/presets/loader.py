@@ -148,12 +148,13 @@ def _video(t: Table) -> VideoSpec:
     frame_mbs, rate_mbs, kbps = H264_LEVELS[spec.level]
     if macroblocks(spec.max_width, spec.max_height) > frame_mbs:
         raise t.error(
-            "max_width",
+            "level",
             f"{spec.max_width}x{spec.max_height} is larger than H.264 level {spec.level} allows",
+            spec.level,
         )
     if macroblocks(spec.max_width, spec.max_height) * spec.max_fps > rate_mbs:
         raise t.error(
-            "max_fps",
+            "level",
             f"{spec.max_width}x{spec.max_height} at {float(spec.max_fps):g} fps is more than "
             f"H.264 level {spec.level} decodes",
         )
@@ -185,11 +186,11 @@ def _audio(t: Table, container: str) -> AudioSpec:
     rate = t.integer("sample_rate", d.sample_rate)
     if rate not in (44100, 48000, 96000):
         raise t.error("sample_rate", f"{rate} Hz: use 44100, 48000 or 96000", rate)
-    bitrate = t.integer("bitrate_kbps", None if codec != "aac" else d.bitrate_kbps, min=32, max=512)
-    if codec != "aac" and t.has("bitrate_kbps"):
-        raise t.error("bitrate_kbps", f"{codec} is uncompressed: it takes no bitrate", bitrate)
     if codec != "aac" and container == "mp4":
         raise t.error("codec", f"{codec} does not play from MP4 on most devices: use mkv", codec)
+    bitrate = t.integer("bitrate_kbps", d.bitrate_kbps, min=32, max=512)
+    if codec != "aac":
+        bitrate = None  # PCM is uncompressed: an inherited AAC bitrate does not apply
     lt = t.table("loudness")
     loudness: LoudnessSpec | None = None
     if lt.flag("enabled", True):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from fractions import Fraction
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from screenkit.media.atomic import atomic_output
@@ -37,11 +37,15 @@ class SourceSpec:
     audio_codec: Sequence[str] = ("aac", "-b:a", "96k")
     no_video: bool = False
     extra: Sequence[str] = field(default_factory=tuple)
+    picture: str | None = None
+    """A lavfi source graph replacing the test pattern (e.g. a known layout to check rotation)."""
 
 
 def _picture(spec: SourceSpec) -> str:
     """The lavfi graph of the picture: a test pattern, VFR as alternating frame rates."""
     size = f"{spec.width}x{spec.height}"
+    if spec.picture is not None:
+        return spec.picture
     if spec.vfr:
         # like a phone in changing light: half-second stretches at 30 and 12 fps
         count = max(2, math.ceil(spec.duration / 0.5))
@@ -118,4 +122,12 @@ def make_source(out: Path, spec: SourceSpec, *, ffmpeg: FFmpeg | None = None) ->
                 staged.unlink(missing_ok=True)
         else:
             run_ffmpeg([*cmd, output_arg(part)], ffmpeg=ffmpeg, what="making a test source")
+    return out
+
+
+def truncate_copy(source: Path, out: Path, keep: float = 0.6) -> Path:
+    """A copy of ``source`` cut after ``keep`` of its bytes: a copy that stopped half-way."""
+    data = source.read_bytes()
+    with atomic_output(out) as part:
+        part.write_bytes(data[: max(1, int(len(data) * keep))])
     return out
