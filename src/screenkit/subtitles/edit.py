@@ -95,23 +95,30 @@ def fix_file(
     profile: str | None = None,
     kit: Path | None = None,
     fps: Fraction | None = None,
-    film_fps: Fraction | None = None,
-    film_end: int | None = None,
+    film: Path | None = None,
     lang: str | None = None,
     encoding: str | None = None,
 ) -> Fixed:
-    """Fix ``source`` into ``output`` (or into itself with ``in_place``), as UTF-8."""
+    """Fix ``source`` into ``output`` (or into itself with ``in_place``), as UTF-8.
+
+    The profile (default ``netflix``, or the kit's ``profiles/<name>.toml``) gives the
+    minimum gap and duration; gaps are counted in frames of ``fps``, else of the film's
+    rate, else 25 fps. With a film, no event is extended past its end.
+    """
+    from screenkit.subtitles.checkrun import find_kit_root, probe_film
+
     if in_place == (output is not None):
         raise SubtitleError("give either an output file (-o) or --in-place", path=source)
+    facts = probe_film(film) if film is not None else None
     track = load_track(source, lang=lang, encoding=encoding, fps=fps)
     target = source if in_place else output
     assert target is not None
     if not in_place:
         guard_output(source, target)
     fmt = output_format(track, target)
-    qc = load_profile(profile or DEFAULT_PROFILE, kit)
-    rate = fps or film_fps or track.fps or Fraction(25)
-    result = fix_subs(track.subs, qc, fps=rate, film_end=film_end)
+    qc = load_profile(profile or DEFAULT_PROFILE, kit or find_kit_root(source))
+    rate = fps or (facts.fps if facts else None) or track.fps or Fraction(25)
+    result = fix_subs(track.subs, qc, fps=rate, film_end=facts.duration_ms if facts else None)
     changes = list(result.changes)
     if not track.is_utf8 or track.bom:
         changes.insert(0, Change("encoding", None, None, f"{track.encoding_label} → utf-8"))

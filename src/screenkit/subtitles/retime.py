@@ -66,7 +66,8 @@ class Retimed:
 
 def _numbers(numbers: tuple[int, ...], limit: int = 12) -> str:
     shown = ", ".join(str(n) for n in numbers[:limit])
-    return shown + (f" and {len(numbers) - limit} more" if len(numbers) > limit else "")
+    more = f" and {len(numbers) - limit} more" if len(numbers) > limit else ""
+    return f"{'event' if len(numbers) == 1 else 'events'} {shown}{more}"
 
 
 def shift_map(by_ms: int) -> TimeMap:

@@ -33,12 +33,12 @@ class Unencodable:
     """(event number as written, start in ms) for each event holding it."""
     in_header: bool = False
 
-    def describe(self) -> str:
+    def describe(self, limit: int = _MAX_PLACES) -> str:
         name = unicodedata.name(self.char, "")
         what = f"'{self.char}' U+{ord(self.char):04X}" + (f" {name}" if name else "")
-        places = [f"{n} ({format_time(start)})" for n, start in self.events[:_MAX_PLACES]]
-        if len(self.events) > _MAX_PLACES:
-            places.append(f"and {len(self.events) - _MAX_PLACES} more")
+        places = [f"{n} ({format_time(start)})" for n, start in self.events[:limit]]
+        if len(self.events) > limit:
+            places.append(f"and {len(self.events) - limit} more")
         where = []
         if places:
             where.append(("event " if len(self.events) == 1 else "events ") + ", ".join(places))
@@ -133,9 +133,10 @@ def encode_text(subs: pysubs2.SSAFile, text: str, fmt: str, encoding: str, path:
     except UnicodeEncodeError:
         pass
     chars = unencodable(subs, text, fmt, codec)
-    listed = "; ".join(u.describe() for u in chars)
+    limit = _MAX_PLACES if len(chars) <= 10 else 3
+    listed = "".join(f"\n  {u.describe(limit)}" for u in chars)
     raise EncodingError(
-        f"{path}: {encoding} cannot hold {len(chars)} character(s) of this track: {listed}",
+        f"{path}: {encoding} cannot hold {len(chars)} character(s) of this track:{listed}",
         path=path,
         encoding=encoding,
         characters=chars,
