@@ -1,0 +1,255 @@
+"""Where everything goes on the card, relative to the frame and its safe area.
+
+::
+
+    +----------------------- safe area ------------------------+
+    |                       TITLE (bold)                        |
+    |  appeal text, wrapped to the text column       +-------+  |
+    |  …                                             |  QR   |  |
+    |  beneficiary (bold)                            | code  |  |
+    |  link (large, accent colour)                   +-------+  |
+    |               venue  ·  date  ·  contact                  |
+    +-----------------------------------------------------------+
+
+Right-to-left appeals mirror the columns (QR on the left, text aligned right). Sizes follow
+the safe area's height (or its width on narrow frames), so every preset gets the same card.
+The layout is computed here, in Python, so that an appeal too long to fit is an error that
+says by how much, before any encode starts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import segno
+
+from screenkit.fonts import Font, missing_glyphs, shipped_font
+from screenkit.slides.errors import AppealTooLong, CardError, MissingGlyphsError
+from screenkit.slides.spec import CardSpec
+from screenkit.slides.target import CardTarget
+from screenkit.slides.text import Measure, is_rtl, normalise, pick_font, wrap
+
+# sizes as fractions of the layout unit (the safe area's height on a 16:9 frame)
+TITLE_SIZE = 0.085
+APPEAL_SIZE = 0.06
+LINK_SIZE = 0.064
+ORGANISER_SIZE = 0.05
+TITLE_GAP = 0.06
+BLOCK_GAP = 0.045
+QR_SHARE = 0.34
+"""At most this share of the safe width goes to the QR code."""
+COLUMN_GAP = 0.05
+LINE_PITCH = 1.03
+"""Line advance per font size unit: libass sets lines a font size apart; a little slack."""
+WIDTH_SAFETY = 0.95
+"""Measured width may be this share of the column: shaping and hinting vary slightly."""
+QR_BORDER = 4
+MIN_MODULE_PX = 2
+MAX_TITLE_LINES = 2
+MAX_ORGANISER_LINES = 2
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Lines of one kind of text at one position; ``align`` is the ASS ``\\an`` number."""
+
+    name: str
+    lines: tuple[str, ...]
+    font: Font
+    size: float
+    x: int
+    y: int
+    align: int
+    bold: bool = False
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.size * LINE_PITCH
+
+
+@dataclass(frozen=True)
+class QRPlacement:
+    x: int
+    y: int
+    module: int
+    """Pixels per module."""
+    modules: int
+    """Modules across, quiet zone included."""
+
+    @property
+    def size(self) -> int:
+        return self.module * self.modules
+
+
+@dataclass(frozen=True)
+class CardLayout:
+    width: int
+    height: int
+    rtl: bool
+    blocks: tuple[TextBlock, ...]
+    qr: QRPlacement
+    fonts: tuple[Font, ...]
+    """Every font the card may use, kit fonts first (what libass's fontsdir must hold)."""
+    appeal_lines_available: int
+
+    def block(self, name: str) -> TextBlock:
+        return next(b for b in self.blocks if b.name == name)
+
+
+def qr_code(link: str) -> segno.QRCode:
+    """The QR code of ``link``: error correction M (a projector's glare), never a micro code."""
+    return segno.make(link, error="m", micro=False, boost_error=False)
+
+
+def card_fonts(spec: CardSpec) -> tuple[Font, ...]:
+    fonts = (*spec.fonts, shipped_font())
+    for font in fonts:
+        if any(c in font.family for c in ",{}\\\n\r"):
+            raise CardError(
+                f"the font {font.path} has the family name '{font.family}', which an ASS style "
+                "cannot name (it holds a comma, brace or backslash)",
+                path=font.path,
+            )
+    return fonts
+
+
+def check_glyphs(spec: CardSpec, fonts: tuple[Font, ...]) -> None:
+    missing = missing_glyphs("".join(spec.texts()), fonts)
+    if missing:
+        listed = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:20])
+        more = f" and {len(missing) - 20} more" if len(missing) > 20 else ""
+        raise MissingGlyphsError(
+            f"the card's fonts cannot draw {len(missing)} character(s) of the "
+            f"'{spec.lang}' card: {listed}{more}",
+            characters=missing,
+            hint='add a font that draws them to the kit: [kit] fonts = ["fonts/…"]',
+        )
+
+
+def layout_card(spec: CardSpec, target: CardTarget) -> CardLayout:
+    """Place the card's texts and QR code on ``target``'s frame.
+
+    Raises `MissingGlyphsError` for characters no font draws, `AppealTooLong` when the
+    appeal needs more lines than the text column holds, `CardError` when the frame is too
+    small for a readable QR code or the title/organiser line does not fit.
+    """
+    fonts = card_fonts(spec)
+    check_glyphs(spec, fonts)
+    width, height = target.width, target.height
+    mx, my = round(width * target.safe_area), round(height * target.safe_area)
+    safe_w, safe_h = width - 2 * mx, height - 2 * my
+    unit = min(safe_h, safe_w * 9 / 16)
+    rtl = is_rtl(spec.appeal)
+
+    def measure(text: str, size: float, bold: bool = False) -> Measure:
+        font = pick_font(text, fonts)
+        return Measure(font=font, fallbacks=fonts, size=size, bold=bold)
+
+    title_m = measure(spec.title, unit * TITLE_SIZE, bold=True)
+    title_lines = wrap(spec.title, title_m, safe_w * WIDTH_SAFETY)
+    if len(title_lines) > MAX_TITLE_LINES:
+        raise CardError(
+            f"the title needs {len(title_lines)} lines on a {width}x{height} card "
+            f"(at most {MAX_TITLE_LINES})",
+            key="title",
+            value=spec.title,
+        )
+    title = TextBlock(
+        "title", tuple(title_lines), title_m.font, title_m.size, width // 2, my, 8, bold=True
+    )
+    top = my + title.height + unit * TITLE_GAP
+    bottom = float(height - my)
+    blocks = [title]
+    if spec.organiser_line:
+        org_m = measure(spec.organiser_line, unit * ORGANISER_SIZE)
+        org_lines = wrap(spec.organiser_line, org_m, safe_w * WIDTH_SAFETY)
+        if len(org_lines) > MAX_ORGANISER_LINES:
+            raise CardError(
+                f"the organiser's line (venue, date, contact) needs {len(org_lines)} lines on "
+                f"a {width}x{height} card (at most {MAX_ORGANISER_LINES}): shorten it",
+                key="venue",
+                value=spec.organiser_line,
+            )
+        org = TextBlock(
+            "organiser", tuple(org_lines), org_m.font, org_m.size, width // 2, height - my, 2
+        )
+        blocks.append(org)
+        bottom -= org.height + unit * BLOCK_GAP
+    middle_h = bottom - top
+
+    code = qr_code(spec.link)
+    modules = int(code.symbol_size(border=QR_BORDER)[0])
+    qr_room = min(middle_h, safe_w * QR_SHARE)
+    module = math.floor(qr_room / modules)
+    if module < MIN_MODULE_PX:
+        raise CardError(
+            f"a {width}x{height} frame leaves {qr_room:.0f} px for the QR code, too little for "
+            f"{modules} modules of {MIN_MODULE_PX} px: use a larger frame or a shorter link",
+            key="link",
+            value=spec.link,
+        )
+    qr_px = module * modules
+    gap = round(safe_w * COLUMN_GAP)
+    text_w = safe_w - qr_px - gap
+    qr_x = int(mx if rtl else width - mx - qr_px)
+    qr_y = round(top + (middle_h - qr_px) / 2)
+    qr = QRPlacement(x=qr_x - qr_x % 2, y=qr_y - qr_y % 2, module=module, modules=modules)
+
+    text_x = width - mx if rtl else mx
+    align = 9 if rtl else 7
+    body = unit * APPEAL_SIZE
+    ben_m = measure(spec.beneficiary, body, bold=True)
+    ben_lines = wrap(spec.beneficiary, ben_m, text_w * WIDTH_SAFETY)
+    link_m = measure(spec.link, unit * LINK_SIZE, bold=True)
+    link_lines = wrap(spec.link, link_m, text_w * WIDTH_SAFETY)
+    tail_h = (len(ben_lines) * body + len(link_lines) * link_m.size) * LINE_PITCH
+    appeal_room = middle_h - tail_h - unit * BLOCK_GAP
+    available = max(0, math.floor(appeal_room / (body * LINE_PITCH)))
+    appeal_m = measure(spec.appeal, body)
+    appeal_lines = wrap(spec.appeal, appeal_m, text_w * WIDTH_SAFETY)
+    if len(appeal_lines) > available:
+        excess = _excess_chars(spec.appeal, appeal_m, text_w * WIDTH_SAFETY, available)
+        raise AppealTooLong(
+            f"the appeal needs {len(appeal_lines)} lines, the {width}x{height} card holds "
+            f"{available}: shorten it by about {excess} characters",
+            lines_needed=len(appeal_lines),
+            lines_available=available,
+            excess_chars=excess,
+            hint=f"edit appeal/{spec.lang}.txt",
+        )
+    stack_h = len(appeal_lines) * body * LINE_PITCH + unit * BLOCK_GAP + tail_h
+    y = top + max(0.0, (middle_h - stack_h) / 2)
+    appeal = TextBlock("appeal", tuple(appeal_lines), appeal_m.font, body, text_x, round(y), align)
+    y += appeal.height + unit * BLOCK_GAP
+    ben = TextBlock(
+        "beneficiary", tuple(ben_lines), ben_m.font, body, text_x, round(y), align, bold=True
+    )
+    y += ben.height
+    link = TextBlock(
+        "link", tuple(link_lines), link_m.font, link_m.size, text_x, round(y), align, bold=True
+    )
+    blocks += [appeal, ben, link]
+    return CardLayout(
+        width=width,
+        height=height,
+        rtl=rtl,
+        blocks=tuple(blocks),
+        qr=qr,
+        fonts=fonts,
+        appeal_lines_available=available,
+    )
+
+
+def _excess_chars(text: str, measure: Measure, max_width: float, lines: int) -> int:
+    """How many characters must go for ``text`` to fit ``lines`` lines (rounded up to 5)."""
+    flat = "\n".join(normalise(text))
+    lo, hi = 0, len(flat)
+    while lo < hi:  # longest prefix that fits
+        mid = (lo + hi + 1) // 2
+        if len(wrap(flat[:mid], measure, max_width)) <= lines:
+            lo = mid
+        else:
+            hi = mid - 1
+    excess = max(1, len(flat) - lo)
+    return int(math.ceil(excess / 5) * 5)
