@@ -34,10 +34,9 @@ def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[
 
 
 def _standard(rate: Fraction) -> Fraction | None:
-    for std in STANDARD_RATES:
-        if abs(rate - std) / std < Fraction(1, 100):
-            return std
-    return None
+    """The standard rate within 1 % of ``rate`` (the nearest one), or None."""
+    nearest = min(STANDARD_RATES, key=lambda std: abs(rate - std))
+    return nearest if abs(rate - nearest) / nearest < Fraction(1, 100) else None
 
 
 def choose_rate(video: VideoStream, max_fps: Fraction) -> Fraction:
@@ -107,6 +106,11 @@ def copy_blockers(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) 
         rate is None or rate > spec.max_bitrate_kbps * 1000 * COPY_BITRATE_SHARE
     ):
         reasons.append(f"bitrate {rate} may exceed the {spec.max_bitrate_kbps} kbit/s peak")
+    limit = preset.file_size_limit
+    if limit is not None and rate is not None:
+        audio = (preset.audio.bitrate_kbps or 1536) * 1000
+        if (rate + audio) / 8 * cut_duration(info, options) > limit * 0.98:
+            reasons.append("the copied stream would not fit the file-size limit")
     return reasons
 
 
