@@ -1,7 +1,246 @@
-"""Commands: filled in by their issue."""
+"""``screenkit build``, ``screenkit verify`` and ``screenkit cache info|clear``."""
 
 from __future__ import annotations
 
+import shlex
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from screenkit.bundle import (
+    BuildPlan,
+    BuildSettings,
+    Organiser,
+    StepCache,
+    build,
+    cache_dir_for,
+    describe,
+    plan_build,
+    resolve_requests,
+    verify_bundle,
+)
+from screenkit.bundle.cache import user_cache_dir
+from screenkit.cli.common import emit_json, json_option, note, progress_bars, quiet_option
+from screenkit.errors import ConfigError
+from screenkit.kit import MANIFEST, load_kit
+
+kit_option = click.option(
+    "--kit",
+    "kit_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The kit folder (holding screenkit.toml).",
+)
+
+
+@click.command("build")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@kit_option
+@click.option("--all", "all_bundles", is_flag=True, help="Every kit language x standard preset.")
+@click.option("--preset", metavar="P", help="An ad-hoc bundle for this venue preset.")
+@click.option("--lang", metavar="L", help="The screening language of an ad-hoc bundle.")
+@click.option("--burn", metavar="L", help="Burn this language into the picture.")
+@click.option("--venue", help="The organiser's line on the card: where.")
+@click.option("--date", help="The organiser's line on the card: when.")
+@click.option("--contact", help="The organiser's line on the card: a local contact.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Steps to run side by side.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where bundles go (default: <kit>/out).",
+)
+@click.option(
+    "--speed",
+    metavar="X264_PRESET",
+    help="x264 speed for every encode, e.g. ultrafast for a quick preview.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the plan and its commands; run nothing.")
+@quiet_option
+@json_option
+def build_command(
+    names: tuple[str, ...],
+    kit_dir: Path,
+    all_bundles: bool,
+    preset: str | None,
+    lang: str | None,
+    burn: str | None,
+    venue: str | None,
+    date: str | None,
+    contact: str | None,
+    jobs: int,
+    out: Path | None,
+    speed: str | None,
+    dry_run: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Build screening bundles: named ones from screenkit.toml, an ad-hoc one, or --all.
+
+    \b
+      screenkit build demo
+      screenkit build --preset usb-player --lang it --venue "Circolo Arci" --date "12 May"
+      screenkit build --all --jobs 2
+    """
+    kit = load_kit(kit_dir)
+    requests = resolve_requests(
+        kit,
+        names,
+        all_bundles=all_bundles,
+        preset=preset,
+        lang=lang,
+        burn=burn,
+        organiser=Organiser(venue=venue, date=date, contact=contact),
+    )
+    with progress_bars(quiet or as_json) as progress:
+        plan = plan_build(
+            kit, requests, BuildSettings(out=out, x264_preset=speed), progress=progress
+        )
+        if dry_run:
+            _show_plan(plan, as_json)
+            return
+        report = build(plan, jobs=jobs, progress=progress)
+    if as_json:
+        emit_json(report.to_json())
+        return
+    for bundle in report.bundles:
+        click.echo(f"{bundle.status:<10}  {bundle.video}")
+    ran = sum(1 for s in report.steps if s.status == "built")
+    cached = sum(1 for s in report.steps if s.status == "cached")
+    note(f"{ran} steps run, {cached} from the cache, in {report.elapsed:.1f} s")
+
+
+def _show_plan(plan: BuildPlan, as_json: bool) -> None:
+    views = describe(plan)
+    bundles = [
+        {
+            "name": b.request.name,
+            "folder": str(b.folder),
+            "video": b.video_name,
+            "preset": b.preset.name,
+            "lang": b.request.lang,
+            "burn": b.burn,
+            "up_to_date": b.up_to_date,
+            "steps": list(b.step_ids),
+        }
+        for b in plan.bundles
+    ]
+    if as_json:
+        emit_json(
+            {
+                "cache": str(plan.cache_root),
+                "bundles": bundles,
+                "steps": [v.to_json() for v in views],
+            }
+        )
+        return
+    for b in plan.bundles:
+        state = "up to date" if b.up_to_date else "to build"
+        click.echo(f"bundle {b.folder.name} ({b.preset.name}, {b.request.lang}): {state}")
+    click.echo(f"cache: {plan.cache_root}")
+    for view in views:
+        key = view.key[:12] if view.key else "-"
+        click.echo(f"\n[{view.state}] {view.label}  ({view.kind}, key {key})")
+        for command in view.commands:
+            click.echo(f"  $ {shlex.join(command)}")
+        if view.note:
+            click.echo(f"  # {view.note}")
+
+
+@click.command("verify")
+@click.argument("folder", metavar="BUNDLE_DIR", type=click.Path(path_type=Path))
+@quiet_option
+@json_option
+def verify_command(folder: Path, quiet: bool, as_json: bool) -> None:
+    """Check a bundle: every file's checksum, the video against its preset, the test clip."""
+    with progress_bars(quiet or as_json) as progress:
+        report = verify_bundle(folder, progress=progress)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        for problem in report.problems:
+            click.echo(f"problem: {problem}")
+        verdict = "OK" if report.ok else f"{len(report.problems)} problem(s)"
+        note(f"{report.folder.name}: {report.files_checked} files checked, {verdict}")
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+
+
+def _cache_for(kit_dir: Path | None) -> StepCache:
+    folder = kit_dir or Path()
+    if (folder / MANIFEST).is_file():
+        return StepCache(cache_dir_for(load_kit(folder)))
+    if kit_dir is not None:
+        raise ConfigError(f"{kit_dir} holds no {MANIFEST}: not a screenkit kit", path=kit_dir)
+    return StepCache(user_cache_dir())
+
+
+@click.group("cache")
+def cache_group() -> None:
+    """The build step cache (the kit's .screenkit/cache, or the user cache)."""
+
+
+@cache_group.command("info")
+@click.option(
+    "--kit",
+    "kit_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The kit whose cache to show (default: the one here, else the user cache).",
+)
+@json_option
+def cache_info(kit_dir: Path | None, as_json: bool) -> None:
+    """Where the cache is, how many entries it holds and their size."""
+    info = _cache_for(kit_dir).info()
+    if as_json:
+        emit_json(
+            {
+                "root": str(info.root),
+                "entries": info.entries,
+                "size_bytes": info.size_bytes,
+                "kinds": dict(info.kinds),
+            }
+        )
+        return
+    click.echo(f"where:   {info.root}")
+    click.echo(f"entries: {info.entries}")
+    click.echo(f"size:    {info.size_bytes / 1e6:.1f} MB")
+    for kind, count in sorted(info.kinds.items()):
+        click.echo(f"  {kind:<10} {count}")
+
+
+@cache_group.command("clear")
+@click.option(
+    "--kit",
+    "kit_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The kit whose cache to clear (default: the one here, else the user cache).",
+)
+@json_option
+def cache_clear(kit_dir: Path | None, as_json: bool) -> None:
+    """Remove every cached step (built bundles are not touched)."""
+    result = _cache_for(kit_dir).clear()
+    if as_json:
+        emit_json(
+            {
+                "root": str(result.root),
+                "removed": result.removed,
+                "freed_bytes": result.freed_bytes,
+                "busy": result.busy,
+            }
+        )
+        return
+    click.echo(
+        f"removed {result.removed} entries ({result.freed_bytes / 1e6:.1f} MB) from {result.root}"
+    )
+    if result.busy:
+        note(f"{result.busy} entries are in use by a running build and were kept")
+
+
+COMMANDS: list[click.Command] = [build_command, verify_command, cache_group]

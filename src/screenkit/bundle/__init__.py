@@ -1,0 +1,43 @@
+"""Bundles: plan the steps, run them through a content-addressed cache, assemble, verify.
+
+requests = resolve_requests(kit, ["demo"])
+plan = plan_build(kit, requests, BuildSettings(out=Path("out")))
+report = build(plan, jobs=2, progress=callback)
+verify_bundle(report.bundles[0].folder)
+"""
+
+from screenkit.bundle.cache import CacheInfo, ClearResult, StepCache, cache_dir_for
+from screenkit.bundle.errors import BundleError, DiskFull, IncompleteBundle
+from screenkit.bundle.manifest import Manifest, read_manifest
+from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan
+from screenkit.bundle.plan import plan_build
+from screenkit.bundle.request import BundleRequest, Organiser, resolve_requests
+from screenkit.bundle.run import BuildReport, BundleResult, StepView, build, describe
+from screenkit.bundle.verify import Problem, VerifyReport, verify_bundle
+
+__all__ = [
+    "BuildPlan",
+    "BuildReport",
+    "BuildSettings",
+    "BundleError",
+    "BundlePlan",
+    "BundleRequest",
+    "BundleResult",
+    "CacheInfo",
+    "ClearResult",
+    "DiskFull",
+    "IncompleteBundle",
+    "Manifest",
+    "Organiser",
+    "Problem",
+    "StepCache",
+    "StepView",
+    "VerifyReport",
+    "build",
+    "cache_dir_for",
+    "describe",
+    "plan_build",
+    "read_manifest",
+    "resolve_requests",
+    "verify_bundle",
+]

@@ -1,0 +1,305 @@
+"""What each step does when it runs (its cache key and command are the plan's business).
+
+Each action gets a `StepRun` (a fresh folder to write into, its dependencies' cache entries,
+a progress sink) and returns small JSON facts about what it made, kept in the entry's
+``meta``; ``meta["out"]`` names the step's main file. Intermediate files go to a scratch
+folder that is removed before the step ends, so an entry holds exactly its outputs.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from screenkit.bundle.cache import Entry
+from screenkit.bundle.mediaops import SoftTrack, cut_args, keyframe_before, mux_args, still_args
+from screenkit.bundle.steps import StepRun
+from screenkit.bundle.tracks import (
+    TrackFile,
+    busiest_window,
+    events,
+    shifted,
+    showcase_event,
+    sidecar_names,
+    stage_shifted,
+)
+from screenkit.encode import EncodeOptions, Loudness, SubtitleInput, encode, measure_loudness
+from screenkit.encode.options import OutputFormat
+from screenkit.encode.subs import stage_burn
+from screenkit.fonts import Font
+from screenkit.media.binaries import FFmpeg
+from screenkit.media.info import MediaInfo
+from screenkit.media.probe import probe
+from screenkit.media.runner import run_ffmpeg
+from screenkit.presets import VenuePreset
+from screenkit.slides import CardSpec, CardTarget, join_parts, render_card
+from screenkit.subtitles.save import save_track
+
+CLIP_SECONDS = 60.0
+MIN_STRETCH = 10.0
+
+
+def main_file(entry: Entry) -> Path:
+    return entry.path(str(entry.meta["out"]))
+
+
+def loudness_to_meta(measured: Loudness | None) -> dict[str, Any]:
+    if measured is None:
+        return {"none": True}
+    return {k: (v if math.isfinite(v) else str(v)) for k, v in asdict(measured).items()}
+
+
+def loudness_from_meta(meta: Mapping[str, Any]) -> Loudness | None:
+    if meta.get("none"):
+        return None
+    return Loudness(**{k: float(meta[k]) for k in Loudness.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Tools:
+    """What every action shares: the ffmpeg, the engine's own cache, the fonts, a speed."""
+
+    ffmpeg: FFmpeg
+    engine_cache: Path
+    fonts: tuple[Font, ...]
+    x264_preset: str | None = None
+
+
+# -- loudness and film -------------------------------------------------------------------
+def measure(tools: Tools, master: MediaInfo, channels: int | None, run: StepRun) -> dict[str, Any]:
+    measured = measure_loudness(
+        master,
+        channels=channels,
+        cache_dir=tools.engine_cache,
+        ffmpeg=tools.ffmpeg,
+        progress=run.progress,
+    )
+    return loudness_to_meta(measured)
+
+
+def encode_film(
+    tools: Tools,
+    master: Path,
+    preset: VenuePreset,
+    burn: TrackFile | None,
+    audio_lang: str,
+    run: StepRun,
+) -> dict[str, Any]:
+    out = run.work / f"film{preset.extension}"
+    options = EncodeOptions(
+        burn=SubtitleInput(burn.path, burn.lang) if burn else None,
+        audio_lang=audio_lang,
+        fonts=tools.fonts,
+        x264_preset=tools.x264_preset,
+    )
+    result = encode(
+        master,
+        preset,
+        out,
+        options,
+        progress=run.progress,
+        cache_dir=tools.engine_cache,
+        ffmpeg=tools.ffmpeg,
+    )
+    for sidecar in result.sidecars:  # the bundle writes its own, timed for the card in front
+        sidecar.unlink(missing_ok=True)
+    return {
+        "out": out.name,
+        "commands": [list(c) for c in result.commands],
+        "copied_video": result.copied_video,
+        "two_pass": result.two_pass,
+        "warnings": list(result.warnings),
+        "duration": result.info.duration,
+    }
+
+
+# -- card and join -----------------------------------------------------------------------
+def card(
+    tools: Tools, spec: CardSpec, safe_area: float, film_id: str, run: StepRun
+) -> dict[str, Any]:
+    film = main_file(run.deps[film_id])
+    target = CardTarget.from_media_info(probe(film, ffmpeg=tools.ffmpeg), safe_area=safe_area)
+    out = run.work / f"{spec.kind}{target.extension}"
+    render_card(spec, target, out, progress=run.progress, ffmpeg=tools.ffmpeg)
+    return {"out": out.name, "duration": probe(out, ffmpeg=tools.ffmpeg).duration}
+
+
+def join(tools: Tools, part_ids: Sequence[str], ext: str, run: StepRun) -> dict[str, Any]:
+    parts = [main_file(run.deps[i]) for i in part_ids]
+    out = run.work / f"joined{ext}"
+    result = join_parts(parts, out, progress=run.progress, ffmpeg=tools.ffmpeg)
+    return {"out": out.name, "duration": result.info.duration}
+
+
+def mux(
+    tools: Tools,
+    joined_id: str,
+    intro_id: str,
+    tracks: Sequence[TrackFile],
+    default: str,
+    preset: VenuePreset,
+    run: StepRun,
+) -> dict[str, Any]:
+    """Soft tracks into the joined file, by stream copy (the film is not encoded again)."""
+    offset = float(run.deps[intro_id].meta["duration"])
+    joined = main_file(run.deps[joined_id])
+    out = run.work / f"video{preset.extension}"
+    with tempfile.TemporaryDirectory(prefix="screenkit-mux-") as scratch:
+        staged = stage_shifted(tracks, Path(scratch), container=preset.container, by=offset)
+        soft = [
+            SoftTrack(path, t.lang, t.lang == default)
+            for path, t in zip(staged, tracks, strict=True)
+        ]
+        args = mux_args(joined, soft, out, container=preset.container, faststart=preset.faststart)
+        run_ffmpeg(
+            args,
+            ffmpeg=tools.ffmpeg,
+            progress=run.progress,
+            step="soft tracks",
+            what="adding the subtitle tracks",
+        )
+    return {"out": out.name, "offset": offset, "tracks": [t.lang for t in tracks]}
+
+
+# -- sidecars, clip, stills --------------------------------------------------------------
+def sidecars(
+    intro_id: str, tracks: Sequence[TrackFile], stem: str, preset: VenuePreset, run: StepRun
+) -> dict[str, Any]:
+    offset = float(run.deps[intro_id].meta["duration"])
+    written: list[dict[str, str]] = []
+    for track in tracks:
+        subs = shifted(track.path, track.lang, by=offset)
+        for name, encoding in sidecar_names(stem, track.lang, preset):
+            save_track(subs, run.work / name, encoding=encoding)
+            written.append({"path": name, "lang": track.lang, "encoding": encoding})
+    return {"out": "subtitles", "files": written, "offset": offset}
+
+
+def clip(
+    tools: Tools,
+    film_id: str,
+    intro_id: str,
+    screening: TrackFile | None,
+    soft: Sequence[TrackFile],
+    default: str,
+    preset: VenuePreset,
+    run: StepRun,
+) -> dict[str, Any]:
+    """About a minute: the card, then the film's busiest subtitled stretch, by stream copy."""
+    film = main_file(run.deps[film_id])
+    intro = run.deps[intro_id]
+    card_seconds = float(intro.meta["duration"])
+    film_seconds = float(run.deps[film_id].meta["duration"])
+    length = max(MIN_STRETCH, CLIP_SECONDS - card_seconds)
+    spans = (
+        [(e.start / 1000, e.end / 1000) for e in events(screening.path, screening.lang)]
+        if (screening)
+        else []
+    )
+    start = keyframe_before(film, min(busiest_window(spans, length), film_seconds))
+    length = min(length, film_seconds - start)
+    out = run.work / f"test-clip{preset.extension}"
+    scratch = Path(tempfile.mkdtemp(prefix="screenkit-clip-"))
+    try:
+        cut = scratch / f"stretch{preset.extension}"
+        run_ffmpeg(
+            cut_args(film, cut, start=start, duration=length),
+            ffmpeg=tools.ffmpeg,
+            duration=length,
+            progress=run.progress,
+            step="test clip",
+            what="cutting the test clip",
+        )
+        joined = out if not soft else scratch / f"clip-av{preset.extension}"
+        join_parts([main_file(intro), cut], joined, ffmpeg=tools.ffmpeg)
+        if soft:
+            staged = stage_shifted(
+                soft,
+                scratch / "tracks",
+                container=preset.container,
+                by=card_seconds - start,
+                window=(start, start + length),
+            )
+            tracks = [
+                SoftTrack(p, t.lang, t.lang == default) for p, t in zip(staged, soft, strict=True)
+            ]
+            run_ffmpeg(
+                mux_args(
+                    joined, tracks, out, container=preset.container, faststart=preset.faststart
+                ),
+                ffmpeg=tools.ffmpeg,
+            )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {"out": out.name, "stretch": [start, start + length], "card": card_seconds}
+
+
+def _format_of(info: MediaInfo) -> OutputFormat:
+    video = info.video
+    assert video is not None
+    audio = info.audio[0] if info.audio else None
+    return OutputFormat(
+        width=video.width,
+        height=video.height,
+        frame_rate=video.frame_rate,
+        pix_fmt=video.pix_fmt or "yuv420p",
+        sample_rate=audio.sample_rate if audio else 48000,
+        channels=audio.channels if audio else 2,
+        copy_video=False,
+        duration=info.duration,
+    )
+
+
+def stills(
+    tools: Tools,
+    film_id: str,
+    intro_id: str,
+    screening: TrackFile | None,
+    burned: bool,
+    preset: VenuePreset,
+    run: StepRun,
+) -> dict[str, Any]:
+    """``images/card.png`` and ``images/subtitled-frame.png`` for the sheet."""
+    film = main_file(run.deps[film_id])
+    intro = run.deps[intro_id]
+    images = run.work / "images"
+    images.mkdir()
+    card_png = images / "card.png"
+    run_ffmpeg(
+        still_args(main_file(intro), card_png, at=float(intro.meta["duration"]) / 2),
+        ffmpeg=tools.ffmpeg,
+    )
+    meta: dict[str, Any] = {"out": "images", "card": "images/card.png", "frame": None}
+    if screening is None:
+        return meta
+    spans = [
+        (e.start / 1000, e.end / 1000, e.plaintext) for e in events(screening.path, screening.lang)
+    ]
+    at = showcase_event(spans)
+    if at is None:
+        return meta
+    frame_png = images / "subtitled-frame.png"
+    if burned:
+        run_ffmpeg(still_args(film, frame_png, at=at), ffmpeg=tools.ffmpeg)
+    else:
+        info = probe(film, ffmpeg=tools.ffmpeg)
+        with tempfile.TemporaryDirectory(prefix="screenkit-still-") as scratch:
+            ass, fontsdir = stage_burn(
+                SubtitleInput(screening.path, screening.lang),
+                preset,
+                _format_of(info),
+                Path(scratch),
+                tools.fonts,
+            )
+            run_ffmpeg(
+                still_args(film, frame_png, at=at, subtitles=ass, fontsdir=fontsdir),
+                ffmpeg=tools.ffmpeg,
+            )
+    meta["frame"] = "images/subtitled-frame.png"
+    meta["frame_at"] = at
+    return meta

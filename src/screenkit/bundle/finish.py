@@ -1,0 +1,112 @@
+"""The last step of a bundle: place the cached files, write ``manifest.json``, swap in.
+
+Every file comes from a verified cache entry, so its sha256 is already known: the manifest
+costs no re-reading, even for a film of several gigabytes. The manifest is written last,
+inside the hidden partial folder, and the folder is then swapped into place.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from screenkit import __version__
+from screenkit.bundle.actions import main_file
+from screenkit.bundle.assemble import partial_bundle, place, publish, recover
+from screenkit.bundle.cache import Entry
+from screenkit.bundle.errors import disk_full_guard
+from screenkit.bundle.manifest import FileRecord, InputRecord, Manifest, StepRecord, write_manifest
+from screenkit.bundle.model import BundlePlan
+from screenkit.bundle.steps import Step, StepRun
+
+PLACED_WHOLE = ("sidecars", "stills", "sheet")
+"""Kinds whose every file goes into the bundle under its own relative name."""
+
+
+@dataclass(frozen=True)
+class BundleContext:
+    kit_name: str
+    title: str
+    kit_root: str
+    cache_mode: str
+    ffmpeg_version: str
+
+
+def _relative(path: str, root: str) -> str:
+    return path[len(root) + 1 :] if path.startswith(root + "/") else path
+
+
+def _placements(bundle: BundlePlan, deps: dict[str, Entry]) -> list[tuple[Entry, str, str]]:
+    """(entry, its file, the path in the bundle) for every file the bundle holds."""
+    out: list[tuple[Entry, str, str]] = []
+    final = deps[bundle.final_step]
+    out.append((final, str(final.meta["out"]), bundle.video_name))
+    for entry in deps.values():
+        if entry.kind == "clip":
+            out.append((entry, str(entry.meta["out"]), bundle.clip_name))
+        elif entry.kind in PLACED_WHOLE:
+            out += [(entry, name, name) for name in sorted(entry.files)]
+    return out
+
+
+def assemble_bundle(ctx: BundleContext, bundle: BundlePlan, run: StepRun) -> dict[str, Any]:
+    deps = dict(run.deps)
+    recover(bundle.folder)
+    with (
+        disk_full_guard(f"writing the bundle {bundle.folder.name}", bundle.folder.parent),
+        partial_bundle(bundle.folder) as part,
+    ):
+        files = []
+        for entry, name, dest in _placements(bundle, deps):
+            place(entry.path(name), part.folder / dest)
+            digest = entry.files[name]
+            files.append(FileRecord(dest, digest.sha256, digest.size))
+        manifest = Manifest(
+            kit=ctx.kit_name,
+            title=ctx.title,
+            bundle=bundle.request.name,
+            preset=bundle.preset,
+            options={
+                "lang": bundle.request.lang,
+                "burn": bundle.burn,
+                "soft": list(bundle.soft),
+                "outro": bundle.request.outro,
+                "venue": bundle.request.venue,
+                "date": bundle.request.date,
+                "contact": bundle.request.contact,
+            },
+            ffmpeg_version=ctx.ffmpeg_version,
+            screenkit_version=__version__,
+            created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            plan_key=bundle.plan_key,
+            video=bundle.video_name,
+            test_clip=bundle.clip_name,
+            cache=ctx.cache_mode,
+            inputs=tuple(
+                InputRecord(i.role, _relative(str(i.path), ctx.kit_root), i.sha256, i.size)
+                for i in bundle.inputs
+            ),
+            steps=tuple(StepRecord(sid, e.kind, e.key) for sid, e in deps.items() if e.folder.name),
+            files=tuple(files),
+        )
+        write_manifest(part.folder, manifest)  # last: the bundle is complete now
+        publish(part)
+    return {"folder": str(bundle.folder), "video": str(main_file(deps[bundle.final_step]))}
+
+
+def manifest_step(ctx: BundleContext, bundle: BundlePlan) -> Step:
+    return Step(
+        id=bundle.manifest_step,
+        kind="manifest",
+        label=f"bundle {bundle.folder.name}",
+        deps=tuple(s for s in bundle.step_ids if s != bundle.manifest_step),
+        key=None,
+        params={},
+        command_note="links the files into a hidden folder, writes manifest.json last, "
+        "swaps the folder into place",
+        weight=0.2,
+        action=partial(assemble_bundle, ctx, bundle),
+        bundle=bundle.request.name,
+    )

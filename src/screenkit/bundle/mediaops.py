@@ -1,0 +1,149 @@
+"""The bundle's own ffmpeg work: muxing soft tracks, cutting by stream copy, stills.
+
+Pure builders (argv from paths and numbers, built with ffmpeg-python, which escapes every
+filter option value) plus `keyframe_before`, which reads packet headers with PyAV. Nothing
+here re-encodes the film: soft tracks and cuts are stream copies; a still decodes one frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import ffmpeg
+
+from screenkit.errors import ProbeError
+from screenkit.media.runner import input_arg, output_arg
+from screenkit.presets import iso639_2, language_name
+
+WHITELIST = "file,pipe"
+
+
+@dataclass(frozen=True)
+class SoftTrack:
+    """A subtitle file to carry inside the container (already timed for the joined file)."""
+
+    path: Path
+    lang: str
+    default: bool = False
+
+
+def _input(path: Path, **options: Any) -> Any:
+    return ffmpeg.input(input_arg(path), protocol_whitelist=WHITELIST, **options)
+
+
+def subtitle_codec(container: str, track: Path) -> str:
+    """mov_text in MP4 (what players and browsers read); SRT or ASS kept as such in Matroska."""
+    if container == "mp4":
+        return "mov_text"
+    return "ass" if track.suffix.lower() in (".ass", ".ssa") else "srt"
+
+
+def mux_args(
+    video: Path, tracks: Sequence[SoftTrack], out: Path, *, container: str, faststart: bool
+) -> list[str]:
+    """Copy every stream of ``video`` (which holds no subtitle stream) and add ``tracks``.
+
+    The language field holds ISO 639-2 (what containers know); the title names the language
+    and keeps the full BCP-47 tag (``Portuguese (pt-BR)``), which players show in their menu.
+    No filter is involved, so the argv is plain: each path is an input, as ``file:``.
+    """
+    args = [*_safe(video)]
+    for track in tracks:
+        args += _safe(track.path)
+    args += ["-map", "0:v", "-map", "0:a?"]
+    for n in range(len(tracks)):
+        args += ["-map", f"{n + 1}:s:0"]
+    args += ["-c", "copy", "-disposition:v:0", "default", "-disposition:a:0", "default"]
+    for i, track in enumerate(tracks):
+        args += [
+            f"-c:s:{i}",
+            subtitle_codec(container, track.path),
+            f"-metadata:s:s:{i}",
+            f"language={iso639_2(track.lang)}",
+            f"-metadata:s:s:{i}",
+            f"title={language_name(track.lang)}",
+            f"-disposition:s:{i}",
+            "default" if track.default else "0",
+        ]
+    if container == "mp4" and faststart:
+        args += ["-movflags", "+faststart"]
+    return [*args, output_arg(out)]
+
+
+def cut_args(source: Path, out: Path, *, start: float, duration: float) -> list[str]:
+    """A stretch of ``source`` by stream copy; ``start`` should be a keyframe's time."""
+    stream = _input(source, ss=f"{start:.6f}")
+    return list(
+        ffmpeg.output(
+            stream,
+            output_arg(out),
+            t=f"{duration:.6f}",
+            c="copy",
+            avoid_negative_ts="make_zero",
+        ).get_args()
+    )
+
+
+def still_args(
+    source: Path,
+    out: Path,
+    *,
+    at: float,
+    subtitles: Path | None = None,
+    fontsdir: Path | None = None,
+    font_family: str | None = None,
+    font_size: int | None = None,
+) -> list[str]:
+    """One frame of ``source`` at ``at`` seconds as PNG, optionally with a track drawn on it.
+
+    ``subtitles`` and ``fontsdir`` must be staged copies under plain names (they go into a
+    filter option; ffmpeg-python escapes them, the plain names keep them readable).
+    """
+    video = _input(source, ss=f"{at:.3f}").video
+    if subtitles is not None:
+        style = []
+        if font_family:
+            style.append(f"FontName={font_family}")
+        if font_size:
+            style.append(f"FontSize={font_size}")
+        options: dict[str, str] = {"filename": str(subtitles)}
+        if fontsdir is not None:
+            options["fontsdir"] = str(fontsdir)
+        if style:
+            options["force_style"] = ",".join(style)
+        video = video.filter("subtitles", **options)
+    # -copyts keeps the frame's own time, which is what the subtitles filter looks up
+    output = ffmpeg.output(video, output_arg(out), vframes=1, update=1)
+    return ["-copyts", *output.get_args()]
+
+
+def decode_check_args(path: Path) -> list[str]:
+    """Decode every stream and throw the result away: any decoder complaint is an error."""
+    return [*_safe(path), "-map", "0:v?", "-map", "0:a?", "-f", "null", "-"]
+
+
+def _safe(path: Path) -> list[str]:
+    return ["-protocol_whitelist", WHITELIST, "-i", input_arg(path)]
+
+
+def keyframe_before(path: Path, at: float) -> float:
+    """The time of the last video keyframe at or before ``at`` seconds (0.0 at the start)."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            base = stream.time_base or Fraction(1, 1000)
+            start = stream.start_time or 0
+            target = start + int(Fraction(at).limit_denominator(1000) / base)
+            container.seek(target, stream=stream, backward=True, any_frame=False)
+            for packet in container.demux(stream):
+                if packet.pts is not None and packet.is_keyframe:
+                    return max(0.0, float((packet.pts - start) * base))
+    except (av.FFmpegError, IndexError, OSError) as exc:
+        raise ProbeError(f"cannot read the keyframes of {path}: {exc}", path=path) from exc
+    return 0.0

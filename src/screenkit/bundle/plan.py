@@ -1,0 +1,465 @@
+"""The build plan: bundles resolved against their presets, as a graph of cached steps.
+
+For each bundle: loudness measurement → film encode → card (matched to the probed film) →
+join (stream copy) → soft tracks (stream copy, when the preset carries them) → sidecars,
+test clip, stills → sheet → manifest (the assembly, written last). Steps are shared by key:
+the film encode's key holds the master, the preset, the burned track and the fonts, but not
+the soft tracks, so soft-subtitle bundles in N languages share one encode, and the appeal
+text is only in the card's key, so a new appeal re-renders the card and re-joins.
+
+Planning runs nothing but a probe of the master and the hashing of inputs (cheap after the
+first time, see `FileHasher`); it fails early on what would fail late (an appeal too long for
+the card, a burn on a preset that cannot, a name that would escape the output folder).
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from screenkit import __version__
+from screenkit.bundle import actions, sheetstep
+from screenkit.bundle.actions import Tools
+from screenkit.bundle.assemble import check_inside
+from screenkit.bundle.cache import StepCache, cache_dir_for, step_key
+from screenkit.bundle.errors import BundleError
+from screenkit.bundle.finish import BundleContext, manifest_step
+from screenkit.bundle.manifest import preset_to_json, read_manifest
+from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan, safe_filename
+from screenkit.bundle.request import BundleRequest
+from screenkit.bundle.steps import InputFile, Step, StepKind
+from screenkit.bundle.tracks import TrackFile
+from screenkit.encode import EncodeOptions, Loudness, SubtitleInput, output_format, plan_encode
+from screenkit.encode.loudness import measure_args
+from screenkit.errors import ScreenkitError
+from screenkit.kit import Kit
+from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.media.probe import probe
+from screenkit.media.runner import full_argv
+from screenkit.presets import LoudnessSpec, VenuePreset, load_preset
+from screenkit.progress import ProgressCallback
+from screenkit.slides import CardSpec, CardTarget, card_spec_from_kit, layout_card
+from screenkit.slides.spec import kit_fonts
+
+RECIPE = 1
+"""Bumped when a step's recipe changes in a way its parameters do not show."""
+
+
+class _Planner:
+    def __init__(self, kit: Kit, settings: BuildSettings, cache: StepCache, ffmpeg: FFmpeg) -> None:
+        self.kit = kit
+        self.settings = settings
+        self.cache = cache
+        self.ffmpeg = ffmpeg
+        self.steps: dict[str, Step] = {}
+        self.master = probe(kit.master, ffmpeg=ffmpeg)
+        self.fonts = kit_fonts(kit)
+        self.tools = Tools(ffmpeg, cache.root / "engine", self.fonts, settings.x264_preset)
+        self.master_file = self.input("master", kit.master)
+        self.font_files = tuple(self.input("font", f.path) for f in self.fonts)
+
+    # -- helpers ----------------------------------------------------------------------
+    def input(self, role: str, path: Path) -> InputFile:
+        digest = self.cache.hasher.digest(path, step=f"hashing {path.name}")
+        return InputFile(role, path, digest.sha256, digest.size)
+
+    def track(self, lang: str) -> tuple[TrackFile, InputFile]:
+        path = self.kit.subtitle_path(lang)
+        return TrackFile(lang, path), self.input(f"subtitles:{lang}", path)
+
+    def add(
+        self,
+        kind: StepKind,
+        label: str,
+        *,
+        params: Mapping[str, Any],
+        inputs: Sequence[InputFile] = (),
+        deps: Sequence[str] = (),
+        action: Any,
+        weight: float = 1.0,
+        commands: Sequence[Sequence[str]] = (),
+        note: str | None = None,
+    ) -> str:
+        key = step_key(
+            kind,
+            params={**params, "recipe": RECIPE, "screenkit": __version__},
+            inputs={f"{f.role}:{n}": f.sha256 for n, f in enumerate(inputs)},
+            deps={d: self.steps[d].key or "" for d in deps},
+            ffmpeg_version=self.ffmpeg.version,
+        )
+        step_id = f"{kind}-{key[:10]}"
+        if step_id not in self.steps:
+            self.steps[step_id] = Step(
+                id=step_id,
+                kind=kind,
+                label=label,
+                deps=tuple(deps),
+                key=key,
+                params=params,
+                inputs=tuple(inputs),
+                commands=tuple(tuple(c) for c in commands),
+                command_note=note,
+                weight=weight,
+                action=action,
+            )
+        return step_id
+
+    def work(self, step_kind: str) -> Path:
+        return self.cache.root / "tmp" / f"{step_kind}.WORK"
+
+    # -- steps ------------------------------------------------------------------------
+    def loudness(self, preset: VenuePreset) -> str | None:
+        if preset.audio.loudness is None or not self.master.audio:
+            return None
+        channels = preset.audio.channels
+        args = measure_args(self.master, channels, LoudnessSpec())
+        return self.add(
+            "loudness",
+            f"loudness of {self.kit.master.name}",
+            params={"channels": channels},
+            inputs=[self.master_file],
+            action=partial(actions.measure, self.tools, self.master, channels),
+            weight=self.master.duration * 0.05,
+            commands=[full_argv(args, self.ffmpeg, loglevel="info", progress=False)],
+        )
+
+    def film(self, preset: VenuePreset, burn: str | None) -> tuple[str, list[InputFile]]:
+        loud_id = self.loudness(preset)
+        track, track_input = self.track(burn) if burn else (None, None)
+        inputs = [self.master_file, *self.font_files, *([track_input] if track_input else [])]
+        options = EncodeOptions(
+            burn=SubtitleInput(track.path, track.lang) if track else None,
+            audio_lang=self.kit.original_language,
+            fonts=self.fonts,
+            x264_preset=self.settings.x264_preset,
+        )
+        loudness = None
+        note = None
+        if loud_id is not None:
+            loudness = self._cached_loudness(loud_id)
+            if loudness is None:
+                note = "the loudnorm measured_* values come from the loudness step"
+        encode_plan = plan_encode(
+            self.master,
+            preset,
+            self.work("film") / f"film{preset.extension}",
+            options,
+            loudness=loudness or (Loudness(*[math.nan] * 4) if loud_id else None),
+            workdir=Path(tempfile.gettempdir()) / "screenkit-encode-XXXXXX",
+            ffmpeg_version=self.ffmpeg.version_tuple,
+        )
+        copy = encode_plan.copy_video
+        step_id = self.add(
+            "film",
+            f"film encode ({preset.name}{', burn ' + burn if burn else ''})",
+            params={
+                "preset": preset_to_json(preset),
+                "burn": burn,
+                "x264": self.settings.x264_preset,
+                "audio_lang": self.kit.original_language,
+            },
+            inputs=inputs,
+            deps=[loud_id] if loud_id else [],
+            action=partial(
+                actions.encode_film,
+                self.tools,
+                self.kit.master,
+                preset,
+                track,
+                self.kit.original_language,
+            ),
+            weight=self.master.duration * (0.05 if copy else 1.0),
+            commands=encode_plan.argv(self.ffmpeg),
+            note=note,
+        )
+        return step_id, inputs
+
+    def _cached_loudness(self, loud_id: str) -> Loudness | None:
+        key = self.steps[loud_id].key
+        entry = self.cache.peek_entry(key) if key else None
+        return actions.loudness_from_meta(entry.meta) if entry is not None else None
+
+    def card(self, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
+        fields = {
+            "title": spec.title,
+            "appeal": spec.appeal,
+            "beneficiary": spec.beneficiary,
+            "link": spec.link,
+            "lang": spec.lang,
+            "venue": spec.venue,
+            "date": spec.date,
+            "contact": spec.contact,
+            "kind": spec.kind,
+            "duration": spec.seconds,
+            "fade": spec.fade,
+            "safe_area": preset.safe_area,
+        }
+        return self.add(
+            "card",
+            f"{spec.kind} card ({spec.lang}, {preset.name})",
+            params=fields,
+            inputs=self.font_files,
+            deps=[film_id],
+            action=partial(actions.card, self.tools, spec, preset.safe_area, film_id),
+            weight=spec.seconds * 0.5,
+            note="rendered with libass, encoded with the film's own stream parameters",
+        )
+
+    def early_card_check(self, spec: CardSpec, preset: VenuePreset) -> None:
+        """Fail now, not after the encode, when the appeal does not fit or cannot be drawn."""
+        fmt = output_format(self.master, preset, EncodeOptions())
+        target = CardTarget.plain(fmt.width, fmt.height, fmt.frame_rate, safe_area=preset.safe_area)
+        layout_card(spec, target)
+
+
+def _resolve(
+    kit: Kit, request: BundleRequest, preset: VenuePreset
+) -> tuple[str | None, tuple[str, ...]]:
+    if request.burn is not None and not preset.subtitles.burn:
+        raise BundleError(
+            f"preset {preset.name} does not burn subtitles in (it carries them as "
+            f"{'soft tracks' if preset.subtitles.soft else 'sidecar files'})",
+            key="burn",
+            value=request.burn,
+            hint="drop --burn, or choose a preset that burns, e.g. usb-player",
+        )
+    burn = (request.burn or request.lang) if preset.subtitles.burn else None
+    soft = request.soft if request.soft is not None else kit.languages
+    ordered = (request.lang, *[lang for lang in soft if lang != request.lang])
+    return burn, tuple(ordered)
+
+
+def plan_build(
+    kit: Kit,
+    requests: Sequence[BundleRequest],
+    settings: BuildSettings | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    ffmpeg: FFmpeg | None = None,
+) -> BuildPlan:
+    """The plan for ``requests``: every step with its key, and which bundles are up to date."""
+    settings = settings or BuildSettings()
+    out = (settings.out or kit.root / "out").absolute()
+    cache = StepCache(cache_dir_for(kit), progress=progress)
+    planner = _Planner(kit, settings, cache, ffmpeg or find_ffmpeg())
+    if planner.master.video is None:
+        raise BundleError(f"the kit's master {kit.master} holds no video", path=kit.master)
+    bundles = [_plan_bundle(planner, request, out) for request in requests]
+    context = BundleContext(
+        kit_name=kit.name,
+        title=kit.title,
+        kit_root=str(kit.root),
+        cache_mode=kit.cache,
+        ffmpeg_version=planner.ffmpeg.version,
+    )
+    finals = [manifest_step(context, bundle) for bundle in bundles]
+    return BuildPlan(
+        kit=kit,
+        out=out,
+        cache_root=cache.root,
+        ffmpeg=planner.ffmpeg,
+        master=planner.master,
+        steps=(*planner.steps.values(), *finals),
+        bundles=tuple(bundles),
+    )
+
+
+def _plan_bundle(p: _Planner, request: BundleRequest, out: Path) -> BundlePlan:
+    kit = p.kit
+    preset = load_preset(request.preset, kit.root)
+    burn, soft = _resolve(kit, request, preset)
+    folder = check_inside(out, out / f"{kit.name}-{request.name}", "bundle folder")
+    stem = safe_filename(f"{kit.title} ({request.lang}, {preset.name})")
+    video_name = f"{stem}{preset.extension}"
+    clip_name = f"test-clip{preset.extension}"
+    intro = card_spec_from_kit(
+        kit, request.lang, venue=request.venue, date=request.date, contact=request.contact
+    )
+    p.early_card_check(intro, preset)
+    film_id, inputs = p.film(preset, burn)
+    intro_id = p.card(intro, preset, film_id)
+    parts = [intro_id, film_id]
+    if request.outro:
+        parts.append(
+            p.card(
+                card_spec_from_kit(
+                    kit,
+                    request.lang,
+                    kind="outro",
+                    venue=request.venue,
+                    date=request.date,
+                    contact=request.contact,
+                ),
+                preset,
+                film_id,
+            )
+        )
+    join_id = p.add(
+        "join",
+        f"join ({request.name})",
+        params={"parts": parts},
+        deps=parts,
+        action=partial(actions.join, p.tools, parts, preset.extension),
+        weight=p.master.duration * 0.02,
+        note="concat demuxer, stream copy",
+    )
+    tracks = [p.track(lang) for lang in soft]
+    track_files = [t for t, _ in tracks]
+    inputs += [i for _, i in tracks]
+    screening = track_files[0] if track_files else None
+    final_id = join_id
+    carried = track_files if preset.subtitles.soft else []
+    if carried:
+        final_id = p.add(
+            "mux",
+            f"soft tracks ({request.name})",
+            params={
+                "langs": [t.lang for t in carried],
+                "default": request.lang,
+                "container": preset.container,
+                "faststart": preset.faststart,
+            },
+            inputs=[i for _, i in tracks],
+            deps=[join_id, intro_id],
+            action=partial(actions.mux, p.tools, join_id, intro_id, carried, request.lang, preset),
+            weight=p.master.duration * 0.02,
+            note="stream copy; tracks shifted by the card length",
+        )
+    side_id = p.add(
+        "sidecars",
+        f"sidecar tracks ({request.name})",
+        params={"stem": stem, "langs": list(soft), "preset": preset_to_json(preset)},
+        inputs=[i for _, i in tracks],
+        deps=[intro_id],
+        action=partial(actions.sidecars, intro_id, track_files, stem, preset),
+        weight=0.2,
+    )
+    clip_id = p.add(
+        "clip",
+        f"test clip ({request.name})",
+        params={
+            "langs": [t.lang for t in carried],
+            "default": request.lang,
+            "screening": screening.lang if screening else None,
+            "container": preset.container,
+            "faststart": preset.faststart,
+        },
+        inputs=[i for _, i in tracks],
+        deps=[film_id, intro_id],
+        action=partial(
+            actions.clip, p.tools, film_id, intro_id, screening, carried, request.lang, preset
+        ),
+        weight=2.0,
+        note="the card + the busiest subtitled stretch, cut at keyframes, stream copy",
+    )
+    stills_id = p.add(
+        "stills",
+        f"pictures for the sheet ({request.name})",
+        params={
+            "screening": screening.lang if screening else None,
+            "burned": burn is not None,
+            "safe_area": preset.safe_area,
+            "font_size": preset.subtitles.font_size,
+        },
+        inputs=[*([tracks[0][1]] if tracks else []), *p.font_files],
+        deps=[film_id, intro_id],
+        action=partial(
+            actions.stills, p.tools, film_id, intro_id, screening, burn is not None, preset
+        ),
+        weight=1.0,
+    )
+    sheet_inputs = sheetstep.SheetInputs(
+        kit_name=kit.name,
+        title=kit.title,
+        bundle=request.name,
+        lang=request.lang,
+        burn=burn,
+        soft=soft,
+        preset=preset,
+        video_name=video_name,
+        clip_name=clip_name,
+        appeal_text=intro.appeal,
+        beneficiary=intro.beneficiary,
+        link=intro.link,
+        venue=request.venue,
+        date=request.date,
+        contact=request.contact,
+        final_id=final_id,
+        sidecars_id=side_id,
+        stills_id=stills_id,
+    )
+    sheet_id = p.add(
+        "sheet",
+        f"screening sheet ({request.name})",
+        params=sheetstep.params(sheet_inputs),
+        deps=[final_id, side_id, stills_id, clip_id],
+        action=partial(sheetstep.write_sheet, p.tools, sheet_inputs),
+        weight=0.3,
+    )
+    step_ids = _closure(p.steps, [final_id, side_id, clip_id, stills_id, sheet_id])
+    plan_key = step_key(
+        "bundle",
+        params={
+            "name": request.name,
+            "folder": folder.name,
+            "video": video_name,
+            "clip": clip_name,
+            "request": vars(request),
+        },
+        inputs={},
+        deps={s: p.steps[s].key or "" for s in step_ids},
+        ffmpeg_version=p.ffmpeg.version,
+    )
+    manifest_id = f"manifest-{request.name}"
+    return BundlePlan(
+        request=request,
+        preset=preset,
+        burn=burn,
+        soft=soft,
+        folder=folder,
+        video_name=video_name,
+        clip_name=clip_name,
+        final_step=final_id,
+        step_ids=(*step_ids, manifest_id),
+        manifest_step=manifest_id,
+        plan_key=plan_key,
+        up_to_date=_up_to_date(folder, plan_key),
+        inputs=tuple(dict.fromkeys(inputs)),
+    )
+
+
+def _closure(steps: Mapping[str, Step], roots: Sequence[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+
+    def visit(step_id: str) -> None:
+        if step_id in seen:
+            return
+        for dep in steps[step_id].deps:
+            visit(dep)
+        seen[step_id] = None
+
+    for root in roots:
+        visit(root)
+    return tuple(seen)
+
+
+def _up_to_date(folder: Path, plan_key: str) -> bool:
+    """The bundle in ``folder`` was made by this very plan and still has all its files."""
+    try:
+        manifest = read_manifest(folder)
+    except ScreenkitError:
+        return False
+    if manifest.plan_key != plan_key:
+        return False
+    for record in manifest.files:
+        path = folder / record.path
+        try:
+            if path.stat().st_size != record.size:
+                return False
+        except OSError:
+            return False
+    return True

@@ -1,0 +1,153 @@
+"""Running a build plan, and describing one without running it (``--dry-run``)."""
+
+from __future__ import annotations
+
+import shlex
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from screenkit.bundle.cache import StepCache
+from screenkit.bundle.executor import StepOutcome, execute
+from screenkit.bundle.model import BuildPlan
+from screenkit.progress import ProgressCallback
+
+BundleStatus = Literal["built", "up to date"]
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    name: str
+    folder: Path
+    video: Path
+    preset: str
+    lang: str
+    status: BundleStatus
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    bundles: tuple[BundleResult, ...]
+    steps: tuple[StepOutcome, ...]
+    cache_root: Path
+    build_id: str
+    elapsed: float
+
+    def ran(self, kind: str) -> list[StepOutcome]:
+        """Steps of ``kind`` this build really ran (not taken from the cache)."""
+        return [s for s in self.steps if s.kind == kind and s.status == "built"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "build": self.build_id,
+            "cache": str(self.cache_root),
+            "elapsed": round(self.elapsed, 3),
+            "bundles": [
+                {
+                    "name": b.name,
+                    "folder": str(b.folder),
+                    "video": str(b.video),
+                    "preset": b.preset,
+                    "lang": b.lang,
+                    "status": b.status,
+                }
+                for b in self.bundles
+            ],
+            "steps": [
+                {
+                    "id": s.id,
+                    "kind": s.kind,
+                    "label": s.label,
+                    "key": s.key,
+                    "status": s.status,
+                    "elapsed": round(s.elapsed, 3),
+                }
+                for s in self.steps
+            ],
+        }
+
+
+def build(
+    plan: BuildPlan, *, jobs: int = 1, progress: ProgressCallback | None = None
+) -> BuildReport:
+    """Run what the plan's out-of-date bundles need; up-to-date bundles are left alone."""
+    started = time.monotonic()
+    cache = StepCache(plan.cache_root, progress=progress)
+    result = execute(plan.pending(), cache, jobs=jobs, progress=progress)
+    bundles = tuple(
+        BundleResult(
+            name=b.request.name,
+            folder=b.folder,
+            video=b.folder / b.video_name,
+            preset=b.preset.name,
+            lang=b.request.lang,
+            status="up to date" if b.up_to_date else "built",
+        )
+        for b in plan.bundles
+    )
+    return BuildReport(
+        bundles=bundles,
+        steps=result.outcomes,
+        cache_root=cache.root,
+        build_id=cache.build_id,
+        elapsed=time.monotonic() - started,
+    )
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step as ``--dry-run`` shows it."""
+
+    id: str
+    kind: str
+    label: str
+    key: str | None
+    state: Literal["cached", "to run", "always runs"]
+    deps: tuple[str, ...]
+    commands: tuple[tuple[str, ...], ...]
+    note: str | None
+    bundles: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "label": self.label,
+            "key": self.key,
+            "state": self.state,
+            "deps": list(self.deps),
+            "commands": [list(c) for c in self.commands],
+            "shell": [shlex.join(c) for c in self.commands],
+            "note": self.note,
+            "bundles": list(self.bundles),
+        }
+
+
+def describe(plan: BuildPlan) -> list[StepView]:
+    """Every step of the plan, in order, with whether the cache already holds it."""
+    cache = StepCache(plan.cache_root)
+    users: dict[str, list[str]] = {}
+    for bundle in plan.bundles:
+        for step_id in bundle.step_ids:
+            users.setdefault(step_id, []).append(bundle.request.name)
+    views = []
+    for step in plan.steps:
+        if step.key is None:
+            state: Literal["cached", "to run", "always runs"] = "always runs"
+        else:
+            state = "cached" if cache.peek(step.key) else "to run"
+        views.append(
+            StepView(
+                step.id,
+                step.kind,
+                step.label,
+                step.key,
+                state,
+                step.deps,
+                step.commands,
+                step.command_note,
+                tuple(users.get(step.id, ())),
+            )
+        )
+    return views

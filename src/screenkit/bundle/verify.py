@@ -1,0 +1,150 @@
+"""``screenkit verify``: is this bundle still exactly what was built, and does it play?
+
+Re-hashes every file the manifest lists (and notices files it does not list), probes the
+video against the preset recorded in the manifest (the encode engine's compliance check:
+no kit needed, so a bundle can be checked on the stick it was copied to), and decodes the
+whole test clip, where any decoder complaint is a problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from screenkit.bundle.hashing import sha256_file
+from screenkit.bundle.manifest import MANIFEST_NAME, Manifest, read_manifest
+from screenkit.bundle.mediaops import decode_check_args
+from screenkit.encode import check_compliance
+from screenkit.errors import FFmpegFailed, ScreenkitError
+from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.media.probe import probe
+from screenkit.media.runner import run_ffmpeg
+from screenkit.progress import ProgressCallback
+
+IGNORED = (".DS_Store", "Thumbs.db", "desktop.ini")
+"""Files an operating system drops into any folder it shows (a stick opened on a Mac)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str | None
+    """The file concerned, relative to the bundle folder (None: the bundle as a whole)."""
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.what}" if self.path else self.what
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    folder: Path
+    manifest: Manifest
+    files_checked: int
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "folder": str(self.folder),
+            "bundle": self.manifest.bundle,
+            "preset": self.manifest.preset.name,
+            "ok": self.ok,
+            "files_checked": self.files_checked,
+            "problems": [{"path": p.path, "what": p.what} for p in self.problems],
+        }
+
+
+def _inside(folder: Path, relative: str) -> Path | None:
+    path = folder / relative
+    if Path(relative).is_absolute() or not path.resolve().is_relative_to(folder.resolve()):
+        return None
+    return path
+
+
+def _check_files(
+    folder: Path, manifest: Manifest, progress: ProgressCallback | None
+) -> list[Problem]:
+    problems = []
+    listed = set()
+    for record in manifest.files:
+        path = _inside(folder, record.path)
+        if path is None:
+            problems.append(Problem(record.path, "points outside the bundle folder"))
+            continue
+        listed.add(path.resolve())
+        if not path.is_file():
+            problems.append(Problem(record.path, "missing"))
+            continue
+        digest = sha256_file(path, progress=progress, step=f"checking {record.path}")
+        if digest.size != record.size:
+            problems.append(
+                Problem(
+                    record.path,
+                    f"size changed: {digest.size:,} bytes, the manifest says {record.size:,}",
+                )
+            )
+        elif digest.sha256 != record.sha256:
+            problems.append(Problem(record.path, "content changed (sha256 differs)"))
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or (path.name == MANIFEST_NAME and path.parent == folder):
+            continue
+        if path.name in IGNORED or path.name.startswith("._"):
+            continue
+        if path.resolve() not in listed:
+            problems.append(Problem(path.relative_to(folder).as_posix(), "not in the manifest"))
+    return problems
+
+
+def _check_video(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> list[Problem]:
+    path = _inside(folder, manifest.video)
+    if path is None or not path.is_file():
+        return []  # already reported by the file check
+    try:
+        info = probe(path, ffmpeg=ffmpeg)
+    except ScreenkitError as exc:
+        return [Problem(manifest.video, f"cannot be read as media: {exc.message}")]
+    return [
+        Problem(manifest.video, f"does not meet {manifest.preset.name}: {m}")
+        for m in check_compliance(info, manifest.preset)
+    ]
+
+
+def _check_clip(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> list[Problem]:
+    path = _inside(folder, manifest.test_clip)
+    if path is None or not path.is_file():
+        return []
+    try:
+        result = run_ffmpeg(
+            decode_check_args(path), ffmpeg=ffmpeg, loglevel="error", what="decoding the test clip"
+        )
+    except FFmpegFailed as exc:
+        return [Problem(manifest.test_clip, f"does not decode: {exc.message}")]
+    complaints = [ln.strip() for ln in result.log.splitlines() if ln.strip()]
+    if complaints:
+        return [
+            Problem(
+                manifest.test_clip,
+                f"decoding reports errors: {complaints[0]} ({len(complaints)} lines)",
+            )
+        ]
+    return []
+
+
+def verify_bundle(
+    folder: Path | str,
+    *,
+    ffmpeg: FFmpeg | None = None,
+    progress: ProgressCallback | None = None,
+) -> VerifyReport:
+    """Check the bundle in ``folder``; raises `IncompleteBundle` when it has no manifest."""
+    folder = Path(folder).absolute()
+    manifest = read_manifest(folder)
+    ffmpeg = ffmpeg or find_ffmpeg()
+    problems = _check_files(folder, manifest, progress)
+    problems += _check_video(folder, manifest, ffmpeg)
+    problems += _check_clip(folder, manifest, ffmpeg)
+    return VerifyReport(folder, manifest, len(manifest.files), tuple(problems))
