@@ -316,12 +316,9 @@ def plan_encode(
         streams.append(_silence(fmt)["a"])
         notes.append("the source has no sound: a silent track is added")
     out_opts.update(_audio_options(preset, fmt))
-    sub_kwargs: dict[str, str] = {}
-    if options.start is not None:
-        sub_kwargs["ss"] = f"{options.start:.3f}"
-    for n, track in enumerate(soft):
+    for n, track in enumerate(soft):  # staged already shifted to a cut's start
         staged = workdir / soft_name(n, track, preset.container)
-        streams.append(ffm.input(input_arg(staged), **sub_kwargs)["s"])
+        streams.append(ffm.input(input_arg(staged))["s"])
     out_opts["disposition:a:0"] = "default"
     if options.audio_lang:
         out_opts["metadata:s:a:0"] = f"language={iso639_2(options.audio_lang)}"

@@ -107,8 +107,8 @@ def _damage(log: str) -> list[str]:
 
 def _stage(plan: EncodePlan, preset: VenuePreset, options: EncodeOptions) -> None:
     if plan.burn is not None:
-        stage_burn(plan.burn, preset, plan.format, plan.workdir, options.fonts)
-    stage_soft(plan.soft, preset.container, plan.workdir)
+        stage_burn(plan.burn, preset, plan.format, plan.workdir, options.fonts, options.start)
+    stage_soft(plan.soft, preset.container, plan.workdir, options.start)
 
 
 def encode(

@@ -52,11 +52,29 @@ def force_style(preset: VenuePreset, fmt: OutputFormat, family: str) -> str:
     return f"FontName={family},MarginL={side},MarginR={side},MarginV={bottom}"
 
 
+def load_cut(track: SubtitleInput, start: float | None) -> pysubs2.SSAFile:
+    """The track's events, re-timed for a cut starting at ``start`` s (input seeking makes
+    the cut's first frame time 0); events wholly before the cut are dropped."""
+    subs = load_track(track.path, lang=track.lang).subs
+    if start:
+        offset = round(start * 1000)
+        kept = [e for e in subs.events if e.end > offset]
+        for event in kept:
+            event.start = max(0, event.start - offset)
+            event.end = event.end - offset
+        subs.events = kept
+    return subs
+
+
 def burn_track(
-    track: SubtitleInput, preset: VenuePreset, fmt: OutputFormat, family: str
+    track: SubtitleInput,
+    preset: VenuePreset,
+    fmt: OutputFormat,
+    family: str,
+    start: float | None = None,
 ) -> pysubs2.SSAFile:
     """The track as ASS laid out for a ``fmt`` picture: one script pixel = one output pixel."""
-    subs = load_track(track.path, lang=track.lang).subs
+    subs = load_cut(track, start)
     if subs.format in ("ass", "ssa") and "PlayResY" in subs.info:
         return subs  # an authored style: force_style still sets the font and the margins
     size = max(8, round(fmt.height * preset.subtitles.font_size))
@@ -85,11 +103,12 @@ def stage_burn(
     fmt: OutputFormat,
     workdir: Path,
     fonts: Sequence[Font],
+    start: float | None = None,
 ) -> tuple[Path, Path]:
     """Write the ASS and the fonts under plain names in ``workdir``: (ass, fontsdir)."""
     chosen = fonts_or_shipped(fonts)
     fontsdir = stage_fonts(workdir / FONTS_NAME, chosen)
-    subs = burn_track(track, preset, fmt, burn_family(fonts))
+    subs = burn_track(track, preset, fmt, burn_family(fonts), start)
     ass = workdir / BURN_NAME
     save_track(subs, ass, format="ass")
     return ass, fontsdir
@@ -101,11 +120,13 @@ def soft_name(n: int, track: SubtitleInput, container: str) -> str:
     return f"soft{n}.{'ass' if keep_ass else 'srt'}"
 
 
-def stage_soft(tracks: Sequence[SubtitleInput], container: str, workdir: Path) -> list[Path]:
+def stage_soft(
+    tracks: Sequence[SubtitleInput], container: str, workdir: Path, start: float | None = None
+) -> list[Path]:
     """Each soft track re-written in UTF-8 under a plain name (ffmpeg reads subtitles as UTF-8)."""
     staged = []
     for n, track in enumerate(tracks):
-        subs = load_track(track.path, lang=track.lang).subs
+        subs = load_cut(track, start)
         target = workdir / soft_name(n, track, container)
         save_track(subs, target)
         staged.append(target)
