@@ -119,12 +119,17 @@ output_option = click.option(
 )
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _heading(report: CheckReport) -> str:
     track = report.track
     fmt = _FORMAT_NAMES.get(track.format, track.format.upper())
     lang = f" · {track.lang}" if track.lang else ""
+    events = _plural(len(track.subs), "event")
     return (
-        f"{track.path}  {fmt} · {track.encoding_label}{lang} · {len(track.subs)} events · "
+        f"{track.path}  {fmt} · {track.encoding_label}{lang} · {events} · "
         f"profile {report.profile.name} · gaps at {format_fps(report.fps)} fps"
     )
 
@@ -144,9 +149,7 @@ def _render(run: CheckRun) -> None:
             severity = click.style(f"{f.severity:<8}", fg=_COLOURS[f.severity])
             click.echo(f"  {severity} {f.rule:<17} {where}  {f.message}")
         counts = [
-            f"{n} {name}{'s' if n != 1 else ''}"
-            for name in ("error", "warning", "info")
-            if (n := report.count(name))
+            _plural(n, name) for name in ("error", "warning", "info") if (n := report.count(name))
         ]
         click.echo(f"  {', '.join(counts) if counts else 'ok: nothing to report'}")
     if len(run.results) > 1:
@@ -275,7 +278,7 @@ def fix(
     else:
         for change in fixed.changes:
             click.echo(_change_line(change))
-        click.echo(f"{len(fixed.changes)} change{'s' if len(fixed.changes) != 1 else ''}")
+        click.echo(_plural(len(fixed.changes), "change"))
     _wrote(fixed.written, "fixed")
     if fixed.written.backup:
         note(f"the original is kept as {fixed.written.backup}")

@@ -220,9 +220,10 @@ def _bomless_utf16_32(data: bytes) -> str | None:
     sample = data[: 1 << 16]
     m = len(sample)
     zero_at = [sample[i::4].count(0) / max(1, len(sample[i::4])) for i in range(4)]
-    if n % 4 == 0 and zero_at[1] > 0.9 and zero_at[2] > 0.9 and zero_at[3] > 0.9:
+    # UTF-32: the top byte is always zero, the next one outside the supplementary planes
+    if n % 4 == 0 and zero_at[3] > 0.99 and zero_at[2] > 0.9:
         return "utf-32-le"
-    if n % 4 == 0 and zero_at[0] > 0.9 and zero_at[1] > 0.9 and zero_at[2] > 0.9:
+    if n % 4 == 0 and zero_at[0] > 0.99 and zero_at[1] > 0.9:
         return "utf-32-be"
     even = sample[0::2].count(0) / max(1, (m + 1) // 2)
     odd = sample[1::2].count(0) / max(1, m // 2)

@@ -209,11 +209,16 @@ def line_endings(text: str) -> str:
 
 def detect_format(text: str, path: Path) -> str:
     """pysubs2's detection, with the file extension settling ties and clear refusals."""
-    try:
-        return pysubs2.formats.autodetect_format(text[:10000])
-    except FormatAutodetectionError as exc:
-        found = list(exc.formats)
+    if text.lstrip().startswith("Scenarist_SCC"):
+        found: list[str] = []  # pysubs2's TMP reader would take its time codes for text lines
+    else:
+        try:
+            return pysubs2.formats.autodetect_format(text[:10000])
+        except FormatAutodetectionError as exc:
+            found = list(exc.formats)
     ext_format = _EXT_FORMAT.get(path.suffix.lower())
+    if not found and "[Events]" in text and "[Script Info]" in text:
+        return "ssa" if ext_format == "ssa" else "ass"  # a script without a styles section
     if found:
         if ext_format in found:
             return ext_format

@@ -56,11 +56,9 @@ class Retimed:
     def notes(self) -> list[str]:
         out = []
         if self.clamped:
-            out.append(
-                f"events {_numbers(self.clamped)} would start before 0:00 and now start at 0"
-            )
+            out.append(f"{_numbers(self.clamped)} would start before 0:00: moved to 0:00")
         if self.dropped:
-            out.append(f"events {_numbers(self.dropped)} would end before 0:00 and were removed")
+            out.append(f"{_numbers(self.dropped)} would end before 0:00: removed")
         return out
 
 
