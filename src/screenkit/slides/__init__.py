@@ -9,6 +9,7 @@ for a look), then `render_card` / `render_card_png`, and `join_parts` / `attach_
 from screenkit.slides.errors import AppealTooLong, CardError, JoinError, MissingGlyphsError
 from screenkit.slides.join import JoinResult, attach_cards, join_parts
 from screenkit.slides.layout import CardLayout, layout_card
+from screenkit.slides.preview import preview_card
 from screenkit.slides.render import CardTiming, card_timing, render_card, render_card_png
 from screenkit.slides.spec import CardSpec, card_spec_from_kit
 from screenkit.slides.target import AudioParams, CardTarget, VideoParams
@@ -30,6 +31,7 @@ __all__ = [
     "card_timing",
     "join_parts",
     "layout_card",
+    "preview_card",
     "render_card",
     "render_card_png",
 ]

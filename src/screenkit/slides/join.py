@@ -196,7 +196,11 @@ def attach_cards(
     progress: ProgressCallback | None = None,
     ffmpeg: FFmpeg | None = None,
 ) -> JoinResult:
-    """Put ``intro`` before and ``outro`` after the ENCODED ``film``, without re-encoding it."""
+    """Put ``intro`` before and ``outro`` after the ENCODED ``film``, without re-encoding it.
+
+    The cards are rendered into ``workdir`` (kept), else into a temporary folder removed on
+    return (then the result's ``parts`` name files that are gone).
+    """
     film = Path(film)
     info = probe(film, ffmpeg=ffmpeg)
     target = CardTarget.from_media_info(info, safe_area=safe_area)

@@ -130,6 +130,8 @@ class Measure:
         primary = font_metrics(self.font.path)
         total = 0.0
         for ch in text:
+            if _ignorable(ch):  # HarfBuzz draws default-ignorables with no width
+                continue
             metrics = primary
             if not primary.covers(ch):
                 for other in self.fallbacks:
@@ -138,10 +140,8 @@ class Measure:
                         metrics = candidate
                         break
             advance = metrics.advances.get(ord(ch))
-            if advance is None:
-                # default-ignorable marks draw nothing; anything else gets an em (the check
-                # for missing glyphs has already refused real gaps)
-                advance = 0 if _ignorable(ch) else metrics.units_per_em
+            if advance is None:  # an em (the glyph check has already refused real gaps)
+                advance = metrics.units_per_em
             total += advance * metrics.scale(self.size)
         return total * (BOLD_WIDENING if self.bold else 1.0)
 

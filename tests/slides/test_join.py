@@ -1,0 +1,98 @@
+"""Joining cards and film by stream copy: clean decode, rising timestamps, sync at joins."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from slides_helpers import check_join, decode_log
+
+from screenkit.media.probe import probe
+from screenkit.slides import (
+    CardSpec,
+    CardTarget,
+    JoinError,
+    attach_cards,
+    join_parts,
+    render_card,
+)
+from screenkit.slides.bitstream import read_video_bitstream
+
+
+def test_intro_film_outro_join_in_mp4_without_touching_the_film(
+    mp4_film: Path, short_spec: CardSpec, tmp_path: Path
+) -> None:
+    outro = dataclasses.replace(short_spec, kind="outro", duration=1.5)
+    work = tmp_path / "work"
+    work.mkdir()
+    result = attach_cards(
+        mp4_film, tmp_path / "joined.mp4", intro=short_spec, outro=outro, workdir=work
+    )
+    assert not result.inband_parameter_sets and result.warnings == ()
+    film_headers = read_video_bitstream(mp4_film).parameter_sets
+    assert read_video_bitstream(result.parts[0]).parameter_sets == film_headers
+    assert read_video_bitstream(result.out).parameter_sets == film_headers
+    check_join(result.out, list(result.parts))
+    film = probe(mp4_film)
+    assert result.offsets[1] == pytest.approx(2.0, abs=0.25)
+    assert result.info.duration == pytest.approx(
+        result.offsets[2] + probe(result.parts[2]).duration, abs=0.05
+    )
+    assert result.info.video is not None and film.video is not None
+    assert (result.info.video.profile, result.info.video.level) == ("High", 41)
+    # faststart: the index comes before the media data
+    head = result.out.read_bytes()[:65536]
+    assert head.find(b"moov") < head.find(b"mdat") or b"mdat" not in head
+
+
+def test_mkv_join_keeps_the_films_subtitles_in_place(
+    mkv_film: Path, short_spec: CardSpec, tmp_path: Path
+) -> None:
+    result = attach_cards(mkv_film, tmp_path / "joined.mkv", intro=short_spec, workdir=tmp_path)
+    assert not result.inband_parameter_sets
+    check_join(result.out, list(result.parts))
+    subs = result.info.subtitles
+    assert [(s.codec, s.language) for s in subs] == [("subrip", "ita")]
+    import av
+
+    with av.open(str(result.out)) as container:
+        stream = container.streams.subtitles[0]
+        first = next(p for p in container.demux(stream) if p.pts is not None)
+        start = float(first.pts * first.time_base)
+    assert start == pytest.approx(result.offsets[1] + 1.0, abs=0.05)
+
+
+def test_a_film_from_another_encoder_joins_with_in_band_headers(
+    mp4_film: Path, short_spec: CardSpec, tmp_path: Path
+) -> None:
+    plain = CardTarget.plain(320, 180)
+    card = render_card(short_spec, plain, tmp_path / "card.mp4")
+    result = join_parts([card, mp4_film], tmp_path / "joined.mp4")
+    assert result.inband_parameter_sets and "in-band" in result.warnings[0]
+    assert decode_log(result.out) == ""
+
+
+def test_parts_that_differ_are_refused_naming_the_part(
+    mp4_film: Path, short_spec: CardSpec, tmp_path: Path
+) -> None:
+    card = render_card(short_spec, CardTarget.plain(640, 360), tmp_path / "card.mp4")
+    with pytest.raises(JoinError) as caught:
+        join_parts([card, mp4_film], tmp_path / "joined.mp4")
+    assert caught.value.path == mp4_film and caught.value.key == "frame size"
+    assert caught.value.value == "320x180"
+    assert not (tmp_path / "joined.mp4").exists()
+    with pytest.raises(JoinError, match="one of the parts"):
+        join_parts([card, mp4_film], mp4_film)
+
+
+def test_odd_part_names_reach_ffmpeg_only_through_safe_links(
+    mp4_film: Path, short_spec: CardSpec, tmp_path: Path
+) -> None:
+    odd = tmp_path / "it's a 100% card, file:x [1].mp4"
+    target = CardTarget.from_media_info(probe(mp4_film))
+    render_card(short_spec, target, odd)
+    out = tmp_path / "out dir 'q'" / "joined %d.mkv"
+    result = join_parts([odd, mp4_film], out)
+    assert result.out == out and out.is_file()
+    check_join(out, [odd, mp4_film])
