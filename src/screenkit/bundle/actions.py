@@ -184,26 +184,76 @@ def clip(
     tools: Tools,
     film_id: str,
     intro_id: str,
+    final_id: str,
     screening: TrackFile | None,
     soft: Sequence[TrackFile],
     default: str,
     preset: VenuePreset,
     run: StepRun,
 ) -> dict[str, Any]:
-    """About a minute: the card, then the film's busiest subtitled stretch, by stream copy."""
+    """About a minute: the card, then the film's busiest subtitled stretch, by stream copy.
+
+    When that stretch starts with the film, the clip is simply the head of the finished
+    file (one cut, every stream); otherwise the stretch is cut from the film at a keyframe,
+    joined to the card, and the soft tracks are re-timed for it.
+    """
     film = main_file(run.deps[film_id])
     intro = run.deps[intro_id]
     card_seconds = float(intro.meta["duration"])
     film_seconds = float(run.deps[film_id].meta["duration"])
     length = max(MIN_STRETCH, CLIP_SECONDS - card_seconds)
-    spans = (
-        [(e.start / 1000, e.end / 1000) for e in events(screening.path, screening.lang)]
-        if (screening)
-        else []
-    )
+    spans = []
+    if screening is not None:
+        spans = [(e.start / 1000, e.end / 1000) for e in events(screening.path, screening.lang)]
     start = keyframe_before(film, min(busiest_window(spans, length), film_seconds))
     length = min(length, film_seconds - start)
     out = run.work / f"test-clip{preset.extension}"
+    if start <= 0:
+        args = cut_args(
+            main_file(run.deps[final_id]),
+            out,
+            start=0.0,
+            duration=card_seconds + length,
+            faststart=preset.faststart,
+        )
+        run_ffmpeg(
+            args,
+            ffmpeg=tools.ffmpeg,
+            duration=card_seconds + length,
+            progress=run.progress,
+            step="test clip",
+            what="cutting the test clip",
+        )
+    else:
+        _clip_stretch(
+            tools,
+            film,
+            main_file(intro),
+            out,
+            start,
+            length,
+            card_seconds,
+            soft,
+            default,
+            preset,
+            run,
+        )
+    return {"out": out.name, "stretch": [start, start + length], "card": card_seconds}
+
+
+def _clip_stretch(
+    tools: Tools,
+    film: Path,
+    card_file: Path,
+    out: Path,
+    start: float,
+    length: float,
+    card_seconds: float,
+    soft: Sequence[TrackFile],
+    default: str,
+    preset: VenuePreset,
+    run: StepRun,
+) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="screenkit-clip-"))
     try:
         cut = scratch / f"stretch{preset.extension}"
@@ -216,7 +266,7 @@ def clip(
             what="cutting the test clip",
         )
         joined = out if not soft else scratch / f"clip-av{preset.extension}"
-        join_parts([main_file(intro), cut], joined, ffmpeg=tools.ffmpeg)
+        join_parts([card_file, cut], joined, ffmpeg=tools.ffmpeg)
         if soft:
             staged = stage_shifted(
                 soft,
@@ -236,7 +286,6 @@ def clip(
             )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return {"out": out.name, "stretch": [start, start + length], "card": card_seconds}
 
 
 def _format_of(info: MediaInfo) -> OutputFormat:

@@ -74,18 +74,17 @@ def mux_args(
     return [*args, output_arg(out)]
 
 
-def cut_args(source: Path, out: Path, *, start: float, duration: float) -> list[str]:
-    """A stretch of ``source`` by stream copy; ``start`` should be a keyframe's time."""
-    stream = _input(source, ss=f"{start:.6f}")
-    return list(
-        ffmpeg.output(
-            stream,
-            output_arg(out),
-            t=f"{duration:.6f}",
-            c="copy",
-            avoid_negative_ts="make_zero",
-        ).get_args()
-    )
+def cut_args(
+    source: Path, out: Path, *, start: float, duration: float, faststart: bool = False
+) -> list[str]:
+    """A stretch of ``source`` (every stream) by stream copy; ``start`` a keyframe's time."""
+    stream = _input(source, ss=f"{start:.6f}") if start > 0 else _input(source)
+    options: dict[str, str] = {"t": f"{duration:.6f}", "c": "copy"}
+    if start > 0:
+        options["avoid_negative_ts"] = "make_zero"
+    if faststart and out.suffix.lower() in (".mp4", ".m4v", ".mov"):
+        options["movflags"] = "+faststart"
+    return list(ffmpeg.output(stream, output_arg(out), **options).get_args())
 
 
 def still_args(

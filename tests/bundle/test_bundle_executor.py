@@ -1,0 +1,166 @@
+"""The executor: dependency order, steps side by side, failure and interruption."""
+
+from __future__ import annotations
+
+import _thread
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from screenkit.bundle.cache import StepCache
+from screenkit.bundle.errors import BundleError
+from screenkit.bundle.executor import OVERALL, check_graph, execute
+from screenkit.bundle.steps import Step, StepRun
+from screenkit.progress import Progress
+
+
+def step(name: str, deps: tuple[str, ...] = (), action: Any = None, key: bool = True) -> Step:
+    def default(run: StepRun) -> dict[str, Any]:
+        (run.work / f"{name}.txt").write_text(",".join(sorted(run.deps)))
+        return {"out": f"{name}.txt"}
+
+    return Step(
+        id=name,
+        kind="card",
+        label=f"step {name}",
+        deps=deps,
+        key=f"key-{name}" if key else None,
+        params={},
+        action=action or default,
+    )
+
+
+def test_order_follows_dependencies_and_cycles_are_refused() -> None:
+    steps = [step("c", ("b",)), step("b", ("a",)), step("a")]
+    assert [s.id for s in check_graph(steps)] == ["a", "b", "c"]
+    with pytest.raises(BundleError, match="cycle"):
+        check_graph([step("a", ("b",)), step("b", ("a",))])
+    with pytest.raises(BundleError, match="not in the plan"):
+        check_graph([step("a", ("zzz",))])
+
+
+def test_outputs_of_dependencies_reach_a_step(tmp_path: Path) -> None:
+    cache = StepCache(tmp_path)
+    result = execute([step("a"), step("b"), step("c", ("a", "b"))], cache)
+    c = result.entries["c"]
+    assert c.path("c.txt").read_text() == "a,b"
+    assert [o.status for o in result.outcomes] == ["built"] * 3
+    again = execute([step("a"), step("b"), step("c", ("a", "b"))], StepCache(tmp_path))
+    assert [o.status for o in again.outcomes] == ["cached"] * 3
+
+
+def test_jobs_run_independent_steps_side_by_side(tmp_path: Path) -> None:
+    running: list[int] = []
+    peak: list[int] = []
+    lock = threading.Lock()
+
+    def slow(run: StepRun) -> dict[str, Any]:
+        with lock:
+            running.append(1)
+            peak.append(len(running))
+        time.sleep(0.3)
+        with lock:
+            running.pop()
+        (run.work / "x").write_text("x")
+        return {}
+
+    steps = [step(n, action=slow) for n in "abc"]
+    execute(steps, StepCache(tmp_path / "one"), jobs=1)
+    assert max(peak) == 1
+    peak.clear()
+    execute(steps, StepCache(tmp_path / "two"), jobs=2)
+    assert max(peak) == 2
+
+
+def test_progress_per_step_and_overall(tmp_path: Path) -> None:
+    def reporting(run: StepRun) -> dict[str, Any]:
+        run.progress(Progress("encode", 5.0, 10.0))
+        (run.work / "x").write_text("x")
+        return {}
+
+    seen: list[Progress] = []
+    execute(
+        [step("a", action=reporting), step("b", ("a",))], StepCache(tmp_path), progress=seen.append
+    )
+    assert any(p.step == "step a" and p.done == 5.0 for p in seen)
+    overall = [p for p in seen if p.step == OVERALL]
+    assert overall[-1].done == pytest.approx(100.0)
+    assert [p.done for p in overall] == sorted(p.done for p in overall)
+
+
+def test_a_failure_stops_the_others_and_is_raised(tmp_path: Path) -> None:
+    started = threading.Event()
+    stopped: list[str] = []
+
+    def long_running(run: StepRun) -> dict[str, Any]:
+        started.set()
+        try:
+            for _ in range(100):  # like ffmpeg: reports progress every so often
+                time.sleep(0.05)
+                run.progress(Progress("x", 0, None))
+        except BaseException:
+            stopped.append("long")
+            raise
+        return {}
+
+    def failing(run: StepRun) -> dict[str, Any]:
+        started.wait(5)
+        raise BundleError("the card does not fit")
+
+    t0 = time.monotonic()
+    with pytest.raises(BundleError, match="does not fit"):
+        execute(
+            [
+                step("long", action=long_running),
+                step("bad", action=failing),
+                step("after", ("bad",)),
+            ],
+            StepCache(tmp_path),
+            jobs=2,
+        )
+    assert time.monotonic() - t0 < 3
+    assert stopped == ["long"]
+    assert StepCache(tmp_path).lookup("key-after") is None
+
+
+def test_ctrl_c_stops_running_steps(tmp_path: Path) -> None:
+    stopped: list[str] = []
+
+    def long_running(run: StepRun) -> dict[str, Any]:
+        try:
+            for _ in range(200):
+                time.sleep(0.02)
+                run.progress(Progress("x", 0, None))
+        except BaseException:
+            stopped.append(run.step.id)
+            raise
+        return {}
+
+    # Ctrl-C reaches the main thread while it waits for the workers
+    threading.Timer(0.3, _thread.interrupt_main).start()
+    with pytest.raises(KeyboardInterrupt):
+        execute(
+            [step("a", action=long_running), step("b", action=long_running)],
+            StepCache(tmp_path),
+            jobs=2,
+        )
+    assert sorted(stopped) == ["a", "b"]
+    assert not list((tmp_path / "tmp").iterdir())
+
+
+def test_an_uncached_step_runs_every_time(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def count(run: StepRun) -> dict[str, Any]:
+        calls.append(1)
+        return {"n": len(calls)}
+
+    for _ in range(2):
+        result = execute(
+            [step("a"), step("m", ("a",), action=count, key=False)], StepCache(tmp_path)
+        )
+    assert calls == [1, 1]
+    assert result.entries["m"].meta["n"] == 2
