@@ -1,7 +1,138 @@
-"""Commands: filled in by their issue."""
+"""``subs sync`` and ``subs preview``: thin commands over screenkit.subtitles.sync_* and preview."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from screenkit.cli.common import (
+    bars_wanted,
+    emit_json,
+    json_option,
+    note,
+    progress_bars,
+    quiet_option,
+)
+from screenkit.kit import valid_language
+from screenkit.subtitles.sync import SyncNotTrusted, SyncResult
+from screenkit.subtitles.sync_audio import FilmSyncOptions, sync_to_film
+from screenkit.subtitles.sync_reference import ReferenceSyncOptions, sync_to_reference
+
+
+def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not valid_language(value):
+        raise click.BadParameter(f"'{value}' is not a language tag like en, uk or pt-BR")
+    return value
+
+
+def _signed(seconds: float) -> str:
+    return f"{seconds:+.3f} s"
+
+
+def _render(result: SyncResult) -> None:
+    what = "film audio" if result.method == "film" else "reference"
+    click.echo(f"{result.track.name} → {what} {result.against.name}")
+    click.echo(f"  offset      {_signed(result.offset)}")
+    click.echo(f"  ratio       {result.ratio_text}")
+    if len(result.segments) > 1:
+        click.echo(f"  segments    {len(result.segments)} (a scene was cut or added)")
+        for s in result.segments:
+            click.echo(
+                f"    events {s.first_event}-{s.last_event} (from {s.track_start:.2f} s): "
+                f"{_signed(s.offset)}"
+            )
+    if result.dropped:
+        shown = ", ".join(str(n) for n in result.dropped[:12])
+        more = " …" if len(result.dropped) > 12 else ""
+        click.echo(f"  dropped     events {shown}{more} (timed inside a scene the film lacks)")
+    if result.mapping is not None:
+        m = result.mapping
+        click.echo(
+            f"  mapping     {m.mode}: {m.one_to_one} one-to-one, {m.merged} merged, "
+            f"{m.split} split, {m.unmatched} unmatched"
+        )
+    click.echo(f"  matched     {result.matched:.0%} of events")
+    click.echo(f"  confidence  {result.confidence:.2f}")
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--reference", type=click.Path(path_type=Path), help="A correctly timed track of the same cut."
+)
+@click.option("--film", type=click.Path(path_type=Path), help="The film: sync to its speech.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="Where to write."
+)
+@click.option(
+    "--plot",
+    type=click.Path(path_type=Path),
+    help="Draw speech (or the reference) against the track, before and after, as PNG.",
+)
+@click.option("--force", is_flag=True, help="Write even a result below the confidence threshold.")
+@click.option(
+    "--max-offset",
+    type=click.FloatRange(1, 36000),
+    default=120.0,
+    show_default=True,
+    help="Seconds either way to search.",
+)
+@click.option("--no-split", is_flag=True, help="One offset for the whole film (no cut scene).")
+@click.option("--lang", callback=_lang, help="FILE's language (default: from its name).")
+@json_option
+@quiet_option
+def sync(
+    file: Path,
+    reference: Path | None,
+    film: Path | None,
+    output: Path,
+    plot: Path | None,
+    force: bool,
+    max_offset: float,
+    no_split: bool,
+    lang: str | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Sync FILE to the film's speech (--film) or to a timed track (--reference).
+
+    \b
+    Finds the offset, a frame-rate change (25 ↔ 24000/1001 …) and, with --film, a scene
+    cut from or added to the film (a second offset). A result below the confidence
+    threshold is not written without --force.
+      screenkit subs sync it.srt --film media/film.mkv -o it.synced.srt --plot sync.png
+      screenkit subs sync it.srt --reference subtitles/en.srt -o it.synced.srt
+    """
+    if (reference is None) == (film is None):
+        raise click.UsageError("give exactly one of --reference REF or --film FILM")
+    try:
+        if film is not None:
+            options = FilmSyncOptions(
+                max_offset=max_offset, split=not no_split, force=force, plot=plot, lang=lang
+            )
+            with progress_bars(quiet or as_json) as progress:
+                watched = progress if bars_wanted(quiet or as_json) else None
+                result = sync_to_film(file, film, output, options=options, progress=watched)
+        else:
+            assert reference is not None
+            ref_options = ReferenceSyncOptions(
+                max_offset=max_offset, force=force, plot=plot, lang=lang
+            )
+            result = sync_to_reference(file, reference, output, options=ref_options)
+    except SyncNotTrusted as exc:
+        if as_json:
+            emit_json(exc.result.to_json())
+        else:
+            _render(exc.result)
+        raise
+    if as_json:
+        emit_json(result.to_json())
+        return
+    _render(result)
+    if not result.trusted:
+        note(f"warning: low confidence ({result.confidence:.2f}), written because of --force")
+    note(f"wrote {result.output}" + (f" and {result.plot}" if result.plot else ""))
+
+
+COMMANDS: list[click.Command] = [sync]

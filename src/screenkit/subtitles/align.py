@@ -1,0 +1,336 @@
+"""Aligning a track's timing shape with an activity signal: offset, frame-rate ratio, cuts.
+
+Shared by audio sync (the signal is the film's speech activity) and reference sync (the
+signal is another track's events). The model: film time = ratio · track time + offset,
+where ``ratio`` is exact (one of the conversions between the common frame rates) and
+``offset`` may change once or more inside the film, where a scene was cut or added.
+
+1. For every candidate ratio, the cross-correlation (FFT) of the track's event indicator
+   with the signal over all offsets within ``max_offset``; the ratio whose best peak stands
+   highest wins (a wrong ratio smears the peak).
+2. The strongest distinct peaks of that correlation are the candidate offsets. Every event
+   gets a score under each (the signal summed over the event), and a Viterbi pass over the
+   events, with a penalty per change of offset, splits the track into segments: one
+   segment when the film is the cut the track was timed for, two around a cut scene.
+3. Each segment's offset is refined to 1 ms by maximising the exact overlap integral of its
+   events with the (piecewise constant) signal.
+4. Where the film lost a scene, the events timed inside it have no place in the film: the
+   boundary that explains the most evidence is found and those events are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+FRAME_S = 0.01
+FRAME_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001))
+CANDIDATE_RATIOS: tuple[Fraction, ...] = tuple(
+    sorted({a / b for a in FRAME_RATES for b in FRAME_RATES})
+)
+"""1 and every ratio from one common frame rate to another (13 in all)."""
+PEAKS = 6  # candidate offsets kept for the segmentation
+PEAK_SEPARATION_S = 0.5
+MIN_SEGMENT_EVENTS = 3
+REFINE_S = 0.08  # ± around the coarse offset, searched at 1 ms
+COARSE = 10  # frames per step of the ratio search (100 ms)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Events ``first``..``last`` (indexes in track order) move by ``offset`` seconds."""
+
+    first: int
+    last: int
+    offset: float
+    track_start: float
+    """Track time (s) of the segment's first event."""
+    score: float
+    """Mean signal under the segment's events, mapped (the evidence for this offset)."""
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """How a track maps onto the signal: film time = ratio · track time + offset(segment)."""
+
+    ratio: Fraction
+    segments: tuple[Segment, ...]
+    dropped: tuple[int, ...]
+    """Events timed inside a scene the film no longer has."""
+    prominence: float
+    """How far the best correlation peak stands above the rest (robust z-score)."""
+    runner_up: float
+    """The best peak of any other ratio, as a share of the winner's height."""
+    confidence: float
+    """0..1: the chance that this is right, from the prominence and the per-event evidence."""
+    matched: float
+    """Share of the events whose own evidence agrees with their segment's offset."""
+
+    def offset_of(self, event: int) -> float:
+        for segment in self.segments:
+            if segment.first <= event <= segment.last:
+                return segment.offset
+        return self.segments[0].offset
+
+    def map_ms(self, event: int, ms: int) -> int:
+        """A time of event ``event`` (track, ms) in film time (ms)."""
+        return round(float(self.ratio) * ms + 1000.0 * self.offset_of(event))
+
+
+def indicator(spans: FloatArray, length: int, ratio: float = 1.0, shift: float = 0.0) -> FloatArray:
+    """1 in every 10 ms frame some span covers after ``t → ratio·t + shift`` (seconds)."""
+    out = np.zeros(length)
+    marks = np.zeros(length + 1)
+    a = np.clip(np.round((spans[:, 0] * ratio + shift) / FRAME_S).astype(int), 0, length)
+    b = np.clip(np.round((spans[:, 1] * ratio + shift) / FRAME_S).astype(int), 0, length)
+    np.add.at(marks, a, 1.0)
+    np.add.at(marks, b, -1.0)
+    out[:] = np.cumsum(marks)[:length] > 0
+    return out
+
+
+def correlate(signal: FloatArray, pattern: FloatArray, max_lag: int) -> FloatArray:
+    """``c[k] = Σ_t pattern[t]·signal[t + lag]`` for lag = k - max_lag, via FFT."""
+    size = 1 << int(np.ceil(np.log2(max(len(signal), len(pattern)) + max_lag + 1)))
+    product = np.fft.rfft(signal, size) * np.conj(np.fft.rfft(pattern, size))
+    full = np.fft.irfft(product, size)
+    lags = np.arange(-max_lag, max_lag + 1)
+    return np.asarray(full[lags % size])
+
+
+def _robust_z(values: FloatArray, x: float) -> float:
+    median = float(np.median(values))
+    mad = float(np.median(np.abs(values - median))) * 1.4826
+    return (x - median) / mad if mad > 0 else 0.0
+
+
+def _peaks(c: FloatArray, count: int, separation: int) -> list[int]:
+    """The ``count`` highest points that are the maximum within ``separation`` either side."""
+    padded = np.pad(c, separation, mode="constant", constant_values=-np.inf)
+    local = np.lib.stride_tricks.sliding_window_view(padded, 2 * separation + 1).max(axis=1)
+    candidates = np.flatnonzero(c >= local)
+    order = candidates[np.argsort(c[candidates])[::-1]]
+    chosen: list[int] = []
+    for i in order:
+        if all(abs(int(i) - j) > separation for j in chosen):
+            chosen.append(int(i))
+            if len(chosen) == count:
+                break
+    return chosen
+
+
+class _Integral:
+    """The signal's running integral, for exact overlap sums at any (fractional) shift."""
+
+    def __init__(self, signal: FloatArray) -> None:
+        self.cum = np.concatenate([[0.0], np.cumsum(signal)])
+        self.n = len(signal)
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        """∫_0^x signal, x in frames (outside the signal: the integral stays flat)."""
+        x = np.clip(x, 0.0, float(self.n))
+        i = np.minimum(np.floor(x).astype(int), self.n - 1)
+        return np.asarray(self.cum[i] + (x - i) * (self.cum[i + 1] - self.cum[i]))
+
+    def sums(self, spans: FloatArray, ratio: float, offsets: FloatArray) -> FloatArray:
+        """Signal summed over each span under each offset: shape (len(spans), len(offsets))."""
+        start = (spans[:, 0:1] * ratio + offsets[None, :]) / FRAME_S
+        end = (spans[:, 1:2] * ratio + offsets[None, :]) / FRAME_S
+        return self(end) - self(start)
+
+
+def _ratio_heights(
+    signal: FloatArray, spans: FloatArray, ratios: Sequence[Fraction], max_offset: float
+) -> dict[Fraction, float]:
+    """Each ratio's best correlation peak, normalised, at 100 ms resolution (cheap, and
+    enough to tell even 24/25 from 24000/1001:25 on a film of some minutes)."""
+    step = COARSE
+    usable = len(signal) // step * step
+    coarse = signal[:usable].reshape(-1, step).mean(axis=1)
+    max_lag = round(max_offset / (FRAME_S * step))
+    size = 1 << int(
+        np.ceil(
+            np.log2(
+                len(coarse)
+                + max_lag
+                + 1
+                + float(spans[:, 1].max()) * float(max(ratios)) / (FRAME_S * step)
+                + 2
+            )
+        )
+    )
+    spectrum = np.fft.rfft(coarse, size)
+    lags = np.arange(-max_lag, max_lag + 1) % size
+    heights: dict[Fraction, float] = {}
+    for ratio in ratios:
+        end = round(float(spans[:, 1].max()) * float(ratio) / (FRAME_S * step)) + 2
+        pattern = indicator(spans / step, end, float(ratio))
+        c = np.fft.irfft(spectrum * np.conj(np.fft.rfft(pattern, size)), size)[lags]
+        heights[ratio] = float(c.max()) / np.sqrt(max(float(pattern.sum()), 1.0))
+    return heights
+
+
+def _viterbi(scores: FloatArray, penalty: float) -> list[int]:
+    """State per event maximising Σ scores[j, state] - penalty · (number of changes)."""
+    n, k = scores.shape
+    total = scores[0].copy()
+    back = np.zeros((n, k), dtype=int)
+    for j in range(1, n):
+        best = int(np.argmax(total))
+        stay = total
+        move = total[best] - penalty
+        back[j] = np.where(stay >= move, np.arange(k), best)
+        total = np.maximum(stay, move) + scores[j]
+    path = [int(np.argmax(total))]
+    for j in range(n - 1, 0, -1):
+        path.append(int(back[j, path[-1]]))
+    return path[::-1]
+
+
+def _runs(path: Sequence[int]) -> list[tuple[int, int, int]]:
+    runs: list[tuple[int, int, int]] = []
+    for j, state in enumerate(path):
+        if runs and runs[-1][2] == state:
+            runs[-1] = (runs[-1][0], j, state)
+        else:
+            runs.append((j, j, state))
+    return runs
+
+
+def _absorb_short(
+    runs: list[tuple[int, int, int]], scores: FloatArray
+) -> list[tuple[int, int, int]]:
+    """Give runs of fewer than MIN_SEGMENT_EVENTS events to the neighbour they fit best."""
+    while len(runs) > 1:
+        short = [r for r in runs if r[1] - r[0] + 1 < MIN_SEGMENT_EVENTS]
+        if not short:
+            break
+        first, last, _ = min(short, key=lambda r: r[1] - r[0])
+        i = runs.index(next(r for r in runs if r[0] == first))
+        options = [runs[j][2] for j in (i - 1, i + 1) if 0 <= j < len(runs)]
+        state = max(options, key=lambda s: float(scores[first : last + 1, s].sum()))
+        runs[i] = (first, last, state)
+        merged: list[tuple[int, int, int]] = []
+        for run in runs:
+            if merged and merged[-1][2] == run[2]:
+                merged[-1] = (merged[-1][0], run[1], run[2])
+            else:
+                merged.append(run)
+        runs = merged
+    return runs
+
+
+def _refine(integral: _Integral, spans: FloatArray, ratio: float, coarse: float) -> float:
+    offsets = coarse + np.arange(-REFINE_S, REFINE_S + 1e-9, 0.001)
+    totals = integral.sums(spans, ratio, offsets).sum(axis=0)
+    best = np.flatnonzero(totals >= totals.max() - 1e-9)
+    return float(offsets[best].mean())
+
+
+def _boundary(
+    spans: FloatArray,
+    ratio: float,
+    before: tuple[int, int, float],
+    after: tuple[int, int, float],
+    integral: _Integral,
+) -> tuple[int, int]:
+    """Where the film changes from ``before``'s offset to ``after``'s: (first after, first kept).
+
+    Segments are (first, last, offset). If the film lost a scene (the offset drops), the
+    events timed inside it have no place: they lie between the two indexes returned.
+    """
+    lost = max(0.0, (before[2] - after[2]) / ratio)  # track seconds the film no longer has
+    idx = np.arange(before[0], after[1] + 1)
+    part = spans[idx]
+    own = integral.sums(part, ratio, np.array([before[2], after[2]]))
+    best_score, best = -np.inf, (after[0], after[0])
+    for cut in np.concatenate([part[:, 0], part[:, 1]]):
+        keep_a = part[:, 0] < cut
+        keep_b = part[:, 0] >= cut + lost
+        if keep_a.sum() < MIN_SEGMENT_EVENTS or keep_b.sum() < MIN_SEGMENT_EVENTS:
+            continue
+        score = float(own[keep_a, 0].sum() + own[keep_b, 1].sum())
+        if score > best_score:
+            best_score = score
+            best = (int(idx[keep_a][-1]) + 1, int(idx[keep_b][0]))
+    return best
+
+
+def align(
+    signal: FloatArray,
+    spans: FloatArray,
+    *,
+    max_offset: float,
+    ratios: Sequence[Fraction] = CANDIDATE_RATIOS,
+    split: bool = True,
+    split_penalty: float = 6.0,
+) -> Alignment:
+    """Align event ``spans`` (track seconds, shape (n, 2), sorted) with a zero-mean ``signal``.
+
+    ``split_penalty`` is in units of the typical evidence of one event at a wrong offset.
+    """
+    max_lag = round(max_offset / FRAME_S)
+    integral = _Integral(signal)
+    heights = _ratio_heights(signal, spans, ratios, max_offset)
+    ratio = max(heights, key=lambda q: heights[q])
+    height = heights[ratio]
+    if Fraction(1) in heights and heights[Fraction(1)] >= 0.99 * height:
+        ratio = Fraction(1)  # a ratio that wins by a hair is noise (short films)
+        height = heights[ratio]
+    others = [h for q, h in heights.items() if q != ratio]
+    runner_up = max(others) / height if others and height > 0 else 0.0
+    end = round(float(spans[:, 1].max()) * float(ratio) / FRAME_S) + 2
+    c = correlate(signal, indicator(spans, end, float(ratio)), max_lag)
+    r = float(ratio)
+    peaks = _peaks(c, PEAKS if split else 1, round(PEAK_SEPARATION_S / FRAME_S))
+    prominence = _robust_z(c, float(c[peaks[0]]))
+    offsets = np.array([(p - max_lag) * FRAME_S for p in peaks])
+    scores = integral.sums(spans, r, offsets)
+    if split and len(spans) >= 2 * MIN_SEGMENT_EVENTS and len(peaks) > 1:
+        noise = float(np.median(np.abs(scores[:, 1:] - np.median(scores[:, 1:])))) * 1.4826
+        path = _viterbi(scores, split_penalty * max(noise, 1e-9))
+        runs = _absorb_short(_runs(path), scores)
+    else:
+        runs = [(0, len(spans) - 1, 0)]
+    coarse = [(first, last, float(offsets[state])) for first, last, state in runs]
+    dropped: list[int] = []
+    for i in range(len(coarse) - 1):
+        end_a, start_b = _boundary(spans, r, coarse[i], coarse[i + 1], integral)
+        coarse[i] = (coarse[i][0], end_a - 1, coarse[i][2])
+        coarse[i + 1] = (start_b, coarse[i + 1][1], coarse[i + 1][2])
+        dropped.extend(range(end_a, start_b))
+    segments = []
+    own = np.zeros(len(spans))
+    for first, last, offset in coarse:
+        part = spans[first : last + 1]
+        offset = _refine(integral, part, r, offset)
+        sums = integral.sums(part, r, np.array([offset]))[:, 0]
+        own[first : last + 1] = sums
+        frames = float(((part[:, 1] - part[:, 0]) * r).sum() / FRAME_S)
+        segments.append(
+            Segment(first, last, offset, float(part[0, 0]), float(sums.sum()) / max(frames, 1.0))
+        )
+    kept = np.setdiff1d(np.arange(len(spans)), dropped)
+    matched = float((own[kept] > 0).mean()) if len(kept) else 0.0
+    return Alignment(
+        ratio=ratio,
+        segments=tuple(segments),
+        dropped=tuple(dropped),
+        prominence=prominence,
+        runner_up=runner_up,
+        confidence=_confidence(prominence, matched),
+        matched=matched,
+    )
+
+
+def _confidence(prominence: float, matched: float) -> float:
+    """A peak 10 robust z above the rest with most events agreeing is certain; 5 is a coin."""
+    from_peak = 1.0 / (1.0 + np.exp(-(prominence - 6.0)))
+    from_events = min(1.0, max(0.0, (matched - 0.5) / 0.3))
+    return float(round(from_peak * (0.5 + 0.5 * from_events), 3))

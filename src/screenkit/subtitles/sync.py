@@ -1,0 +1,235 @@
+"""What both kinds of sync share: the typed result, applying it, and refusing to guess.
+
+A sync (to the film's audio or to a reference track) yields an `Alignment`: film time =
+ratio · track time + offset, with one offset per segment of the track (more than one when a
+scene was cut or added). `apply_alignment` moves every event accordingly; events timed in a
+scene the film no longer has are dropped (and named). `finish` writes the result only when
+it can be trusted: below `MIN_CONFIDENCE` it raises `SyncNotTrusted`, which carries the
+result so that the caller can still show it, unless ``force`` is given.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pysubs2
+
+from screenkit.errors import SubtitleError
+from screenkit.subtitles.align import FRAME_RATES, Alignment
+from screenkit.subtitles.load import Track
+from screenkit.subtitles.save import save_track
+
+MIN_CONFIDENCE = 0.5
+Method = Literal["film", "reference"]
+
+
+@dataclass(frozen=True)
+class SyncSegment:
+    """A stretch of the track that moves by one offset."""
+
+    first_event: int
+    """1-based, as the input numbers its events."""
+    last_event: int
+    track_start: float
+    """Seconds, in the input's timing."""
+    offset: float
+    """Seconds added after scaling by the ratio."""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """How the events of a track matched a reference track's (reference sync only)."""
+
+    mode: Literal["event-to-event", "aligned"]
+    one_to_one: int
+    merged: int
+    """Track events standing for two or more reference events (the translation merged lines)."""
+    split: int
+    """Groups of track events sharing one reference event (the translation split a line)."""
+    unmatched: int
+    """Track events without a counterpart: moved with their neighbours' offset."""
+    mean_error: float
+    """Mean |start difference| (s) of matched events after the global map, before snapping."""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    track: Path
+    against: Path
+    method: Method
+    ratio: Fraction
+    segments: tuple[SyncSegment, ...]
+    dropped: tuple[int, ...]
+    """1-based numbers of events timed inside a scene the film no longer has."""
+    confidence: float
+    events: int
+    matched: float
+    """Share of events whose own evidence agrees with the offset they were given."""
+    mapping: Mapping | None = None
+    output: Path | None = None
+    plot: Path | None = None
+
+    @property
+    def offset(self) -> float:
+        """The offset of the first segment (the whole track's when there is no cut)."""
+        return self.segments[0].offset
+
+    @property
+    def trusted(self) -> bool:
+        return self.confidence >= MIN_CONFIDENCE
+
+    @property
+    def ratio_text(self) -> str:
+        """``1`` or ``25 → 24000/1001`` (the conversion the ratio stands for)."""
+        if self.ratio == 1:
+            return "1"
+        for a in FRAME_RATES:
+            for b in FRAME_RATES:
+                if a / b == self.ratio:
+                    return f"{_fps(a)} → {_fps(b)}"
+        return str(self.ratio)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "track": str(self.track),
+            "against": str(self.against),
+            "method": self.method,
+            "offset": round(self.offset, 3),
+            "ratio": str(self.ratio),
+            "ratio_fps": self.ratio_text,
+            "segments": [
+                {
+                    "first_event": s.first_event,
+                    "last_event": s.last_event,
+                    "track_start": round(s.track_start, 3),
+                    "offset": round(s.offset, 3),
+                }
+                for s in self.segments
+            ],
+            "dropped": list(self.dropped),
+            "confidence": self.confidence,
+            "trusted": self.trusted,
+            "events": self.events,
+            "matched": round(self.matched, 3),
+            "mapping": None if self.mapping is None else _mapping_json(self.mapping),
+            "output": None if self.output is None else str(self.output),
+            "plot": None if self.plot is None else str(self.plot),
+        }
+
+
+class SyncNotTrusted(SubtitleError):
+    """The sync found no result it can vouch for; nothing was written (``--force`` writes)."""
+
+    def __init__(self, message: str, *, result: SyncResult, hint: str | None = None) -> None:
+        super().__init__(message, path=result.track, value=result.confidence, hint=hint)
+        self.result = result
+
+
+def _fps(rate: Fraction) -> str:
+    return str(rate.numerator) if rate.denominator == 1 else f"{rate.numerator}/{rate.denominator}"
+
+
+def _mapping_json(m: Mapping) -> dict[str, object]:
+    return {
+        "mode": m.mode,
+        "one_to_one": m.one_to_one,
+        "merged": m.merged,
+        "split": m.split,
+        "unmatched": m.unmatched,
+        "mean_error": round(m.mean_error, 3),
+    }
+
+
+def timed_events(subs: pysubs2.SSAFile) -> list[int]:
+    """Indexes of the events that carry timing evidence (not comments, not zero-length)."""
+    return [i for i, e in enumerate(subs.events) if not e.is_comment and e.end > e.start]
+
+
+def spans_of(subs: pysubs2.SSAFile, order: list[int]) -> np.ndarray:
+    """(start, end) in seconds of the events ``order`` names, shape (n, 2)."""
+    if not order:
+        return np.zeros((0, 2))
+    return np.array([(subs.events[i].start / 1000, subs.events[i].end / 1000) for i in order])
+
+
+def apply_alignment(
+    subs: pysubs2.SSAFile, order: list[int], alignment: Alignment
+) -> tuple[pysubs2.SSAFile, tuple[int, ...]]:
+    """A copy of ``subs`` moved by ``alignment`` (whose spans were ``order``'s events).
+
+    Events outside ``order`` (comments, zero-length) move with the segment their start
+    falls in. Returns the copy and the 1-based numbers of the dropped events.
+    """
+    out = copy.deepcopy(subs)
+    starts = [subs.events[i].start for i in order]
+    dropped_idx = {order[j] for j in alignment.dropped}
+    segment_of = np.zeros(len(subs.events), dtype=int)
+    for n, event in enumerate(subs.events):
+        before = [k for k, s in enumerate(alignment.segments) if starts[s.first] <= event.start]
+        segment_of[n] = before[-1] if before else 0
+    for j, i in enumerate(order):  # timed events: exactly their own segment
+        for k, s in enumerate(alignment.segments):
+            if s.first <= j <= s.last:
+                segment_of[i] = k
+    ratio = float(alignment.ratio)
+    kept: list[pysubs2.SSAEvent] = []
+    dropped: list[int] = []
+    for n, event in enumerate(out.events):
+        offset_ms = 1000.0 * alignment.segments[segment_of[n]].offset
+        start = round(ratio * event.start + offset_ms)
+        end = round(ratio * event.end + offset_ms)
+        if n in dropped_idx or end <= 0:
+            dropped.append(n + 1)
+            continue
+        event.start, event.end = max(0, start), end
+        kept.append(event)
+    out.events = kept
+    return out, tuple(dropped)
+
+
+def segments_of(
+    order: list[int], subs: pysubs2.SSAFile, alignment: Alignment
+) -> tuple[SyncSegment, ...]:
+    return tuple(
+        SyncSegment(
+            first_event=order[s.first] + 1,
+            last_event=order[s.last] + 1,
+            track_start=subs.events[order[s.first]].start / 1000,
+            offset=s.offset,
+        )
+        for s in alignment.segments
+    )
+
+
+def finish(
+    result: SyncResult, moved: pysubs2.SSAFile, track: Track, output: Path, *, force: bool
+) -> SyncResult:
+    """Write ``moved`` to ``output`` if the result is trusted (or forced); else refuse."""
+    if not result.trusted and not force:
+        raise SyncNotTrusted(
+            f"{track.path.name}: the sync is not reliable (confidence {result.confidence:.2f}, "
+            f"needs {MIN_CONFIDENCE:.2f}); nothing written",
+            result=result,
+            hint="check the plot (--plot), or write it anyway with --force",
+        )
+    save_track(moved, output)
+    return replace(result, output=output)
+
+
+def guard_output(source: Path, output: Path) -> None:
+    """Refuse, before any work, an output that is the input or a folder."""
+    try:
+        same = source.resolve() == output.resolve() or (output.exists() and source.samefile(output))
+    except OSError:
+        same = False
+    if same:
+        raise SubtitleError(
+            f"{output} is the input file: write the synced track to another file", path=output
+        )
+    if output.is_dir():
+        raise SubtitleError(f"{output} is a folder: give a file name", path=output)
