@@ -62,3 +62,14 @@ def test_unknown_extension_and_encoding(tmp_path: Path) -> None:
     with pytest.raises(SubtitleError) as enc:
         save_track(subs, tmp_path / "de.srt", encoding="klingon")
     assert enc.value.value == "klingon" and not (tmp_path / "de.srt").exists()
+
+
+def test_times_a_format_cannot_hold_are_refused_not_clamped(tmp_path: Path) -> None:
+    subs = pysubs2.SSAFile()
+    subs.append(pysubs2.SSAEvent(start=0, end=1000, text="ok"))
+    subs.append(pysubs2.SSAEvent(start=11 * 3_600_000, end=11 * 3_600_000 + 1000, text="late"))
+    assert save_track(subs, tmp_path / "fine.srt").is_file()
+    with pytest.raises(SubtitleError) as info:
+        save_track(subs, tmp_path / "late.ass")
+    assert info.value.value == 2 and "11:00:01,000" in info.value.message
+    assert not (tmp_path / "late.ass").exists()

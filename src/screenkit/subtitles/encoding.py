@@ -297,9 +297,12 @@ def decode_bytes(data: bytes, lang: str | None = None, *, what: str = "the file"
     found = _bomless_utf16_32(data)
     if found is not None:
         try:
-            return _finish(data.decode(found), found)
+            text = data.decode(found)
         except UnicodeDecodeError:
             pass
+        else:
+            if not _control_heavy(text):
+                return _finish(text, found)
     _refuse_binary(data, what)
     try:
         text = data.decode("utf-8")
@@ -332,6 +335,13 @@ def decode_with(data: bytes, codec: str, *, what: str = "the file") -> Decoded:
         ) from exc
     bom = text.startswith("\ufeff")
     return _finish(text.removeprefix("\ufeff"), name, bom=bom)
+
+
+def _control_heavy(text: str) -> bool:
+    """More than 1% control characters (tabs and line breaks aside): not text in this codec."""
+    sample = text[: 1 << 15]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v\x00")
+    return controls > max(2, len(sample) // 100)
 
 
 def _finish(text: str, codec: str, *, bom: bool = False) -> Decoded:

@@ -143,12 +143,33 @@ def encode_text(subs: pysubs2.SSAFile, text: str, fmt: str, encoding: str, path:
     )
 
 
+_LATEST = {"srt": 100 * 3_600_000 - 1, "vtt": 100 * 3_600_000 - 1}
+_LATEST.update(dict.fromkeys(("ass", "ssa"), 10 * 3_600_000 - 10))
+
+
+def _check_range(subs: pysubs2.SSAFile, fmt: str, path: Path) -> None:
+    """pysubs2 would clamp a time the format cannot hold, silently moving the event."""
+    latest = _LATEST.get(fmt)
+    if latest is None:
+        return
+    for n, event in enumerate(_written_events(subs, fmt), 1):
+        if max(event.start, event.end) > latest:
+            raise SubtitleError(
+                f"{path}: event {n} runs to {format_time(max(event.start, event.end))}, later "
+                f"than {fmt.upper()} can write ({format_time(latest)})",
+                path=path,
+                value=n,
+                hint="is the track timed for this film? 'subs shift' or 'subs sync' moves it",
+            )
+
+
 def save_track(
     subs: pysubs2.SSAFile, path: Path | str, *, format: str | None = None, encoding: str = "utf-8"
 ) -> Path:
     """Write ``subs`` to ``path``; never leaves a half-written file."""
     path = Path(path)
     fmt = format or format_for(path)
+    _check_range(subs, fmt, path)
     try:
         text = subs.to_string(fmt)
     except Exception as exc:  # pysubs2 raises several kinds for what it cannot write
