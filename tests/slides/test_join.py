@@ -96,3 +96,14 @@ def test_odd_part_names_reach_ffmpeg_only_through_safe_links(
     result = join_parts([odd, mp4_film], out)
     assert result.out == out and out.is_file()
     check_join(out, [odd, mp4_film])
+
+
+def test_subtitles_that_cannot_cross_containers_are_left_out_with_a_warning(
+    mkv_film: Path, short_spec: CardSpec, tmp_path: Path
+) -> None:
+    target = CardTarget.from_media_info(probe(mkv_film))
+    card = render_card(short_spec, target, tmp_path / "card.mkv")
+    result = join_parts([card, mkv_film], tmp_path / "joined.mp4")
+    assert result.info.subtitles == ()
+    assert any("subtitle tracks of" in w for w in result.warnings)
+    check_join(result.out, [card, mkv_film])

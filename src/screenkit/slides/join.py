@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ from screenkit.slides.render import render_card
 from screenkit.slides.spec import CardSpec
 from screenkit.slides.target import CardTarget
 
+_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 INBAND_WARNING = (
     "the card's H.264 headers differ from the film's (was the film made by another encoder?): "
     "the joined file carries both sets in-band; software players cope, some hardware may not"
@@ -149,12 +151,22 @@ def join_parts(
     headers = [read_video_bitstream(p).parameter_sets for p in parts]
     inband = any(h != headers[0] for h in headers[1:])
     total = offsets[-1] + infos[-1].duration
-    carry_extras = bool(infos[main].subtitles) or "matroska" in infos[main].container
+    # subtitle tracks and attachments copy only within one container family (subrip does not
+    # go into MP4, mov_text not into Matroska)
+    same_family = ("matroska" in infos[main].container) == (out.suffix.lower() == ".mkv")
+    carry_extras = same_family and (bool(infos[main].subtitles) or out.suffix.lower() == ".mkv")
+    warnings = [INBAND_WARNING] if inband else []
+    if infos[main].subtitles and not same_family:
+        warnings.append(
+            f"the subtitle tracks of {parts[main].name} cannot be copied into a "
+            f"{out.suffix} file and were left out"
+        )
     with tempfile.TemporaryDirectory(prefix="screenkit-join-") as tmp:
         folder = Path(tmp)
         names = []
         for n, part in enumerate(parts):
-            name = f"part{n}{part.suffix.lower() or '.bin'}"
+            suffix = part.suffix.lower() if _SUFFIX.match(part.suffix.lower()) else ".bin"
+            name = f"part{n}{suffix}"
             _link(part, folder / name)
             names.append(name)
         listing = write_text_atomic(folder / "parts.ffconcat", concat_list(names, slots))
@@ -181,7 +193,7 @@ def join_parts(
         parts=parts,
         offsets=offsets,
         inband_parameter_sets=inband,
-        warnings=(INBAND_WARNING,) if inband else (),
+        warnings=tuple(warnings),
     )
 
 
