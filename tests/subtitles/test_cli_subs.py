@@ -190,3 +190,26 @@ def test_retime_fps_and_map(run_cli: RunCli, tmp_path: Path) -> None:
     assert code == 2 and "FROM:TO" in err
     code, _, err = run_cli("subs", "retime", en, "--map", "2=3", "--map", "2=9", "-o", str(out))
     assert code == 1 and err.startswith("Error: the two --map points start at the same time")
+
+
+def test_a_kit_profile_is_found_from_the_track(run_cli: RunCli, tmp_path: Path) -> None:
+    kit = tmp_path / "kit"
+    (kit / "subtitles").mkdir(parents=True)
+    (kit / "profiles").mkdir()
+    (kit / "screenkit.toml").write_text(
+        '[kit]\nname = "k"\ntitle = "T"\nmaster = "media/film.mkv"\nlanguages = ["en"]\n\n'
+        '[appeal]\nbeneficiary = "B"\nlink = "https://example.org"\n'
+    )
+    (kit / "profiles" / "tight.toml").write_text('extends = "netflix"\nmax_chars_per_line = 20\n')
+    track = kit / "subtitles" / "en.srt"
+    shutil.copyfile(REPO / "subtitles" / "en.srt", track)
+    code, out, _ = run_cli("subs", "check", "--profile", "tight", str(track))
+    assert code == 1 and "profile tight" in out and "at most 20" in out
+    code, _, err = run_cli(
+        "subs", "check", "--profile", "tight", str(REPO / "subtitles" / "en.srt")
+    )
+    assert code == 1 and "no QC profile named 'tight'" in err
+    code, out, _ = run_cli(
+        "subs", "check", "--kit", str(kit), "--profile", "tight", str(REPO / "subtitles" / "en.srt")
+    )
+    assert code == 1 and "profile tight" in out
