@@ -159,15 +159,24 @@ def test_old_ffmpeg_gets_vsync() -> None:
     assert "-vsync" in args and "-fps_mode:v" not in args
 
 
-def test_loudness_and_downmix() -> None:
-    p = plan(media(audio=(stereo(channels=6),)))
+def test_loudness_as_a_plain_gain_when_the_peak_allows() -> None:
+    p = plan(media(audio=(stereo(channels=6),)))  # -30.5 LUFS, peak -9.2: +7.5 dB fits
     graph = filter_graph(p.commands[0])
     assert "aformat=channel_layouts=stereo" in graph
-    assert "loudnorm=I=-23:LRA=20:TP=-1:linear=true:measured_I=-30.50" in graph
-    assert "measured_LRA=8.10:measured_TP=-9.20:measured_thresh=-41.00" in graph
-    assert graph.index("aformat") < graph.index("loudnorm") < graph.index("aresample=48000")
+    assert "volume=volume=7.50dB" in graph and "loudnorm" not in graph
+    assert graph.index("aformat") < graph.index("volume") < graph.index("aresample=48000")
     words = " ".join(p.commands[0])
     assert "-c:a aac" in words and "-ac 2" in words and "-b:a 192k" in words
+
+
+def test_loudnorm_second_pass_when_the_peak_would_clip() -> None:
+    loud_peaks = Loudness(-30.5, -3.0, 8.1, -41.0)  # +7.5 dB would put the peak at +4.5 dBTP
+    p = plan_encode(media(), load_preset("usb-player"), Path("/o.mp4"), workdir=WORK,
+                    loudness=loud_peaks)  # fmt: skip
+    graph = filter_graph(p.commands[0])
+    assert "loudnorm=I=-23:LRA=20:TP=-1:linear=true:measured_I=-30.50" in graph
+    assert "measured_LRA=8.10:measured_TP=-3.00:measured_thresh=-41.00" in graph
+    assert graph.index("loudnorm") < graph.index("aresample=48000")
 
 
 def test_silent_source_needs_no_loudnorm() -> None:

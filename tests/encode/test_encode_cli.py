@@ -98,7 +98,7 @@ def test_dry_run_prints_the_exact_commands_and_runs_nothing(
     lines = printed.splitlines()
     assert len(lines) == 2  # the loudness is not measured yet: its command comes first
     assert "loudnorm=I=-23:TP=-1:LRA=20:print_format=json" in lines[0]
-    assert "measured_I=nan" in lines[1]
+    assert "measured_I=nan" in lines[1]  # the peak is unknown: loudnorm's second pass
     assert "come from the first command" in err
 
     code, _, _ = cli(*args, "--quiet")  # a real encode measures (and caches) the loudness

@@ -70,6 +70,11 @@ def parse_track(value: str, kit: Kit | None) -> SubtitleInput:
     type=click.Choice(X264_SPEEDS),
     help="Override the preset's x264 speed (ultrafast for a quick preview).",
 )
+@click.option(
+    "--no-copy",
+    is_flag=True,
+    help="Re-encode the video even when the source already meets the preset.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the ffmpeg command(s); run nothing.")
 @json_option
 @quiet_option
@@ -81,6 +86,7 @@ def encode_command(
     burn: str | None,
     soft: tuple[str, ...],
     x264_preset: str | None,
+    no_copy: bool,
     dry_run: bool,
     as_json: bool,
     quiet: bool,
@@ -101,6 +107,7 @@ def encode_command(
         audio_lang=kit.original_language if kit else None,
         fonts=tuple(Font(path=p, family=font_family(p)) for p in kit.fonts) if kit else (),
         x264_preset=x264_preset,
+        allow_copy=not no_copy,
     )
     if dry_run:
         plan = _dry_run_command(source, preset, out, options, kit)

@@ -18,7 +18,7 @@ from typing import Any
 import ffmpeg as ffm
 
 from screenkit.encode.geometry import copy_blockers, output_format
-from screenkit.encode.loudness import Loudness, apply_options, downmix_filters
+from screenkit.encode.loudness import Loudness, apply_options, downmix_filters, linear_gain
 from screenkit.encode.options import EncodeOptions, OutputFormat, SubtitleInput
 from screenkit.encode.subs import BURN_NAME, FONTS_NAME, burn_family, force_style, soft_name
 from screenkit.errors import ScreenkitError
@@ -192,8 +192,13 @@ def _audio_chain(
 ) -> Any:
     for name, opts in downmix_filters(preset.audio.channels):
         stream = stream.filter(name, **opts)
-    if preset.audio.loudness is not None and loudness is not None and not loudness.silent:
-        stream = stream.filter("loudnorm", **apply_options(preset.audio.loudness, loudness))
+    spec = preset.audio.loudness
+    if spec is not None and loudness is not None and not loudness.silent:
+        gain = linear_gain(spec, loudness)
+        if gain is not None:
+            stream = stream.filter("volume", volume=f"{gain:.2f}dB")
+        else:  # the peak would clip: loudnorm's measured second pass, with its limiter
+            stream = stream.filter("loudnorm", **apply_options(spec, loudness))
     return stream.filter("aresample", str(fmt.sample_rate))
 
 
@@ -208,6 +213,9 @@ def _audio_options(preset: VenuePreset, fmt: OutputFormat) -> dict[str, str]:
     opts = {"c:a": preset.audio.codec, "ar": str(fmt.sample_rate), "ac": str(fmt.channels)}
     if not preset.audio.is_pcm:
         opts["b:a"] = f"{preset.audio.bitrate_kbps or 128}k"
+        # ffmpeg's maintainers: at 128 kbit/s and up "fast" sounds better than the default
+        # twoloop coder, and it is three times faster (it decides the copy path's speed)
+        opts["aac_coder"] = "fast"
     return opts
 
 

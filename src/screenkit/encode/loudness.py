@@ -85,6 +85,19 @@ def measure_args(info: MediaInfo, channels: int | None, spec: LoudnessSpec) -> l
     ]  # fmt: skip
 
 
+def linear_gain(spec: LoudnessSpec, measured: Loudness) -> float | None:
+    """The gain (dB) that brings the source to the target, when a plain gain may do it.
+
+    That is loudnorm's own linear mode (a constant gain of target − measured) whenever the
+    true peak stays under the ceiling; a ``volume`` filter applies it exactly, without
+    loudnorm's 192 kHz resampling. None: the peak would clip, loudnorm's limiter is needed.
+    """
+    if not (math.isfinite(measured.input_i) and math.isfinite(measured.input_tp)):
+        return None
+    gain = spec.target - measured.input_i
+    return gain if measured.input_tp + gain <= spec.true_peak else None
+
+
 def apply_options(spec: LoudnessSpec, measured: Loudness) -> dict[str, str]:
     """The second pass's loudnorm options (for an ffmpeg-python filter node)."""
     lra_known = math.isfinite(measured.input_lra)
