@@ -47,7 +47,7 @@ def test_check_every_corpus_file(
         kind = "error-line" if not out else ("findings" if code == 1 else "clean")
         outcomes[kind] = outcomes.get(kind, 0) + 1
         assert hash_of(path) == before[path], path
-    assert time.monotonic() - started < 60
+    assert time.monotonic() - started < 180  # no hang (generous: the machine is shared)
     # most of the corpus reads; the unreadable rest (LRC, SCC, binary STL, broken WebVTT…)
     # gets its one Error: line
     assert outcomes.get("error-line", 0) < 40 and outcomes.get("findings", 0) > 50
@@ -123,7 +123,7 @@ def test_bad_files_give_one_clear_outcome(
         assert_clean_outcome(code, out, err)
         if words is not None:
             assert code == 1 and err.startswith("Error: ") and words in err, err
-    assert time.monotonic() - started < 20
+    assert time.monotonic() - started < 60  # no hang (generous: the machine is shared)
     assert hash_of(path) == before
 
 

@@ -166,3 +166,16 @@ def test_nul_bytes_are_noted_not_fatal(tmp_path: Path) -> None:
     path = write(tmp_path, "n.srt", b"1\n00:00:01,000 --> 00:00:02,000\nA\x00B\n")
     track = load_track(path)
     assert track.subs[0].text == "A\ufffdB" and "NUL" in track.notes[0]
+
+
+def test_the_bad_timestamp_is_placed_by_line(tmp_path: Path) -> None:
+    good = "".join(f"{n}\n00:00:0{n},000 --> 00:00:0{n},500\nOk.\n\n" for n in range(1, 4))
+    path = write(tmp_path, "t.srt", good + "4\n00:00:09,000 --> 00:00:75,000\nBad.\n")
+    with pytest.raises(SubtitleError) as info:
+        load_track(path)
+    assert info.value.message.endswith(
+        "line 14: '00:00:75,000' is not a valid time (minutes and seconds run from 00 to 59)"
+    )
+    # a time-like string in the text itself is not a timing line
+    fine = write(tmp_path, "f.srt", good + "4\n00:00:09,000 --> 00:00:10,000\nAt 12:99:99.5!\n")
+    assert len(load_track(fine).subs) == 4

@@ -299,7 +299,9 @@ def _glyph_rule(
     out: _Collector, events: Sequence[tuple[int, pysubs2.SSAEvent]], fonts: Sequence[Font]
 ) -> None:
     texts = [(n, e.start, plain_text(e)) for n, e in events if not is_drawing(e)]
-    missing = missing_glyphs("\n".join(t for _, _, t in texts), fonts)
+    # each distinct character once, in order of first use: fast on long tracks
+    distinct = "".join(dict.fromkeys("".join(t for _, _, t in texts)))
+    missing = missing_glyphs(distinct, fonts)
     if not missing:
         return
     wanted = set(missing)

@@ -14,6 +14,7 @@ Without a language, charset-normalizer's guess joins a list of common code pages
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -159,7 +160,8 @@ def mess_score(text: str, script: str | None = None, lang: str | None = None) ->
     Looks only at words holding non-ASCII characters (and at most a few thousand of them),
     so it costs little on long files.
     """
-    words = _WORDISH.findall(text, 0, min(len(text), 2_000_000))[:_MAX_WORDS]
+    found = _WORDISH.finditer(text, 0, min(len(text), 2_000_000))
+    words = [m.group(0) for m in itertools.islice(found, _MAX_WORDS)]
     if not words:
         return 0.0
     rare_ok = _RARE_CYRILLIC_USERS.get((lang or "").split("-")[0], "")

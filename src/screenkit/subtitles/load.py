@@ -34,6 +34,7 @@ DEFAULT_FPS = Fraction(25)
 READABLE = "SRT, ASS/SSA, WebVTT, MicroDVD, MPL2, SAMI, TTML, TMP"
 
 _SRT_TIME = re.compile(r"(\d{1,2}):(\d{1,2}):(\d{1,2})[.,](\d{1,3})")
+_OVER_59 = re.compile(r"\d{1,2}:(?:[6-9]\d:\d{1,2}|\d{1,2}:[6-9]\d)[.,]\d")
 _MICRODVD_FPS = re.compile(r"^\s*\{\s*1\s*\}\s*\{\s*1\s*\}\s*(\d+(?:[.,]\d+)?)\s*$")
 _MICRODVD_LINE = re.compile(r"^\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}")
 _NOT_READ: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -178,9 +179,14 @@ def parse_text(
             text, used_fps, note = _microdvd_rate(text, fps)
             if note:
                 notes.append(note)
-        subs = _parse(text, fmt, used_fps, notes)
         if fmt == "srt":
-            markup = [e.text for e in _parse(text, fmt, None, [], keep_html_tags=True)]
+            # one parse keeping the tags as written; SubStation tags made from them here
+            subs = _parse(text, fmt, None, notes, keep_html_tags=True)
+            markup = [e.text for e in subs]
+            for event in subs:
+                event.text = srt_tags_to_ass(event.text)
+        else:
+            subs = _parse(text, fmt, used_fps, notes)
     if markup is None or len(markup) != len(subs):
         markup = [e.text for e in subs]
     return Track(
@@ -205,6 +211,27 @@ def line_endings(text: str) -> str:
     if not kinds:
         return "none"
     return kinds[0] if len(kinds) == 1 else "mixed"
+
+
+_SRT_TAGS = tuple(
+    (re.compile(pattern), replacement)
+    for tag in "isub"
+    for pattern, replacement in (
+        # a re template: the two backslashes in it write one
+        (rf"< *{tag} *>", f"{{\\\\{tag}1}}"),
+        (rf"< */ *{tag} *>", f"{{\\\\{tag}0}}"),
+    )
+)
+_OTHER_HTML = re.compile(r"< */? *[a-zA-Z][^>]*>")
+
+
+def srt_tags_to_ass(text: str) -> str:
+    """What pysubs2's SRT reader does to tags: ``<i>`` → ``{\\i1}``…, other tags dropped."""
+    if "<" not in text:
+        return text
+    for pattern, replacement in _SRT_TAGS:
+        text = pattern.sub(replacement, text)
+    return _OTHER_HTML.sub("", text)
 
 
 def detect_format(text: str, path: Path) -> str:
@@ -242,8 +269,15 @@ def detect_format(text: str, path: Path) -> str:
 
 
 def check_times(text: str, fmt: str) -> None:
-    """Refuse timing lines whose minutes or seconds pass 59 (``99:99:99,000``)."""
-    for number, line in enumerate(text.splitlines(), 1):
+    """Refuse timing lines whose minutes or seconds pass 59 (``99:99:99,000``).
+
+    One C-speed scan finds time-like strings with a field over 59; only those lines are
+    looked at closely (a timing line in SRT, the start/end fields of an ASS event).
+    """
+    for suspect in _OVER_59.finditer(text):
+        line_start = text.rfind("\n", 0, suspect.start()) + 1
+        line_end = text.find("\n", suspect.end())
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
         if fmt == "srt":
             stamps = list(_SRT_TIME.finditer(line))
             if len(stamps) != 2:
@@ -255,6 +289,7 @@ def check_times(text: str, fmt: str) -> None:
             continue
         for stamp in stamps:
             if int(stamp.group(2)) > 59 or int(stamp.group(3)) > 59:
+                number = text.count("\n", 0, line_start) + 1
                 raise SubtitleError(
                     f"line {number}: '{stamp.group(0)}' is not a valid time "
                     "(minutes and seconds run from 00 to 59)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 import pysubs2
 
@@ -31,11 +32,20 @@ def visible_lines(event: pysubs2.SSAEvent) -> list[str]:
     return [line.strip() for line in text.split("\n")] if text.strip() else []
 
 
+@cache
+def _invisible() -> re.Pattern[str]:
+    """Combining marks and format characters of the Basic Multilingual Plane, as one class."""
+    chars = [
+        chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Me", "Cf")
+    ]
+    return re.compile("[" + "".join(re.escape(ch) for ch in chars) + "]")
+
+
 def visible_length(line: str) -> int:
     """Characters a viewer sees: combining marks and zero-width format characters excluded."""
     if line.isascii():
         return len(line)
-    return sum(1 for ch in line if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+    return len(line) - len(_invisible().findall(line))
 
 
 def is_drawing(event: pysubs2.SSAEvent) -> bool:
@@ -62,6 +72,8 @@ def tag_problems(markup: str, *, html: bool) -> list[str]:
 
 def _brace_problems(text: str) -> list[str]:
     problems: list[str] = []
+    if "{" not in text and "}" not in text:
+        return problems
     opened = -1
     for i, ch in enumerate(text):
         if ch == "{":
@@ -79,6 +91,8 @@ def _brace_problems(text: str) -> list[str]:
 
 def _html_problems(text: str) -> list[str]:
     problems: list[str] = []
+    if "<" not in text:
+        return problems
     stack: list[str] = []
     for m in _HTML_OPEN_NO_GT.finditer(text):
         problems.append(f"tag '{_snippet(text, m.start())}' has no closing '>'")
