@@ -79,7 +79,7 @@ def cut_args(
 ) -> list[str]:
     """A stretch of ``source`` (every stream) by stream copy; ``start`` a keyframe's time."""
     stream = _input(source, ss=f"{start:.6f}") if start > 0 else _input(source)
-    options: dict[str, str] = {"t": f"{duration:.6f}", "c": "copy"}
+    options: dict[str, str] = {"map": "0", "t": f"{duration:.6f}", "c": "copy"}
     if start > 0:
         options["avoid_negative_ts"] = "make_zero"
     if faststart and out.suffix.lower() in (".mp4", ".m4v", ".mov"):
