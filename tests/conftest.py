@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,10 +18,7 @@ import pytest
 from screenkit.media.binaries import ENV_VAR, FFmpeg, bundled_ffmpeg, find_ffmpeg, set_override
 from screenkit.sample.film import render_film
 from screenkit.sample.sources import SourceSpec, make_source
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus" / "peers"
+from support import CORPUS, REPO, MakeSource, copy_sample_kit
 
 
 def _system_ffmpeg_path() -> str | None:
@@ -72,9 +69,6 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")
 
 
-MakeSource = Callable[..., Path]
-
-
 @pytest.fixture(scope="session")
 def make_media(media_dir: Path, ffmpeg: FFmpeg) -> MakeSource:
     """``make_media("name.mkv", rotation=90, ...)``: a generated source, made once per session."""
@@ -108,16 +102,6 @@ def speech_film(media_dir: Path, ffmpeg: FFmpeg) -> Path:
         ffmpeg=ffmpeg,
         x264_preset="ultrafast",
     )
-
-
-def copy_sample_kit(dest: Path) -> Path:
-    """The repository's sample kit (manifest, tracks, appeal, presets) without media."""
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(REPO / "screenkit.toml", dest / "screenkit.toml")
-    for sub in ("subtitles", "appeal", "presets"):
-        if (REPO / sub).is_dir():
-            shutil.copytree(REPO / sub, dest / sub, dirs_exist_ok=True)
-    return dest
 
 
 @pytest.fixture(scope="session")

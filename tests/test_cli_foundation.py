@@ -12,26 +12,12 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from screenkit import __version__
 from screenkit.cli import cli
+from support import run_cli as run
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process through `main`'s error path; (exit code, stdout, stderr)."""
-    from screenkit.cli import main
-
-    with CliRunner().isolation() as streams:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = streams[0].getvalue(), streams[1].getvalue()
-    return code, out.decode(), err.decode()
 
 
 def test_version() -> None:

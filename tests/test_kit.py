@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_sample_kit
 from screenkit.errors import ConfigError, InputError
 from screenkit.kit import load_kit, valid_language, valid_name
+from support import REPO, copy_sample_kit
 
 
 def test_the_repository_is_the_sample_kit() -> None:

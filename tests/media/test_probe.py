@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeSource
 from screenkit.errors import InputError, ProbeError
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.media.probe import is_vfr, probe, truncated
+from support import MakeSource
 
 ODD_SOURCES = {
     "plain": ("plain.mkv", {}),

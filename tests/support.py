@@ -1,0 +1,39 @@
+"""Helpers shared by test modules (import as ``from support import …``; tests/ is on sys.path)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus" / "peers"
+
+MakeSource = Callable[..., Path]
+
+
+def copy_sample_kit(dest: Path) -> Path:
+    """The repository's sample kit (manifest, tracks, appeal, presets) without media."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPO / "screenkit.toml", dest / "screenkit.toml")
+    for sub in ("subtitles", "appeal", "presets"):
+        if (REPO / sub).is_dir():
+            shutil.copytree(REPO / sub, dest / sub, dirs_exist_ok=True)
+    return dest
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """``screenkit ARGS`` in-process through `main`'s error path: (exit code, stdout, stderr)."""
+    from screenkit.cli import main
+
+    with CliRunner().isolation() as streams:
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = streams[0].getvalue(), streams[1].getvalue()
+    return code, out.decode(), err.decode()
