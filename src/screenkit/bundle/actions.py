@@ -180,6 +180,36 @@ def sidecars(
     return {"out": "subtitles", "files": written, "offset": offset}
 
 
+@dataclass(frozen=True)
+class ClipCut:
+    """Where the test clip's stretch of film starts and how long it is."""
+
+    card: float
+    start: float
+    length: float
+
+    @property
+    def from_start(self) -> bool:
+        """The stretch starts with the film: the clip is the head of the finished file."""
+        return self.start <= 0
+
+    @property
+    def total(self) -> float:
+        return self.card + self.length
+
+
+def clip_cut(film: Entry, intro: Entry, screening: TrackFile | None) -> ClipCut:
+    """The busiest ``CLIP_SECONDS - card`` of the screening track, from a keyframe."""
+    card_seconds = float(intro.meta["duration"])
+    film_seconds = float(film.meta["duration"])
+    length = max(MIN_STRETCH, CLIP_SECONDS - card_seconds)
+    spans = []
+    if screening is not None:
+        spans = [(e.start / 1000, e.end / 1000) for e in events(screening.path, screening.lang)]
+    start = keyframe_before(main_file(film), min(busiest_window(spans, length), film_seconds))
+    return ClipCut(card_seconds, start, min(length, film_seconds - start))
+
+
 def clip(
     tools: Tools,
     film_id: str,
@@ -197,29 +227,20 @@ def clip(
     file (one cut, every stream); otherwise the stretch is cut from the film at a keyframe,
     joined to the card, and the soft tracks are re-timed for it.
     """
-    film = main_file(run.deps[film_id])
-    intro = run.deps[intro_id]
-    card_seconds = float(intro.meta["duration"])
-    film_seconds = float(run.deps[film_id].meta["duration"])
-    length = max(MIN_STRETCH, CLIP_SECONDS - card_seconds)
-    spans = []
-    if screening is not None:
-        spans = [(e.start / 1000, e.end / 1000) for e in events(screening.path, screening.lang)]
-    start = keyframe_before(film, min(busiest_window(spans, length), film_seconds))
-    length = min(length, film_seconds - start)
+    cut = clip_cut(run.deps[film_id], run.deps[intro_id], screening)
     out = run.work / f"test-clip{preset.extension}"
-    if start <= 0:
+    if cut.from_start:
         args = cut_args(
             main_file(run.deps[final_id]),
             out,
             start=0.0,
-            duration=card_seconds + length,
+            duration=cut.total,
             faststart=preset.faststart,
         )
         run_ffmpeg(
             args,
             ffmpeg=tools.ffmpeg,
-            duration=card_seconds + length,
+            duration=cut.total,
             progress=run.progress,
             step="test clip",
             what="cutting the test clip",
@@ -227,18 +248,16 @@ def clip(
     else:
         _clip_stretch(
             tools,
-            film,
-            main_file(intro),
+            main_file(run.deps[film_id]),
+            main_file(run.deps[intro_id]),
             out,
-            start,
-            length,
-            card_seconds,
+            cut,
             soft,
             default,
             preset,
             run,
         )
-    return {"out": out.name, "stretch": [start, start + length], "card": card_seconds}
+    return {"out": out.name, "stretch": [cut.start, cut.start + cut.length], "card": cut.card}
 
 
 def _clip_stretch(
@@ -246,19 +265,18 @@ def _clip_stretch(
     film: Path,
     card_file: Path,
     out: Path,
-    start: float,
-    length: float,
-    card_seconds: float,
+    cut: ClipCut,
     soft: Sequence[TrackFile],
     default: str,
     preset: VenuePreset,
     run: StepRun,
 ) -> None:
+    start, length, card_seconds = cut.start, cut.length, cut.card
     scratch = Path(tempfile.mkdtemp(prefix="screenkit-clip-"))
     try:
-        cut = scratch / f"stretch{preset.extension}"
+        stretch = scratch / f"stretch{preset.extension}"
         run_ffmpeg(
-            cut_args(film, cut, start=start, duration=length),
+            cut_args(film, stretch, start=start, duration=length),
             ffmpeg=tools.ffmpeg,
             duration=length,
             progress=run.progress,
@@ -266,7 +284,7 @@ def _clip_stretch(
             what="cutting the test clip",
         )
         joined = out if not soft else scratch / f"clip-av{preset.extension}"
-        join_parts([card_file, cut], joined, ffmpeg=tools.ffmpeg)
+        join_parts([card_file, stretch], joined, ffmpeg=tools.ffmpeg)
         if soft:
             staged = stage_shifted(
                 soft,

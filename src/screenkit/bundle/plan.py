@@ -14,206 +14,26 @@ the card, a burn on a preset that cannot, a name that would escape the output fo
 
 from __future__ import annotations
 
-import math
-import tempfile
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-from screenkit import __version__
-from screenkit.bundle import actions, sheetstep
-from screenkit.bundle.actions import Tools
+from screenkit.bundle import actions, explain, sheetstep
 from screenkit.bundle.assemble import check_inside
 from screenkit.bundle.cache import StepCache, cache_dir_for, step_key
 from screenkit.bundle.errors import BundleError
 from screenkit.bundle.finish import BundleContext, manifest_step
 from screenkit.bundle.manifest import preset_to_json, read_manifest
 from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan, safe_filename
+from screenkit.bundle.planner import Planner
 from screenkit.bundle.request import BundleRequest
-from screenkit.bundle.steps import InputFile, Step, StepKind
-from screenkit.bundle.tracks import TrackFile
-from screenkit.encode import EncodeOptions, Loudness, SubtitleInput, output_format, plan_encode
-from screenkit.encode.loudness import measure_args
+from screenkit.bundle.steps import Step
 from screenkit.errors import ScreenkitError
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
-from screenkit.media.probe import probe
-from screenkit.media.runner import full_argv
-from screenkit.presets import LoudnessSpec, VenuePreset, load_preset
+from screenkit.presets import VenuePreset, load_preset
 from screenkit.progress import ProgressCallback
-from screenkit.slides import CardSpec, CardTarget, card_spec_from_kit, layout_card
-from screenkit.slides.spec import kit_fonts
-
-RECIPE = 1
-"""Bumped when a step's recipe changes in a way its parameters do not show."""
-
-
-class _Planner:
-    def __init__(self, kit: Kit, settings: BuildSettings, cache: StepCache, ffmpeg: FFmpeg) -> None:
-        self.kit = kit
-        self.settings = settings
-        self.cache = cache
-        self.ffmpeg = ffmpeg
-        self.steps: dict[str, Step] = {}
-        self.master = probe(kit.master, ffmpeg=ffmpeg)
-        self.fonts = kit_fonts(kit)
-        self.tools = Tools(ffmpeg, cache.root / "engine", self.fonts, settings.x264_preset)
-        self.master_file = self.input("master", kit.master)
-        self.font_files = tuple(self.input("font", f.path) for f in self.fonts)
-
-    # -- helpers ----------------------------------------------------------------------
-    def input(self, role: str, path: Path) -> InputFile:
-        digest = self.cache.hasher.digest(path, step=f"hashing {path.name}")
-        return InputFile(role, path, digest.sha256, digest.size)
-
-    def track(self, lang: str) -> tuple[TrackFile, InputFile]:
-        path = self.kit.subtitle_path(lang)
-        return TrackFile(lang, path), self.input(f"subtitles:{lang}", path)
-
-    def add(
-        self,
-        kind: StepKind,
-        label: str,
-        *,
-        params: Mapping[str, Any],
-        inputs: Sequence[InputFile] = (),
-        deps: Sequence[str] = (),
-        action: Any,
-        weight: float = 1.0,
-        commands: Sequence[Sequence[str]] = (),
-        note: str | None = None,
-    ) -> str:
-        key = step_key(
-            kind,
-            params={**params, "recipe": RECIPE, "screenkit": __version__},
-            inputs={f"{f.role}:{n}": f.sha256 for n, f in enumerate(inputs)},
-            deps={d: self.steps[d].key or "" for d in deps},
-            ffmpeg_version=self.ffmpeg.version,
-        )
-        step_id = f"{kind}-{key[:10]}"
-        if step_id not in self.steps:
-            self.steps[step_id] = Step(
-                id=step_id,
-                kind=kind,
-                label=label,
-                deps=tuple(deps),
-                key=key,
-                params=params,
-                inputs=tuple(inputs),
-                commands=tuple(tuple(c) for c in commands),
-                command_note=note,
-                weight=weight,
-                action=action,
-            )
-        return step_id
-
-    def work(self, step_kind: str) -> Path:
-        return self.cache.root / "tmp" / f"{step_kind}.WORK"
-
-    # -- steps ------------------------------------------------------------------------
-    def loudness(self, preset: VenuePreset) -> str | None:
-        if preset.audio.loudness is None or not self.master.audio:
-            return None
-        channels = preset.audio.channels
-        args = measure_args(self.master, channels, LoudnessSpec())
-        return self.add(
-            "loudness",
-            f"loudness of {self.kit.master.name}",
-            params={"channels": channels},
-            inputs=[self.master_file],
-            action=partial(actions.measure, self.tools, self.master, channels),
-            weight=self.master.duration * 0.05,
-            commands=[full_argv(args, self.ffmpeg, loglevel="info", progress=False)],
-        )
-
-    def film(self, preset: VenuePreset, burn: str | None) -> tuple[str, list[InputFile]]:
-        loud_id = self.loudness(preset)
-        track, track_input = self.track(burn) if burn else (None, None)
-        inputs = [self.master_file, *self.font_files, *([track_input] if track_input else [])]
-        options = EncodeOptions(
-            burn=SubtitleInput(track.path, track.lang) if track else None,
-            audio_lang=self.kit.original_language,
-            fonts=self.fonts,
-            x264_preset=self.settings.x264_preset,
-        )
-        loudness = None
-        note = None
-        if loud_id is not None:
-            loudness = self._cached_loudness(loud_id)
-            if loudness is None:
-                note = "the loudnorm measured_* values come from the loudness step"
-        encode_plan = plan_encode(
-            self.master,
-            preset,
-            self.work("film") / f"film{preset.extension}",
-            options,
-            loudness=loudness or (Loudness(*[math.nan] * 4) if loud_id else None),
-            workdir=Path(tempfile.gettempdir()) / "screenkit-encode-XXXXXX",
-            ffmpeg_version=self.ffmpeg.version_tuple,
-        )
-        copy = encode_plan.copy_video
-        step_id = self.add(
-            "film",
-            f"film encode ({preset.name}{', burn ' + burn if burn else ''})",
-            params={
-                "preset": preset_to_json(preset),
-                "burn": burn,
-                "x264": self.settings.x264_preset,
-                "audio_lang": self.kit.original_language,
-            },
-            inputs=inputs,
-            deps=[loud_id] if loud_id else [],
-            action=partial(
-                actions.encode_film,
-                self.tools,
-                self.kit.master,
-                preset,
-                track,
-                self.kit.original_language,
-            ),
-            weight=self.master.duration * (0.05 if copy else 1.0),
-            commands=encode_plan.argv(self.ffmpeg),
-            note=note,
-        )
-        return step_id, inputs
-
-    def _cached_loudness(self, loud_id: str) -> Loudness | None:
-        key = self.steps[loud_id].key
-        entry = self.cache.peek_entry(key) if key else None
-        return actions.loudness_from_meta(entry.meta) if entry is not None else None
-
-    def card(self, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
-        fields = {
-            "title": spec.title,
-            "appeal": spec.appeal,
-            "beneficiary": spec.beneficiary,
-            "link": spec.link,
-            "lang": spec.lang,
-            "venue": spec.venue,
-            "date": spec.date,
-            "contact": spec.contact,
-            "kind": spec.kind,
-            "duration": spec.seconds,
-            "fade": spec.fade,
-            "safe_area": preset.safe_area,
-        }
-        return self.add(
-            "card",
-            f"{spec.kind} card ({spec.lang}, {preset.name})",
-            params=fields,
-            inputs=self.font_files,
-            deps=[film_id],
-            action=partial(actions.card, self.tools, spec, preset.safe_area, film_id),
-            weight=spec.seconds * 0.5,
-            note="rendered with libass, encoded with the film's own stream parameters",
-        )
-
-    def early_card_check(self, spec: CardSpec, preset: VenuePreset) -> None:
-        """Fail now, not after the encode, when the appeal does not fit or cannot be drawn."""
-        fmt = output_format(self.master, preset, EncodeOptions())
-        target = CardTarget.plain(fmt.width, fmt.height, fmt.frame_rate, safe_area=preset.safe_area)
-        layout_card(spec, target)
+from screenkit.slides import card_spec_from_kit
 
 
 def _resolve(
@@ -245,7 +65,7 @@ def plan_build(
     settings = settings or BuildSettings()
     out = (settings.out or kit.root / "out").absolute()
     cache = StepCache(cache_dir_for(kit), progress=progress)
-    planner = _Planner(kit, settings, cache, ffmpeg or find_ffmpeg())
+    planner = Planner(kit, settings, cache, ffmpeg or find_ffmpeg())
     if planner.master.video is None:
         raise BundleError(f"the kit's master {kit.master} holds no video", path=kit.master)
     bundles = [_plan_bundle(planner, request, out) for request in requests]
@@ -268,7 +88,7 @@ def plan_build(
     )
 
 
-def _plan_bundle(p: _Planner, request: BundleRequest, out: Path) -> BundlePlan:
+def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
     kit = p.kit
     preset = load_preset(request.preset, kit.root)
     burn, soft = _resolve(kit, request, preset)
@@ -326,6 +146,9 @@ def _plan_bundle(p: _Planner, request: BundleRequest, out: Path) -> BundlePlan:
             inputs=[i for _, i in tracks],
             deps=[join_id, intro_id],
             action=partial(actions.mux, p.tools, join_id, intro_id, carried, request.lang, preset),
+            explain=partial(
+                explain.mux, p.tools, join_id, carried, request.lang, preset, p.work("mux")
+            ),
             weight=p.master.duration * 0.02,
             note="stream copy; tracks shifted by the card length",
         )
@@ -350,6 +173,9 @@ def _plan_bundle(p: _Planner, request: BundleRequest, out: Path) -> BundlePlan:
         },
         inputs=[i for _, i in tracks],
         deps=[film_id, intro_id, final_id],
+        explain=partial(
+            explain.clip, p.tools, film_id, intro_id, final_id, screening, preset, p.work("clip")
+        ),
         action=partial(
             actions.clip,
             p.tools,
@@ -375,6 +201,15 @@ def _plan_bundle(p: _Planner, request: BundleRequest, out: Path) -> BundlePlan:
         },
         inputs=[*([tracks[0][1]] if tracks else []), *p.font_files],
         deps=[film_id, intro_id],
+        explain=partial(
+            explain.stills,
+            p.tools,
+            film_id,
+            intro_id,
+            screening,
+            burn is not None,
+            p.work("stills"),
+        ),
         action=partial(
             actions.stills, p.tools, film_id, intro_id, screening, burn is not None, preset
         ),

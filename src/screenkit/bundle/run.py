@@ -11,6 +11,8 @@ from typing import Any, Literal
 from screenkit.bundle.cache import StepCache
 from screenkit.bundle.executor import StepOutcome, execute
 from screenkit.bundle.model import BuildPlan
+from screenkit.bundle.steps import Step
+from screenkit.errors import ScreenkitError
 from screenkit.progress import ProgressCallback
 
 BundleStatus = Literal["built", "up to date"]
@@ -137,6 +139,7 @@ def describe(plan: BuildPlan) -> list[StepView]:
             state: Literal["cached", "to run", "always runs"] = "always runs"
         else:
             state = "cached" if cache.peek(step.key) else "to run"
+        commands, note = _commands(step, plan, cache)
         views.append(
             StepView(
                 step.id,
@@ -145,9 +148,33 @@ def describe(plan: BuildPlan) -> list[StepView]:
                 step.key,
                 state,
                 step.deps,
-                step.commands,
-                step.command_note,
+                commands,
+                note,
                 tuple(users.get(step.id, ())),
             )
         )
     return views
+
+
+def _commands(
+    step: Step, plan: BuildPlan, cache: StepCache
+) -> tuple[tuple[tuple[str, ...], ...], str | None]:
+    """The step's commands: known at planning, or computed now from its cached inputs."""
+    if step.commands or step.explain is None:
+        return step.commands, step.command_note
+    keys = {s.id: s.key for s in plan.steps}
+    deps = {}
+    for dep in step.deps:
+        key = keys.get(dep)
+        entry = cache.peek_entry(key) if key else None
+        if entry is None:
+            return (
+                (),
+                f"{step.command_note or ''} (exact commands once its inputs are built)".strip(),
+            )
+        deps[dep] = entry
+    try:
+        commands = step.explain(deps)
+    except (ScreenkitError, OSError, KeyError) as exc:
+        return (), f"{step.command_note or ''} (cannot show the commands: {exc})".strip()
+    return tuple(tuple(c) for c in commands), step.command_note

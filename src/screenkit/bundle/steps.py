@@ -9,7 +9,7 @@ outputs into a fresh folder and may read the cache entries of the steps it depen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +33,8 @@ class StepRun:
 
 
 StepFn = Callable[[StepRun], Mapping[str, Any]]
+Explain = Callable[[Mapping[str, Entry]], Sequence[Sequence[str]]]
+"""Given the cache entries of a step's dependencies, the exact commands the step will run."""
 
 
 @dataclass(frozen=True)
@@ -61,5 +63,7 @@ class Step:
     weight: float = 1.0
     """Relative cost, for the overall progress bar (about seconds of media processed)."""
     action: StepFn | None = field(default=None, compare=False, repr=False)
+    explain: Explain | None = field(default=None, compare=False, repr=False)
+    """For ``--dry-run``: the commands, computed once the dependencies are cached."""
     bundle: str | None = None
     """For the assembly step: the bundle it completes."""

@@ -1,0 +1,97 @@
+"""The build, verify and cache commands: help, exact errors, exit codes (nothing encoded)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bundle_helpers import run_cli
+
+from screenkit.bundle.cache import ENV_VAR, StepCache
+
+
+@pytest.mark.parametrize(
+    "command", [["build"], ["verify"], ["cache"], ["cache", "info"], ["cache", "clear"]]
+)
+def test_every_command_has_help(command: list[str]) -> None:
+    code, out, _ = run_cli(*command, "--help")
+    assert code == 0 and "Usage:" in out
+
+
+def test_names_that_escape_the_output_folder_are_refused(sample_kit: Path) -> None:
+    code, out, err = run_cli("build", "--kit", str(sample_kit), "../../etc")
+    assert code == 1 and out == ""
+    assert err.splitlines()[0] == "Error: bundle name '../../etc' would escape the output folder"
+    code, _, err = run_cli("build", "--kit", str(sample_kit), "/tmp/x")
+    assert err.splitlines()[0] == "Error: bundle name '/tmp/x' would escape the output folder"
+    assert not (sample_kit / "out").exists()
+
+
+def test_unknown_bundle_and_bad_combinations(sample_kit: Path) -> None:
+    code, _, err = run_cli("build", "--kit", str(sample_kit), "dmeo")
+    assert code == 1
+    assert err.startswith("Error: the kit has no bundle named 'dmeo' (did you mean 'demo'?)")
+    code, _, err = run_cli("build", "--kit", str(sample_kit), "--all", "--lang", "en")
+    assert code == 1 and "--all builds the whole matrix" in err
+    code, _, err = run_cli("build", "--kit", str(sample_kit), "--preset", "laptop", "--burn", "uk")
+    assert code == 1
+    assert err.startswith("Error: preset laptop does not burn subtitles in")
+    code, _, err = run_cli("build", "--kit", str(sample_kit), "--preset", "no-such-preset")
+    assert code == 1 and "no-such-preset" in err
+    code, _, _ = run_cli("build", "--kit", str(sample_kit), "--jobs", "0")
+    assert code == 2
+
+
+def test_a_kit_without_its_master_is_a_clear_error(sample_kit: Path) -> None:
+    (sample_kit / "media" / "film.mkv").unlink()
+    code, _, err = run_cli("build", "--kit", str(sample_kit), "demo")
+    assert code == 1 and err.startswith("Error: ") and "film.mkv" in err
+    assert "Traceback" not in err
+
+
+def test_verify_refuses_an_incomplete_bundle(tmp_path: Path) -> None:
+    half = tmp_path / ".sample-demo.partial-abcd"
+    half.mkdir()
+    (half / "film.mp4").write_bytes(b"\0" * 100)
+    code, out, err = run_cli("verify", str(half))
+    assert code == 1 and out == ""
+    assert err.splitlines()[0] == (
+        f"Error: {half} is an incomplete bundle: it has no manifest.json"
+    )
+    code, _, err = run_cli("verify", str(tmp_path / "nowhere"))
+    assert code == 1 and "is not a folder" in err
+
+
+def test_cache_info_and_clear_on_a_kit(sample_kit: Path) -> None:
+    cache = StepCache(sample_kit / ".screenkit" / "cache")
+    cache.get_or_build("k" * 64, "card", lambda work: (work / "x").write_text("x") and {})
+    code, out, _ = run_cli("cache", "info", "--kit", str(sample_kit), "--json")
+    info = json.loads(out)
+    assert code == 0 and info["entries"] == 1 and info["kinds"] == {"card": 1}
+    assert info["root"] == str(cache.root)
+    code, out, _ = run_cli("cache", "clear", "--kit", str(sample_kit))
+    assert code == 0 and out.startswith("removed 1 entries")
+    assert cache.info().entries == 0
+
+
+def test_cache_info_without_a_kit_shows_the_user_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "user-cache"))
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli("cache", "info")
+    assert code == 0 and f"where:   {tmp_path / 'user-cache'}" in out
+    code, _, err = run_cli("cache", "info", "--kit", str(tmp_path))
+    assert code == 1 and "not a screenkit kit" in err
+
+
+def test_a_kit_may_keep_its_cache_in_the_user_cache(
+    sample_kit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = sample_kit / "screenkit.toml"
+    manifest.write_text(manifest.read_text().replace('cache = "kit"', 'cache = "user"'))
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "user-cache"))
+    code, out, err = run_cli("build", "--kit", str(sample_kit), "demo", "--dry-run", "--json")
+    assert code == 0, err
+    assert json.loads(out)["cache"] == str(tmp_path / "user-cache")
