@@ -6,6 +6,7 @@ file and the key. Paths in the manifest are relative to the kit folder and may n
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,8 +121,10 @@ class Kit:
 
 
 def _inside(root: Path, value: str, table: Table, key: str) -> Path:
-    path = (root / value).resolve()
-    if not path.is_relative_to(root.resolve()):
+    # checked on the words, not the resolved target: a master symlinked in from an external
+    # drive is fine, a manifest naming ../../somewhere is not
+    path = Path(os.path.normpath(root / value))
+    if Path(value).is_absolute() or not path.is_relative_to(root):
         raise table.error(key, f"'{value}' points outside the kit folder", value)
     return path
 
