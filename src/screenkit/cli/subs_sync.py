@@ -14,10 +14,13 @@ from screenkit.cli.common import (
     progress_bars,
     quiet_option,
 )
+from screenkit.errors import ScreenkitError
 from screenkit.kit import valid_language
+from screenkit.subtitles.preview import preview_sheet
 from screenkit.subtitles.sync import SyncNotTrusted, SyncResult
 from screenkit.subtitles.sync_audio import FilmSyncOptions, sync_to_film
 from screenkit.subtitles.sync_reference import ReferenceSyncOptions, sync_to_reference
+from screenkit.subtitles.timecode import parse_time
 
 
 def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -135,4 +138,93 @@ def sync(
     note(f"wrote {result.output}" + (f" and {result.plot}" if result.plot else ""))
 
 
-COMMANDS: list[click.Command] = [sync]
+def _times(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[float]:
+    times = []
+    for item in value:
+        try:
+            times.append(parse_time(item) / 1000)
+        except ScreenkitError as exc:
+            raise click.BadParameter(exc.message) from None
+    return times
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--film", required=True, type=click.Path(path_type=Path), help="The film to burn FILE into."
+)
+@click.option(
+    "--at",
+    "at",
+    multiple=True,
+    callback=_times,
+    metavar="T",
+    help="A moment to show (repeat; 1:02.5, 62.5s …). Default: the track's hardest moments.",
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="The sheet (PNG)."
+)
+@click.option(
+    "--count",
+    type=click.IntRange(1, 24),
+    default=6,
+    show_default=True,
+    help="Hard moments to pick without --at.",
+)
+@click.option("--columns", type=click.IntRange(1, 8), default=3, show_default=True)
+@click.option(
+    "--width",
+    type=click.IntRange(64, 1920),
+    default=480,
+    show_default=True,
+    help="Width of each frame in pixels.",
+)
+@click.option(
+    "--font",
+    "fonts",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="A kit font to burn with (before the shipped Noto Sans).",
+)
+@click.option("--lang", callback=_lang, help="FILE's language (default: from its name).")
+@json_option
+@quiet_option
+def preview(
+    file: Path,
+    film: Path,
+    at: list[float],
+    output: Path,
+    count: int,
+    columns: int,
+    width: int,
+    fonts: tuple[Path, ...],
+    lang: str | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """A contact sheet of FILM's frames with FILE burned in, to check glyphs and sizes.
+
+    \b
+    At the given moments, or at the track's hardest ones (characters the font lacks,
+    the longest lines, the rarest characters):
+      screenkit subs preview uk.srt --film media/film.mkv -o sheet.png
+      screenkit subs preview uk.srt --film media/film.mkv --at 1:02 --at 4:10.5 -o sheet.png
+    """
+    with progress_bars(quiet or as_json) as progress:
+        result = preview_sheet(
+            file, film, output, at=at, count=count, columns=columns, width=width,
+            fonts=fonts, lang=lang, progress=progress,
+        )  # fmt: skip
+    if as_json:
+        emit_json(result.to_json())
+        return
+    for m in result.moments:
+        event = f"event {m.event}" if m.event else "no event"
+        chars = f": {' '.join(m.characters)}" if m.characters else ""
+        click.echo(f"  {m.time:10.3f} s  {event:<10} {m.reason}{chars}")
+    if result.missing:
+        note(f"warning: the font cannot draw {' '.join(result.missing)}")
+    note(f"wrote {result.sheet}")
+
+
+COMMANDS: list[click.Command] = [sync, preview]

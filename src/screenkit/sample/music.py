@@ -11,11 +11,17 @@ Everything is seeded, so a film made from the same arguments is always the same 
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from screenkit.media.atomic import atomic_output
+from screenkit.media.binaries import FFmpeg
+from screenkit.media.runner import output_arg, run_ffmpeg
+from screenkit.sample.film import write_wav
 from screenkit.sample.speech import Audio
 
 _PROGRESSIONS = ((0, 7, 9, 5), (0, 5, 7, 0), (9, 5, 0, 7))
@@ -154,3 +160,101 @@ def score_under(
     if peak > 0.99:
         mix *= 0.99 / peak
     return mix.astype(np.float32)
+
+
+def dialogue_spans(
+    duration: float,
+    *,
+    seed: int = 0,
+    quiet: Sequence[tuple[float, float]] = (),
+    lengths: tuple[float, float] = (0.8, 5.5),
+    gaps: tuple[float, float] = (0.3, 4.0),
+) -> list[tuple[float, float]]:
+    """Lines of dialogue of ``lengths`` seconds with ``gaps`` between, none inside ``quiet``."""
+    rng = np.random.default_rng(seed)
+    t, out = 1.0, []
+    while t < duration - 3.0:
+        inside = [b for a, b in quiet if a <= t < b]
+        if inside:
+            t = max(inside)
+            continue
+        length = float(rng.uniform(*lengths))
+        if t + length > duration - 1.0:
+            break
+        if not any(t < b and t + length > a for a, b in quiet):
+            out.append((round(t, 3), round(t + length, 3)))
+        t += length + float(rng.uniform(*gaps))
+    return out
+
+
+def scored_dialogue(
+    spans: Sequence[tuple[float, float]],
+    duration: float,
+    *,
+    rate: int = 48000,
+    seed: int = 0,
+    gain_db: float | None = 0.0,
+    loud: Sequence[tuple[float, float]] = (),
+) -> Audio:
+    """Speech-like lines in ``spans`` over room tone, with a score (``gain_db`` None: none)."""
+    from screenkit.sample.speech import room_tone, speech_like
+
+    dialogue = speech_like(spans, duration, rate=rate, seed=seed) + room_tone(
+        duration, rate=rate, seed=seed + 1
+    )
+    if gain_db is None:
+        return dialogue
+    return score_under(dialogue, spans, rate=rate, seed=seed, gain_db=gain_db, loud=loud)
+
+
+def recut(
+    audio: Audio,
+    *,
+    rate: int = 48000,
+    remove: tuple[float, float] | None = None,
+    insert: tuple[float, float, float] | None = None,
+) -> Audio:
+    """Another cut of the film: ``remove`` (a, b) drops that scene; ``insert`` (at, a, b)
+    puts a copy of (a, b) at ``at`` (times in the original cut, seconds)."""
+    out = audio
+    if insert is not None:
+        at, a, b = (round(x * rate) for x in insert)
+        out = np.concatenate([out[:at], audio[a:b], out[at:]])
+    if remove is not None:
+        a, b = round(remove[0] * rate), round(remove[1] * rate)
+        out = np.concatenate([out[:a], out[b:]])
+    return out
+
+
+def write_media(
+    out: Path,
+    audio: Audio,
+    *,
+    rate: int = 48000,
+    picture: tuple[int, int, int] | None = (320, 180, 25),
+    audio_codec: Sequence[str] = ("aac", "-b:a", "160k"),
+    ffmpeg: FFmpeg | None = None,
+) -> Path:
+    """Write ``audio`` (mono) as a film, or as sound only when ``picture`` is None, atomically.
+
+    ``picture`` is (width, height, fps) of a test pattern, H.264 ultrafast. A lossy codec
+    delays the sound a little (AAC: 1024 samples of priming): what is then true is what the
+    decoder hands out, so truth for a sync test is best measured on the written file, or
+    the sound kept as PCM (``audio_codec=("pcm_s16le",)``).
+    """
+    duration = len(audio) / rate
+    with tempfile.TemporaryDirectory(prefix="screenkit-sample-") as tmp:
+        wav = write_wav(Path(tmp) / "sound.wav", audio, rate=rate, channels=2)
+        args: list[str] = []
+        if picture is not None:
+            width, height, fps = picture
+            size = f"{width}x{height}"
+            args += ["-f", "lavfi", "-i", f"testsrc2=size={size}:rate={fps}:duration={duration}"]
+        args += ["-i", str(wav)]
+        if picture is not None:
+            args += ["-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast"]
+            args += ["-pix_fmt", "yuv420p", "-g", str(picture[2] * 2)]
+        args += ["-c:a", *audio_codec, "-t", f"{duration}"]
+        with atomic_output(out) as part:
+            run_ffmpeg([*args, output_arg(part)], ffmpeg=ffmpeg, what=f"writing {out.name}")
+    return out
