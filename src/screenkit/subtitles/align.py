@@ -201,7 +201,8 @@ def _chance(
     nothing, and counting them would make any peak look significant.
     """
     lags = np.arange(0, len(c), 10)
-    inside = _Integral(np.ones(frames)).sums(spans, ratio, (lags - correlator.max_lag) * FRAME_S)
+    offsets = ((lags - correlator.max_lag) * FRAME_S).astype(np.float64)
+    inside = _Integral(np.ones(frames)).sums(spans, ratio, offsets)
     share = inside.sum(axis=0) / max(
         float(((spans[:, 1] - spans[:, 0]) * ratio).sum() / FRAME_S), 1.0
     )
