@@ -153,6 +153,10 @@ def test_a_track_of_another_film_is_refused_unless_forced(clip: Clip, tmp_path: 
     assert code == 1
     assert stderr.startswith("Error: other.srt: the sync is not reliable (confidence 0.")
     assert "nothing written" in stderr and not out.exists()
+    code, stdout, _ = run_cli(
+        "subs", "sync", str(track), "--film", str(clip.path), "-o", str(out), "--json"
+    )
+    assert code == 1 and json.loads(stdout)["trusted"] is False and not out.exists()
     code, _, stderr = run_cli(
         "subs", "sync", str(track), "--film", str(clip.path), "-o", str(out), "--force"
     )

@@ -5,17 +5,23 @@ signal is another track's events). The model: film time = ratio · track time + 
 where ``ratio`` is exact (one of the conversions between the common frame rates) and
 ``offset`` may change once or more inside the film, where a scene was cut or added.
 
-1. For every candidate ratio, the cross-correlation (FFT) of the track's event indicator
-   with the signal over all offsets within ``max_offset``; the ratio whose best peak stands
-   highest wins (a wrong ratio smears the peak).
-2. The strongest distinct peaks of that correlation are the candidate offsets. Every event
-   gets a score under each (the signal summed over the event), and a Viterbi pass over the
-   events, with a penalty per change of offset, splits the track into segments: one
-   segment when the film is the cut the track was timed for, two around a cut scene.
-3. Each segment's offset is refined to 1 ms by maximising the exact overlap integral of its
-   events with the (piecewise constant) signal.
-4. Where the film lost a scene, the events timed inside it have no place in the film: the
+1. Ratio: the cross-correlation (FFT) of the track's event indicator with the signal, for
+   each of the 13 candidate ratios, at 100 ms resolution; ratio 1 and those within 3 % of
+   the best go on (a wrong ratio smears the peak, but a cut scene halves the right one).
+2. Offsets, per finalist ratio at 10 ms: the highest distinct peaks of the correlation,
+   plus the best offset of each half and quarter of the track on its own, are candidates.
+   Every event gets a score under each (the signal summed over it), and a Viterbi pass
+   (`segmentation`) splits the track where another offset explains at least as much more
+   as four typical events: one segment when the film is the cut the track was timed for,
+   two around a cut or added scene. Each segment then takes its own best offset.
+3. Where the film lost a scene, the events timed inside it have no place in the film: the
    boundary that explains the most evidence is found and those events are dropped.
+4. Each segment's offset is refined to 1 ms by maximising the exact overlap integral of
+   its events with the (piecewise constant) signal. The finalist explaining the most
+   evidence wins (ratio 1 on a near tie).
+5. Confidence: how far the evidence explained stands above what one offset explains by
+   chance (a robust z over the offsets that keep the track inside the film), and the share
+   of events with signal under them.
 """
 
 from __future__ import annotations
@@ -26,11 +32,30 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from screenkit.subtitles.segmentation import (
+    FRAME_S,
+    MIN_SEGMENT_EVENTS,
+    FloatArray,
+    Integral,
+    absorb_short,
+    boundary,
+    refine,
+    runs_of,
+    viterbi,
+)
 
-FRAME_S = 0.01
+__all__ = [
+    "CANDIDATE_RATIOS",
+    "FRAME_RATES",
+    "FRAME_S",
+    "Alignment",
+    "FloatArray",
+    "Segment",
+    "align",
+    "indicator",
+]
+
 FRAME_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001))
 CANDIDATE_RATIOS: tuple[Fraction, ...] = tuple(
     sorted({a / b for a in FRAME_RATES for b in FRAME_RATES})
@@ -38,8 +63,6 @@ CANDIDATE_RATIOS: tuple[Fraction, ...] = tuple(
 """1 and every ratio from one common frame rate to another (13 in all)."""
 PEAKS = 6  # candidate offsets kept for the segmentation
 PEAK_SEPARATION_S = 0.5
-MIN_SEGMENT_EVENTS = 3
-REFINE_S = 0.08  # ± around the coarse offset, searched at 1 ms
 COARSE = 10  # frames per step of the ratio search (100 ms)
 FINALIST_SHARE = 0.97  # ratios within 3 % of the best coarse peak are compared at 10 ms
 TIE_PREFERENCE = 1.005
@@ -83,30 +106,22 @@ class Alignment:
                 return segment.offset
         return self.segments[0].offset
 
-    def map_ms(self, event: int, ms: int) -> int:
-        """A time of event ``event`` (track, ms) in film time (ms)."""
-        return round(float(self.ratio) * ms + 1000.0 * self.offset_of(event))
 
-
-def indicator(spans: FloatArray, length: int, ratio: float = 1.0, shift: float = 0.0) -> FloatArray:
-    """1 in every 10 ms frame some span covers after ``t → ratio·t + shift`` (seconds)."""
+def indicator(spans: FloatArray, length: int, ratio: float = 1.0) -> FloatArray:
+    """1 in every 10 ms frame some span covers after ``t → ratio·t`` (spans in seconds)."""
     out = np.zeros(length)
     marks = np.zeros(length + 1)
-    a = np.clip(np.round((spans[:, 0] * ratio + shift) / FRAME_S).astype(int), 0, length)
-    b = np.clip(np.round((spans[:, 1] * ratio + shift) / FRAME_S).astype(int), 0, length)
+    a = np.clip(np.round(spans[:, 0] * ratio / FRAME_S).astype(int), 0, length)
+    b = np.clip(np.round(spans[:, 1] * ratio / FRAME_S).astype(int), 0, length)
     np.add.at(marks, a, 1.0)
     np.add.at(marks, b, -1.0)
     out[:] = np.cumsum(marks)[:length] > 0
     return out
 
 
-def correlate(signal: FloatArray, pattern: FloatArray, max_lag: int) -> FloatArray:
-    """``c[k] = Σ_t pattern[t]·signal[t + lag]`` for lag = k - max_lag, via FFT."""
-    return _Correlator(signal, len(pattern), max_lag)(pattern)
-
-
 class _Correlator:
-    """`correlate` against one signal for many patterns, its spectrum computed once."""
+    """``c[k] = Σ_t pattern[t]·signal[t + k - max_lag]`` by FFT, for many patterns against one
+    signal (its spectrum computed once)."""
 
     def __init__(self, signal: FloatArray, longest: int, max_lag: int) -> None:
         self.size = 1 << int(np.ceil(np.log2(max(len(signal), longest) + max_lag + 1)))
@@ -139,26 +154,6 @@ def _peaks(c: FloatArray, count: int, separation: int) -> list[int]:
             if len(chosen) == count:
                 break
     return chosen
-
-
-class _Integral:
-    """The signal's running integral, for exact overlap sums at any (fractional) shift."""
-
-    def __init__(self, signal: FloatArray) -> None:
-        self.cum = np.concatenate([[0.0], np.cumsum(signal)])
-        self.n = len(signal)
-
-    def __call__(self, x: FloatArray) -> FloatArray:
-        """∫_0^x signal, x in frames (outside the signal: the integral stays flat)."""
-        x = np.clip(x, 0.0, float(self.n))
-        i = np.minimum(np.floor(x).astype(int), self.n - 1)
-        return np.asarray(self.cum[i] + (x - i) * (self.cum[i + 1] - self.cum[i]))
-
-    def sums(self, spans: FloatArray, ratio: float, offsets: FloatArray) -> FloatArray:
-        """Signal summed over each span under each offset: shape (len(spans), len(offsets))."""
-        start = (spans[:, 0:1] * ratio + offsets[None, :]) / FRAME_S
-        end = (spans[:, 1:2] * ratio + offsets[None, :]) / FRAME_S
-        return self(end) - self(start)
 
 
 def _ratio_heights(
@@ -202,7 +197,7 @@ def _chance(
     """
     lags = np.arange(0, len(c), 10)
     offsets = ((lags - correlator.max_lag) * FRAME_S).astype(np.float64)
-    inside = _Integral(np.ones(frames)).sums(spans, ratio, offsets)
+    inside = Integral(np.ones(frames)).sums(spans, ratio, offsets)
     share = inside.sum(axis=0) / max(
         float(((spans[:, 1] - spans[:, 0]) * ratio).sum() / FRAME_S), 1.0
     )
@@ -235,92 +230,6 @@ def _distinct(offsets: Sequence[float], within: float = 0.05) -> FloatArray:
     return np.array(kept)
 
 
-def _viterbi(scores: FloatArray, penalty: float) -> list[int]:
-    """State per event maximising Σ scores[j, state] - penalty · (number of changes)."""
-    n, k = scores.shape
-    total = scores[0].copy()
-    back = np.zeros((n, k), dtype=int)
-    for j in range(1, n):
-        best = int(np.argmax(total))
-        stay = total
-        move = total[best] - penalty
-        back[j] = np.where(stay >= move, np.arange(k), best)
-        total = np.maximum(stay, move) + scores[j]
-    path = [int(np.argmax(total))]
-    for j in range(n - 1, 0, -1):
-        path.append(int(back[j, path[-1]]))
-    return path[::-1]
-
-
-def _runs(path: Sequence[int]) -> list[tuple[int, int, int]]:
-    runs: list[tuple[int, int, int]] = []
-    for j, state in enumerate(path):
-        if runs and runs[-1][2] == state:
-            runs[-1] = (runs[-1][0], j, state)
-        else:
-            runs.append((j, j, state))
-    return runs
-
-
-def _absorb_short(
-    runs: list[tuple[int, int, int]], scores: FloatArray
-) -> list[tuple[int, int, int]]:
-    """Give runs of fewer than MIN_SEGMENT_EVENTS events to the neighbour they fit best."""
-    while len(runs) > 1:
-        short = [r for r in runs if r[1] - r[0] + 1 < MIN_SEGMENT_EVENTS]
-        if not short:
-            break
-        first, last, _ = min(short, key=lambda r: r[1] - r[0])
-        i = runs.index(next(r for r in runs if r[0] == first))
-        options = [runs[j][2] for j in (i - 1, i + 1) if 0 <= j < len(runs)]
-        state = max(options, key=lambda s: float(scores[first : last + 1, s].sum()))
-        runs[i] = (first, last, state)
-        merged: list[tuple[int, int, int]] = []
-        for run in runs:
-            if merged and merged[-1][2] == run[2]:
-                merged[-1] = (merged[-1][0], run[1], run[2])
-            else:
-                merged.append(run)
-        runs = merged
-    return runs
-
-
-def _refine(integral: _Integral, spans: FloatArray, ratio: float, coarse: float) -> float:
-    offsets = coarse + np.arange(-REFINE_S, REFINE_S + 1e-9, 0.001)
-    totals = integral.sums(spans, ratio, offsets).sum(axis=0)
-    best = np.flatnonzero(totals >= totals.max() - 1e-9)
-    return float(offsets[best].mean())
-
-
-def _boundary(
-    spans: FloatArray,
-    ratio: float,
-    before: tuple[int, int, float],
-    after: tuple[int, int, float],
-    integral: _Integral,
-) -> tuple[int, int]:
-    """Where the film changes from ``before``'s offset to ``after``'s: (first after, first kept).
-
-    Segments are (first, last, offset). If the film lost a scene (the offset drops), the
-    events timed inside it have no place: they lie between the two indexes returned.
-    """
-    lost = max(0.0, (before[2] - after[2]) / ratio)  # track seconds the film no longer has
-    idx = np.arange(before[0], after[1] + 1)
-    part = spans[idx]
-    own = integral.sums(part, ratio, np.array([before[2], after[2]]))
-    best_score, best = -np.inf, (after[0], after[0])
-    for cut in np.concatenate([part[:, 0], part[:, 1]]):
-        keep_a = part[:, 0] < cut
-        keep_b = part[:, 0] >= cut + lost
-        if keep_a.sum() < MIN_SEGMENT_EVENTS or keep_b.sum() < MIN_SEGMENT_EVENTS:
-            continue
-        score = float(own[keep_a, 0].sum() + own[keep_b, 1].sum())
-        if score > best_score:
-            best_score = score
-            best = (int(idx[keep_a][-1]) + 1, int(idx[keep_b][0]))
-    return best
-
-
 @dataclass(frozen=True)
 class _Fit:
     """The best segmentation under one ratio, and the evidence it explains."""
@@ -336,7 +245,7 @@ class _Fit:
 
 def _fit(
     correlator: _Correlator,
-    integral: _Integral,
+    integral: Integral,
     spans: FloatArray,
     ratio: Fraction,
     split: bool,
@@ -359,7 +268,7 @@ def _fit(
         noise = float(np.median(np.abs(scores[:, 1:] - np.median(scores[:, 1:])))) * 1.4826
         typical = float(np.median(scores.max(axis=1)))
         penalty = max(split_penalty * noise, SPLIT_EVENTS * typical, 1e-9)
-        runs = _absorb_short(_runs(_viterbi(scores, penalty)), scores)
+        runs = absorb_short(runs_of(viterbi(scores, penalty)), scores)
     else:
         runs = [(0, len(spans) - 1, 0)]
     coarse = [(first, last, float(offsets[state])) for first, last, state in runs]
@@ -370,7 +279,7 @@ def _fit(
         ]
     dropped: list[int] = []
     for i in range(len(coarse) - 1):
-        end_a, start_b = _boundary(spans, r, coarse[i], coarse[i + 1], integral)
+        end_a, start_b = boundary(spans, r, coarse[i], coarse[i + 1], integral)
         coarse[i] = (coarse[i][0], end_a - 1, coarse[i][2])
         coarse[i + 1] = (start_b, coarse[i + 1][1], coarse[i + 1][2])
         dropped.extend(range(end_a, start_b))
@@ -378,7 +287,7 @@ def _fit(
     own = np.zeros(len(spans))
     for first, last, offset in coarse:
         part = spans[first : last + 1]
-        offset = _refine(integral, part, r, offset)
+        offset = refine(integral, part, r, offset)
         sums = integral.sums(part, r, np.array([offset]))[:, 0]
         own[first : last + 1] = sums
         frames = float(((part[:, 1] - part[:, 0]) * r).sum() / FRAME_S)
@@ -408,7 +317,7 @@ def align(
     a cut scene halves a peak, and a wrong ratio can then look as good as the right one.
     """
     max_lag = round(max_offset / FRAME_S)
-    integral = _Integral(signal)
+    integral = Integral(signal)
     heights = _ratio_heights(signal, spans, ratios, max_offset)
     top = max(heights.values())
     finalists = [q for q, h in heights.items() if h >= FINALIST_SHARE * top or q == 1]

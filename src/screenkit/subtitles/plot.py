@@ -87,7 +87,8 @@ def _panel(
         top = y + area_h + gap + row * (row_h + gap)
         for a, b in spans:
             if b >= t0 and a <= t1:
-                fill(image, x_of(a), top, max(x_of(b), x_of(a) + 1), top + row_h, colour)
+                x0, x1 = max(LEFT, x_of(a)), min(WIDTH - RIGHT, max(x_of(b), x_of(a) + 1))
+                fill(image, x0, top, x1, top + row_h, colour)
     for mark in marks:
         if t0 <= mark <= t1:
             fill(image, x_of(mark) - 1, y, x_of(mark) + 1, y + area_h + 2 * (row_h + gap), CUT)

@@ -123,10 +123,10 @@ def hard_moments(
     by_rarity = [item for item in events if rarity(item[1])[0] > 0]
     by_rarity.sort(key=lambda item: -rarity(item[1])[0])
     rounds: list[tuple[int, pysubs2.SSAEvent, str, tuple[str, ...]]] = [
-        *((n, e, "longest line", ()) for n, e in by_width[:2]),
+        *((n, e, "longest line", ()) for n, e in by_width[:1]),
         *((n, e, "rare characters", rarity(e)[1]) for n, e in by_rarity[:2]),
         *((n, e, "most lines", ()) for n, e in by_lines[:1]),
-        *((n, e, "longest line", ()) for n, e in by_width[2:]),
+        *((n, e, "longest line", ()) for n, e in by_width[1:]),
     ]
     for n, e, reason, rare in rounds:
         take(n, e, reason, rare)
@@ -176,7 +176,7 @@ def _grab(args: list[str], size: tuple[int, int], ffmpeg: FFmpeg | None, what: s
 def _label(moment: Moment) -> str:
     t = moment.time
     clock = f"{int(t // 3600)}:{int(t % 3600 // 60):02d}:{t % 60:06.3f}"
-    event = f"#{moment.event} " if moment.event else ""
+    event = f"event {moment.event} " if moment.event else ""
     return f"{event}{clock} {moment.reason}"
 
 

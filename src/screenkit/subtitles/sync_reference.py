@@ -34,7 +34,7 @@ from screenkit.subtitles.sync import (
     timed_events,
 )
 
-SAME_SHAPE_S = 0.4  # event-to-event when starts fit one linear map this well (median |error|)
+SAME_SHAPE_S = 0.4  # event-to-event when every start fits one linear map this well
 BAND_S = 8.0  # the DP considers counterparts within this many seconds of the global map
 SKIP_COST = 1.2  # seconds-equivalent of leaving an event without a counterpart
 GROUP_COST = 0.25  # extra cost per additional event in a merged/split group
@@ -76,15 +76,21 @@ def _snap(ratio: float) -> Fraction:
 
 
 def same_shape(track: FloatArray, ref: FloatArray) -> tuple[bool, float, float, float]:
-    """Whether event i of ``track`` is event i of ``ref``: (yes, ratio, offset, median error)."""
+    """Whether event i of ``track`` is event i of ``ref``: (yes, ratio, offset, worst error).
+
+    Yes when the counts match and one linear map puts every start within ``SAME_SHAPE_S``
+    and keeps every duration within twice that. Strict on purpose: one merged and one split
+    line keep the count but shift every line between them, and the aligned path gives the
+    same times wherever the shapes do match.
+    """
     if len(track) != len(ref) or len(track) < 2:
         return False, 1.0, 0.0, float("inf")
     a, b = _linear_fit(track[:, 0], ref[:, 0])
     start_err = np.abs(a * track[:, 0] + b - ref[:, 0])
     dur_err = np.abs(a * (track[:, 1] - track[:, 0]) - (ref[:, 1] - ref[:, 0]))
-    err = float(np.median(start_err))
-    ok = err <= SAME_SHAPE_S and float(np.median(dur_err)) <= 2 * SAME_SHAPE_S and 0.7 < a < 1.4
-    return ok, a, b, err
+    worst = float(start_err.max())
+    ok = worst <= SAME_SHAPE_S and float(dur_err.max()) <= 2 * SAME_SHAPE_S and 0.7 < a < 1.4
+    return ok, a, b, worst
 
 
 def _group_cost(t: FloatArray, r: FloatArray, pair: _Pair) -> float:
@@ -191,11 +197,13 @@ def sync_to_reference(
             )
     t = spans_of(track.subs, order)
     r = spans_of(ref.subs, ref_order)
-    ok, a, b, err = same_shape(t, r)
+    ok, a, b, _ = same_shape(t, r)
     if ok:
         new, has = r.copy(), [True] * len(t)
         ratio, offset = _snap(a), b
-        mapping = Mapping("event-to-event", len(t), 0, 0, 0, err)
+        mapping = Mapping(
+            "event-to-event", len(t), 0, 0, 0, float(np.mean(np.abs(a * t[:, 0] + b - r[:, 0])))
+        )
         confidence, matched = 1.0, 1.0
     else:
         new, has, ratio, offset, mapping, confidence = _aligned(t, r, options.max_offset)
@@ -233,8 +241,8 @@ def _aligned(
     t: FloatArray, r: FloatArray, max_offset: float
 ) -> tuple[FloatArray, list[bool], Fraction, float, Mapping, float]:
     """The DP path: (new spans, matched flags, ratio, offset, mapping, confidence)."""
-    end = float(max(r[:, 1].max(), t[:, 1].max())) + max_offset
-    signal = indicator(r, round(end / FRAME_S) + 1)
+    # the reference's extent only: offsets that push the track past it explain nothing
+    signal = indicator(r, round((float(r[:, 1].max()) + 1.0) / FRAME_S))
     signal = (signal - signal.mean()) / (signal.std() or 1.0)
     glob = align(signal, t, max_offset=max_offset, split=False)
     ratio = float(glob.ratio)
