@@ -12,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+import pysubs2
 import pytest
 from sync_media import CUT, DURATION, LOUD, RATE, Clip, errors, make_clip, write_track
 
@@ -250,3 +251,14 @@ def test_the_reading_thread_stops_the_producer_and_passes_its_errors() -> None:
 def test_clip_lengths_are_what_the_truth_assumes(clip: Clip, cut_clip: Clip) -> None:
     assert len(clip.audio) == DURATION * RATE
     assert len(cut_clip.audio) == (DURATION - (CUT[1] - CUT[0])) * RATE
+
+
+def test_an_event_far_past_the_film_does_not_vote_but_moves(clip: Clip, tmp_path: Path) -> None:
+    track = write_track(tmp_path / "far.srt", clip.spans, shift=2.0)
+    text = track.read_text() + "\n999\n50:00:00,000 --> 50:00:01,000\nfar away\n"
+    track.write_text(text)
+    out = tmp_path / "far.synced.srt"
+    result = sync_to_film(track, clip.path, out)
+    assert result.offset == pytest.approx(-2.0, abs=0.02)
+    far = [e for e in pysubs2.load(str(out)) if e.text == "far away"]
+    assert far[0].start == pytest.approx(50 * 3600_000 - 2000, abs=20)

@@ -76,7 +76,7 @@ def _render(result: SyncResult) -> None:
 @click.option("--force", is_flag=True, help="Write even a result below the confidence threshold.")
 @click.option(
     "--max-offset",
-    type=click.FloatRange(1, 36000),
+    type=click.FloatRange(1, 1800),
     default=120.0,
     show_default=True,
     help="Seconds either way to search.",

@@ -25,6 +25,7 @@ from screenkit.subtitles.load import Track
 from screenkit.subtitles.save import save_track
 
 MIN_CONFIDENCE = 0.5
+MAX_TRACK_S = 6 * 3600.0  # no film is longer: later events are not used to align
 Method = Literal["film", "reference"]
 
 
@@ -145,9 +146,19 @@ def _mapping_json(m: Mapping) -> dict[str, object]:
     }
 
 
-def timed_events(subs: pysubs2.SSAFile) -> list[int]:
-    """Indexes of the events that carry timing evidence (not comments, not zero-length)."""
-    return [i for i, e in enumerate(subs.events) if not e.is_comment and e.end > e.start]
+def timed_events(subs: pysubs2.SSAFile, *, until: float = MAX_TRACK_S) -> list[int]:
+    """Indexes of the events that carry timing evidence, in time order.
+
+    Not comments, not zero-length, and starting before ``until`` seconds: an event the
+    alignment cannot place (or a corrupt time like 99:99:99) would only cost memory; it
+    still moves, with the segment its start falls in.
+    """
+    order = [
+        i
+        for i, e in enumerate(subs.events)
+        if not e.is_comment and e.end > e.start and 0 <= e.start <= until * 1000
+    ]
+    return sorted(order, key=lambda i: (subs.events[i].start, i))
 
 
 def spans_of(subs: pysubs2.SSAFile, order: list[int]) -> np.ndarray:

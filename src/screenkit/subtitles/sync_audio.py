@@ -17,7 +17,7 @@ import numpy as np
 from screenkit.errors import InputError
 from screenkit.media.binaries import FFmpeg
 from screenkit.progress import ProgressCallback
-from screenkit.subtitles.align import FloatArray, align
+from screenkit.subtitles.align import CANDIDATE_RATIOS, FloatArray, align
 from screenkit.subtitles.load import load_track
 from screenkit.subtitles.sync import (
     SyncResult,
@@ -82,9 +82,18 @@ def sync_to_film(
             path=track_path,
             hint=f"audio sync needs at least {MIN_EVENTS} events",
         )
-    order.sort(key=lambda i: (track.subs.events[i].start, i))
     activity = speech_activity(film, stream=options.audio_stream, ffmpeg=ffmpeg, progress=progress)
     signal = film_signal(activity)
+    # events no candidate ratio and offset can bring into the film do not vote
+    reach = (activity.duration + options.max_offset) / float(min(CANDIDATE_RATIOS))
+    order = timed_events(track.subs, until=reach)
+    if len(order) < MIN_EVENTS:
+        raise InputError(
+            f"{track_path}: its events lie beyond {film.name} ({activity.duration:.0f} s) "
+            f"even {options.max_offset:.0f} s earlier",
+            path=track_path,
+            hint="is this the track of this film? --max-offset widens the search",
+        )
     spans = spans_of(track.subs, order)
     alignment = align(signal, spans, max_offset=options.max_offset, split=options.split)
     moved, dropped = apply_alignment(track.subs, order, alignment)

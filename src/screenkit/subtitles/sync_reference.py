@@ -188,8 +188,8 @@ def sync_to_reference(
     guard_output(track_path, output)
     track = load_track(track_path, lang=options.lang)
     ref = load_track(reference)
-    order = sorted(timed_events(track.subs), key=lambda i: (track.subs.events[i].start, i))
-    ref_order = sorted(timed_events(ref.subs), key=lambda i: (ref.subs.events[i].start, i))
+    order = timed_events(track.subs)
+    ref_order = timed_events(ref.subs)
     for name, path, events in (("track", track_path, order), ("reference", reference, ref_order)):
         if len(events) < 2:
             raise InputError(
