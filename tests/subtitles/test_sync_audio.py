@@ -217,7 +217,16 @@ def test_bad_inputs_are_clear_errors(make_media: object, tmp_path: Path, clip: C
     code, _, stderr = run_cli(
         "subs", "sync", str(track), "--film", str(clip.path), "-o", str(track)
     )
-    assert code == 1 and "is the input file" in stderr
+    assert code == 1 and "is an input file" in stderr
+    code, _, stderr = run_cli(
+        "subs", "sync", str(track), "--film", str(clip.path), "-o", str(tmp_path / "o.srt"),
+        "--plot", str(track),
+    )  # fmt: skip
+    assert code == 1 and "is an input file: write the plot to another file" in stderr
+    code, _, stderr = run_cli(
+        "subs", "sync", str(track), "--film", str(clip.path), "-o", str(clip.path)
+    )
+    assert code == 1 and "is an input file: write the synced track to another file" in stderr
     code, _, stderr = run_cli("subs", "sync", str(track), "-o", str(tmp_path / "o.srt"))
     assert code == 2 and "exactly one of --reference REF or --film FILM" in stderr
     few = write_track(tmp_path / "few.srt", clip.spans[:2])

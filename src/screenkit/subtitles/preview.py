@@ -212,6 +212,9 @@ def preview_sheet(
     track_path, film, output = Path(track_path), Path(film), Path(output)
     if output.suffix.lower() != ".png":
         raise InputError(f"{output}: the sheet is a PNG file (name it .png)", path=output)
+    for given in (track_path, film):
+        if output.exists() and given.exists() and output.samefile(given):
+            raise InputError(f"{output} is an input file: write the sheet elsewhere", path=output)
     track = load_track(track_path, lang=lang)
     info = probe(film)
     size = cell_size(info, width)

@@ -22,7 +22,7 @@ import pysubs2
 from screenkit.errors import SubtitleError
 from screenkit.subtitles.align import FRAME_RATES, Alignment
 from screenkit.subtitles.load import Track
-from screenkit.subtitles.save import save_track
+from screenkit.subtitles.save import format_for, save_track
 
 MIN_CONFIDENCE = 0.5
 MAX_TRACK_S = 6 * 3600.0  # no film is longer: later events are not used to align
@@ -232,15 +232,32 @@ def finish(
     return replace(result, output=output)
 
 
-def guard_output(source: Path, output: Path) -> None:
-    """Refuse, before any work, an output that is the input or a folder."""
+def _same(a: Path, b: Path) -> bool:
     try:
-        same = source.resolve() == output.resolve() or (output.exists() and source.samefile(output))
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
     except OSError:
-        same = False
-    if same:
-        raise SubtitleError(
-            f"{output} is the input file: write the synced track to another file", path=output
-        )
-    if output.is_dir():
-        raise SubtitleError(f"{output} is a folder: give a file name", path=output)
+        return False
+
+
+def guard_output(
+    source: Path, output: Path, *, against: Path | None = None, plot: Path | None = None
+) -> None:
+    """Refuse, before any work, outputs that would overwrite an input, or cannot be written.
+
+    ``output`` gets the synced track (its format from its extension); ``plot`` a PNG.
+    """
+    inputs = [source, *([against] if against is not None else [])]
+    for path, what in ((output, "the synced track"), *([(plot, "the plot")] if plot else [])):
+        for given in inputs:
+            if _same(given, path):
+                raise SubtitleError(
+                    f"{path} is an input file: write {what} to another file", path=path
+                )
+        if path.is_dir():
+            raise SubtitleError(f"{path} is a folder: give a file name for {what}", path=path)
+    format_for(output)  # raises, naming the extension, for a format screenkit cannot write
+    if plot is not None:
+        if _same(plot, output):
+            raise SubtitleError(f"{plot}: the plot and the synced track need two files", path=plot)
+        if plot.suffix.lower() != ".png":
+            raise SubtitleError(f"{plot}: the plot is a PNG file (name it .png)", path=plot)

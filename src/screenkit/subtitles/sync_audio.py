@@ -9,7 +9,7 @@ stretch that scores the same under every offset moves no peak).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ from screenkit.media.binaries import FFmpeg
 from screenkit.progress import ProgressCallback
 from screenkit.subtitles.align import CANDIDATE_RATIOS, FloatArray, align
 from screenkit.subtitles.load import load_track
+from screenkit.subtitles.plot import draw_sync
 from screenkit.subtitles.sync import (
     SyncResult,
     apply_alignment,
@@ -73,7 +74,7 @@ def sync_to_film(
     threshold unless ``options.force``; the plot, when asked for, is drawn either way.
     """
     track_path, film, output = Path(track_path), Path(film), Path(output)
-    guard_output(track_path, output)
+    guard_output(track_path, output, against=film, plot=options.plot)
     track = load_track(track_path, lang=options.lang)
     order = timed_events(track.subs)
     if len(order) < MIN_EVENTS:
@@ -109,10 +110,6 @@ def sync_to_film(
         matched=alignment.matched,
     )
     if options.plot is not None:
-        from dataclasses import replace
-
-        from screenkit.subtitles.plot import draw_sync
-
         draw_sync(
             options.plot,
             activity=np.clip(signal / CLIP_Z, 0.0, 1.0),

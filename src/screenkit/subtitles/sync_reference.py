@@ -24,6 +24,7 @@ import pysubs2
 from screenkit.errors import InputError
 from screenkit.subtitles.align import CANDIDATE_RATIOS, FRAME_S, FloatArray, align, indicator
 from screenkit.subtitles.load import load_track
+from screenkit.subtitles.plot import draw_sync
 from screenkit.subtitles.sync import (
     Mapping,
     SyncResult,
@@ -185,7 +186,7 @@ def sync_to_reference(
 ) -> SyncResult:
     """Time the track at ``track_path`` like ``reference`` and write it to ``output``."""
     track_path, reference, output = Path(track_path), Path(reference), Path(output)
-    guard_output(track_path, output)
+    guard_output(track_path, output, against=reference, plot=options.plot)
     track = load_track(track_path, lang=options.lang)
     ref = load_track(reference)
     order = timed_events(track.subs)
@@ -222,8 +223,6 @@ def sync_to_reference(
         mapping=mapping,
     )
     if options.plot is not None:
-        from screenkit.subtitles.plot import draw_sync
-
         end = float(max(r[:, 1].max(), new[:, 1].max()))
         draw_sync(
             options.plot,
