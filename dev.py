@@ -50,6 +50,9 @@ def demo() -> None:
     sh(screenkit, "doctor")
     sh(screenkit, "sample", ".")
     sh(screenkit, "probe", "media/film.mkv")
+    sh(screenkit, "build", "demo")
+    sh(screenkit, "verify", "out/sample-demo")
+    print("\nThe demo bundle is in out/sample-demo/: open SCREENING.html there.", flush=True)
 
 
 def main(argv: list[str]) -> None:
