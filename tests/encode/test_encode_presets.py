@@ -117,3 +117,19 @@ def test_progress_reaches_the_end(stand_in: Path, tmp_path: Path) -> None:
     assert {"loudness", "encode"} <= steps
     last = [e for e in events if e.step == "encode"][-1]
     assert last.total == pytest.approx(8.0, abs=0.2) and last.fraction == 1.0
+
+
+def test_size_limit_two_pass_stays_below_the_limit(stand_in: Path, tmp_path: Path) -> None:
+    kit = tmp_path / "kit"
+    (kit / "presets").mkdir(parents=True)
+    (kit / "presets" / "tiny-stick.toml").write_text(
+        'extends = "usb-player"\nfile_size_limit = "1 MB"\n[subtitles]\nsidecar = "none"\n'
+    )
+    preset = load_preset("tiny-stick", kit)
+    options = EncodeOptions(x264_preset="ultrafast", allow_copy=False)
+    result = encode(stand_in, preset, tmp_path / "tiny.mp4", options)
+    assert result.two_pass and len(result.commands) == 2
+    assert result.out.stat().st_size < 1_000_000
+    assert result.out.stat().st_size > 500_000  # the budget is used, not wasted
+    assert decode_errors(result.out) == ""
+    assert not list(tmp_path.glob("*.log*")) and not list(Path.cwd().glob("x264-pass*"))
