@@ -95,3 +95,22 @@ def test_a_kit_may_keep_its_cache_in_the_user_cache(
     code, out, err = run_cli("build", "--kit", str(sample_kit), "demo", "--dry-run", "--json")
     assert code == 0, err
     assert json.loads(out)["cache"] == str(tmp_path / "user-cache")
+
+
+def test_an_outro_bundle_plans_two_cards_joined_around_the_film(sample_kit: Path) -> None:
+    manifest = sample_kit / "screenkit.toml"
+    manifest.write_text(
+        manifest.read_text() + '\n[bundles.hall]\npreset = "web"\n'
+        'lang = "pl"\noutro = true\nvenue = "Dom Kultury"\n'
+    )
+    code, out, err = run_cli("build", "--kit", str(sample_kit), "hall", "--dry-run", "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    cards = [s for s in plan["steps"] if s["kind"] == "card"]
+    assert sorted(c["label"] for c in cards) == ["intro card (pl, web)", "outro card (pl, web)"]
+    join = next(s for s in plan["steps"] if s["kind"] == "join")
+    film = next(s["id"] for s in plan["steps"] if s["kind"] == "film")
+    intro, outro = sorted(cards, key=lambda c: c["label"])
+    assert join["deps"] == [intro["id"], film, outro["id"]]
+    assert {s["state"] for s in plan["steps"]} == {"to run", "always runs"}
+    assert plan["bundles"][0]["burn"] is None  # web carries sidecars, burns nothing

@@ -322,34 +322,41 @@ def _format_of(info: MediaInfo) -> OutputFormat:
     )
 
 
-def stills(
+def card_still(tools: Tools, intro_id: str, run: StepRun) -> dict[str, Any]:
+    """``images/card.png``: the middle frame of the encoded card, for the sheet."""
+    intro = run.deps[intro_id]
+    images = run.work / "images"
+    images.mkdir()
+    at = float(intro.meta["duration"]) / 2
+    run_ffmpeg(still_args(main_file(intro), images / "card.png", at=at), ffmpeg=tools.ffmpeg)
+    return {"out": "images/card.png", "card": "images/card.png"}
+
+
+def frame_still(
     tools: Tools,
     film_id: str,
-    intro_id: str,
     screening: TrackFile | None,
     burned: bool,
     preset: VenuePreset,
     run: StepRun,
 ) -> dict[str, Any]:
-    """``images/card.png`` and ``images/subtitled-frame.png`` for the sheet."""
+    """``images/subtitled-frame.png``: the film at its wordiest subtitle, as the room sees it.
+
+    A burned film shows its own text; otherwise the track is drawn on the frame as a burn-in
+    would (the player's own rendering differs a little, the size and place do not).
+    """
     film = main_file(run.deps[film_id])
-    intro = run.deps[intro_id]
+    spans = []
+    if screening is not None:
+        spans = [
+            (e.start / 1000, e.end / 1000, e.plaintext)
+            for e in events(screening.path, screening.lang)
+        ]
+    at = showcase_event(spans)
+    if screening is None or at is None:
+        return {"out": None, "frame": None}
     images = run.work / "images"
     images.mkdir()
-    card_png = images / "card.png"
-    run_ffmpeg(
-        still_args(main_file(intro), card_png, at=float(intro.meta["duration"]) / 2),
-        ffmpeg=tools.ffmpeg,
-    )
-    meta: dict[str, Any] = {"out": "images", "card": "images/card.png", "frame": None}
-    if screening is None:
-        return meta
-    spans = [
-        (e.start / 1000, e.end / 1000, e.plaintext) for e in events(screening.path, screening.lang)
-    ]
-    at = showcase_event(spans)
-    if at is None:
-        return meta
     frame_png = images / "subtitled-frame.png"
     if burned:
         run_ffmpeg(still_args(film, frame_png, at=at), ffmpeg=tools.ffmpeg)
@@ -367,6 +374,8 @@ def stills(
                 still_args(film, frame_png, at=at, subtitles=ass, fontsdir=fontsdir),
                 ffmpeg=tools.ffmpeg,
             )
-    meta["frame"] = "images/subtitled-frame.png"
-    meta["frame_at"] = at
-    return meta
+    return {
+        "out": "images/subtitled-frame.png",
+        "frame": "images/subtitled-frame.png",
+        "frame_at": at,
+    }

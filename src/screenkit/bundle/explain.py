@@ -106,43 +106,38 @@ def clip(
     ]
 
 
-def stills(
+def card_still(tools: Tools, intro_id: str, work: Path, deps: Mapping[str, Entry]) -> Commands:
+    intro = deps[intro_id]
+    at = float(intro.meta["duration"]) / 2
+    return [_argv(tools, still_args(main_file(intro), work / "images" / "card.png", at=at))]
+
+
+def frame_still(
     tools: Tools,
     film_id: str,
-    intro_id: str,
     screening: TrackFile | None,
     burned: bool,
     work: Path,
     deps: Mapping[str, Entry],
 ) -> Commands:
-    intro = deps[intro_id]
-    images = work / "images"
-    commands = [
-        _argv(
-            tools,
-            still_args(main_file(intro), images / "card.png", at=float(intro.meta["duration"]) / 2),
-        )
-    ]
     if screening is None:
-        return commands
+        return []
     spans = [
         (e.start / 1000, e.end / 1000, e.plaintext) for e in events(screening.path, screening.lang)
     ]
     at = showcase_event(spans)
     if at is None:
-        return commands
+        return []
     film = main_file(deps[film_id])
-    frame = images / "subtitled-frame.png"
+    frame = work / "images" / "subtitled-frame.png"
     if burned:
-        commands.append(_argv(tools, still_args(film, frame, at=at)))
-    else:
-        folder = placeholder("still")
-        commands.append(
-            _argv(
-                tools,
-                still_args(
-                    film, frame, at=at, subtitles=folder / "burn.ass", fontsdir=folder / "fonts"
-                ),
-            )
+        return [_argv(tools, still_args(film, frame, at=at))]
+    folder = placeholder("still")
+    return [
+        _argv(
+            tools,
+            still_args(
+                film, frame, at=at, subtitles=folder / "burn.ass", fontsdir=folder / "fonts"
+            ),
         )
-    return commands
+    ]

@@ -130,7 +130,8 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
     tracks = [p.track(lang) for lang in soft]
     track_files = [t for t, _ in tracks]
     inputs += [i for _, i in tracks]
-    screening = track_files[0] if track_files else None
+    # what the audience reads: the burned track, else the screening language's
+    screening = p.track(burn)[0] if burn else (track_files[0] if track_files else None)
     final_id = join_id
     carried = track_files if preset.subtitles.soft else []
     if carried:
@@ -190,30 +191,32 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
         weight=2.0,
         note="the card + the busiest subtitled stretch, cut at keyframes, stream copy",
     )
-    stills_id = p.add(
+    card_image_id = p.add(
         "stills",
-        f"pictures for the sheet ({request.name})",
+        f"picture of the card ({request.lang}, {preset.name})",
+        params={"image": "card"},
+        deps=[intro_id],
+        explain=partial(explain.card_still, p.tools, intro_id, p.work("stills")),
+        action=partial(actions.card_still, p.tools, intro_id),
+        weight=0.3,
+    )
+    frame_image_id = p.add(
+        "stills",
+        f"subtitled frame ({preset.name}, {screening.lang if screening else 'none'})",
         params={
+            "image": "frame",
             "screening": screening.lang if screening else None,
             "burned": burn is not None,
             "safe_area": preset.safe_area,
             "font_size": preset.subtitles.font_size,
         },
-        inputs=[*([tracks[0][1]] if tracks else []), *p.font_files],
-        deps=[film_id, intro_id],
+        inputs=[*([p.track(screening.lang)[1]] if screening else []), *p.font_files],
+        deps=[film_id],
         explain=partial(
-            explain.stills,
-            p.tools,
-            film_id,
-            intro_id,
-            screening,
-            burn is not None,
-            p.work("stills"),
+            explain.frame_still, p.tools, film_id, screening, burn is not None, p.work("stills")
         ),
-        action=partial(
-            actions.stills, p.tools, film_id, intro_id, screening, burn is not None, preset
-        ),
-        weight=1.0,
+        action=partial(actions.frame_still, p.tools, film_id, screening, burn is not None, preset),
+        weight=0.3,
     )
     sheet_inputs = sheetstep.SheetInputs(
         kit_name=kit.name,
@@ -233,17 +236,20 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
         contact=request.contact,
         final_id=final_id,
         sidecars_id=side_id,
-        stills_id=stills_id,
+        card_image_id=card_image_id,
+        frame_image_id=frame_image_id,
     )
     sheet_id = p.add(
         "sheet",
         f"screening sheet ({request.name})",
         params=sheetstep.params(sheet_inputs),
-        deps=[final_id, side_id, stills_id, clip_id],
+        deps=[final_id, side_id, card_image_id, frame_image_id, clip_id],
         action=partial(sheetstep.write_sheet, p.tools, sheet_inputs),
         weight=0.3,
     )
-    step_ids = _closure(p.steps, [final_id, side_id, clip_id, stills_id, sheet_id])
+    step_ids = _closure(
+        p.steps, [final_id, side_id, clip_id, card_image_id, frame_image_id, sheet_id]
+    )
     plan_key = step_key(
         "bundle",
         params={

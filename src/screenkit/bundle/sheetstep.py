@@ -36,7 +36,8 @@ class SheetInputs:
     contact: str | None
     final_id: str
     sidecars_id: str
-    stills_id: str
+    card_image_id: str
+    frame_image_id: str
 
 
 def params(inputs: SheetInputs) -> dict[str, Any]:
@@ -72,7 +73,7 @@ def _files(
 
 def write_sheet(tools: Tools, inputs: SheetInputs, run: StepRun) -> dict[str, Any]:
     final = main_file(run.deps[inputs.final_id])
-    stills = dict(run.deps[inputs.stills_id].meta)
+    stills = {**run.deps[inputs.card_image_id].meta, **run.deps[inputs.frame_image_id].meta}
     sidecar_files = list(run.deps[inputs.sidecars_id].meta.get("files", []))
     data = SheetData(
         title=inputs.title,
