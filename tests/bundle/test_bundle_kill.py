@@ -134,3 +134,24 @@ def test_a_killed_build_resumes_from_the_cache(sample_kit: Path) -> None:
     assert "The roof needs mending." in (out / "sample-demo" / "SCREENING.txt").read_text()
     assert [p.name for p in out.iterdir()] == ["sample-demo"]
     assert len(done(cache, "film")) == 1
+
+    # 6. a bundle damaged in place is not taken as up to date: its file is a hard link of
+    # a cache entry, which the next build finds damaged too and makes again
+    folder = out / "sample-demo"
+    video = folder / "Preparing a Screening (en, usb-player).mp4"
+    with video.open("r+b") as fh:
+        fh.seek(video.stat().st_size // 2)
+        byte = fh.read(1)
+        fh.seek(-1, os.SEEK_CUR)
+        fh.write(bytes([byte[0] ^ 0x01]))
+    assert run_cli("verify", str(folder))[0] == 1
+    code, stdout, err = run_cli(
+        "build", "--kit", str(sample_kit), "demo", "--speed", SPEED, "--json"
+    )
+    assert code == 0, err
+    report = json.loads(stdout)
+    status = {s["kind"]: s["status"] for s in report["steps"]}
+    assert report["bundles"][0]["status"] == "built"
+    assert status["join"] == "built" and status["film"] == "cached"
+    assert "corrupt" in {r.event for r in cache.journal()}
+    assert run_cli("verify", str(folder))[0] == 0

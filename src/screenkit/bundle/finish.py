@@ -32,6 +32,8 @@ class BundleContext:
     kit_root: str
     cache_mode: str
     ffmpeg_version: str
+    hash_index: str
+    """The cache's hash index: placed files are remembered there (see `_up_to_date`)."""
 
 
 def _relative(path: str, root: str) -> str:

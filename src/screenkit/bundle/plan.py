@@ -23,6 +23,7 @@ from screenkit.bundle.assemble import check_inside
 from screenkit.bundle.cache import StepCache, cache_dir_for, step_key
 from screenkit.bundle.errors import BundleError
 from screenkit.bundle.finish import BundleContext, manifest_step
+from screenkit.bundle.hashing import FileHasher
 from screenkit.bundle.manifest import preset_to_json, read_manifest
 from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan, safe_filename
 from screenkit.bundle.planner import Planner
@@ -75,6 +76,7 @@ def plan_build(
         kit_root=str(kit.root),
         cache_mode=kit.cache,
         ffmpeg_version=planner.ffmpeg.version,
+        hash_index=str(cache.hasher.index_dir),
     )
     finals = [manifest_step(context, bundle) for bundle in bundles]
     return BuildPlan(
@@ -276,7 +278,7 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
         step_ids=(*step_ids, manifest_id),
         manifest_step=manifest_id,
         plan_key=plan_key,
-        up_to_date=_up_to_date(folder, plan_key),
+        up_to_date=_up_to_date(folder, plan_key, p.cache.hasher),
         inputs=tuple(dict.fromkeys(inputs)),
     )
 
@@ -296,8 +298,13 @@ def _closure(steps: Mapping[str, Step], roots: Sequence[str]) -> tuple[str, ...]
     return tuple(seen)
 
 
-def _up_to_date(folder: Path, plan_key: str) -> bool:
-    """The bundle in ``folder`` was made by this very plan and still has all its files."""
+def _up_to_date(folder: Path, plan_key: str, hasher: FileHasher) -> bool:
+    """The bundle in ``folder`` was made by this very plan and no file of it changed since.
+
+    Cheap whatever the film's size: the hash index remembers each file as it was placed
+    (size, mtime, inode); a file edited or replaced since no longer matches and the bundle
+    is assembled again (its damaged cache entry, a hard link of it, is rebuilt first).
+    """
     try:
         manifest = read_manifest(folder)
     except ScreenkitError:
@@ -305,10 +312,7 @@ def _up_to_date(folder: Path, plan_key: str) -> bool:
     if manifest.plan_key != plan_key:
         return False
     for record in manifest.files:
-        path = folder / record.path
-        try:
-            if path.stat().st_size != record.size:
-                return False
-        except OSError:
+        known = hasher.known(folder / record.path)
+        if known is None or known.sha256 != record.sha256:
             return False
     return True
