@@ -35,6 +35,8 @@ class BuildReport:
     cache_root: Path
     build_id: str
     elapsed: float
+    warnings: tuple[str, ...] = ()
+    """What the encodes warned about (a damaged source, a setting overridden), once each."""
 
     def ran(self, kind: str) -> list[StepOutcome]:
         """Steps of ``kind`` this build really ran (not taken from the cache)."""
@@ -45,6 +47,7 @@ class BuildReport:
             "build": self.build_id,
             "cache": str(self.cache_root),
             "elapsed": round(self.elapsed, 3),
+            "warnings": list(self.warnings),
             "bundles": [
                 {
                     "name": b.name,
@@ -88,12 +91,14 @@ def build(
         )
         for b in plan.bundles
     )
+    warnings = [str(w) for entry in result.entries.values() for w in entry.meta.get("warnings", [])]
     return BuildReport(
         bundles=bundles,
         steps=result.outcomes,
         cache_root=cache.root,
         build_id=cache.build_id,
         elapsed=time.monotonic() - started,
+        warnings=tuple(dict.fromkeys(warnings)),
     )
 
 

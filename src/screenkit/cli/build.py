@@ -110,6 +110,8 @@ def build_command(
     if as_json:
         emit_json(report.to_json())
         return
+    for warning in report.warnings:
+        note(f"Warning: {warning}")
     for bundle in report.bundles:
         click.echo(f"{bundle.status:<10}  {bundle.video}")
     ran = sum(1 for s in report.steps if s.status == "built")
