@@ -55,8 +55,14 @@ def test_a_bundle_holds_what_the_design_says(built_all: Path) -> None:
     video = folder / "Preparing a Screening (uk, usb-player-legacy).mp4"
     assert manifest.video == video.name and video.is_file()
     names = {f.path for f in manifest.files}
-    assert {video.name, "test-clip.mp4", HTML_NAME, TEXT_NAME, "images/card.png",
-            "images/subtitled-frame.png"} <= names  # fmt: skip
+    assert {
+        video.name,
+        "test-clip.mp4",
+        HTML_NAME,
+        TEXT_NAME,
+        "images/card.png",
+        "images/subtitled-frame.png",
+    } <= names
     legacy = folder / "subtitles" / "Preparing a Screening (uk, usb-player-legacy).uk.cp1251.srt"
     utf8 = folder / "subtitles" / "Preparing a Screening (uk, usb-player-legacy).uk.srt"
     assert legacy.read_bytes().decode("cp1251") == utf8.read_text(encoding="utf-8")
@@ -82,8 +88,10 @@ def test_soft_bundles_share_one_film_encode(built_all: Path) -> None:
     films = journal_done(built_all, "film")
     # usb-player and its legacy variant burn each language: 2 x 5; laptop, web, archive: 1 each
     assert len(films) == len(set(films)) == 13
-    manifests = [read_manifest(built_all / "out" / f"sample-{lang}-laptop") for lang in
-                 ("en", "it", "uk", "pl", "de")]  # fmt: skip
+    manifests = [
+        read_manifest(built_all / "out" / f"sample-{lang}-laptop")
+        for lang in ("en", "it", "uk", "pl", "de")
+    ]
     film_steps = {next(s.key for s in m.steps if s.kind == "film") for m in manifests}
     assert len(film_steps) == 1
 
@@ -107,8 +115,9 @@ def test_rebuilding_with_nothing_changed_runs_nothing(built_all: Path) -> None:
 
 
 def test_dry_run_shows_the_commands_and_what_is_cached(built_all: Path) -> None:
-    code, out, err = run_cli("build", "--kit", str(built_all), "demo", "--speed", SPEED,
-                             "--dry-run", "--json")  # fmt: skip
+    code, out, err = run_cli(
+        "build", "--kit", str(built_all), "demo", "--speed", SPEED, "--dry-run", "--json"
+    )
     assert code == 0, err
     plan = json.loads(out)
     steps = {s["kind"]: s for s in plan["steps"]}
@@ -156,8 +165,18 @@ def test_a_changed_appeal_renders_the_card_again_and_not_the_film(
 ) -> None:
     kit = _kit_sharing_the_cache(built_all, tmp_path / "kit")
     (kit / "appeal" / "en.txt").write_text("A new appeal: the roof needs mending.\n")
-    code, out, err = run_cli("build", "--kit", str(kit), "--preset", "usb-player", "--lang", "en",
-                             "--speed", SPEED, "--json")  # fmt: skip
+    code, out, err = run_cli(
+        "build",
+        "--kit",
+        str(kit),
+        "--preset",
+        "usb-player",
+        "--lang",
+        "en",
+        "--speed",
+        SPEED,
+        "--json",
+    )
     assert code == 0, err
     ran = {s["kind"]: s["status"] for s in json.loads(out)["steps"]}
     assert ran["film"] == ran["loudness"] == "cached"
@@ -176,8 +195,9 @@ def test_a_full_disk_while_writing_the_bundle(
         raise OSError(errno.ENOSPC, "No space left on device", str(dst))
 
     monkeypatch.setattr(assemble.os, "link", no_room)
-    code, _, err = run_cli("build", "--kit", str(built_all), "demo", "--out", str(out_dir),
-                           "--speed", SPEED)  # fmt: skip
+    code, _, err = run_cli(
+        "build", "--kit", str(built_all), "demo", "--out", str(out_dir), "--speed", SPEED
+    )
     assert code == 1
     assert err.startswith("Error: no space left on the disk holding")
     assert "while writing the bundle sample-demo" in err
@@ -186,8 +206,9 @@ def test_a_full_disk_while_writing_the_bundle(
     cache = StepCache(built_all / ".screenkit" / "cache")
     keys = [folder.name for folder in (cache.root / "objects").glob("*/*")]
     assert all(cache.lookup(key) is not None for key in keys)  # every entry still sound
-    code, out, err = run_cli("build", "--kit", str(built_all), "demo", "--out", str(out_dir),
-                             "--speed", SPEED, "--json")  # fmt: skip
+    code, out, err = run_cli(
+        "build", "--kit", str(built_all), "demo", "--out", str(out_dir), "--speed", SPEED, "--json"
+    )
     assert code == 0, err
     assert {s["status"] for s in json.loads(out)["steps"] if s["kind"] != "manifest"} == {"cached"}
     assert run_cli("verify", str(out_dir / "sample-demo"))[0] == 0

@@ -27,11 +27,22 @@ pytestmark = pytest.mark.slow
 
 def start(kit: Path, *extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "screenkit", "build", "--kit", str(kit), "demo",
-         "--speed", SPEED, "--quiet", *extra],
+        [
+            sys.executable,
+            "-m",
+            "screenkit",
+            "build",
+            "--kit",
+            str(kit),
+            "demo",
+            "--speed",
+            SPEED,
+            "--quiet",
+            *extra,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-    )  # fmt: skip
+    )
 
 
 def children(pid: int) -> list[int]:
@@ -106,8 +117,9 @@ def test_a_killed_build_resumes_from_the_cache(sample_kit: Path) -> None:
     assert len(done(cache, "film")) == 1
 
     # 3. the rerun finishes from the cache: the film encode is not repeated
-    code, stdout, err = run_cli("build", "--kit", str(sample_kit), "demo", "--speed", SPEED,
-                                "--json")  # fmt: skip
+    code, stdout, err = run_cli(
+        "build", "--kit", str(sample_kit), "demo", "--speed", SPEED, "--json"
+    )
     assert code == 0, err
     status = {s["kind"]: s["status"] for s in json.loads(stdout)["steps"]}
     assert status["film"] == status["loudness"] == "cached"

@@ -150,8 +150,21 @@ def test_recover_removes_abandoned_partials_only(tmp_path: Path) -> None:
 
 # -- the sheet ----------------------------------------------------------------------------
 def _info(path: Path) -> MediaInfo:
-    video = VideoStream(0, "h264", "High", 41, 1920, 1080, Fraction(1), Fraction(25), Fraction(25),
-                        False, "yuv420p", 0, "progressive")  # fmt: skip
+    video = VideoStream(
+        0,
+        "h264",
+        "High",
+        41,
+        1920,
+        1080,
+        Fraction(1),
+        Fraction(25),
+        Fraction(25),
+        False,
+        "yuv420p",
+        0,
+        "progressive",
+    )
     audio = AudioStream(1, "aac", "LC", 2, "stereo", 48000, "eng")
     return MediaInfo(path, "mov,mp4,m4a,3gp,3g2,mj2", 4260.0, 3_000_000_000, None, video, (audio,))
 
@@ -160,14 +173,25 @@ def _sheet(preset: str, **texts: str) -> SheetData:
     defaults = {"title": "Film", "appeal_text": "Give.", "beneficiary": "Coll", "venue": "Bar"}
     defaults.update(texts)
     return SheetData(
-        title=defaults["title"], bundle="kit-demo", lang="uk", burned="uk", soft=("uk", "en"),
-        preset=load_preset(preset), video=_info(Path("x.mp4")), video_name="Film (uk).mp4",
+        title=defaults["title"],
+        bundle="kit-demo",
+        lang="uk",
+        burned="uk",
+        soft=("uk", "en"),
+        preset=load_preset(preset),
+        video=_info(Path("x.mp4")),
+        video_name="Film (uk).mp4",
         clip_name="test-clip.mp4",
         files=(SheetFile("subtitles/Film.uk.vtt", "Ukrainian subtitles", "uk"),),
-        appeal_text=defaults["appeal_text"], beneficiary=defaults["beneficiary"],
-        link="https://example.org/?a=1&b=2", venue=defaults["venue"], date=None, contact=None,
-        card_image="images/card.png", frame_image="images/subtitled-frame.png",
-    )  # fmt: skip
+        appeal_text=defaults["appeal_text"],
+        beneficiary=defaults["beneficiary"],
+        link="https://example.org/?a=1&b=2",
+        venue=defaults["venue"],
+        date=None,
+        contact=None,
+        card_image="images/card.png",
+        frame_image="images/subtitled-frame.png",
+    )
 
 
 def test_every_kit_text_is_escaped_in_the_html() -> None:
@@ -190,14 +214,18 @@ def test_every_kit_text_is_escaped_in_the_html() -> None:
 
 def test_the_sheet_says_how_to_play_on_each_kind_of_device() -> None:
     kinds = {name: device_kind(load_preset(name)) for name in STANDARD}
-    assert kinds == {"usb-player": "usb", "usb-player-legacy": "usb", "laptop": "laptop",
-                     "web": "browser", "archive": "archive"}  # fmt: skip
+    assert kinds == {
+        "usb-player": "usb",
+        "usb-player-legacy": "usb",
+        "laptop": "laptop",
+        "web": "browser",
+        "archive": "archive",
+    }
     text = render_text(_sheet("laptop"))
     assert "VLC" in text and "Sub Track" in text and "mpv" in text
     usb = render_text(_sheet("usb-player"))
     assert "USB stick" in usb and "burned into the picture" in usb
-    for check in ("test clip (test-clip.mp4)", "back row", "sound level", "QR code",
-                  "fundraiser"):  # fmt: skip
+    for check in ("test clip (test-clip.mp4)", "back row", "sound level", "QR code", "fundraiser"):
         assert check in usb
     assert "1920x1080 at 25 fps" in usb and "High @ level 4.1" in usb
 
@@ -222,23 +250,37 @@ def test_sidecars_in_utf8_and_the_legacy_code_page() -> None:
 
 def test_mux_cut_and_still_argv(tmp_path: Path) -> None:
     video = tmp_path / "-odd: name.mkv"
-    args = mux_args(video, [SoftTrack(tmp_path / "soft0.srt", "pt-BR", True),
-                            SoftTrack(tmp_path / "soft1.srt", "uk")],
-                    tmp_path / "out.mkv", container="mkv", faststart=False)  # fmt: skip
+    args = mux_args(
+        video,
+        [SoftTrack(tmp_path / "soft0.srt", "pt-BR", True), SoftTrack(tmp_path / "soft1.srt", "uk")],
+        tmp_path / "out.mkv",
+        container="mkv",
+        faststart=False,
+    )
     assert args[:4] == ["-protocol_whitelist", "file,pipe", "-i", f"file:{video}"]
     joined = " ".join(args)
     assert "-metadata:s:s:0 language=por -metadata:s:s:0 title=Portuguese (pt-BR)" in joined
     assert "-disposition:s:0 default" in joined and "-disposition:s:1 0" in joined
     assert "-c:s:1 srt" in joined and args[-1] == f"file:{tmp_path / 'out.mkv'}"
-    mp4 = mux_args(video, [SoftTrack(tmp_path / "s.srt", "en")], tmp_path / "o.mp4",
-                   container="mp4", faststart=True)  # fmt: skip
+    mp4 = mux_args(
+        video,
+        [SoftTrack(tmp_path / "s.srt", "en")],
+        tmp_path / "o.mp4",
+        container="mp4",
+        faststart=True,
+    )
     assert "mov_text" in mp4 and "+faststart" in mp4
     cut = cut_args(video, tmp_path / "c.mkv", start=30.0, duration=48.0)
     assert cut[cut.index("-ss") + 1] == "30.000000" and cut[cut.index("-t") + 1] == "48.000000"
     head = cut_args(video, tmp_path / "c.mkv", start=0.0, duration=60.0)
     assert "-ss" not in head and head[head.index("-map") + 1] == "0"  # every stream
-    still = still_args(video, tmp_path / "s.png", at=3.5, subtitles=Path("/tmp/x/burn.ass"),
-                       fontsdir=Path("/tmp/x/fonts"))  # fmt: skip
+    still = still_args(
+        video,
+        tmp_path / "s.png",
+        at=3.5,
+        subtitles=Path("/tmp/x/burn.ass"),
+        fontsdir=Path("/tmp/x/fonts"),
+    )
     graph = still[still.index("-filter_complex") + 1]
     assert graph == "[0:v]subtitles=filename=/tmp/x/burn.ass:fontsdir=/tmp/x/fonts[s0]"
     assert still[0] == "-copyts"

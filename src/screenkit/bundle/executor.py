@@ -92,11 +92,8 @@ class _Progress:
         def report(event: Progress) -> None:
             if self.cancel.is_set():
                 raise StepCancelled(step.id)
-            if event.fraction is not None and event.step.startswith(("hashing", "checking")):
-                self._emit(Progress(event.step, event.done, event.total, event.unit, event.speed))
-                return
-            if event.fraction is not None:
-                self.fraction[step.id] = event.fraction
+            if event.fraction is not None:  # a two-pass encode starts over: the whole doesn't
+                self.fraction[step.id] = max(self.fraction.get(step.id, 0.0), event.fraction)
             self._emit(Progress(step.label, event.done, event.total, event.unit, event.speed))
 
         return report
