@@ -24,7 +24,7 @@ from screenkit.bundle.cache import StepCache, cache_dir_for, step_key
 from screenkit.bundle.errors import BundleError
 from screenkit.bundle.finish import BundleContext, manifest_step
 from screenkit.bundle.hashing import FileHasher
-from screenkit.bundle.manifest import preset_to_json, read_manifest
+from screenkit.bundle.manifest import read_manifest
 from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan, safe_filename
 from screenkit.bundle.planner import Planner
 from screenkit.bundle.request import BundleRequest
@@ -158,7 +158,12 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
     side_id = p.add(
         "sidecars",
         f"sidecar tracks ({request.name})",
-        params={"stem": stem, "langs": list(soft), "preset": preset_to_json(preset)},
+        params={
+            "stem": stem,
+            "langs": list(soft),
+            "format": preset.subtitles.sidecar,
+            "encoding": preset.subtitles.sidecar_encoding,
+        },
         inputs=[i for _, i in tracks],
         deps=[intro_id],
         action=partial(actions.sidecars, intro_id, track_files, stem, preset),
