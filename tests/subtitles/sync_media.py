@@ -21,7 +21,7 @@ from screenkit.sample.speech import Audio
 RATE = 16000
 DURATION = 60.0
 LOUD = ((20.0, 28.0),)
-CUT = (32.0, 37.0)  # the scene removed from the "cut" clip
+CUT = (30.0, 34.0)  # the scene removed from the "cut" clip
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Clip:
 
 
 def lines(seed: int) -> list[tuple[float, float]]:
-    return dialogue_spans(DURATION, seed=seed, quiet=LOUD, lengths=(0.8, 2.6), gaps=(0.3, 1.6))
+    return dialogue_spans(DURATION, seed=seed, quiet=LOUD, lengths=(0.8, 2.0), gaps=(0.25, 1.0))
 
 
 def make_clip(folder: Path, name: str, *, seed: int, ffmpeg: FFmpeg, cut: bool = False) -> Clip:

@@ -212,6 +212,48 @@ def _own_offset(correlator: _Correlator, part: FloatArray, ratio: float) -> tupl
     return (best - correlator.max_lag) * FRAME_S, _robust_z(local, float(local[best]))
 
 
+def _settle(
+    coarse: list[tuple[int, int, float]],
+    spans: FloatArray,
+    ratio: float,
+    integral: Integral,
+    correlator: _Correlator,
+    penalty: float,
+) -> tuple[list[tuple[int, int, float]], list[int]]:
+    """Place the boundaries between segments; undo splits that do not pay for themselves.
+
+    A boundary where the offset drops also drops the events of the lost scene, which the
+    segmentation did not count. So each split is checked again: the evidence of its two
+    segments must beat that of all their events (dropped ones included) under one offset by
+    ``penalty``, else the weakest split is undone and the rest placed again.
+    """
+    while True:
+        placed = list(coarse)
+        dropped: list[int] = []
+        for i in range(len(placed) - 1):
+            end_a, start_b = boundary(spans, ratio, placed[i], placed[i + 1], integral)
+            placed[i] = (placed[i][0], end_a - 1, placed[i][2])
+            placed[i + 1] = (start_b, placed[i + 1][1], placed[i + 1][2])
+            dropped.extend(range(end_a, start_b))
+        if len(placed) == 1:
+            return placed, dropped
+
+        def evidence(first: int, last: int, offset: float) -> float:
+            return float(integral.sums(spans[first : last + 1], ratio, np.array([offset])).sum())
+
+        gains = []
+        for a, b in itertools.pairwise(placed):
+            split = evidence(*a) + evidence(*b)
+            merged = max(evidence(a[0], b[1], a[2]), evidence(a[0], b[1], b[2]))
+            gains.append(split - merged)
+        k = int(np.argmin(gains))
+        if gains[k] >= penalty:
+            return placed, dropped
+        first, last = coarse[k][0], coarse[k + 1][1]
+        joined = (first, last, _own_offset(correlator, spans[first : last + 1], ratio)[0])
+        coarse = [*coarse[:k], joined, *coarse[k + 2 :]]
+
+
 def _parts(n: int) -> list[slice]:
     """Halves and quarters of ``n`` events, each long enough to be a segment."""
     parts = []
@@ -241,6 +283,7 @@ class _Fit:
     """Each event's evidence under its segment's offset."""
     prominence: float
     total: float
+    """The rise at the events' starts, less a penalty per extra segment."""
 
 
 def _fit(
@@ -277,26 +320,25 @@ def _fit(
             (first, last, _own_offset(correlator, spans[first : last + 1], r)[0])
             for first, last, _ in coarse
         ]
-    dropped: list[int] = []
-    for i in range(len(coarse) - 1):
-        end_a, start_b = boundary(spans, r, coarse[i], coarse[i + 1], integral)
-        coarse[i] = (coarse[i][0], end_a - 1, coarse[i][2])
-        coarse[i + 1] = (start_b, coarse[i + 1][1], coarse[i + 1][2])
-        dropped.extend(range(end_a, start_b))
+    coarse, dropped = _settle(coarse, spans, r, integral, correlator, penalty)
     segments = []
     own = np.zeros(len(spans))
+    rises = np.zeros(len(spans))
     for first, last, offset in coarse:
         part = spans[first : last + 1]
-        offset = refine(integral, part, r, offset)
+        offset, rises[first : last + 1] = refine(integral, part, r, offset)
         sums = integral.sums(part, r, np.array([offset]))[:, 0]
         own[first : last + 1] = sums
         frames = float(((part[:, 1] - part[:, 0]) * r).sum() / FRAME_S)
         segments.append(
             Segment(first, last, offset, float(part[0, 0]), float(sums.sum()) / max(frames, 1.0))
         )
-    total = float(own.sum()) - penalty * (len(segments) - 1)
+    extra = len(segments) - 1
     # how far the evidence explained stands above what one offset explains by chance
-    strength = _robust_z(chance, total) if len(segments) > 1 else prominence
+    strength = _robust_z(chance, float(own.sum()) - penalty * extra) if extra else prominence
+    # what tells finalist ratios apart: the starts on the rises (the overlap has plateaus)
+    typical_rise = max(float(np.median(rises[rises != 0])) if rises.any() else 0.0, 0.0)
+    total = float(rises.sum()) - SPLIT_EVENTS * typical_rise * extra
     return _Fit(ratio, tuple(segments), tuple(dropped), own, strength, total)
 
 

@@ -20,7 +20,9 @@ Run = tuple[int, int, int]
 
 FRAME_S = 0.01
 MIN_SEGMENT_EVENTS = 3
-REFINE_S = 0.08  # ± around the coarse offset, searched at 1 ms
+REFINE_S = 0.4  # ± around the coarse offset, searched at 1 ms
+ONSET_S = 0.25  # the stretch after a start (and before it) that tells a rise
+MIN_PAUSE_S = 0.05
 
 
 class Integral:
@@ -94,13 +96,39 @@ def absorb_short(
     return runs
 
 
-def refine(integral: Integral, spans: FloatArray, ratio: float, coarse: float) -> float:
-    """The offset within ±REFINE_S of ``coarse`` (1 ms steps) under which the events cover the
-    most signal; the middle of a plateau of equal ones."""
+def refine(
+    integral: Integral, spans: FloatArray, ratio: float, coarse: float
+) -> tuple[float, FloatArray]:
+    """The offset within ±REFINE_S of ``coarse`` (1 ms steps) that puts the events' starts
+    on the rise of the signal, and each event's rise there.
+
+    Subtitlers time a line's start to the first word, but let it linger after the last, so
+    the ends say little and the overlap of a whole line with the speech has a plateau as
+    long as the linger. The rise does not: per event, the mean signal in the first
+    ``ONSET_S`` after its start minus the mean in the pause before it (as long as the pause,
+    up to ``ONSET_S``), summed over the events; the middle of a plateau of equal ones.
+    """
     offsets = coarse + np.arange(-REFINE_S, REFINE_S + 1e-9, 0.001)
-    totals = integral.sums(spans, ratio, offsets).sum(axis=0)
+    rises = onset_contrast(integral, spans, ratio, offsets)
+    totals = rises.sum(axis=0)
     best = np.flatnonzero(totals >= totals.max() - 1e-9)
-    return float(offsets[best].mean())
+    middle = int(best[len(best) // 2])
+    return float(offsets[middle]), rises[:, middle]
+
+
+def onset_contrast(
+    integral: Integral, spans: FloatArray, ratio: float, offsets: FloatArray
+) -> FloatArray:
+    """Per event and offset: mean signal just after the start minus just before it."""
+    pause = np.full(len(spans), ONSET_S)
+    pause[1:] = np.clip(spans[1:, 0] - spans[:-1, 1], 0.0, ONSET_S)
+    after = np.minimum(spans[:, 1] - spans[:, 0], ONSET_S)
+    start = (spans[:, 0:1] * ratio + offsets[None, :]) / FRAME_S
+    after_n = np.maximum(after * ratio / FRAME_S, 1e-9)[:, None]
+    pause_n = np.maximum(pause * ratio / FRAME_S, 1e-9)[:, None]
+    rise = (integral(start + after_n) - integral(start)) / after_n
+    fall = (integral(start) - integral(start - pause_n)) / pause_n
+    return np.asarray(rise - np.where(pause[:, None] >= MIN_PAUSE_S, fall, 0.0))
 
 
 def boundary(
