@@ -19,8 +19,10 @@ from sync_media import CUT, DURATION, LOUD, RATE, Clip, errors, make_clip, write
 from screenkit.errors import InputError
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.runner import safe_input, stream_ffmpeg
-from screenkit.sample.music import dialogue_spans
+from screenkit.sample.music import dialogue_spans, write_media
 from screenkit.sample.speech import to_pcm16
+from screenkit.sample.voices import RATE as VOICE_RATE
+from screenkit.sample.voices import flite_ffmpeg, spoken_dialogue
 from screenkit.subtitles.sync import SyncNotTrusted
 from screenkit.subtitles.sync_audio import FilmSyncOptions, sync_to_film
 from screenkit.subtitles.vad import (
@@ -271,3 +273,22 @@ def test_an_event_far_past_the_film_does_not_vote_but_moves(clip: Clip, tmp_path
     assert result.offset == pytest.approx(-2.0, abs=0.02)
     far = [e for e in pysubs2.load(str(out)) if e.text == "far away"]
     assert far[0].start == pytest.approx(50 * 3600_000 - 2000, abs=20)
+
+
+def test_real_synthetic_speech_under_music(tmp_path: Path) -> None:
+    """flite's voices, not our generator: lines that linger after the last word."""
+    flite = flite_ffmpeg()
+    if flite is None:
+        pytest.skip("no ffmpeg with libflite on PATH")
+    # two minutes: flite's lines are long and close, a minute holds too few to tell apart
+    audio, spans = spoken_dialogue(flite, 120.0, loud=((40.0, 50.0),), seed=4, gaps=(0.4, 3.0))
+    film = write_media(
+        tmp_path / "voices.mka", audio, rate=VOICE_RATE, picture=None, audio_codec=("pcm_s16le",)
+    )
+    track = write_track(tmp_path / "voices.srt", spans, shift=4.2)
+    out = tmp_path / "voices.synced.srt"
+    result = sync_to_film(track, film, out)
+    assert result.ratio == 1 and len(result.segments) == 1
+    assert result.offset == pytest.approx(-4.2, abs=0.03)
+    err = errors(out, {n: a for n, (a, _) in enumerate(spans)})
+    assert np.median(err) <= 0.03 and np.mean(err <= 0.1) >= 0.95
