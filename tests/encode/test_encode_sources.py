@@ -195,3 +195,12 @@ def test_rate_of_a_50_fps_source_is_halved(make_media: MakeSource, tmp_path: Pat
     source = make_media("fifty.mkv", duration=1.0, fps="50")
     result = encode(source, load_preset("usb-player"), tmp_path / "out.mp4", FAST)
     assert result.info.video is not None and result.info.video.frame_rate == Fraction(25)
+
+
+def test_characters_the_font_cannot_draw_are_a_warning(stand_in: Path, tmp_path: Path) -> None:
+    track = tmp_path / "ja.srt"
+    track.write_text("1\n00:00:00,500 --> 00:00:01,500\n映画へようこそ\n", encoding="utf-8")
+    options = EncodeOptions(burn=SubtitleInput(track, "ja"), x264_preset="ultrafast", duration=2.0)
+    result = encode(stand_in, load_preset("usb-player"), tmp_path / "ja.mp4", options)
+    (warning,) = [w for w in result.warnings if "cannot draw" in w]
+    assert "映画へようこそ" in warning and "ja.srt" in warning

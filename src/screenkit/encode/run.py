@@ -22,6 +22,7 @@ from screenkit.encode.subs import (
     sidecar_tracks,
     stage_burn,
     stage_soft,
+    undrawable,
     write_sidecars,
 )
 from screenkit.errors import InputError
@@ -145,6 +146,12 @@ def encode(
             progress=progress,
         )
     warnings = _warnings(preset, options)
+    burn = options.burn if preset.subtitles.burn else None
+    if burn is not None and (missing := undrawable(burn, options.fonts)):
+        warnings.append(
+            f"the burn-in font cannot draw {''.join(missing[:20])!r} "
+            f"({burn.path.name}): add a kit font that can (fonts in screenkit.toml)"
+        )
     commands: list[tuple[str, ...]] = []
     with (
         tempfile.TemporaryDirectory(prefix="screenkit-encode-") as tmp,

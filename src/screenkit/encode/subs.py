@@ -16,7 +16,7 @@ import pysubs2
 
 from screenkit.encode.options import EncodeOptions, OutputFormat, SubtitleInput
 from screenkit.errors import SubtitleError
-from screenkit.fonts import SHIPPED_FAMILY, Font, shipped_font, stage_fonts
+from screenkit.fonts import SHIPPED_FAMILY, Font, missing_glyphs, shipped_font, stage_fonts
 from screenkit.presets.languages import legacy_codepage
 from screenkit.presets.model import VenuePreset
 from screenkit.subtitles.load import load_track
@@ -194,3 +194,10 @@ def write_sidecars(
             encoding=sidecar_encoding(preset, track.lang),
         )
     return tuple(written.values())
+
+
+def undrawable(track: SubtitleInput, fonts: Sequence[Font]) -> list[str]:
+    """Characters of the burned track that none of the staged fonts can draw (libass would
+    leave a gap or a box: better said before the screening than seen during it)."""
+    subs = load_track(track.path, lang=track.lang).subs
+    return missing_glyphs("\n".join(e.plaintext for e in subs.events), fonts_or_shipped(fonts))
