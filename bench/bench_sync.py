@@ -103,7 +103,8 @@ def measured_delay(path: Path, source: np.ndarray, rate: int) -> float:
     n = min(len(decoded), len(reference))
     spectrum = np.fft.rfft(decoded[:n], 2 * n) * np.conj(np.fft.rfft(reference[:n], 2 * n))
     c = np.fft.irfft(spectrum, 2 * n)
-    lag = int(np.argmax(np.concatenate([c[-800:], c[:800]]))) - 800
+    window = 8000  # ±0.5 s: AAC primes 1024 samples, 64 ms at 16 kHz
+    lag = int(np.argmax(np.concatenate([c[-window:], c[:window]]))) - window
     return lag / 16000.0
 
 

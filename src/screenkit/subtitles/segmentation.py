@@ -20,7 +20,7 @@ Run = tuple[int, int, int]
 
 FRAME_S = 0.01
 MIN_SEGMENT_EVENTS = 3
-REFINE_S = 0.4  # ± around the coarse offset, searched at 1 ms
+REFINE_S = 0.8  # ± around the coarse offset (a linger can bias it that far), at 1 ms
 ONSET_S = 0.25  # the stretch after a start (and before it) that tells a rise
 MIN_PAUSE_S = 0.05
 
