@@ -197,10 +197,8 @@ def _chance(
     """
     lags = np.arange(0, len(c), 10)
     offsets = ((lags - correlator.max_lag) * FRAME_S).astype(np.float64)
-    inside = Integral(np.ones(frames)).sums(spans, ratio, offsets)
-    share = inside.sum(axis=0) / max(
-        float(((spans[:, 1] - spans[:, 0]) * ratio).sum() / FRAME_S), 1.0
-    )
+    inside = Integral(np.ones(frames)).totals(spans, ratio, offsets)
+    share = inside / max(float(((spans[:, 1] - spans[:, 0]) * ratio).sum() / FRAME_S), 1.0)
     kept = lags[share >= 0.5]
     return c[kept] if len(kept) >= 20 else c
 

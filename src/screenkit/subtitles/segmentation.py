@@ -23,6 +23,7 @@ MIN_SEGMENT_EVENTS = 3
 REFINE_S = 0.8  # ± around the coarse offset (a linger can bias it that far), at 1 ms
 ONSET_S = 0.25  # the stretch after a start (and before it) that tells a rise
 MIN_PAUSE_S = 0.05
+BLOCK_EVENTS = 32  # events evaluated at once against hundreds of offsets
 
 
 class Integral:
@@ -37,6 +38,13 @@ class Integral:
         x = np.clip(x, 0.0, float(self.n))
         i = np.minimum(np.floor(x).astype(int), self.n - 1)
         return np.asarray(self.cum[i] + (x - i) * (self.cum[i + 1] - self.cum[i]))
+
+    def totals(self, spans: FloatArray, ratio: float, offsets: FloatArray) -> FloatArray:
+        """``sums(...).sum(axis=0)`` in blocks of events: memory flat in the track's length."""
+        out = np.zeros(len(offsets))
+        for i in range(0, len(spans), BLOCK_EVENTS):
+            out += self.sums(spans[i : i + BLOCK_EVENTS], ratio, offsets).sum(axis=0)
+        return out
 
     def sums(self, spans: FloatArray, ratio: float, offsets: FloatArray) -> FloatArray:
         """Signal summed over each span under each offset: shape (len(spans), len(offsets))."""
@@ -109,19 +117,33 @@ def refine(
     up to ``ONSET_S``), summed over the events; the middle of a plateau of equal ones.
     """
     offsets = coarse + np.arange(-REFINE_S, REFINE_S + 1e-9, 0.001)
-    rises = onset_contrast(integral, spans, ratio, offsets)
-    totals = rises.sum(axis=0)
+    totals = np.zeros(len(offsets))
+    for i in range(0, len(spans), BLOCK_EVENTS):  # in blocks: memory flat in track length
+        pause = _pauses(spans, i, i + BLOCK_EVENTS)
+        part = spans[i : i + BLOCK_EVENTS]
+        totals += onset_contrast(integral, part, ratio, offsets, pause).sum(axis=0)
     best = np.flatnonzero(totals >= totals.max() - 1e-9)
-    middle = int(best[len(best) // 2])
-    return float(offsets[middle]), rises[:, middle]
+    chosen = float(offsets[int(best[len(best) // 2])])
+    rises = onset_contrast(
+        integral, spans, ratio, np.array([chosen]), _pauses(spans, 0, len(spans))
+    )
+    return chosen, rises[:, 0]
+
+
+def _pauses(spans: FloatArray, first: int, stop: int) -> FloatArray:
+    """Seconds of pause before events ``first``..``stop - 1`` (up to ONSET_S; the first
+    event of the track has a whole ONSET_S)."""
+    stop = min(stop, len(spans))
+    pause = np.full(stop - first, ONSET_S)
+    lo = max(first, 1)
+    pause[lo - first :] = np.clip(spans[lo:stop, 0] - spans[lo - 1 : stop - 1, 1], 0.0, ONSET_S)
+    return pause
 
 
 def onset_contrast(
-    integral: Integral, spans: FloatArray, ratio: float, offsets: FloatArray
+    integral: Integral, spans: FloatArray, ratio: float, offsets: FloatArray, pause: FloatArray
 ) -> FloatArray:
-    """Per event and offset: mean signal just after the start minus just before it."""
-    pause = np.full(len(spans), ONSET_S)
-    pause[1:] = np.clip(spans[1:, 0] - spans[:-1, 1], 0.0, ONSET_S)
+    """Per event and offset: mean signal just after the start minus in the ``pause`` before."""
     after = np.minimum(spans[:, 1] - spans[:, 0], ONSET_S)
     start = (spans[:, 0:1] * ratio + offsets[None, :]) / FRAME_S
     after_n = np.maximum(after * ratio / FRAME_S, 1e-9)[:, None]
