@@ -111,14 +111,14 @@ class _Spectra:
         self.window = np.hanning(WINDOW)
         freqs = np.fft.rfftfreq(WINDOW, 2.0 / RATE)
         self.band = (freqs >= BAND[0]) & (freqs <= BAND[1])
-        self.offsets = np.arange(WINDOW)
 
     def __call__(self, x16: npt.NDArray[np.float64], frames: int) -> npt.NDArray[np.float64]:
         """Rows for ``frames`` frames; ``x16`` starts ``HALF`` samples before the first frame."""
         x8 = 0.5 * (x16[0::2] + x16[1::2])
         # frame i's window is centred on its middle: 8 kHz sample 80·i + 40
-        starts = np.arange(frames) * (FRAME // 2) + (FRAME // 4 + HALF // 2 - WINDOW // 2)
-        segments = x8[starts[:, None] + self.offsets[None, :]] * self.window
+        first = FRAME // 4 + HALF // 2 - WINDOW // 2
+        windows = np.lib.stride_tricks.sliding_window_view(x8[first:], WINDOW)
+        segments = windows[:: FRAME // 2][:frames] * self.window  # a view until here
         spectrum = np.fft.rfft(segments, axis=1)[:, self.band]
         return np.asarray(spectrum.real**2 + spectrum.imag**2)
 
