@@ -111,7 +111,7 @@ def _windows(after: FloatArray, marks: Sequence[float], duration: float) -> list
         s = min(max(0.0, s), duration - ZOOM_S)
         if all(abs(s - c) >= ZOOM_S / 2 for c in chosen):
             chosen.append(s)
-    return chosen[:5]
+    return sorted(chosen[:5])
 
 
 def draw_sync(
