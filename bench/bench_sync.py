@@ -231,7 +231,8 @@ def accuracy_cases(films: dict[str, Film], peer: Path | None) -> list[Accuracy]:
     return results
 
 
-def speed_cases(films: dict[str, Film], rounds: int) -> None:
+def speed_cases(films: dict[str, Film], rounds: int, peer: Path | None) -> None:
+    """Ours (a whole new process) against the bare decode, and against the peer if given."""
     ffmpeg = find_ffmpeg()
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         folder = Path(tmp)
@@ -240,28 +241,14 @@ def speed_cases(films: dict[str, Film], rounds: int) -> None:
             film = films[name]
             track = track_file([(a + 7.33, b + 7.33) for a, b in film.spans], folder, name)
             out = folder / f"{name}.out.srt"
-            ours = [
-                screenkit_cmd(
-                    "subs", "sync", str(track), "--film", str(film.path), "-o", str(out), "--json"
-                )
-            ]
-            bare = [
-                [
-                    str(ffmpeg.path),
-                    "-v",
-                    "error",
-                    "-i",
-                    str(film.path),
-                    "-ac",
-                    "1",
-                    "-ar",
-                    "16000",
-                    "-f",
-                    "s16le",
-                    "-",
-                ]
-            ]
+            ours = [screenkit_cmd("subs", "sync", str(track), "--film", str(film.path),
+                                  "-o", str(out), "--json")]  # fmt: skip
+            bare = [[str(ffmpeg.path), "-v", "error", "-i", str(film.path),
+                     "-ac", "1", "-ar", "16000", "-f", "s16le", "-"]]  # fmt: skip
             cases.append(Case(f"sync --film ({name})", ours, bare))
+            if peer is not None and name == "10min":
+                other = [[str(peer), str(film.path), "-i", str(track), "-o", str(out)]]
+                cases.append(Case(f"sync vs ffsubsync ({name})", ours, other, target=1.0))
         run_cases(cases, rounds=rounds)
 
 
@@ -298,7 +285,7 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
     if not args.skip_speed:
-        speed_cases(films, args.rounds)
+        speed_cases(films, args.rounds, args.peer)
 
 
 if __name__ == "__main__":
