@@ -88,16 +88,23 @@ def decode_args(film: Path, stream: int = 0) -> list[str]:
     ]
 
 
-def _sliding_min(x: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.float64]:
-    """``out[i] = min(x[i:i+k])`` along axis 0 (rows past the end repeat the last row)."""
+def _sliding_min(x: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.float32]:
+    """``out[i] = min(x[i:i+k])`` along axis 0 (rows past the end repeat the last row).
+
+    By doubling: the minimum over 2, 4, 8 … rows, then the rest, in log2(k) + 1 passes.
+    """
+    n = len(x)
     padded = np.concatenate([x, np.repeat(x[-1:], k, axis=0)])
-    out = padded[: len(x)].copy()
-    for j in range(1, k):
-        np.minimum(out, padded[j : j + len(x)], out=out)
-    return out
+    span, out = 1, padded
+    while span * 2 <= k:
+        out = np.minimum(out[:-span], out[span:])
+        span *= 2
+    if span < k:
+        out = np.minimum(out[:n], out[k - span : k - span + n])
+    return np.ascontiguousarray(out[:n])
 
 
-def _spread_mean(x: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.float64]:
+def _spread_mean(x: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.float32]:
     """Mean over ``k`` neighbouring columns (edges repeated)."""
     padded = np.pad(x, ((0, 0), (k // 2 + 1, k - k // 2 - 1)), mode="edge")
     c = np.cumsum(padded, axis=1)
@@ -125,7 +132,7 @@ class _Spectra:
 
 def tonal_change(power: npt.NDArray[np.float64], margin: int) -> npt.NDArray[np.float32]:
     """Per-frame speech evidence from band power rows; ``margin`` context rows each side."""
-    level = np.log(power + 1e-12)
+    level = np.log(power.astype(np.float32) + np.float32(1e-12))
     forward = _sliding_min(level, HOLD)  # steady from this frame on
     backward = np.empty_like(forward)
     backward[HOLD - 1 :] = forward[: len(forward) - HOLD + 1]  # steady up to this frame
@@ -134,7 +141,7 @@ def tonal_change(power: npt.NDArray[np.float64], margin: int) -> npt.NDArray[np.
     core = slice(margin, len(level) - margin)
     energy = power[core].sum(axis=1)
     quiet = energy <= np.quantile(energy, QUIET_SHARE)
-    floor = np.log(power[core][quiet].mean(axis=0) + 1e-12)
+    floor = np.log(power[core][quiet].mean(axis=0) + 1e-12).astype(np.float32)
     lvl = level[core]
     excess = np.maximum(lvl - expected[core], 0.0) * (lvl > floor + LOUD_NATS)
     return np.asarray(excess.mean(axis=1), dtype=np.float32)
