@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Set up and run screenkit from a checkout with nothing but Python 3.11+.
 
-    python3 dev.py demo    make .venv, install screenkit, render the sample film, build the demo bundle
-    python3 dev.py test    the whole test suite (sets up .venv first if needed); extra args go to pytest
+    python3 dev.py demo    make .venv, install screenkit, render the sample film, build the
+                           demo bundle and verify it
+    python3 dev.py test    the whole test suite (sets up .venv first); extra args go to pytest
     python3 dev.py lint    mypy --strict and ruff
 
 The virtual environment lives in .venv; it is (re)installed when pyproject.toml changes.
@@ -32,7 +33,7 @@ def sh(*args: str | Path) -> None:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit(f"screenkit needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.is_file() and STAMP.read_text() == wanted and PY.exists():
