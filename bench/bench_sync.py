@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -250,6 +251,23 @@ def speed_cases(films: dict[str, Film], rounds: int, peer: Path | None) -> None:
                 other = [[str(peer), str(film.path), "-i", str(track), "-o", str(out)]]
                 cases.append(Case(f"sync vs ffsubsync ({name})", ours, other, target=1.0))
         run_cases(cases, rounds=rounds)
+        # CPU seconds (the process and the ffmpeg it waits for): steadier than wall time on
+        # a machine other work shares
+        for case in cases:
+            mine = statistics.median(cpu_seconds(case.ours) for _ in range(rounds))
+            theirs = statistics.median(cpu_seconds(case.bare) for _ in range(rounds))
+            print(f"{case.name:<32} CPU ours {mine:6.2f} s  other {theirs:6.2f} s")
+
+
+def cpu_seconds(commands: Sequence[Sequence[str]]) -> float:
+    """User + system CPU of ``commands`` run in turn, their children included."""
+    total = 0.0
+    for cmd in commands:
+        proc = subprocess.Popen(list(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(proc.pid, 0)
+        proc.returncode = 0
+        total += usage.ru_utime + usage.ru_stime
+    return total
 
 
 def main() -> None:
