@@ -10,13 +10,16 @@ film as decoded, i.e. including the AAC priming delay, which is measured, not as
 - constant offsets from -60 s to +60 s;
 - frame-rate conversions 25 → 24000/1001 and back (the track timed for the other rate);
 - a scene cut (12 s removed at 330 s) and a scene added (9 s inserted at 300 s): the
-  events of a removed scene have no true time and are left out of the figures.
+  events of a removed scene have no true time and are left out of the figures;
+- where the ffmpeg on PATH has libflite: the same on lines of real synthetic speech
+  (`screenkit.sample.voices`), subtitles lingering 0.5 s after the last word.
 
 Targets (issue 3): median |start error| ≤ 20 ms and ≥ 98 % within 100 ms for offsets and
 conversions, ≥ 95 % within 100 ms with a cut. Speed: the whole command (a new process)
 against the bare decode ``ffmpeg -i film -ac 1 -ar 16000 -f s16le -`` on 5, 10 and 20
-minute films: wall time, and peak RSS (flat in length). ``--peer`` runs ffsubsync (installed
-separately, never vendored) on the same cases for comparison.
+minute films: wall time, peak RSS (flat in length) and CPU seconds (steadier than wall
+time on a shared machine). ``--peer`` runs ffsubsync (installed separately, never vendored)
+on the same cases and films for comparison.
 """
 
 from __future__ import annotations
