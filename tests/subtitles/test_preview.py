@@ -25,15 +25,12 @@ def _track(path: Path, events: list[tuple[float, float, str]]) -> Path:
     return path
 
 
-def _pixels(png: Path) -> np.ndarray:
-    """The PNG decoded by ffmpeg (an independent reader of our writer)."""
+def _pixels(png: Path, width: int) -> np.ndarray:
+    """The PNG decoded by ffmpeg (an independent reader of our writer), ``width`` wide."""
     args = [*safe_input(png), "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
     data = np.frombuffer(b"".join(stream_ffmpeg(args)), dtype=np.uint8)
-    sizes = {664: 664, 336: 336}
-    for width in sizes:
-        if len(data) % (width * 3) == 0:
-            return data.reshape(-1, width, 3)
-    raise AssertionError(f"unexpected sheet size ({len(data)} bytes)")
+    assert len(data) % (width * 3) == 0, f"not {width} pixels wide ({len(data)} bytes)"
+    return data.reshape(-1, width, 3)
 
 
 @pytest.fixture
@@ -84,13 +81,13 @@ def test_sheet_burns_the_track_at_the_asked_moments(
     result = preview_sheet(track, speech_film, sheet, at=[1.75, 4.25])
     assert [m.event for m in result.moments] == [1, 2] and result.columns == 2
     assert result.cell == CELL and result.missing == ("字", "幕")
-    burned = _pixels(sheet)
+    burned = _pixels(sheet, 8 + 2 * (CELL[0] + 8))
     assert burned.shape == (8 + CELL[1] + 22 + 8, 8 + 2 * (CELL[0] + 8), 3)
     # the same moments with the lines moved away: only the subtitle area differs
     bare_track = _track(tmp_path / "bare.srt", [(7.9, 7.95, "x")])
     bare_sheet = tmp_path / "bare.png"
     preview_sheet(bare_track, speech_film, bare_sheet, at=[1.75, 4.25])
-    bare = _pixels(bare_sheet)
+    bare = _pixels(bare_sheet, 8 + 2 * (CELL[0] + 8))
     diff = np.abs(burned.astype(int) - bare.astype(int)).sum(axis=2) > 60
     top, bottom = diff[8 : 8 + 90], diff[8 + 120 : 8 + CELL[1]]
     assert bottom[:, 8 : 8 + CELL[0]].sum() > 300  # letters in the first cell

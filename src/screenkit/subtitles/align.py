@@ -100,12 +100,6 @@ class Alignment:
     matched: float
     """Share of the events whose own evidence agrees with their segment's offset."""
 
-    def offset_of(self, event: int) -> float:
-        for segment in self.segments:
-            if segment.first <= event <= segment.last:
-                return segment.offset
-        return self.segments[0].offset
-
 
 def indicator(spans: FloatArray, length: int, ratio: float = 1.0) -> FloatArray:
     """1 in every 10 ms frame some span covers after ``t → ratio·t`` (spans in seconds)."""
