@@ -37,7 +37,7 @@ from screenkit.media.info import MediaInfo
 from screenkit.media.probe import probe
 from screenkit.media.runner import run_ffmpeg
 from screenkit.presets import VenuePreset
-from screenkit.slides import CardSpec, CardTarget, join_parts, render_card
+from screenkit.slides import CardSpec, CardTarget, card_timing, join_parts, render_card
 from screenkit.subtitles.save import save_track
 
 CLIP_SECONDS = 60.0
@@ -126,27 +126,27 @@ def card(
     target = CardTarget.from_media_info(probe(film, ffmpeg=tools.ffmpeg), safe_area=safe_area)
     out = run.work / f"{spec.kind}{target.extension}"
     render_card(spec, target, out, progress=run.progress, ffmpeg=tools.ffmpeg)
-    return {"out": out.name, "duration": probe(out, ffmpeg=tools.ffmpeg).duration}
+    return {"out": out.name, "duration": float(card_timing(spec.seconds, target).slot)}
 
 
 def join(tools: Tools, part_ids: Sequence[str], ext: str, run: StepRun) -> dict[str, Any]:
     parts = [main_file(run.deps[i]) for i in part_ids]
     out = run.work / f"joined{ext}"
     result = join_parts(parts, out, progress=run.progress, ffmpeg=tools.ffmpeg)
-    return {"out": out.name, "duration": result.info.duration}
+    # where the film starts in the joined file: what every track is shifted by
+    return {"out": out.name, "duration": result.info.duration, "film_offset": result.offsets[1]}
 
 
 def mux(
     tools: Tools,
     joined_id: str,
-    intro_id: str,
     tracks: Sequence[TrackFile],
     default: str,
     preset: VenuePreset,
     run: StepRun,
 ) -> dict[str, Any]:
     """Soft tracks into the joined file, by stream copy (the film is not encoded again)."""
-    offset = float(run.deps[intro_id].meta["duration"])
+    offset = float(run.deps[joined_id].meta["film_offset"])
     joined = main_file(run.deps[joined_id])
     out = run.work / f"video{preset.extension}"
     with tempfile.TemporaryDirectory(prefix="screenkit-mux-") as scratch:
@@ -168,9 +168,9 @@ def mux(
 
 # -- sidecars, clip, stills --------------------------------------------------------------
 def sidecars(
-    intro_id: str, tracks: Sequence[TrackFile], stem: str, preset: VenuePreset, run: StepRun
+    join_id: str, tracks: Sequence[TrackFile], stem: str, preset: VenuePreset, run: StepRun
 ) -> dict[str, Any]:
-    offset = float(run.deps[intro_id].meta["duration"])
+    offset = float(run.deps[join_id].meta["film_offset"])
     written: list[dict[str, str]] = []
     for track in tracks:
         subs = shifted(track.path, track.lang, by=offset)
@@ -198,9 +198,9 @@ class ClipCut:
         return self.card + self.length
 
 
-def clip_cut(film: Entry, intro: Entry, screening: TrackFile | None) -> ClipCut:
+def clip_cut(film: Entry, joined: Entry, screening: TrackFile | None) -> ClipCut:
     """The busiest ``CLIP_SECONDS - card`` of the screening track, from a keyframe."""
-    card_seconds = float(intro.meta["duration"])
+    card_seconds = float(joined.meta["film_offset"])
     film_seconds = float(film.meta["duration"])
     length = max(MIN_STRETCH, CLIP_SECONDS - card_seconds)
     spans = []
@@ -214,6 +214,7 @@ def clip(
     tools: Tools,
     film_id: str,
     intro_id: str,
+    join_id: str,
     final_id: str,
     screening: TrackFile | None,
     soft: Sequence[TrackFile],
@@ -227,7 +228,7 @@ def clip(
     file (one cut, every stream); otherwise the stretch is cut from the film at a keyframe,
     joined to the card, and the soft tracks are re-timed for it.
     """
-    cut = clip_cut(run.deps[film_id], run.deps[intro_id], screening)
+    cut = clip_cut(run.deps[film_id], run.deps[join_id], screening)
     out = run.work / f"test-clip{preset.extension}"
     if cut.from_start:
         args = cut_args(

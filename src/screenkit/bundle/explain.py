@@ -80,14 +80,14 @@ def mux(
 def clip(
     tools: Tools,
     film_id: str,
-    intro_id: str,
+    join_id: str,
     final_id: str,
     screening: TrackFile | None,
     preset: VenuePreset,
     work: Path,
     deps: Mapping[str, Entry],
 ) -> Commands:
-    cut = clip_cut(deps[film_id], deps[intro_id], screening)
+    cut = clip_cut(deps[film_id], deps[join_id], screening)
     out = work / f"test-clip{preset.extension}"
     if cut.from_start:
         args = cut_args(

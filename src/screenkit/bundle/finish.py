@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from screenkit import __version__
@@ -17,6 +18,7 @@ from screenkit.bundle.actions import main_file
 from screenkit.bundle.assemble import partial_bundle, place, publish, recover
 from screenkit.bundle.cache import Entry
 from screenkit.bundle.errors import disk_full_guard
+from screenkit.bundle.hashing import FileDigest, FileHasher
 from screenkit.bundle.manifest import FileRecord, InputRecord, Manifest, StepRecord, write_manifest
 from screenkit.bundle.model import BundlePlan
 from screenkit.bundle.steps import Step, StepRun
@@ -95,6 +97,9 @@ def assemble_bundle(ctx: BundleContext, bundle: BundlePlan, run: StepRun) -> dic
         )
         write_manifest(part.folder, manifest)  # last: the bundle is complete now
         publish(part)
+    hasher = FileHasher(Path(ctx.hash_index))
+    for record in files:
+        hasher.remember(bundle.folder / record.path, FileDigest(record.sha256, record.size))
     return {"folder": str(bundle.folder), "video": str(main_file(deps[bundle.final_step]))}
 
 

@@ -101,8 +101,10 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
     intro = card_spec_from_kit(
         kit, request.lang, venue=request.venue, date=request.date, contact=request.contact
     )
-    p.early_card_check(intro, preset)
     film_id, inputs = p.film(preset, burn)
+    film_key = p.steps[film_id].key
+    if film_key is None or not p.cache.peek(film_key):
+        p.early_card_check(intro, preset)  # before a long encode, not after it
     intro_id = p.card(intro, preset, film_id)
     parts = [intro_id, film_id]
     if request.outro:
@@ -147,8 +149,8 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
                 "faststart": preset.faststart,
             },
             inputs=[i for _, i in tracks],
-            deps=[join_id, intro_id],
-            action=partial(actions.mux, p.tools, join_id, intro_id, carried, request.lang, preset),
+            deps=[join_id],
+            action=partial(actions.mux, p.tools, join_id, carried, request.lang, preset),
             explain=partial(
                 explain.mux, p.tools, join_id, carried, request.lang, preset, p.work("mux")
             ),
@@ -165,8 +167,8 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
             "encoding": preset.subtitles.sidecar_encoding,
         },
         inputs=[i for _, i in tracks],
-        deps=[intro_id],
-        action=partial(actions.sidecars, intro_id, track_files, stem, preset),
+        deps=[join_id],
+        action=partial(actions.sidecars, join_id, track_files, stem, preset),
         weight=0.2,
     )
     clip_id = p.add(
@@ -180,15 +182,16 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
             "faststart": preset.faststart,
         },
         inputs=[i for _, i in tracks],
-        deps=[film_id, intro_id, final_id],
+        deps=list(dict.fromkeys([film_id, intro_id, join_id, final_id])),
         explain=partial(
-            explain.clip, p.tools, film_id, intro_id, final_id, screening, preset, p.work("clip")
+            explain.clip, p.tools, film_id, join_id, final_id, screening, preset, p.work("clip")
         ),
         action=partial(
             actions.clip,
             p.tools,
             film_id,
             intro_id,
+            join_id,
             final_id,
             screening,
             carried,

@@ -48,9 +48,9 @@ kit_option = click.option(
     "--jobs",
     "-j",
     type=click.IntRange(1, 64),
-    default=1,
+    default=2,
     show_default=True,
-    help="Steps to run side by side.",
+    help="Steps to run side by side (ffmpeg itself uses every core).",
 )
 @click.option(
     "--out",
