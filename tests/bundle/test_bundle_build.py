@@ -137,6 +137,16 @@ def test_dry_run_shows_the_commands_and_what_is_cached(built_all: Path) -> None:
     assert not (built_all / "out" / "sample-demo").exists()
 
 
+def test_a_sidecar_only_bundle_gives_its_test_clip_a_track(built_all: Path) -> None:
+    folder = built_all / "out" / "sample-uk-web"
+    clip_track = pysubs2.load(str(folder / "test-clip.uk.vtt"))
+    full_track = pysubs2.load(str(folder / "subtitles" / "Preparing a Screening (uk, web).uk.vtt"))
+    assert clip_track[0].start == full_track[0].start  # the clip starts like the film here
+    assert clip_track[-1].end <= 64_000
+    html = (folder / HTML_NAME).read_text()
+    assert html.count("<track ") == 5 and "test-clip.uk.vtt" in html
+
+
 def test_flipping_one_byte_of_the_video_fails_verify(built_all: Path, tmp_path: Path) -> None:
     folder = shutil.copytree(built_all / "out" / "sample-pl-web", tmp_path / "sample-pl-web")
     video = folder / "Preparing a Screening (pl, web).mp4"

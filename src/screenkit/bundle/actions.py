@@ -25,6 +25,7 @@ from screenkit.bundle.tracks import (
     events,
     shifted,
     showcase_event,
+    sidecar_format,
     sidecar_names,
     stage_shifted,
 )
@@ -226,7 +227,9 @@ def clip(
 
     When that stretch starts with the film, the clip is simply the head of the finished
     file (one cut, every stream); otherwise the stretch is cut from the film at a keyframe,
-    joined to the card, and the soft tracks are re-timed for it.
+    joined to the card, and the soft tracks are re-timed for it. Where the preset neither
+    burns nor carries tracks (sidecars only), the screening track is written beside the
+    clip, re-timed for it, under the clip's name (players load it by that name).
     """
     cut = clip_cut(run.deps[film_id], run.deps[join_id], screening)
     out = run.work / f"test-clip{preset.extension}"
@@ -258,6 +261,14 @@ def clip(
             preset,
             run,
         )
+    if screening is not None and not preset.subtitles.burn and not preset.subtitles.soft:
+        subs = shifted(
+            screening.path,
+            screening.lang,
+            by=cut.card - cut.start,
+            window=(cut.start, cut.start + cut.length),
+        )
+        save_track(subs, run.work / f"test-clip.{screening.lang}.{sidecar_format(preset)}")
     return {"out": out.name, "stretch": [cut.start, cut.start + cut.length], "card": cut.card}
 
 

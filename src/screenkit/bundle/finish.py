@@ -48,8 +48,10 @@ def _placements(bundle: BundlePlan, deps: dict[str, Entry]) -> list[tuple[Entry,
     final = deps[bundle.final_step]
     out.append((final, str(final.meta["out"]), bundle.video_name))
     for entry in deps.values():
-        if entry.kind == "clip":
-            out.append((entry, str(entry.meta["out"]), bundle.clip_name))
+        if entry.kind == "clip":  # the clip, and the clip's own sidecar where it has one
+            main = str(entry.meta["out"])
+            out.append((entry, main, bundle.clip_name))
+            out += [(entry, name, name) for name in sorted(entry.files) if name != main]
         elif entry.kind in PLACED_WHOLE:
             out += [(entry, name, name) for name in sorted(entry.files)]
     return out

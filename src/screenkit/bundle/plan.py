@@ -180,8 +180,9 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
             "screening": screening.lang if screening else None,
             "container": preset.container,
             "faststart": preset.faststart,
+            "sidecar": None if burn or carried else preset.subtitles.sidecar,
         },
-        inputs=[i for _, i in tracks],
+        inputs=[*[i for _, i in tracks], *([p.track(screening.lang)[1]] if screening else [])],
         deps=list(dict.fromkeys([film_id, intro_id, join_id, final_id])),
         explain=partial(
             explain.clip, p.tools, film_id, join_id, final_id, screening, preset, p.work("clip")
@@ -246,6 +247,7 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
         contact=request.contact,
         final_id=final_id,
         sidecars_id=side_id,
+        clip_id=clip_id,
         card_image_id=card_image_id,
         frame_image_id=frame_image_id,
     )

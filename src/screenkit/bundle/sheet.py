@@ -224,7 +224,7 @@ def render_html(data: SheetData) -> str:
             f'label="{e(language_name(f.lang or "und"))}"'
             f"{' default' if f.lang == data.lang else ''}>"
             for f in data.files
-            if f.path.endswith(".vtt")
+            if f.path.startswith("subtitles/") and f.path.endswith(".vtt")
         )
         parts.append(
             f'<video controls preload="metadata" style="width:100%" '

@@ -36,6 +36,7 @@ class SheetInputs:
     contact: str | None
     final_id: str
     sidecars_id: str
+    clip_id: str
     card_image_id: str
     frame_image_id: str
 
@@ -48,12 +49,16 @@ def params(inputs: SheetInputs) -> dict[str, Any]:
 
 
 def _files(
-    inputs: SheetInputs, sidecar_files: list[dict[str, str]], stills: dict[str, Any]
+    inputs: SheetInputs,
+    sidecar_files: list[dict[str, str]],
+    stills: dict[str, Any],
+    clip_extras: list[str],
 ) -> list[SheetFile]:
     files = [
         SheetFile(inputs.video_name, "the film with the appeal card in front: play this"),
         SheetFile(inputs.clip_name, "about a minute (card + subtitled stretch): try it first"),
     ]
+    files += [SheetFile(name, "the test clip's subtitles", inputs.lang) for name in clip_extras]
     for record in sidecar_files:
         enc = record["encoding"]
         note = "UTF-8" if enc == "utf-8" else f"{enc}, for older players"
@@ -75,6 +80,8 @@ def write_sheet(tools: Tools, inputs: SheetInputs, run: StepRun) -> dict[str, An
     final = main_file(run.deps[inputs.final_id])
     stills = {**run.deps[inputs.card_image_id].meta, **run.deps[inputs.frame_image_id].meta}
     sidecar_files = list(run.deps[inputs.sidecars_id].meta.get("files", []))
+    clip = run.deps[inputs.clip_id]
+    clip_extras = sorted(name for name in clip.files if name != clip.meta["out"])
     data = SheetData(
         title=inputs.title,
         bundle=f"{inputs.kit_name}-{inputs.bundle}",
@@ -85,7 +92,7 @@ def write_sheet(tools: Tools, inputs: SheetInputs, run: StepRun) -> dict[str, An
         video=probe(final, ffmpeg=tools.ffmpeg),
         video_name=inputs.video_name,
         clip_name=inputs.clip_name,
-        files=tuple(_files(inputs, sidecar_files, stills)),
+        files=tuple(_files(inputs, sidecar_files, stills, clip_extras)),
         appeal_text=inputs.appeal_text,
         beneficiary=inputs.beneficiary,
         link=inputs.link,
