@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from slides_helpers import decode_qr, frame_at
 
-from screenkit.cli import main
 from screenkit.media.probe import probe
+from support import run_cli
 
 TINY = (
     'extends = "usb-player"\ndescription = "tiny"\n\n[video]\nmax_width = 640\nmax_height = 360\n'
@@ -24,15 +23,9 @@ def kit(sample_kit: Path) -> Path:
 
 
 def run(*args: str) -> tuple[int, str]:
-    """The CLI in-process through `main`'s error path: (exit code, stdout + stderr)."""
-    with CliRunner().isolation() as streams:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = streams[0].getvalue(), streams[1].getvalue()
-    return code, out.decode() + err.decode()
+    """The CLI in-process: (exit code, stdout + stderr)."""
+    code, out, err = run_cli(*args)
+    return code, out + err
 
 
 def test_slide_png_for_a_preset(kit: Path, tmp_path: Path) -> None:

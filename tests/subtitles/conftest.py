@@ -7,25 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+
+from support import run_cli as run_main
 
 DATA = Path(__file__).resolve().parent / "data"
 
 RunCli = Callable[..., tuple[int, str, str]]
-
-
-def run_main(*args: str) -> tuple[int, str, str]:
-    """``screenkit ARGS`` through `main`'s error path: (exit code, stdout, stderr)."""
-    from screenkit.cli import main
-
-    with CliRunner().isolation() as streams:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = streams[0].getvalue(), streams[1].getvalue()
-    return code, out.decode(), err.decode()
 
 
 @pytest.fixture
