@@ -129,3 +129,17 @@ def test_sigterm_during_run_stops_ffmpeg(tmp_path: Path) -> None:
             progress=check,
         )
     assert time.monotonic() - started < 10
+
+
+def test_a_vanished_binary_is_an_ffmpeg_error(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from screenkit.errors import FFmpegNotFound
+    from screenkit.media.binaries import find_ffmpeg
+
+    gone = replace(find_ffmpeg(), path=tmp_path / "deleted-ffmpeg")
+    with pytest.raises(FFmpegNotFound) as info:
+        run_ffmpeg(["-version"], ffmpeg=gone)
+    assert info.value.path == gone.path
+    with pytest.raises(FFmpegNotFound):
+        list(stream_ffmpeg(["-version"], ffmpeg=gone))

@@ -20,9 +20,9 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from screenkit.errors import FFmpegFailed
+from screenkit.errors import FFmpegFailed, FFmpegNotFound
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.progress import Progress, ProgressCallback
 
@@ -62,6 +62,18 @@ def full_argv(args: Sequence[str], ffmpeg: FFmpeg, *, loglevel: str, progress: b
     if progress:
         argv += ["-nostats", "-progress", "pipe:1"]
     return argv + list(args)
+
+
+def _start(argv: list[str], ffmpeg: FFmpeg, **kwargs: Any) -> subprocess.Popen[Any]:
+    """Start ffmpeg; a binary that vanished or cannot run is a `FFmpegNotFound`, not an OSError."""
+    try:
+        return subprocess.Popen(argv, **kwargs)
+    except OSError as exc:
+        raise FFmpegNotFound(
+            f"cannot run ffmpeg at {ffmpeg.path}: {exc.strerror or exc}",
+            path=ffmpeg.path,
+            hint="run screenkit doctor to see which ffmpeg is in use",
+        ) from exc
 
 
 def _drain(stream: IO[str], tail: collections.deque[str]) -> None:
@@ -111,8 +123,9 @@ def run_ffmpeg(
     argv = full_argv(args, ffmpeg, loglevel=loglevel, progress=True)
     tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
     started = time.monotonic()
-    proc = subprocess.Popen(
+    proc = _start(
         argv,
+        ffmpeg,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -177,8 +190,9 @@ def stream_ffmpeg(
     ffmpeg = ffmpeg or find_ffmpeg()
     argv = full_argv(args, ffmpeg, loglevel="error", progress=False)
     tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
-    proc = subprocess.Popen(
+    proc = _start(
         argv,
+        ffmpeg,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
