@@ -12,6 +12,7 @@ once into bench/.media). Four figures:
 4. rebuild with nothing changed: target ≤ 2 s, whatever the film's length.
 
 python -m bench.bench_build [--rounds N] [--minutes M] [--speed X264_PRESET] [--json FILE]
+                            [--only bundle soft appeal idle]
 """
 
 from __future__ import annotations
@@ -178,6 +179,13 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=3.0, help="the film's length")
     parser.add_argument("--speed", default="veryfast", help="x264 speed on both sides")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=["bundle", "soft", "appeal", "idle"],
+        choices=["bundle", "soft", "appeal", "idle"],
+        help="which figures to measure (default: all four)",
+    )
     args = parser.parse_args()
     seconds = round(args.minutes * 60)
     film = media_path(f"film-{seconds}s-720p.mkv")
@@ -191,59 +199,59 @@ def main() -> None:
     results: list[CaseResult] = []
     try:
         bare = bare_commands(kit, args.speed, work)
-        cases = [
-            Case(
-                "usb-player bundle / bare ffmpeg",
-                [build(kit, "demo", args.speed)],
-                bare,
-                before_each=lambda: clear(kit),
-                target=1.05,
-            ),
-            Case(
-                "laptop 5 soft languages / 1",
-                [build(kit, "laptop5", args.speed)],
-                [build(kit, "laptop1", args.speed)],
-                before_each=lambda: clear(kit),
-                target=1.15,
-            ),
-        ]
-        for case in cases:
-            results.append(run_case(case, rounds=args.rounds))
-            print(results[-1].line(), flush=True)
-
         counter = itertools.count()
 
         def new_appeal() -> None:
             appeal = kit / "appeal" / "en.txt"
             appeal.write_text(f"Please give what you can (round {next(counter)}).\n")
 
-        appeal = Case(
-            "new appeal rebuild / cold build",
-            [build(kit, "demo", args.speed)],
-            [build(kit, "demo", args.speed)],
-            before_each=alternate(new_appeal, lambda: clear(kit)),
-            target=0.05,
-        )
-        results.append(run_case(appeal, rounds=args.rounds))
-        print(results[-1].line(), flush=True)
-
-        run_sequence([build(kit, "demo", args.speed)])
-        idle = [run_sequence([build(kit, "demo", args.speed)])[0] for _ in range(5)]
-        print(
-            f"{'rebuild, nothing changed':<32} median {statistics.median(idle):.3f} s "
-            f"(runs {', '.join(f'{t:.2f}' for t in idle)}) for a {seconds} s film  "
-            f"target ≤ 2 s: {'met' if statistics.median(idle) <= 2 else 'NOT met'}"
-        )
+        cases = {
+            "bundle": Case(
+                "usb-player bundle / bare ffmpeg",
+                [build(kit, "demo", args.speed)],
+                bare,
+                before_each=lambda: clear(kit),
+                target=1.05,
+            ),
+            "soft": Case(
+                "laptop 5 soft languages / 1",
+                [build(kit, "laptop5", args.speed)],
+                [build(kit, "laptop1", args.speed)],
+                before_each=lambda: clear(kit),
+                target=1.15,
+            ),
+            "appeal": Case(
+                "new appeal rebuild / cold build",
+                [build(kit, "demo", args.speed)],
+                [build(kit, "demo", args.speed)],
+                before_each=alternate(new_appeal, lambda: clear(kit)),
+                target=0.05,
+            ),
+        }
+        for name, case in cases.items():
+            if name in args.only:
+                results.append(run_case(case, rounds=args.rounds))
+                print(results[-1].line(), flush=True)
+        idle: list[float] = []
+        if "idle" in args.only:
+            run_sequence([build(kit, "demo", args.speed)])
+            idle = [run_sequence([build(kit, "demo", args.speed)])[0] for _ in range(5)]
+            print(
+                f"{'rebuild, nothing changed':<32} median {statistics.median(idle):.3f} s "
+                f"(runs {', '.join(f'{t:.2f}' for t in idle)}) for a {seconds} s film  "
+                f"target ≤ 2 s: {'met' if statistics.median(idle) <= 2 else 'NOT met'}"
+            )
         if args.json is not None:
             document = [asdict(r) for r in results]
-            document.append(
-                {
-                    "name": "rebuild, nothing changed",
-                    "runs_s": idle,
-                    "median_s": statistics.median(idle),
-                    "target_s": 2.0,
-                }
-            )
+            if idle:
+                document.append(
+                    {
+                        "name": "rebuild, nothing changed",
+                        "runs_s": idle,
+                        "median_s": statistics.median(idle),
+                        "target_s": 2.0,
+                    }
+                )
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(document, indent=2) + "\n")
     finally:
