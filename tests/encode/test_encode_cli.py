@@ -15,6 +15,7 @@ from encode_helpers import cli, decode_errors
 
 from screenkit.encode import check_compliance, measure_loudness
 from screenkit.encode.loudness import cache_path
+from screenkit.errors import FFmpegNotFound
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import probe
 from screenkit.presets import load_preset
@@ -133,5 +134,5 @@ def test_loudness_is_measured_once_per_source(
     broken = replace(ffmpeg, path=tmp_path / "no-ffmpeg-here")  # a run would fail
     assert measure_loudness(info, cache_dir=cache, ffmpeg=broken) == first
     other_version = replace(broken, version="0.0-other")
-    with pytest.raises(OSError):
+    with pytest.raises(FFmpegNotFound):
         measure_loudness(info, cache_dir=cache, ffmpeg=other_version)
