@@ -63,6 +63,10 @@ def test_a_bundle_holds_what_the_design_says(built_all: Path) -> None:
         "images/card.png",
         "images/subtitled-frame.png",
     } <= names
+    # readable by others: the folder is copied to a stick, shared, served
+    umask = os.umask(0)
+    os.umask(umask)
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~umask
     legacy = folder / "subtitles" / "Preparing a Screening (uk, usb-player-legacy).uk.cp1251.srt"
     utf8 = folder / "subtitles" / "Preparing a Screening (uk, usb-player-legacy).uk.srt"
     assert legacy.read_bytes().decode("cp1251") == utf8.read_text(encoding="utf-8")

@@ -132,6 +132,10 @@ def partial_bundle(final: Path) -> Iterator[Partial]:
     with disk_full_guard("preparing the bundle folder", final.parent):
         final.parent.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=_hidden(final, "partial"), dir=final.parent))
+        # mkdtemp makes it private (0700); a bundle is meant to be copied and shared
+        umask = os.umask(0)
+        os.umask(umask)
+        folder.chmod(0o777 & ~umask)
         fd = os.open(folder / BUILDING, os.O_RDWR | os.O_CREAT, 0o644)
     fcntl.flock(fd, fcntl.LOCK_EX)
     partial = Partial(folder, final, fd)
