@@ -6,9 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from screenkit.cli import main
+import support
 
 REPO = Path(__file__).resolve().parents[2]
 SPEED = "ultrafast"
@@ -31,13 +29,4 @@ def kit_with_film(dest: Path, film: Path) -> Path:
     return kit
 
 
-def run_cli(*args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process through `main`'s error path; (exit code, stdout, stderr)."""
-    with CliRunner().isolation() as streams:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = streams[0].getvalue(), streams[1].getvalue()
-    return code, out.decode(), err.decode()
+run_cli = support.run_cli

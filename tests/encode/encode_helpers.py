@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import numpy as np
-from click.testing import CliRunner
 
+import support
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.runner import input_arg, run_ffmpeg, stream_ffmpeg
 
@@ -15,18 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 SUBTITLES = REPO / "subtitles"
 
 
-def cli(*args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process through `main`'s error path; (exit code, stdout, stderr)."""
-    from screenkit.cli import main
-
-    with CliRunner().isolation() as streams:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = streams[0].getvalue(), streams[1].getvalue()
-    return code, out.decode(), err.decode()
+cli = support.run_cli
 
 
 def decode_errors(path: Path, ffmpeg: FFmpeg | None = None) -> str:

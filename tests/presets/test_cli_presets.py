@@ -6,24 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+import support
 from screenkit.presets import STANDARD
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    from screenkit.cli import main
-
-    with CliRunner().isolation() as streams:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = streams[0].getvalue(), streams[1].getvalue()
-    return code, out.decode(), err.decode()
+run = support.run_cli
 
 
 def test_list_json_has_standard_and_kit_presets() -> None:
