@@ -12,23 +12,11 @@ from dataclasses import dataclass, replace
 
 from screenkit.bundle.errors import BundleError
 from screenkit.config import did_you_mean
-from screenkit.kit import Kit, valid_language, valid_name
+from screenkit.kit import BundleSpec, Kit, valid_language, valid_name
 from screenkit.presets import STANDARD
 
-
-@dataclass(frozen=True)
-class BundleRequest:
-    name: str
-    preset: str
-    lang: str
-    burn: str | None = None
-    """The language to burn in; None lets the preset decide (its screening language or none)."""
-    soft: tuple[str, ...] | None = None
-    """Languages carried as soft tracks or sidecars; None: all of the kit's."""
-    outro: bool = False
-    venue: str | None = None
-    date: str | None = None
-    contact: str | None = None
+# what the user asked for has the very shape of a named bundle in the manifest
+BundleRequest = BundleSpec
 
 
 @dataclass(frozen=True)
