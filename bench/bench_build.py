@@ -162,7 +162,12 @@ def bare_commands(kit: Path, speed: str, work: Path) -> list[list[str]]:
         output_arg(out / "joined.mp4"),
     ]
     commands.append(full_argv(join, ffmpeg_for_bench(), loglevel="warning", progress=False))
-    commands += [runnable(c) for kind in ("clip", "stills") for c in steps[kind]["commands"]]
+    commands += [
+        runnable(c)
+        for step in plan["steps"]
+        if step["kind"] in ("clip", "stills")  # two stills: the card's and a subtitled frame
+        for c in step["commands"]
+    ]
     (out / "images").mkdir()
     return commands
 
