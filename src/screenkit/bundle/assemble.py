@@ -27,6 +27,16 @@ from pathlib import Path
 from screenkit.bundle.errors import BundleError, disk_full_guard
 from screenkit.bundle.manifest import MANIFEST_NAME
 
+
+def _read_umask() -> int:
+    # os.umask can only be read by setting it: do it once, at import, before any thread runs
+    # (a file another thread creates meanwhile would get the wrong mode)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
 BUILDING = ".building"
 STALE_AFTER = 3600.0
 """Seconds after which a partial folder without a lock file is taken as abandoned."""
@@ -133,9 +143,7 @@ def partial_bundle(final: Path) -> Iterator[Partial]:
         final.parent.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=_hidden(final, "partial"), dir=final.parent))
         # mkdtemp makes it private (0700); a bundle is meant to be copied and shared
-        umask = os.umask(0)
-        os.umask(umask)
-        folder.chmod(0o777 & ~umask)
+        folder.chmod(0o777 & ~_UMASK)
         fd = os.open(folder / BUILDING, os.O_RDWR | os.O_CREAT, 0o644)
     fcntl.flock(fd, fcntl.LOCK_EX)
     partial = Partial(folder, final, fd)
