@@ -64,7 +64,7 @@
   }
 
   function fitCues() {
-    var px = Math.max(12, stage.clientHeight * 0.055 * SIZES[sizeAt]);
+    var px = Math.max(14, stage.clientHeight * 0.055 * SIZES[sizeAt]);
     cueBox.style.fontSize = px.toFixed(1) + "px";
     player.setAttribute("data-subtitle-size", String(SIZES[sizeAt]));
   }
