@@ -195,3 +195,12 @@ def test_the_page_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
         write_index_html(out, inputs(tracks=bad))
     assert out.read_bytes() == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["index.html"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "direction"),
+    [("uk", "ltr"), ("ar", "rtl"), ("fa-IR", "rtl"), ("ku-Arab", "rtl"), ("az-Latn", "ltr")],
+)
+def test_the_page_runs_in_the_screening_language_direction(lang: str, direction: str) -> None:
+    page = render_index_html(inputs(language=lang))
+    assert f'<html lang="{lang}" dir="{direction}">' in page

@@ -29,6 +29,9 @@ _ALLOWED_TAG = re.compile(
 _REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
+_PLAIN = re.compile(r"[^<>&]+")
+
+
 @dataclass(frozen=True)
 class PageCue:
     """One cue as the page holds it: seconds, and cue text safe for ``VTTCue``."""
@@ -43,6 +46,11 @@ def safe_cue_text(markup: str) -> str:
     out: list[str] = []
     i = 0
     while i < len(markup):
+        plain = _PLAIN.match(markup, i)
+        if plain:  # the run of ordinary text up to the next <, > or &
+            out.append(plain.group(0))
+            i = plain.end()
+            continue
         ch = markup[i]
         if ch == "<":
             m = _ALLOWED_TAG.match(markup, i)

@@ -84,6 +84,19 @@ def content_security_policy(style: str, script: str) -> str:
     )
 
 
+_RTL = frozenset({"ar", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
+
+
+def _direction(tag: str) -> str:
+    """The page's writing direction: the appeal and controls of an Arabic screening run RTL."""
+    parts = tag.split("-")
+    if any(p.title() in ("Arab", "Hebr", "Thaa", "Syrc") for p in parts[1:]):
+        return "rtl"
+    if any(p.title() in ("Latn", "Cyrl") for p in parts[1:]):
+        return "ltr"
+    return "rtl" if parts[0].lower() in _RTL else "ltr"
+
+
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -213,7 +226,7 @@ def render_index_html(inputs: PageInputs) -> str:
     return "\n".join(
         [
             "<!DOCTYPE html>",
-            f'<html lang="{_e(inputs.language)}">',
+            f'<html lang="{_e(inputs.language)}" dir="{_direction(inputs.language)}">',
             "<head>",
             '<meta charset="utf-8">',
             '<meta http-equiv="Content-Security-Policy" '

@@ -43,10 +43,12 @@
   function showCues() {
     while (cueBox.firstChild) cueBox.removeChild(cueBox.firstChild);
     if (current < 0) return;
+    cueBox.lang = tracks[current].language;
     var active = tracks[current].activeCues;
     for (var j = 0; active && j < active.length; j++) {
       var line = document.createElement("span");
       line.className = "sk-cue-line";
+      line.dir = "auto";
       line.appendChild(active[j].getCueAsHTML());
       if (j > 0) cueBox.appendChild(document.createElement("br"));
       cueBox.appendChild(line);
