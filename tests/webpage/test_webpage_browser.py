@@ -241,3 +241,17 @@ def test_a_track_src_is_refused_from_file_which_is_why_cues_are_embedded(
         )
     finally:
         old.page.context.close()
+
+
+def test_a_film_that_is_not_beside_the_page_says_so(
+    chromium: Any, web_bundle: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "index.html").write_bytes((web_bundle / "index.html").read_bytes())
+    context = chromium.new_context()
+    page = context.new_page()
+    try:
+        page.goto((tmp_path / "index.html").as_uri())
+        page.wait_for_function("() => !document.getElementById('sk-msg').hidden", timeout=10000)
+        assert "same folder as the film" in page.inner_text("#sk-msg")
+    finally:
+        context.close()

@@ -172,7 +172,8 @@
   });
   video.addEventListener("ended", function () { appeal.hidden = false; });
   video.addEventListener("error", function () { message.hidden = false; });
-  player.addEventListener("mousemove", wake);
+  player.addEventListener("pointermove", wake);
+  player.addEventListener("pointerdown", wake);
   window.addEventListener("resize", fitCues);
   document.addEventListener("fullscreenchange", fitCues);
   document.addEventListener("webkitfullscreenchange", fitCues);
