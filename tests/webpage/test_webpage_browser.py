@@ -165,6 +165,11 @@ def test_mouse_alone(opened: OpenPage) -> None:
     page.wait_for_function(
         "t => document.getElementById('sk-cue').textContent === t", arg=lines("pl")[2].shown
     )
+    page.click("#sk-mute")  # the focus stays on the button: space must not press it again
+    assert opened.state()["muted"] is True
+    page.keyboard.press(" ")
+    page.wait_for_function("() => !document.getElementById('sk-video').paused")
+    assert opened.state()["muted"] is True
     page.click("#sk-fs")
     page.wait_for_function("() => document.fullscreenElement !== null")
     assert opened.errors == []

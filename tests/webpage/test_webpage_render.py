@@ -204,3 +204,16 @@ def test_the_page_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
 def test_the_page_runs_in_the_screening_language_direction(lang: str, direction: str) -> None:
     page = render_index_html(inputs(language=lang))
     assert f'<html lang="{lang}" dir="{direction}">' in page
+
+
+def test_inputs_and_errors_pickle_for_a_step_run_elsewhere() -> None:
+    import pickle
+
+    names = {"uk": "Українська"}
+    given = inputs(language_names=names)
+    names["uk"] = "changed"
+    again = pickle.loads(pickle.dumps(given))
+    assert again == given and again.language_names == {"uk": "Українська"}
+    assert render_index_html(again) == render_index_html(given)
+    err = pickle.loads(pickle.dumps(WebPageError("bad", key="video", value="x")))
+    assert isinstance(err, WebPageError) and str(err) == "bad"

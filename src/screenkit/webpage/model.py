@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from types import MappingProxyType
 from urllib.parse import quote, urlsplit
 
 from screenkit.webpage.errors import WebPageError
@@ -110,7 +109,7 @@ class PageInputs:
     tracks: tuple[PageTrack, ...]
     appeal: PageAppeal
     poster: str | None = None
-    language_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    language_names: Mapping[str, str] = field(default_factory=dict)
     """Native names by tag; a tag not named here gets `screenkit.webpage.names.native_name`."""
     strings: PageStrings = field(default_factory=PageStrings)
 
@@ -128,4 +127,5 @@ class PageInputs:
                 )
             seen.add(track.tag.lower())
         object.__setattr__(self, "tracks", tuple(self.tracks))
-        object.__setattr__(self, "language_names", MappingProxyType(dict(self.language_names)))
+        # a private plain copy: the caller's mapping may change, and the inputs must pickle
+        object.__setattr__(self, "language_names", dict(self.language_names))
