@@ -21,6 +21,7 @@ import base64
 import hashlib
 import html
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -29,7 +30,7 @@ import segno
 
 from screenkit import __version__
 from screenkit.media.atomic import write_text_atomic
-from screenkit.webpage.cues import page_cues
+from screenkit.webpage.cues import PageCue, page_cues
 from screenkit.webpage.model import PageInputs, PageStrings, relative_url
 from screenkit.webpage.names import native_names
 
@@ -141,39 +142,44 @@ def _button(ident: str, label: str, body: str) -> str:
     )
 
 
-def _data(inputs: PageInputs) -> dict[str, object]:
-    tags = [t.tag for t in inputs.tracks]
-    names = native_names(tags, inputs.language_names)
-    tracks = [
-        {
-            "tag": t.tag,
-            "name": names[t.tag],
-            "cues": [[c.start, c.end, c.text] for c in page_cues(t.tag, t.webvtt)],
-        }
-        for t in inputs.tracks
-    ]
-    lowered = [t.lower() for t in tags]
-    default = lowered.index(inputs.language.lower()) if inputs.language.lower() in lowered else -1
+@dataclass(frozen=True)
+class _Track:
+    tag: str
+    name: str
+    cues: tuple[PageCue, ...]
+
+
+def _tracks(inputs: PageInputs) -> tuple[tuple[_Track, ...], int]:
+    """The tracks as the page holds them, and the index on by default (-1: off)."""
+    names = native_names([t.tag for t in inputs.tracks], inputs.language_names)
+    tracks = tuple(_Track(t.tag, names[t.tag], page_cues(t.tag, t.webvtt)) for t in inputs.tracks)
+    lowered = [t.tag.lower() for t in tracks]
+    wanted = inputs.language.lower()
+    return tracks, lowered.index(wanted) if wanted in lowered else -1
+
+
+def _data(inputs: PageInputs, tracks: tuple[_Track, ...], default: int) -> dict[str, object]:
+    """The JSON the player script reads; `check_page` reads ``tracks[].tag`` and ``.cues``."""
     s = inputs.strings
     return {
         "version": 1,
         "language": inputs.language,
         "default": default,
-        "tracks": tracks,
+        "tracks": [
+            {"tag": t.tag, "name": t.name, "cues": [[c.start, c.end, c.text] for c in t.cues]}
+            for t in tracks
+        ],
         "strings": {"play": s.play, "pause": s.pause, "mute": s.mute, "unmute": s.unmute},
     }
 
 
-def _controls(inputs: PageInputs, data: dict[str, object]) -> str:
+def _controls(inputs: PageInputs, tracks: tuple[_Track, ...], default: int) -> str:
     s: PageStrings = inputs.strings
-    tracks = data["tracks"]
-    assert isinstance(tracks, list)
-    default = data["default"]
     options = [f'<option value="off"{" selected" if default == -1 else ""}>{_e(s.off)}</option>']
     for i, track in enumerate(tracks):
         chosen = " selected" if i == default else ""
         options.append(
-            f'<option value="{i}" lang="{_e(track["tag"])}"{chosen}>{_e(track["name"])}</option>'
+            f'<option value="{i}" lang="{_e(track.tag)}"{chosen}>{_e(track.name)}</option>'
         )
     return "".join(
         [
@@ -220,7 +226,8 @@ def _appeal(inputs: PageInputs) -> str:
 def render_index_html(inputs: PageInputs) -> str:
     """The whole page as text; raises `WebPageError` for a track or input it cannot use."""
     style, script = asset("player.css"), asset("player.js")
-    data = _data(inputs)
+    tracks, default = _tracks(inputs)
+    data = script_json(_data(inputs, tracks, default))
     poster = f' poster="{_e(relative_url(inputs.poster, "poster"))}"' if inputs.poster else ""
     video = _e(relative_url(inputs.video, "video"))
     return "\n".join(
@@ -250,12 +257,12 @@ def render_index_html(inputs: PageInputs) -> str:
             f'<button id="sk-bigplay" class="sk-bigplay" type="button" '
             f'aria-label="{_e(inputs.strings.play)}">{_icon("play", _ICONS["play"])}</button>',
             "</div>",
-            _controls(inputs, data),
+            _controls(inputs, tracks, default),
             _appeal(inputs),
             "</div>",
             f'<p class="sk-keys">{_e(inputs.strings.keys)}</p>',
             "</main>",
-            f'<script type="application/json" id="{DATA_ID}">{script_json(data)}</script>',
+            f'<script type="application/json" id="{DATA_ID}">{data}</script>',
             f"<script>{script}</script>",
             "</body>",
             "</html>",
