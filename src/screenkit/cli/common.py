@@ -6,16 +6,73 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from screenkit.languages import LanguageTagError, parse_tag
 from screenkit.progress import Progress, ProgressCallback
 
 F = TypeVar("F", bound=Callable[..., Any])
 _BAR_FORMAT = (
     "{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total_fmt}{unit} [{elapsed}<{remaining}{postfix}]"
 )
+
+
+if TYPE_CHECKING:
+    _TextParam = click.ParamType[str]  # generic from click 8.2 on; plain before
+else:
+    _TextParam = click.ParamType
+
+
+class LanguageTag(_TextParam):
+    """A BCP-47 tag, any valid one, passed on in its canonical spelling (``PT_br`` → ``pt-BR``).
+
+    An invalid tag is a usage error (exit 2) naming the option.
+    """
+
+    name = "TAG"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return parse_tag(str(value))
+        except LanguageTagError as exc:
+            self.fail(exc.message, param, ctx)
+
+
+LANGUAGE_TAG = LanguageTag()
+
+
+def lang_option(
+    help: str,
+    *names: str,
+    required: bool = False,
+    multiple: bool = False,
+    metavar: str = "TAG",
+) -> Callable[[F], F]:
+    """``--lang TAG`` (or ``names``, e.g. ``"--burn"``) taking a BCP-47 tag."""
+    decls = names or ("--lang",)
+    return click.option(
+        *decls, type=LANGUAGE_TAG, required=required, multiple=multiple, metavar=metavar, help=help
+    )
+
+
+def kit_option(
+    help: str = "The kit folder (holding screenkit.toml).",
+    *,
+    default: str | None = ".",
+) -> Callable[[F], F]:
+    """``--kit DIR`` as ``kit_dir``; ``default=None`` lets the command find the kit itself."""
+    return click.option(
+        "--kit",
+        "kit_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=default is not None,
+        metavar="DIR",
+        help=help,
+    )
 
 
 def json_option(func: F) -> F:
@@ -26,6 +83,7 @@ def json_option(func: F) -> F:
 
 
 def quiet_option(func: F) -> F:
+    """``--quiet``/``-q``: no progress bars (they are off anyway when stderr is not a terminal)."""
     return click.option("--quiet", "-q", is_flag=True, help="No progress bars.")(func)
 
 
