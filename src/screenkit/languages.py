@@ -10,16 +10,24 @@ for the container's track title that older tools list (``Portuguese (pt-BR)``).
 
 from __future__ import annotations
 
-import langcodes
+import functools
+from typing import TYPE_CHECKING
 
 from screenkit.errors import ScreenkitError
+
+if TYPE_CHECKING:
+    import langcodes
 
 
 class LanguageTagError(ScreenkitError):
     """Text that is not a valid BCP-47 tag; ``value`` is the text."""
 
 
+@functools.lru_cache(maxsize=512)
 def _get(tag: str) -> langcodes.Language | None:
+    # imported on first use: its tables cost ~70 ms, which `screenkit probe` need not pay
+    import langcodes
+
     try:
         if not langcodes.tag_is_valid(tag):
             return None
@@ -42,6 +50,8 @@ def parse_tag(text: str) -> str:
             hint="use a BCP-47 tag: a language code, optionally a script and a region "
             "(sr-Latn, pt-BR, es-419)",
         )
+    import langcodes
+
     return langcodes.standardize_tag(language.to_tag())
 
 
