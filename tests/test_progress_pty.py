@@ -27,11 +27,15 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def _in_pty(args: list[str], tmp_path: Path, columns: int | None) -> tuple[int, str]:
     """Run screenkit with stdin/stdout/stderr on a fresh pty; ``columns=None``: size 0 x 0."""
+    return _run_in_pty([sys.executable, "-m", "screenkit", *args], tmp_path, columns)
+
+
+def _run_in_pty(argv: list[str], tmp_path: Path, columns: int | None) -> tuple[int, str]:
     master, slave = os.openpty()
     if columns is not None:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "screenkit", *args],
+        argv,
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -135,3 +139,27 @@ def test_no_bar_when_piped(tiny_film: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "\r" not in done.stderr and "%|" not in done.stderr
     assert done.stderr.startswith(f"wrote {out} (")
+
+
+_SNIPPET = """
+from screenkit.cli.common import note, progress_bars
+from screenkit.progress import Progress
+
+with progress_bars() as progress:
+    progress(Progress("film", 1.0, 10.0))
+    progress(Progress("card", 2.0, 8.0))  # two steps side by side, as build --jobs 2 runs
+    note("a note while bars are drawn")
+    progress(Progress("film", 4.0, 10.0))
+note("after the bars")
+"""
+
+
+def test_notes_and_side_by_side_bars_leave_whole_lines(tmp_path: Path) -> None:
+    script = tmp_path / "bars.py"
+    script.write_text(_SNIPPET)
+    code, printed = _run_in_pty([sys.executable, str(script)], tmp_path, None)
+    assert code == 0, printed
+    frames = _frames(printed)
+    assert any(f.startswith("film:") for f in frames) and any(f.startswith("card:") for f in frames)
+    assert max(len(f) for f in frames) <= 80
+    assert _screen_lines(printed) == ["a note while bars are drawn", "after the bars"]
