@@ -105,3 +105,10 @@ def test_init_takes_any_spelling_and_writes_the_canonical_tag(tmp_path: Path) ->
     kit = load_kit(folder)
     assert kit.languages == ("pt-BR", "zu")
     assert (folder / "appeal" / "pt-BR.txt").is_file()
+
+
+def test_encode_track_option_takes_any_spelling_of_its_language() -> None:
+    from screenkit.cli.encode import parse_track
+
+    track = parse_track("PT_br=extra/track.srt", None)
+    assert track.lang == "pt-BR" and track.path == Path("extra/track.srt")

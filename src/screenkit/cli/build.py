@@ -188,9 +188,6 @@ def cache_group() -> None:
     """The build step cache (the kit's .screenkit/cache, or the user cache)."""
 
 
-_CACHE_KIT = "The kit whose cache to {} (default: the one here, else the user cache)."
-
-
 @cache_group.command("info")
 @kit_option(
     "The kit whose cache to show (default: the one here, else the user cache).", default=None
