@@ -4,12 +4,25 @@ Every error a user can cause (a bad file, a bad option value, a missing tool) is
 `ScreenkitError`. Subclasses carry the offending path, key or value as attributes so that
 callers and tests can act on them without matching message text. The CLI turns any of
 them into ``Error: <message>`` on stderr and exit status 1.
+
+Every subclass survives `pickle` (so an error raised in a worker process reaches the parent
+as itself): the base class's ``__reduce__`` rebuilds an instance from its arguments and its
+instance dict without calling ``__init__``, so subclasses are free to take keyword-only
+arguments or compute attributes there. Extra attributes must themselves be picklable.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, TypeVar
+
+_E = TypeVar("_E", bound="ScreenkitError")
+
+
+def _rebuild(cls: type[_E], args: tuple[Any, ...]) -> _E:
+    """Unpickling: a bare instance of ``cls``; pickle then restores its ``__dict__``."""
+    return cls.__new__(cls, *args)
 
 
 class ScreenkitError(Exception):
@@ -36,6 +49,11 @@ class ScreenkitError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # BaseException's own reduce calls ``type(self)(*self.args)``, which breaks on any
+        # subclass whose constructor differs from (message); this one calls no constructor
+        return (_rebuild, (type(self), self.args), self.__dict__)
 
 
 class InputError(ScreenkitError):

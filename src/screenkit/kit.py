@@ -15,19 +15,24 @@ from typing import Literal
 
 from screenkit.config import Table, read_toml
 from screenkit.errors import ConfigError, InputError
+from screenkit.languages import is_canonical_tag, is_tag, parse_tag
+from screenkit.subtitles.formats import KIT_TRACK_FORMATS, listing
 
 MANIFEST = "screenkit.toml"
-SUBTITLE_EXTS = (".srt", ".ass", ".ssa", ".vtt")
+SUBTITLE_EXTS = tuple(f.extension for f in KIT_TRACK_FORMATS)
 APPEAL_EXTS = (".txt", ".md")
-_BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{4})?(-([A-Z]{2}|[0-9]{3}))?$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 CacheMode = Literal["kit", "user"]
 
 
 def valid_language(tag: str) -> bool:
-    """A plain BCP-47 tag: ``en``, ``pt-BR``, ``sr-Latn``, ``es-419``."""
-    return bool(_BCP47.match(tag))
+    """A valid BCP-47 tag in its canonical spelling: ``en``, ``pt-BR``, ``sr-Latn``, ``es-419``.
+
+    One spelling per language, because a tag also names its track's file (``pt-BR.srt``);
+    `screenkit.languages.parse_tag` turns ``PT_br`` or ``por`` into it.
+    """
+    return is_canonical_tag(tag)
 
 
 def valid_name(name: str) -> bool:
@@ -89,14 +94,14 @@ class Kit:
         return self.root / "presets"
 
     def subtitle_path(self, lang: str) -> Path:
-        """The track for ``lang``: ``subtitles/<lang>.srt`` (or .ass/.ssa/.vtt)."""
+        """The track for ``lang``: ``subtitles/<lang>.srt`` (or another kit track format)."""
         for ext in SUBTITLE_EXTS:
             candidate = self.subtitles_dir / f"{lang}{ext}"
             if candidate.is_file():
                 return candidate
         raise InputError(
             f"the kit has no subtitle track for '{lang}' "
-            f"(looked for subtitles/{lang}.srt, .ass, .vtt)",
+            f"(looked for {listing(KIT_TRACK_FORMATS, first_whole=f'subtitles/{lang}')})",
             path=self.subtitles_dir,
             value=lang,
         )
@@ -131,6 +136,10 @@ def _inside(root: Path, value: str, table: Table, key: str) -> Path:
 
 def _language(table: Table, key: str, value: str, known: tuple[str, ...] | None = None) -> str:
     if not valid_language(value):
+        if is_tag(value):
+            raise table.error(
+                key, f"write the language tag '{value}' as '{parse_tag(value)}'", value
+            )
         raise table.error(key, f"'{value}' is not a language tag like 'en', 'uk' or 'pt-BR'", value)
     if known is not None and value not in known:
         raise table.error(

@@ -20,27 +20,26 @@ from screenkit.bundle import (
     verify_bundle,
 )
 from screenkit.bundle.cache import user_cache_dir
-from screenkit.cli.common import emit_json, json_option, note, progress_bars, quiet_option
+from screenkit.cli.common import (
+    emit_json,
+    json_option,
+    kit_option,
+    lang_option,
+    note,
+    progress_bars,
+    quiet_option,
+)
 from screenkit.errors import ConfigError
 from screenkit.kit import MANIFEST, load_kit
-
-kit_option = click.option(
-    "--kit",
-    "kit_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The kit folder (holding screenkit.toml).",
-)
 
 
 @click.command("build")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
-@kit_option
+@kit_option()
 @click.option("--all", "all_bundles", is_flag=True, help="Every kit language x standard preset.")
 @click.option("--preset", metavar="P", help="An ad-hoc bundle for this venue preset.")
-@click.option("--lang", metavar="L", help="The screening language of an ad-hoc bundle.")
-@click.option("--burn", metavar="L", help="Burn this language into the picture.")
+@lang_option("The screening language of an ad-hoc bundle.")
+@lang_option("Burn this language into the picture.", "--burn")
 @click.option("--venue", help="The organiser's line on the card: where.")
 @click.option("--date", help="The organiser's line on the card: when.")
 @click.option("--contact", help="The organiser's line on the card: a local contact.")
@@ -190,11 +189,8 @@ def cache_group() -> None:
 
 
 @cache_group.command("info")
-@click.option(
-    "--kit",
-    "kit_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The kit whose cache to show (default: the one here, else the user cache).",
+@kit_option(
+    "The kit whose cache to show (default: the one here, else the user cache).", default=None
 )
 @json_option
 def cache_info(kit_dir: Path | None, as_json: bool) -> None:
@@ -218,11 +214,8 @@ def cache_info(kit_dir: Path | None, as_json: bool) -> None:
 
 
 @cache_group.command("clear")
-@click.option(
-    "--kit",
-    "kit_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The kit whose cache to clear (default: the one here, else the user cache).",
+@kit_option(
+    "The kit whose cache to clear (default: the one here, else the user cache).", default=None
 )
 @json_option
 def cache_clear(kit_dir: Path | None, as_json: bool) -> None:

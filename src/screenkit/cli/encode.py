@@ -9,11 +9,12 @@ from pathlib import Path
 import click
 
 from screenkit.cli.common import emit_json, json_option, note, progress_bars, quiet_option
-from screenkit.cli.presets import default_kit, kit_option
+from screenkit.cli.presets import default_kit, kit_presets_option
 from screenkit.encode import EncodeOptions, SubtitleInput, dry_run, encode
 from screenkit.errors import InputError
 from screenkit.fonts import Font, font_family
 from screenkit.kit import Kit, load_kit, valid_language
+from screenkit.languages import is_tag, parse_tag
 from screenkit.presets import X264_SPEEDS, VenuePreset, load_preset
 from screenkit.subtitles.load import language_from_name
 
@@ -34,8 +35,8 @@ def cache_dir(kit: Kit | None) -> Path:
 def parse_track(value: str, kit: Kit | None) -> SubtitleInput:
     """``uk`` (the kit's track), ``uk=path.srt`` or ``path/uk.srt`` (language from the name)."""
     lang, sep, rest = value.partition("=")
-    if sep and valid_language(lang):
-        return SubtitleInput(Path(rest), lang)
+    if sep and is_tag(lang):
+        return SubtitleInput(Path(rest), parse_tag(lang))
     path = Path(value)
     if valid_language(value) and not path.exists():
         if kit is None:
@@ -60,7 +61,7 @@ def parse_track(value: str, kit: Kit | None) -> SubtitleInput:
 @click.option(
     "-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Output file."
 )
-@kit_option
+@kit_presets_option
 @click.option(
     "--burn", metavar="TRACK", help="Track to burn in: a kit language, FILE or LANG=FILE."
 )

@@ -10,23 +10,17 @@ from screenkit.cli.common import (
     bars_wanted,
     emit_json,
     json_option,
+    lang_option,
     note,
     progress_bars,
     quiet_option,
 )
 from screenkit.errors import ScreenkitError
-from screenkit.kit import valid_language
 from screenkit.subtitles.preview import preview_sheet
 from screenkit.subtitles.sync import SyncNotTrusted, SyncResult
 from screenkit.subtitles.sync_audio import FilmSyncOptions, sync_to_film
 from screenkit.subtitles.sync_reference import ReferenceSyncOptions, sync_to_reference
 from screenkit.subtitles.timecode import parse_time
-
-
-def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not valid_language(value):
-        raise click.BadParameter(f"'{value}' is not a language tag like en, uk or pt-BR")
-    return value
 
 
 def _signed(seconds: float) -> str:
@@ -82,7 +76,7 @@ def _render(result: SyncResult) -> None:
     help="Seconds either way to search.",
 )
 @click.option("--no-split", is_flag=True, help="One offset for the whole film (no cut scene).")
-@click.option("--lang", callback=_lang, help="FILE's language (default: from its name).")
+@lang_option("FILE's language (default: from its name).")
 @json_option
 @quiet_option
 def sync(
@@ -186,7 +180,7 @@ def _times(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="A kit font to burn with (before the shipped Noto Sans).",
 )
-@click.option("--lang", callback=_lang, help="FILE's language (default: from its name).")
+@lang_option("FILE's language (default: from its name).")
 @json_option
 @quiet_option
 def preview(

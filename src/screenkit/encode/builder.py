@@ -22,10 +22,11 @@ from screenkit.encode.loudness import Loudness, apply_options, downmix_filters, 
 from screenkit.encode.options import EncodeOptions, OutputFormat, SubtitleInput
 from screenkit.encode.subs import BURN_NAME, FONTS_NAME, burn_family, force_style, soft_name
 from screenkit.errors import ScreenkitError
+from screenkit.languages import english_name as language_name
+from screenkit.languages import iso639_2
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.media.runner import full_argv, input_arg, output_arg
-from screenkit.presets.languages import iso639_2, language_name
 from screenkit.presets.model import VenuePreset
 
 MUX_OVERHEAD = 0.01

@@ -25,6 +25,7 @@ from pysubs2.exceptions import FormatAutodetectionError
 
 from screenkit.errors import InputError, SubtitleError
 from screenkit.subtitles.encoding import Decoded, decode_bytes, decode_with
+from screenkit.subtitles.formats import by_extension
 from screenkit.subtitles.timecode import format_fps, parse_fps
 from screenkit.subtitles.webvtt import read_webvtt
 
@@ -52,7 +53,6 @@ _NOT_READ: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"<tt[\s>]"), "TTML/DFXP"),
 )
 _PREFERRED = ("ass", "ssa", "srt", "ttml", "sami", "microdvd", "mpl2", "tmp", "json")
-_EXT_FORMAT = {".srt": "srt", ".ass": "ass", ".ssa": "ssa", ".sub": "microdvd", ".txt": "tmp"}
 
 
 @dataclass(frozen=True)
@@ -243,7 +243,8 @@ def detect_format(text: str, path: Path) -> str:
             return pysubs2.formats.autodetect_format(text[:10000])
         except FormatAutodetectionError as exc:
             found = list(exc.formats)
-    ext_format = _EXT_FORMAT.get(path.suffix.lower())
+    named = by_extension(path)
+    ext_format = named.name if named is not None else None
     if not found and "[Events]" in text and "[Script Info]" in text:
         return "ssa" if ext_format == "ssa" else "ass"  # a script without a styles section
     if found:
