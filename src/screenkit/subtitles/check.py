@@ -34,6 +34,8 @@ from screenkit.subtitles.text import (
 from screenkit.subtitles.timecode import format_fps, format_time
 
 DEFAULT_FPS = Fraction(25)
+FAR_OVER = 1.5
+"""A reading speed over this many times the profile's limit is ``reading-speed-far``."""
 _MAX_LISTED = 20
 
 
@@ -202,11 +204,13 @@ def _event_rules(out: _Collector, n: int, event: pysubs2.SSAEvent, profile: Prof
     if chars * 1000 > profile.max_cps * duration:
         cps = chars * 1000 / duration
         needed = chars * 1000 / profile.max_cps / 1000
+        far = cps > FAR_OVER * profile.max_cps and profile.severity_of("reading-speed-far")
+        how = f"more than {FAR_OVER:g} times the limit, unreadable" if far else "over the limit"
         out.add(
-            "reading-speed",
+            "reading-speed-far" if far else "reading-speed",
             n,
             event.start,
-            f"reads at {cps:.1f} characters per second (limit {profile.max_cps:g}): "
+            f"reads at {cps:.1f} characters per second (limit {profile.max_cps:g}; {how}): "
             f"{chars} characters need {needed:.2f} s on screen, it has {duration / 1000:.2f} s; "
             "shorten the text or give it more time",
         )

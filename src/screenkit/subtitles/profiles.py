@@ -29,6 +29,7 @@ RULES: MappingProxyType[str, Severity] = MappingProxyType(
         "line-length": "error",
         "line-count": "error",
         "reading-speed": "warning",
+        "reading-speed-far": "error",
         "duration-short": "warning",
         "duration-long": "warning",
         "gap": "warning",
