@@ -137,6 +137,7 @@ def check_track(
         )
     for note in track.notes:
         out.add("load", None, None, note)
+    _timing_repairs(out, track)
     events = [(n, e) for n, e in enumerate(track.subs, 1) if not e.is_comment]
     if not events:
         out.add("empty-track", None, None, "the track holds no subtitles")
@@ -154,6 +155,27 @@ def check_track(
         _glyph_rule(out, events, fonts)
     ordered = sorted(out.findings, key=lambda f: (f.event is not None, f.event or 0))
     return CheckReport(track, profile, rate, source, film, tuple(ordered))
+
+
+def _timing_repairs(out: _Collector, track: Track) -> None:
+    starts = [e.start for e in track.subs]
+    for repair in track.repairs[:_MAX_LISTED]:
+        start = starts[repair.event - 1] if repair.event <= len(starts) else None
+        out.add(
+            "timing-line",
+            repair.event,
+            start,
+            f"{repair.describe()}: players may show it as text or skip the subtitle; "
+            "'screenkit subs fix' writes it properly",
+        )
+    if len(track.repairs) > _MAX_LISTED:
+        out.add(
+            "timing-line",
+            None,
+            None,
+            f"{len(track.repairs) - _MAX_LISTED} more timing lines were read the same way "
+            "('screenkit subs fix' lists and rewrites them all)",
+        )
 
 
 def _rate(track: Track, film: Film | None, fps: Fraction | None) -> tuple[Fraction, str]:

@@ -26,6 +26,7 @@ from pysubs2.exceptions import FormatAutodetectionError
 from screenkit.errors import InputError, SubtitleError
 from screenkit.subtitles.encoding import Decoded, decode_bytes, decode_with
 from screenkit.subtitles.timecode import format_fps, parse_fps
+from screenkit.subtitles.timing import TimingRepair, repair_timing_lines
 from screenkit.subtitles.webvtt import read_webvtt
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -75,6 +76,8 @@ class Track:
     markup: tuple[str, ...] = ()
     line_endings: str = "LF"
     """``LF``, ``CRLF``, ``CR``, ``mixed`` or ``none`` (a single line)."""
+    repairs: tuple[TimingRepair, ...] = ()
+    """SRT timing lines with a slip (``00:00:09:500``), read as what they mean."""
 
     @property
     def encoding_label(self) -> str:
@@ -168,11 +171,12 @@ def parse_text(
         raise SubtitleError("the file is empty" if not text else "the file holds only blank space")
     markup: list[str] | None = None
     used_fps: Fraction | None = None
+    repairs: tuple[TimingRepair, ...] = ()
     if re.match(r"\s*WEBVTT(?:[ \t\r\n]|$)", text):
         subs, markup, vtt_notes = read_webvtt(text)
         notes.extend(vtt_notes)
     else:
-        fmt = detect_format(text, path)
+        fmt, text, repairs = _detect_repairing(text, path)
         if fmt in ("srt", "ass", "ssa"):
             check_times(text, fmt)
         if fmt == "microdvd":
@@ -200,7 +204,27 @@ def parse_text(
         notes=tuple(notes),
         markup=tuple(markup),
         line_endings=endings,
+        repairs=repairs,
     )
+
+
+def _detect_repairing(text: str, path: Path) -> tuple[str, str, tuple[TimingRepair, ...]]:
+    """The format, and for SRT the text with slipped timing lines read (`repair_timing_lines`).
+
+    A file whose every timing line slipped is not recognised as SRT at first: then the
+    repaired text is tried.
+    """
+    try:
+        fmt = detect_format(text, path)
+    except SubtitleError:
+        repaired, repairs = repair_timing_lines(text)
+        if not repairs or detect_format(repaired, path) != "srt":
+            raise
+        return "srt", repaired, repairs
+    if fmt != "srt":
+        return fmt, text, ()
+    repaired, repairs = repair_timing_lines(text)
+    return fmt, repaired, repairs
 
 
 def line_endings(text: str) -> str:

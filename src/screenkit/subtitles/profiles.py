@@ -42,6 +42,7 @@ RULES: MappingProxyType[str, Severity] = MappingProxyType(
         "missing-glyphs": "error",
         "encoding": "warning",
         "load": "warning",
+        "timing-line": "warning",
     }
 )
 """Every rule ``subs check`` knows, with its severity unless a profile says otherwise."""
