@@ -1,0 +1,65 @@
+"""Legacy code pages read without a hint: the language × code page table of issue 9 item 3.
+
+Every paragraph of `legacy_texts` is written as an SRT in each code page its language is
+kept in and read back with no language given. At least 95 % of the cells must read right,
+and a cell that reads wrong must be flagged (another code page named as plausible): none
+may be silently wrong. ``python -m bench.bench_encoding`` prints the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from legacy_texts import CODE_PAGES, as_srt, table
+
+RunCli = Callable[..., tuple[int, str, str]]
+
+
+def test_the_table_reads_right_without_a_hint_and_no_cell_is_silently_wrong() -> None:
+    cells = table()
+    assert len(cells) >= 39 and len(CODE_PAGES) >= 15
+    right = [c for c in cells if c.right]
+    silently_wrong = [(c.lang, c.codec, c.read_as) for c in cells if not c.right and not c.flagged]
+    assert silently_wrong == []
+    assert len(right) >= 0.95 * len(cells), [(c.lang, c.codec, c.read_as) for c in cells]
+
+
+ITALIAN = as_srt("Sì, è già così.")
+
+
+def test_a_short_italian_track_in_cp1252_is_not_read_as_cp1250(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """The issue's case: no language in the name, none given."""
+    path = tmp_path / "track.srt"
+    path.write_bytes(ITALIAN.encode("cp1252"))
+    code, out, err = run_cli("subs", "check", str(path))
+    assert "cp1250" not in out and "cp1252" in out, out + err
+    target = tmp_path / "out.srt"
+    code, out, err = run_cli("subs", "convert", str(path), "-o", str(target))
+    assert code == 0, err
+    written = target.read_text(encoding="utf-8")
+    assert "è già così" in written and "č" not in written
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "codec"),
+    [
+        ("it", "Ma è già così tardi?", "cp1252"),
+        ("it", "Perché è così? Più tardi. Città, virtù e caffè.", "iso8859-1"),
+        ("it", "Così è se vi pare. Non è più così.", "cp1252"),
+        ("cs", "Příliš žluťoučký kůň úpěl ďábelské ódy. Večer půjdeme do kina.", "cp1250"),
+        ("pl", "Zażółć gęślą jaźń. Dzień dobry, proszę państwa, zaczynamy pokaz.", "iso8859-2"),
+        ("fr", "Où est passé le garçon? Il est déjà là-bas, près du café.", "cp1252"),
+        ("ru", "Съешь же ещё этих мягких французских булок, да выпей чаю.", "koi8-r"),
+        ("tr", "Şimdi çok güzel, değil mi? Işıklar yanınca başlıyoruz.", "cp1254"),
+    ],
+)
+def test_short_tracks_read_right(lang: str, text: str, codec: str) -> None:
+    from screenkit.subtitles.encoding import decode_bytes
+
+    srt = as_srt(text)
+    found = decode_bytes(srt.encode(codec))
+    assert found.text == srt, (lang, found.codec)
