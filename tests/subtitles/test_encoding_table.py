@@ -63,3 +63,43 @@ def test_short_tracks_read_right(lang: str, text: str, codec: str) -> None:
     srt = as_srt(text)
     found = decode_bytes(srt.encode(codec))
     assert found.text == srt, (lang, found.codec)
+
+
+def test_a_close_call_is_said_in_check_and_convert_and_names_the_fix(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """ "Ciao Renè" in cp1252 reads as Slovak-looking "Renč" in cp1250 nearly as well."""
+    path = tmp_path / "track.srt"
+    path.write_bytes(as_srt("Ciao Renè").encode("cp1252"))
+    code, out, err = run_cli("subs", "check", str(path))
+    assert code == 0, out + err  # a warning: the reading may well be right
+    guess = [line for line in out.splitlines() if "encoding-guess" in line]
+    assert len(guess) == 1 and "warning" in guess[0], out
+    assert "cp1252" in guess[0] and "cp1250" in guess[0]
+    assert "--encoding cp1250" in guess[0] and "--lang" in guess[0]
+    target = tmp_path / "out.srt"
+    code, out, err = run_cli("subs", "convert", str(path), "-o", str(target))
+    assert code == 0 and target.is_file()
+    warning = [line for line in err.splitlines() if line.startswith("Warning: ")]
+    assert len(warning) == 1 and "cp1250" in warning[0], err
+    assert "--input-encoding cp1250" in warning[0] and "--lang" in warning[0]
+    # the language settles it: no doubt left
+    code, out, err = run_cli("subs", "convert", str(path), "--lang", "it", "-o", str(target))
+    assert code == 0 and "Warning" not in err and "Renè" in target.read_text(encoding="utf-8")
+    code, out, _ = run_cli("subs", "check", "--lang", "it", str(path))
+    assert "encoding-guess" not in out
+
+
+def test_the_guess_travels_with_the_track_the_way_the_kit_loads_it(tmp_path: Path) -> None:
+    from screenkit.subtitles.load import load_track
+
+    path = tmp_path / "track.srt"
+    path.write_bytes(as_srt("Ciao Renè").encode("cp1252"))
+    track = load_track(path)
+    assert track.encoding == "cp1252" and track.encoding_reads_as == "it"
+    assert track.encoding_alternatives == (("cp1250", "sk"),)
+    doubt = track.encoding_doubt()
+    assert doubt is not None and "--encoding cp1250" in doubt
+    named = tmp_path / "it.srt"
+    named.write_bytes(path.read_bytes())
+    assert load_track(named).encoding_doubt() is None

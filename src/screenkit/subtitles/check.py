@@ -135,6 +135,9 @@ def check_track(
             f"the file is {track.encoding_label}, not UTF-8: players guess other encodings "
             "differently; 'screenkit subs convert' or 'subs fix' writes UTF-8",
         )
+    doubt = track.encoding_doubt()
+    if doubt is not None:
+        out.add("encoding-guess", None, None, doubt)
     for note in track.notes:
         out.add("load", None, None, note)
     _timing_repairs(out, track)

@@ -300,6 +300,27 @@ def decode_bytes(data: bytes, lang: str | None = None, *, what: str = "the file"
     return dataclasses.replace(read, alternatives=legacy.alternatives, reads_as=legacy.reads_as)
 
 
+def describe_doubt(
+    codec: str,
+    reads_as: str | None,
+    alternatives: tuple[tuple[str, str], ...],
+    option: str = "--encoding",
+) -> str | None:
+    """``… read as cp1252 (the letters look like 'it' text), but cp1250 (like 'sk' text)
+    reads plausibly too; …``, naming the option that settles it; None without a doubt."""
+    if not alternatives:
+        return None
+    looks = f" (the letters look like '{reads_as}' text)" if reads_as else ""
+    others = ", ".join(f"{c} (like '{lang}' text)" for c, lang in alternatives)
+    first = alternatives[0][0]
+    return (
+        f"the encoding is a close call: read as {codec}{looks}, but {others} "
+        f"{'reads' if len(alternatives) == 1 else 'read'} plausibly too; look at the text, and "
+        f"if it is wrong give the encoding ({option} {first}) or the track's language "
+        f"(--lang, or name the file like it.srt)"
+    )
+
+
 def decode_with(data: bytes, codec: str, *, what: str = "the file") -> Decoded:
     """Decode with an encoding the user named (a BOM of that family is skipped)."""
     try:

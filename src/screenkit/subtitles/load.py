@@ -24,7 +24,7 @@ import pysubs2
 from pysubs2.exceptions import FormatAutodetectionError
 
 from screenkit.errors import InputError, SubtitleError
-from screenkit.subtitles.encoding import Decoded, decode_bytes, decode_with
+from screenkit.subtitles.encoding import Decoded, decode_bytes, decode_with, describe_doubt
 from screenkit.subtitles.timecode import format_fps, parse_fps
 from screenkit.subtitles.timing import TimingRepair, repair_timing_lines
 from screenkit.subtitles.webvtt import read_webvtt
@@ -78,6 +78,10 @@ class Track:
     """``LF``, ``CRLF``, ``CR``, ``mixed`` or ``none`` (a single line)."""
     repairs: tuple[TimingRepair, ...] = ()
     """SRT timing lines with a slip (``00:00:09:500``), read as what they mean."""
+    encoding_alternatives: tuple[tuple[str, str], ...] = ()
+    """Other legacy code pages that read plausibly too: (codec, language it reads as)."""
+    encoding_reads_as: str | None = None
+    """The language the letters of a legacy reading look like (no hint given)."""
 
     @property
     def encoding_label(self) -> str:
@@ -87,6 +91,12 @@ class Track:
     @property
     def is_utf8(self) -> bool:
         return self.encoding in ("utf-8", "ascii")
+
+    def encoding_doubt(self, option: str = "--encoding") -> str | None:
+        """When the code page is a close call: what else it may be and how to say which."""
+        return describe_doubt(
+            self.encoding, self.encoding_reads_as, self.encoding_alternatives, option
+        )
 
 
 def language_from_name(path: Path) -> str | None:
@@ -205,6 +215,8 @@ def parse_text(
         markup=tuple(markup),
         line_endings=endings,
         repairs=repairs,
+        encoding_alternatives=decoded.alternatives,
+        encoding_reads_as=decoded.reads_as,
     )
 
 

@@ -41,6 +41,7 @@ RULES: MappingProxyType[str, Severity] = MappingProxyType(
         "unbalanced-tags": "error",
         "missing-glyphs": "error",
         "encoding": "warning",
+        "encoding-guess": "warning",
         "load": "warning",
         "timing-line": "warning",
     }
