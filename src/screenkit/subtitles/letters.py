@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -144,8 +145,6 @@ def symbols(token: str) -> str:
 
 
 def _is_mark(ch: str) -> bool:
-    import unicodedata
-
     return unicodedata.category(ch).startswith("M")
 
 
@@ -162,6 +161,7 @@ def train(lang: str, text: str) -> LetterModel:
     return LetterModel(lang, pairs, firsts, letters, sum(letters.values()))
 
 
+@cache
 def modelled() -> tuple[str, ...]:
     """The languages with a model (a text in ``data/languages``)."""
     folder = resources.files("screenkit") / "data" / "languages"
@@ -225,7 +225,9 @@ AMBIGUOUS_WITHIN = 4.0
 both plausible: the reader says so and names the other."""
 PLAUSIBLE_PER_SYMBOL = -3.6
 """Below this mean log-likelihood per letter pair the best reading is no language a model
-knows (Lithuanian, Arabic, …): the letter models do not decide."""
+knows (Lithuanian, Arabic, …): the letter models do not decide. Measured: right readings of
+the test paragraphs score -2.4 to -2.9, other modelled-language texts -2.3 to -3.0; the best
+reading of Lithuanian, Latvian, Icelandic, Hebrew and Arabic texts -3.8 to -4.4."""
 
 
 def prior(codec: str) -> float:
@@ -248,7 +250,7 @@ class Choice:
 def choose(
     data: bytes, pages: Iterable[str], languages_of: Callable[[str], Sequence[str]]
 ) -> Choice | None:
-    """The single-byte code page among ``pages`` whose reading of ``data`` is likeliest under
+    """The code page among ``pages`` (single-byte ones) whose reading of ``data`` is likeliest under
     the models of the languages it serves; None when no page serves a modelled language or
     reads ``data`` at all, or when even the best reading looks like none of those languages.
     Pages that read every byte alike, or differ only by a folded letter (ş/ș), are one
