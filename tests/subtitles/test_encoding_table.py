@@ -103,3 +103,122 @@ def test_the_guess_travels_with_the_track_the_way_the_kit_loads_it(tmp_path: Pat
     named = tmp_path / "it.srt"
     named.write_bytes(path.read_bytes())
     assert load_track(named).encoding_doubt() is None
+
+
+# Beyond the table: more languages screenings meet, with and without a letter model
+# (Hebrew, Arabic and Icelandic have none: the mojibake score decides there).
+OTHERS = [
+    (
+        "lt",
+        (
+            "Praėjusį šeštadienį rodėme filmą bibliotekoje. Atėjo daug žmonių, net vaikų. Po "
+            "filmo kalbėjomės apie tai, kaip padėti šeimoms, kurios neteko namų."
+        ),
+        "cp1257",
+    ),
+    (
+        "lv",
+        (
+            "Pagājušajā sestdienā mēs rādījām filmu bibliotēkā. Atnāca daudz cilvēku, arī bērni. "
+            "Pēc filmas mēs runājām par to, kā palīdzēt ģimenēm."
+        ),
+        "cp1257",
+    ),
+    (
+        "et",
+        (
+            "Eelmisel laupäeval näitasime filmi raamatukogus. Tuli palju inimesi, ka lapsi. "
+            "Pärast filmi rääkisime sellest, kuidas aidata peresid."
+        ),
+        "cp1257",
+    ),
+    (
+        "sv",
+        (
+            "Förra lördagen visade vi filmen på biblioteket. Det kom många människor, även barn. "
+            "Efteråt pratade vi länge om hur vi kan hjälpa familjer som förlorat sina hem."
+        ),
+        "cp1252",
+    ),
+    (
+        "da",
+        (
+            "Sidste lørdag viste vi filmen på biblioteket. Der kom mange mennesker, også børn. "
+            "Bagefter talte vi længe om, hvordan vi kan hjælpe familier, der har mistet deres "
+            "hjem."
+        ),
+        "cp1252",
+    ),
+    (
+        "fi",
+        (
+            "Viime lauantaina näytimme elokuvan kirjastossa. Paikalle tuli paljon ihmisiä, myös "
+            "lapsia. Jälkeenpäin puhuimme pitkään siitä, miten voimme auttaa perheitä."
+        ),
+        "cp1252",
+    ),
+    (
+        "sk",
+        (
+            "Minulú sobotu sme premietali film v knižnici. Prišlo veľa ľudí, aj deti. Potom sme "
+            "dlho hovorili o tom, ako pomôcť rodinám, ktoré prišli o domov."
+        ),
+        "cp1250",
+    ),
+    (
+        "hr",
+        (
+            "Prošle subote prikazali smo film u knjižnici. Došlo je puno ljudi, čak i djece. "
+            "Poslije smo dugo razgovarali o tome kako pomoći obiteljima koje su ostale bez doma."
+        ),
+        "cp1250",
+    ),
+    (
+        "sl",
+        (
+            "Prejšnjo soboto smo v knjižnici predvajali film. Prišlo je veliko ljudi, tudi otrok."
+            " Potem smo se dolgo pogovarjali o tem, kako pomagati družinam."
+        ),
+        "cp1250",
+    ),
+    (
+        "he",
+        "בשבת שעברה הקרנו את הסרט בספרייה. הגיעו הרבה אנשים, גם ילדים.",
+        "cp1255",
+    ),
+    (
+        "ar",
+        "عرضنا الفيلم في المكتبة يوم السبت الماضي. جاء الكثير من الناس.",
+        "cp1256",
+    ),
+    (
+        "sr",
+        (
+            "Прошле суботе смо приказали филм у библиотеци. Дошло је много људи, чак и деце. "
+            "Касније смо дуго разговарали о томе како помоћи породицама."
+        ),
+        "cp1251",
+    ),
+    (
+        "ca",
+        (
+            "Dissabte passat vam projectar la pel·lícula a la biblioteca. Va venir molta gent, "
+            "fins i tot nens. Després vam parlar molt de com ajudar les famílies."
+        ),
+        "cp1252",
+    ),
+    (
+        "is",
+        "Síðasta laugardag sýndum við myndina á bókasafninu. Það komu margir, líka börn.",
+        "cp1252",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "codec"), OTHERS, ids=[c[0] for c in OTHERS])
+def test_other_languages_read_right_without_a_hint(lang: str, text: str, codec: str) -> None:
+    from screenkit.subtitles.encoding import decode_bytes
+
+    srt = as_srt(text)
+    found = decode_bytes(srt.encode(codec))
+    assert found.text == srt and not found.alternatives, (lang, found.codec)
