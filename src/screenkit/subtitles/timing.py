@@ -87,7 +87,7 @@ def _read_line(line: str, number: int) -> str | None:
     found = _LENIENT.match(line)
     if found is None:
         if _HAS_ARROW.search(line) and _TIME_LIKE.search(line):
-            raise _unreadable(line, number, "its times cannot be read")
+            raise _unreadable(line, number, "a time in it is not HH:MM:SS,mmm")
         return None
     groups = found.groups()
     start, end = _ms(groups[0:4], line, number), _ms(groups[4:8], line, number)
