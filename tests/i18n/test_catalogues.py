@@ -123,7 +123,7 @@ def test_a_kit_adds_a_language_and_overrides_a_message(tmp_path: Path) -> None:
 def test_a_broken_kit_catalogue_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "locale").mkdir()
     bad = tmp_path / "locale" / "fi.po"
-    bad.write_text('msgid "x"\nmsgstr "y\n', encoding="utf-8")
+    bad.write_text('msgid "x"\nfoo bar\n', encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         translator("fi", tmp_path)
     assert caught.value.path == bad
