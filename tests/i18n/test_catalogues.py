@@ -133,3 +133,46 @@ def test_no_catalogue_translates_a_placeholder_name() -> None:
     for lang in SAMPLE_LANGUAGES:
         text = (LOCALE_DIR / f"{lang}.po").read_text(encoding="utf-8")
         assert not re.search(r"\{[^}a-z_]", text), lang
+
+
+def _setup_module():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "setup.py"
+    spec = importlib.util.spec_from_file_location("screenkit_setup", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # guarded: setup() runs only as __main__
+    return module
+
+
+def test_the_build_step_compiles_every_catalogue(tmp_path: Path) -> None:
+    import gettext
+    import shutil as sh
+
+    for po in LOCALE_DIR.glob("*.po"):
+        sh.copyfile(po, tmp_path / po.name)
+    written = _setup_module().compile_catalogues(tmp_path)
+    assert sorted(p.stem for p in written) == sorted(SAMPLE_LANGUAGES)
+    with (tmp_path / "uk.mo").open("rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    assert compiled.gettext("The appeal") == "Заклик"
+    assert compiled.ngettext("{n} channel", "{n} channels", 5) == "{n} каналів"
+
+
+def test_a_current_compiled_catalogue_is_used_as_it_is(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "locale").mkdir()
+    po = tmp_path / "locale" / "fi.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: fi\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "The appeal"\nmsgstr "Vetoomus"\n',
+        encoding="utf-8",
+    )
+    _setup_module().compile_catalogues(tmp_path / "locale")
+    assert translator("fi", tmp_path).gettext("The appeal") == "Vetoomus"
+    po.write_text(po.read_text(encoding="utf-8").replace("Vetoomus", "Pyyntö"), encoding="utf-8")
+    stamp = (tmp_path / "locale" / "fi.mo").stat().st_mtime_ns + 10**9
+    os.utime(po, ns=(stamp, stamp))  # the .po is newer than its .mo: compiled again
+    assert translator("fi", tmp_path).gettext("The appeal") == "Pyyntö"
