@@ -10,11 +10,11 @@ import fontpkg
 import numpy as np
 import pytest
 from PIL import Image
-from support import run_cli
 
 from screenkit.fonts import Font
 from screenkit.kit import load_kit
 from screenkit.poster import PosterError, PosterSpec, poster_pdf, render_poster
+from support import run_cli
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftoppm") is None, reason="pdftoppm/pdftotext (poppler-utils) not installed"
@@ -133,8 +133,12 @@ def test_an_appeal_too_long_for_the_page_is_an_error(tmp_path: Path) -> None:
 
 
 def test_bad_poster_arguments_are_clear_errors(sample_kit: Path, tmp_path: Path) -> None:
-    code, _, err = run_cli("poster", str(tmp_path / "p.pdf"), "--kit", str(sample_kit), "--lang", "fi")
+    code, _, err = run_cli(
+        "poster", str(tmp_path / "p.pdf"), "--kit", str(sample_kit), "--lang", "fi"
+    )
     assert code == 1 and err.startswith("Error: 'fi' is not one of the kit's languages")
-    code, _, err = run_cli("poster", str(tmp_path / "p.png"), "--kit", str(sample_kit), "--lang", "en")
+    code, _, err = run_cli(
+        "poster", str(tmp_path / "p.png"), "--kit", str(sample_kit), "--lang", "en"
+    )
     assert code == 1 and "the poster is a PDF file" in err
     assert "Traceback" not in err

@@ -17,12 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from screenkit.bundle.sheet_words import FileKind, file_what, troubleshooting, usb_stick_format
+from screenkit.bundle.sheet_words import (
+    FileKind,
+    checklist,
+    device_kind,
+    file_what,
+    how_to_play,
+    timing,
+    troubleshooting,
+)
 from screenkit.i18n import Translator, translator
 from screenkit.media.info import MediaInfo
 from screenkit.presets import VenuePreset
 
-Device = Literal["usb", "laptop", "browser", "archive"]
 SectionKind = Literal["files", "steps", "table", "checks", "paragraphs"]
 
 
@@ -105,117 +112,6 @@ class Sheet:
     figures: tuple[tuple[str, str], ...] = ()
 
 
-def device_kind(preset: VenuePreset) -> Device:
-    """Which playing guide fits: from what the preset does, not from its name."""
-    if preset.audio.is_pcm:
-        return "archive"
-    if preset.subtitles.burn:
-        return "usb"
-    if preset.subtitles.sidecar == "vtt":
-        return "browser"
-    return "laptop"
-
-
-def how_to_play(data: SheetData, tr: Translator) -> list[str]:
-    _ = tr.gettext
-    kind = device_kind(data.preset)
-    name = data.video_name
-    lang_name = tr.language_name(data.burned or data.lang)
-    if kind == "usb":
-        return [
-            _("Copy the whole folder onto a USB stick ({format}); eject it properly.").format(
-                format=usb_stick_format(data.preset, tr)
-            ),
-            _(
-                "Plug the stick into the TV or projector and open its media player "
-                "('USB', 'Media', 'Movie' or 'Video' in the source or home menu)."
-            ),
-            _(
-                "Choose '{name}'. The {language} subtitles are burned into the picture: there "
-                "is nothing to switch on."
-            ).format(name=name, language=lang_name),
-            _(
-                "Do not copy a subtitle file from subtitles/ beside the film: the player would "
-                "show two subtitles at once. Those files are for another player, a laptop or "
-                "another evening: they are the same words as text."
-            ),
-        ]
-    if kind == "laptop":
-        return [
-            _("Open '{name}' in VLC (Media > Open File) or mpv.").format(name=name),
-            _(
-                "The {language} subtitles are on by default. Other languages: VLC: Subtitle > "
-                "Sub Track; mpv: press j to cycle, J to go back."
-            ).format(language=tr.language_name(data.lang)),
-            _(
-                "Full screen: f (both players). Connect the projector before opening the film; "
-                "mirror the screen or move the player window onto it."
-            ),
-            _("Switch off sleep, the screen saver and notifications; plug in the charger."),
-        ]
-    if kind == "browser":
-        return [
-            _(
-                "Open '{name}' in a browser (drag it into Firefox or Chrome), or use the "
-                "player on this page, which loads the subtitles."
-            ).format(name=name),
-            _(
-                "The subtitles are in subtitles/ as WebVTT (.vtt) files, for the player on "
-                "this page or another web page."
-            ),
-            _("Full screen: the player's button or f. Turn off notifications first."),
-        ]
-    return [
-        _(
-            "This is the hand-over copy for another distributor: high quality, every subtitle "
-            "track soft, uncompressed sound."
-        ),
-        _("Check it with `screenkit verify` on the receiving side; play it with VLC or mpv."),
-    ]
-
-
-def timing(data: SheetData, tr: Translator) -> list[str]:
-    """When the cards show and how long the test clip is, to the millisecond as measured."""
-    _ = tr.gettext
-    out = []
-    if data.card_seconds is not None:
-        out.append(
-            _("The appeal card shows for {length} before the film, with the QR code.").format(
-                length=tr.seconds(data.card_seconds)
-            )
-        )
-    if data.outro_seconds is not None:
-        out.append(
-            _(
-                "The appeal card shows again after the film for {length}; pause on it during "
-                "the collection."
-            ).format(length=tr.seconds(data.outro_seconds))
-        )
-    if data.clip_seconds is not None:
-        out.append(
-            _("The test clip {name} lasts {length}: the card, then a subtitled stretch.").format(
-                name=data.clip_name, length=tr.seconds(data.clip_seconds)
-            )
-        )
-    return out
-
-
-def checklist(data: SheetData, tr: Translator) -> list[str]:
-    _ = tr.gettext
-    return [
-        _(
-            "Play the test clip ({clip}) on the very device of the evening, with its sound system."
-        ).format(clip=data.clip_name),
-        _("Check the subtitles are readable from the back row."),
-        _("Set the sound level with the card and the first minutes: voices clear at the back."),
-        _("Check the QR code on the card can be scanned from the seats (try with two phones)."),
-        _(
-            "Set up the fundraiser: the link or QR code works, a box or a card reader is ready, "
-            "someone says a word before or after the film."
-        ),
-    ]
-
-
 def _fps(info: MediaInfo, tr: Translator) -> str:
     if info.video is None:
         return "-"
@@ -245,7 +141,9 @@ def specs(data: SheetData, tr: Translator) -> list[tuple[str, str]]:
         v = info.video
         level = tr.number(v.level / 10) if v.level else "?"
         word = _("level")
-        rows.append((_("video"), f"{v.codec} {v.profile or ''} @ {word} {level}, {v.pix_fmt or ''}"))
+        rows.append(
+            (_("video"), f"{v.codec} {v.profile or ''} @ {word} {level}, {v.pix_fmt or ''}")
+        )
         rows.append(
             (
                 _("picture"),
@@ -293,7 +191,9 @@ def sheet_sections(data: SheetData, tr: Translator | None = None) -> Sheet:
         Section(_("How to play it"), "steps", tuple(how_to_play(data, tr)), anchor="play"),
     ]
     if timing(data, tr):
-        sections.append(Section(_("The cards and the test clip"), "paragraphs", tuple(timing(data, tr))))
+        sections.append(
+            Section(_("The cards and the test clip"), "paragraphs", tuple(timing(data, tr)))
+        )
     sections += [
         Section(_("Specs (measured)"), "table", rows=tuple(specs(data, tr)), anchor="specs"),
         Section(_("Before the doors open"), "checks", tuple(checklist(data, tr))),
@@ -366,9 +266,12 @@ def _section_html(s: Section) -> str:
         rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in s.rows)
         return f"{head}<table>{rows}</table>"
     if s.kind == "checks":
-        return head + '<ul class="checks">' + "".join(
-            f"<li>&#9744; {e(i)}</li>" for i in s.items
-        ) + "</ul>"
+        return (
+            head
+            + '<ul class="checks">'
+            + "".join(f"<li>&#9744; {e(i)}</li>" for i in s.items)
+            + "</ul>"
+        )
     return head + "".join(f"<p>{e(i)}</p>" for i in s.items)
 
 

@@ -38,9 +38,7 @@ def poster(
     \b
       screenkit poster poster-it.pdf --lang it --venue "Ex-Fabbrica" --date "14.3., 20:30"
     """
-    spec = poster_spec_from_kit(
-        load_kit(kit_dir), lang, venue=venue, date=date, contact=contact
-    )
+    spec = poster_spec_from_kit(load_kit(kit_dir), lang, venue=venue, date=date, contact=contact)
     note(f"Wrote {render_poster(spec, out)}")
 
 

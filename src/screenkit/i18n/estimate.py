@@ -23,14 +23,14 @@ def duration_words(seconds: float, tr: Translator) -> str:
 
 
 def estimate_line(seconds: float, speed: str, tr: Translator) -> str:
-    """"encoding the film: about 3 h 40 min at --speed medium"."""
+    """ "encoding the film: about 3 h 40 min at --speed medium"."""
     return tr.gettext("encoding the film: about {time} at --speed {speed}").format(
         time=duration_words(seconds, tr), speed=speed
     )
 
 
 def alternative_line(seconds: float, speed: str, tr: Translator) -> str:
-    """"about 55 min at --speed veryfast", to follow `estimate_line` in brackets."""
+    """ "about 55 min at --speed veryfast", to follow `estimate_line` in brackets."""
     return tr.gettext("about {time} at --speed {speed}").format(
         time=duration_words(seconds, tr), speed=speed
     )

@@ -210,9 +210,7 @@ def layout_card(spec: CardSpec, target: CardTarget) -> CardLayout:
     code = qr_code(spec.link)
     modules = int(code.symbol_size(border=QR_BORDER)[0])
     shape = safe_w / safe_h
-    share = (
-        PORTRAIT_QR_SHARE if portrait else SQUARE_QR_SHARE if shape < WIDE_FROM else QR_SHARE
-    )
+    share = PORTRAIT_QR_SHARE if portrait else SQUARE_QR_SHARE if shape < WIDE_FROM else QR_SHARE
     qr_room = min(middle_h - caption_h, safe_w * share)
     module = math.floor(qr_room / modules)
     if module < MIN_MODULE_PX:
