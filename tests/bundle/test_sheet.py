@@ -154,3 +154,20 @@ def test_the_pictures_stack_on_a_narrow_screen() -> None:
     assert "img{display:block;width:100%" in style
     assert "@media (max-width:30em)" in style
     assert 'name="viewport" content="width=device-width' in page
+
+
+def test_the_stick_format_follows_the_measured_size() -> None:
+    small = render_text(sheet("en", "laptop"))
+    assert "use FAT32 or exFAT, not NTFS" in small
+    big_info = replace(_info(), size_bytes=5 << 30)
+    big = render_text(sheet("en", "laptop", video=big_info))
+    assert "use exFAT: the film is larger than FAT32 allows, not NTFS" in big
+    assert "FAT32 or exFAT" not in big
+
+
+def test_soft_track_names_carry_no_invented_region() -> None:
+    from screenkit.media.info import SubtitleStream
+
+    subs = tuple(SubtitleStream(n + 2, "mov_text", code) for n, code in enumerate(["ukr", "eng"]))
+    it = render_text(sheet("it", "laptop", video=replace(_info(), subtitles=subs)))
+    assert "ucraino, inglese" in it and "Stati Uniti" not in it

@@ -200,7 +200,15 @@ def sheet_sections(data: SheetData, tr: Translator | None = None) -> Sheet:
         Section(
             _("When something goes wrong"),
             "paragraphs",
-            tuple(troubleshooting(data.preset, data.lang, data.video_name, tr)),
+            tuple(
+                troubleshooting(
+                    data.preset,
+                    data.lang,
+                    data.video_name,
+                    tr,
+                    data.video.size_bytes if data.video else None,
+                )
+            ),
             anchor="trouble",
         ),
     ]

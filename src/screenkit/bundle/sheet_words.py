@@ -56,14 +56,17 @@ def file_what(f: SheetFile, tr: Translator) -> str:
     return words[f.kind]
 
 
-def usb_stick_format(preset: VenuePreset, tr: Translator) -> str:
-    limit = preset.file_size_limit
-    if limit and limit <= FAT32_LIMIT:
+def usb_stick_format(preset: VenuePreset, tr: Translator, size: int | None = None) -> str:
+    """The stick's file system: from the film's measured ``size``, else the preset's limit."""
+    limit = size if size is not None else preset.file_size_limit
+    if limit and limit < FAT32_LIMIT:
         return tr.gettext("FAT32 or exFAT")
     return tr.gettext("exFAT: the film is larger than FAT32 allows")
 
 
-def troubleshooting(preset: VenuePreset, lang: str, video_name: str, tr: Translator) -> list[str]:
+def troubleshooting(
+    preset: VenuePreset, lang: str, video_name: str, tr: Translator, size: int | None = None
+) -> list[str]:
     """The usual failures of an evening and the fix for each, for this kind of device."""
     _ = tr.gettext
     legacy = f"screenkit build --preset usb-player-legacy --lang {lang}"
@@ -72,7 +75,7 @@ def troubleshooting(preset: VenuePreset, lang: str, video_name: str, tr: Transla
             "The file is not listed: the stick's format may be one the player cannot read "
             "(use {format}, not NTFS or a Mac format), or the name was changed. Keep the "
             "file at the top of the stick, named '{name}'."
-        ).format(format=usb_stick_format(preset, tr), name=video_name),
+        ).format(format=usb_stick_format(preset, tr, size), name=video_name),
         _(
             "No sound: choose another audio output in the player's or TV's settings (stereo "
             "or PCM instead of passthrough or bitstream, TV speakers instead of HDMI ARC), "
@@ -109,7 +112,9 @@ def how_to_play(data: SheetData, tr: Translator) -> list[str]:
     if kind == "usb":
         return [
             _("Copy the whole folder onto a USB stick ({format}); eject it properly.").format(
-                format=usb_stick_format(data.preset, tr)
+                format=usb_stick_format(
+                    data.preset, tr, data.video.size_bytes if data.video else None
+                )
             ),
             _(
                 "Plug the stick into the TV or projector and open its media player "

@@ -127,10 +127,12 @@ class Translator:
     def language_name(self, tag: str) -> str:
         """``tag``'s name in this language (``ucraino`` in Italian); the tag when unknown."""
         try:
-            named = Locale.parse(tag.replace("-", "_")).get_display_name(self.locale)
+            parsed = Locale.parse(tag.replace("-", "_"))
         except (UnknownLocaleError, ValueError):
             return tag
-        return named or tag
+        if "-" not in tag and "_" not in tag:  # "ukr", "uk": the language, no region
+            return parsed.get_language_name(self.locale) or tag
+        return parsed.get_display_name(self.locale) or tag
 
     def native_name(self, tag: str) -> str:
         """``tag``'s name in itself (``українська``), as a language picker shows it."""
