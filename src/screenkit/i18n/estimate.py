@@ -23,14 +23,20 @@ def duration_words(seconds: float, tr: Translator) -> str:
 
 
 def estimate_line(seconds: float, speed: str, tr: Translator) -> str:
-    """ "encoding the film: about 3 h 40 min at --speed medium"."""
+    """The estimate: ``encoding the film: about 3 h 40 min at --speed medium``."""
+    if round(seconds / 60) < 1:
+        return tr.gettext("encoding the film: under a minute at --speed {speed}").format(
+            speed=speed
+        )
     return tr.gettext("encoding the film: about {time} at --speed {speed}").format(
         time=duration_words(seconds, tr), speed=speed
     )
 
 
 def alternative_line(seconds: float, speed: str, tr: Translator) -> str:
-    """ "about 55 min at --speed veryfast", to follow `estimate_line` in brackets."""
+    """The other speed's figure, ``about 55 min at --speed veryfast``, for brackets."""
+    if round(seconds / 60) < 1:
+        return tr.gettext("under a minute at --speed {speed}").format(speed=speed)
     return tr.gettext("about {time} at --speed {speed}").format(
         time=duration_words(seconds, tr), speed=speed
     )
