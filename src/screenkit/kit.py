@@ -75,6 +75,8 @@ class Kit:
     appeal: Appeal
     cache: CacheMode = "kit"
     fonts: tuple[Path, ...] = ()
+    blurb: str | None = None
+    """One line about the film, for the poster (``[kit] blurb``)."""
     bundles: MappingProxyType[str, BundleSpec] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -210,6 +212,7 @@ def load_kit(folder: Path | str = ".") -> Kit:
         original_language=original,
         cache=kit_t.choice("cache", ["kit", "user"], "kit"),
         fonts=tuple(_inside(root, f, kit_t, "fonts") for f in kit_t.texts("fonts", [])),
+        blurb=kit_t.text("blurb"),
         appeal=Appeal(
             beneficiary=appeal_t.text("beneficiary", required=True),
             link=appeal_t.text("link", required=True),

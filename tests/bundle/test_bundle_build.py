@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -86,6 +87,25 @@ def test_a_bundle_holds_what_the_design_says(built_all: Path) -> None:
         assert (folder / record.path).stat().st_size == record.size
     html = (folder / HTML_NAME).read_text()
     assert 'src="images/card.png"' in html and "Будь ласка" in html
+
+
+def test_the_uk_and_it_sheets_speak_their_language(built_all: Path) -> None:
+    uk = (built_all / "out" / "sample-uk-usb-player" / TEXT_NAME).read_text(encoding="utf-8")
+    for words in ("Що всередині", "Як відтворити", "Якщо щось пішло не так", "Заклик"):
+        assert words in uk
+    assert "What is inside" not in uk and "How to play it" not in uk
+    assert "Не копіюйте файл субтитрів" in uk  # burned: no sidecar beside the film
+    # the exact, measured lengths of the card and the test clip
+    card = re.search(r"Картка із закликом показується (\d+(?:,\d+)?) с перед фільмом", uk)
+    clip = re.search(r"Тестовий ролик test-clip\.mp4 триває (\d+(?:,\d+)?) с", uk)
+    assert card and clip, uk
+    assert 11.5 < float(card[1].replace(",", ".")) < 13.5
+    folder = built_all / "out" / "sample-it-laptop"
+    it = (folder / HTML_NAME).read_text(encoding="utf-8")
+    assert '<html lang="it">' in it and "Che cosa contiene" in it and "Se qualcosa va storto" in it
+    assert "sottotitoli: ucraino (UTF-8)" in it
+    clip_seconds = probe(folder / "test-clip.mkv").duration
+    assert f"{clip_seconds:.3f}".rstrip("0").rstrip(".").replace(".", ",") + " s" in it
 
 
 def test_soft_bundles_share_one_film_encode(built_all: Path) -> None:

@@ -169,20 +169,21 @@ def _info(path: Path) -> MediaInfo:
     return MediaInfo(path, "mov,mp4,m4a,3gp,3g2,mj2", 4260.0, 3_000_000_000, None, video, (audio,))
 
 
-def _sheet(preset: str, **texts: str) -> SheetData:
+def _sheet(preset: str, lang: str = "en", **texts: str) -> SheetData:
     defaults = {"title": "Film", "appeal_text": "Give.", "beneficiary": "Coll", "venue": "Bar"}
     defaults.update(texts)
     return SheetData(
+        kit_name="kit",
         title=defaults["title"],
-        bundle="kit-demo",
-        lang="uk",
+        bundle="demo",
+        lang=lang,
         burned="uk",
         soft=("uk", "en"),
         preset=load_preset(preset),
         video=_info(Path("x.mp4")),
         video_name="Film (uk).mp4",
         clip_name="test-clip.mp4",
-        files=(SheetFile("subtitles/Film.uk.vtt", "Ukrainian subtitles", "uk"),),
+        files=(SheetFile("subtitles/Film.uk.vtt", "sidecar", "uk", "utf-8"),),
         appeal_text=defaults["appeal_text"],
         beneficiary=defaults["beneficiary"],
         link="https://example.org/?a=1&b=2",

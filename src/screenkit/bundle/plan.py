@@ -28,6 +28,7 @@ from screenkit.bundle.manifest import read_manifest
 from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan, safe_filename
 from screenkit.bundle.planner import Planner
 from screenkit.bundle.request import BundleRequest
+from screenkit.bundle.sheet import SheetData
 from screenkit.bundle.steps import Step
 from screenkit.errors import ScreenkitError
 from screenkit.kit import Kit
@@ -107,21 +108,17 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
         p.early_card_check(intro, preset)  # before a long encode, not after it
     intro_id = p.card(intro, preset, film_id)
     parts = [intro_id, film_id]
+    outro_spec = None
     if request.outro:
-        parts.append(
-            p.card(
-                card_spec_from_kit(
-                    kit,
-                    request.lang,
-                    kind="outro",
-                    venue=request.venue,
-                    date=request.date,
-                    contact=request.contact,
-                ),
-                preset,
-                film_id,
-            )
+        outro_spec = card_spec_from_kit(
+            kit,
+            request.lang,
+            kind="outro",
+            venue=request.venue,
+            date=request.date,
+            contact=request.contact,
         )
+        parts.append(p.card(outro_spec, preset, film_id))
     join_id = p.add(
         "join",
         f"join ({request.name})",
@@ -229,12 +226,12 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
         action=partial(actions.frame_still, p.tools, film_id, screening, burn is not None, preset),
         weight=0.3,
     )
-    sheet_inputs = sheetstep.SheetInputs(
+    sheet_inputs = SheetData(
         kit_name=kit.name,
         title=kit.title,
         bundle=request.name,
         lang=request.lang,
-        burn=burn,
+        burned=burn,
         soft=soft,
         preset=preset,
         video_name=video_name,
@@ -245,6 +242,8 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
         venue=request.venue,
         date=request.date,
         contact=request.contact,
+        kit_root=str(kit.root),
+        outro_seconds=outro_spec.seconds if outro_spec else None,
         final_id=final_id,
         sidecars_id=side_id,
         clip_id=clip_id,

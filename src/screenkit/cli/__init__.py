@@ -32,6 +32,7 @@ _COMMANDS = {
     "presets": "presets",
     "encode": "encode",
     "slide": "slide",
+    "poster": "poster",
     "build": "build",
     "verify": "build",
     "cache": "build",
