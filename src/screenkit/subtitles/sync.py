@@ -110,12 +110,14 @@ class SyncResult:
 
     @property
     def title(self) -> str:
-        """The plot's title: "offset −3.000 s · ratio 1 · 1 segment · confidence high (0.97)"."""
+        """The plot's title: "offset −3.000 s · ratio 1 · 1 segment · confidence high (0.97)"
+        (in characters the shipped font draws: it has no arrow)."""
         count = len(self.segments)
         parts = [
             f"offset {signed(self.offset)}",
-            f"ratio {self.ratio_text}",
-            f"{count} segment{'s' if count != 1 else ''}",
+            f"ratio {self.ratio_text.replace(' → ', ' fps to ')}",
+            f"{count} segment{'s' if count != 1 else ''}"
+            + (f" ({', '.join(signed(x.offset) for x in self.segments)})" if count > 1 else ""),
         ]
         if self.dropped:
             parts.append(f"{len(self.dropped)} dropped")
