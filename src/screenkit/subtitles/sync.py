@@ -128,6 +128,11 @@ class SyncResult:
     def meaning(self) -> str:
         """What the confidence figure says about this result."""
         against = "the film's speech" if self.method == "film" else "the reference's lines"
+        if self.trusted and self.mapping is not None and self.mapping.mode == "event-to-event":
+            return (
+                "each line took its counterpart's times: both tracks have the same lines, "
+                f"one map puts every start within {self.mapping.mean_error:.3f} s on average"
+            )
         if self.trusted:
             return (
                 f"the lines sit on {against} far better than any other placing "
@@ -192,7 +197,8 @@ class SyncNotTrusted(SubtitleError):
 
 def signed(seconds: float) -> str:
     """``+0.500 s`` / ``−2.280 s`` (a true minus sign)."""
-    return f"{'−' if seconds < 0 else '+'}{abs(seconds):.3f} s"
+    shown = round(seconds, 3)
+    return f"{'−' if shown < 0 else '+'}{abs(shown):.3f} s"
 
 
 def _moves(result: SyncResult) -> str:
