@@ -86,6 +86,7 @@ class Accuracy:
     note: str = ""
     confidence: float = float("nan")
     strength: float = float("nan")
+    agreement: float = float("nan")
 
     def line(self) -> str:
         return (
@@ -232,7 +233,14 @@ def accuracy_cases(films: dict[str, Film], peer: Path | None) -> list[Accuracy]:
             started = time.perf_counter()
             got = sync_to_film(track, film.path, out, options=FilmSyncOptions(force=True))
             scored = score(label, "screenkit", film, out, time.perf_counter() - started, keep)
-            results.append(replace(scored, confidence=got.confidence, strength=got.evidence))
+            results.append(
+                replace(
+                    scored,
+                    confidence=got.confidence,
+                    strength=got.evidence,
+                    agreement=got.matched,
+                )
+            )
             print(results[-1].line(), flush=True)
             if peer is not None:
                 peer_out = folder / f"case{n}.peer.srt"
@@ -336,7 +344,8 @@ def main() -> None:
         f"median of medians {statistics.median(r.median_ms for r in ours):.1f} ms"
     )
     controls = negative_controls(films)
-    print(calibration([(r.case, r.confidence, r.strength) for r in ours], controls))
+    true = [(r.case, r.confidence, r.strength, r.agreement) for r in ours]
+    print(calibration(true, controls))
     reference_cases(films["10min"].spans)
     if args.json:
         doc = {"accuracy": [asdict(r) for r in results], "controls": [asdict(c) for c in controls]}

@@ -24,7 +24,7 @@ from screenkit.sample.music import dialogue_spans, music_like, scored_dialogue, 
 from screenkit.subtitles.sync import SyncNotTrusted, SyncResult
 from screenkit.subtitles.sync_audio import sync_to_film
 from screenkit.subtitles.sync_reference import ReferenceSyncOptions, sync_to_reference
-from screenkit.subtitles.trust import MIN_CONFIDENCE
+from screenkit.subtitles.trust import MIN_CONFIDENCE, PLACED_FULL
 
 RATE = 48000
 
@@ -35,14 +35,18 @@ class Control:
     written: bool
     confidence: float
     strength: float
+    agreement: float
     placed: str
     reasons: str
+    vetoed: bool
+    """Placement or stacking alone makes it unreliable (so its strength says nothing)."""
 
     def line(self) -> str:
         verdict = "WRITTEN" if self.written else "refused"
         return (
             f"{self.case:<34} {verdict:<8} confidence {self.confidence:5.3f}  "
-            f"z {self.strength:6.2f}  placed {self.placed:<9} {self.reasons}"
+            f"z {self.strength:6.2f}  agree {self.agreement:4.2f}  placed {self.placed:<9} "
+            f"{self.reasons}"
         )
 
 
@@ -82,8 +86,10 @@ def _control(case: str, track: Path, film: Path, out: Path) -> Control:
         written,
         result.confidence,
         result.evidence,
+        result.matched,
         f"{result.placed}/{result.events}",
         "; ".join(result.reasons),
+        result.placed < PLACED_FULL * result.events or result.stacked > 0,
     )
 
 
@@ -99,21 +105,23 @@ def control_cases(tracks: dict[str, Path], films: dict[str, Path]) -> list[Contr
     return out
 
 
-def calibration(true: list[tuple[str, float, float]], false: list[Control]) -> str:
-    """The distributions of confidence and strength, the gap and the margin, in words."""
-    t_conf = min(c for _, c, _ in true)
-    t_z = min(z for _, _, z in true)
-    f_conf = max(c.confidence for c in false)
-    f_z = max(c.strength for c in false if c.strength < 99) if false else 0.0
+def calibration(true: list[tuple[str, float, float, float]], false: list[Control]) -> str:
+    """The distributions (confidence, strength z, agreement) of true pairs (name, confidence,
+    z, agreement) and false ones, the gaps and the margins, in words."""
+    open_ = [c for c in false if not c.vetoed] or false
+    t_conf, f_conf = min(x[1] for x in true), max(c.confidence for c in false)
+    t_z, f_z = min(x[2] for x in true), max(c.strength for c in open_)
+    t_a, f_a = min(x[3] for x in true), max(c.agreement for c in open_)
     weakest = min(true, key=lambda x: x[1])[0]
     strongest = max(false, key=lambda c: c.confidence).case
     return (
-        f"confidence: true pairs {t_conf:.3f}..{max(c for _, c, _ in true):.3f} "
+        f"confidence: true pairs {t_conf:.3f}..{max(x[1] for x in true):.3f} "
         f"(weakest: {weakest}), false pairs {min(c.confidence for c in false):.3f}..{f_conf:.3f} "
         f"(strongest: {strongest}); threshold {MIN_CONFIDENCE:.2f}: margin "
         f"{t_conf - MIN_CONFIDENCE:+.3f} above, {MIN_CONFIDENCE - f_conf:+.3f} below\n"
-        f"strength z: true pairs ≥ {t_z:.2f}, false pairs (whose events land in the film) "
-        f"≤ {f_z:.2f}; gap {t_z - f_z:.2f} z; "
+        f"false pairs placement does not veto ({len(open_)} of {len(false)}): strength z "
+        f"≤ {f_z:.2f} (true ≥ {t_z:.2f}, gap {t_z - f_z:.2f}); agreement ≤ {f_a:.2f} "
+        f"(true ≥ {t_a:.2f}, gap {t_a - f_a:.2f})\n"
         f"written without --force: {sum(c.written for c in false)} of {len(false)} false pairs"
     )
 

@@ -27,12 +27,19 @@ import numpy as np
 from screenkit.subtitles.segmentation import FloatArray
 
 MIN_CONFIDENCE = 0.5
-# Measured (bench_sync --calibrate, 10-minute bench films and the tests' one-minute clips):
-# true pairs' strength z ≥ 9.8, false pairs' ≤ 3.9; the even point sits in the gap's
-# middle (in z), so each side keeps a margin of about 3 z.
-Z_EVEN = 5.0
+# Measured (bench_sync: 10-minute films, 14 true pairs and 11 false ones; the tests' one-
+# minute clips: 5 true pairs and 13 false ones). Among the false pairs whose events land in
+# the film (placement does not veto them): strength z ≤ 4.84 (a flite track against music
+# only) and agreement ≤ 0.71. True pairs: z ≥ 7.71 on the bench films (flite, a scene
+# cut), ≥ 5.56 on a one-minute clip with a cut; agreement ≥ 0.80 (flite), ≥ 0.90 for the
+# speech-like lines. Each factor is even in the middle of its gap: z 5.2 (margin 0.36 to
+# either side on the clips; 2.5 above on the bench films) and agreement 0.75 (margin
+# 0.05 below the weakest true pair, 0.04 above the strongest false one). A false pair
+# would have to pass both. Strength grows with the film's length (a 70-minute film gives
+# true pairs z of 30 and more); chance does not.
+Z_EVEN = 5.2
 Z_SLOPE = 1.5
-AGREE_FROM, AGREE_FULL = 0.5, 0.8  # share of agreeing events: nothing below, full above
+AGREE_FROM, AGREE_FULL = 0.70, 0.80  # share of agreeing events: nothing below, full above
 PLACED_FROM, PLACED_FULL = 0.5, 0.8  # share of events placed: "most dropped" is worth 0
 Z_CAP = 99.0
 STACK_TOLERANCE_S = 0.05
