@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from screenkit.media.info import MediaInfo
+from screenkit.placeholders import stand_in_note
 from screenkit.presets import VenuePreset, language_name
 
 Device = Literal["usb", "laptop", "browser", "archive"]
@@ -47,6 +48,8 @@ class SheetData:
     contact: str | None
     card_image: str | None
     frame_image: str | None
+    stand_in: tuple[str, ...] = ()
+    """Why the appeal is a placeholder (the build allowed it): the sheet says so in red."""
 
 
 def device_kind(preset: VenuePreset) -> Device:
@@ -159,6 +162,8 @@ def render_text(data: SheetData) -> str:
     )
     if _organiser(data):
         lines.append(" · ".join(_organiser(data)))
+    if data.stand_in:  # a placeholder appeal: before anything else
+        lines += ["", "!!! " + stand_in_note(data.stand_in)]
     lines += ["", "What is inside", "--------------"]
     lines += [f"  {f.path}  -  {f.what}" for f in data.files]
     lines += ["", "How to play it", "--------------"]
@@ -201,6 +206,11 @@ def render_html(data: SheetData) -> str:
     ]
     if _organiser(data):
         parts.append(f"<p>{' · '.join(e(x) for x in _organiser(data))}</p>")
+    if data.stand_in:  # a placeholder appeal: in red, before anything else
+        parts.append(
+            '<p class="stand-in" style="color:#c00;font-weight:bold;border:2px solid #c00;'
+            f'padding:.5em">{e(stand_in_note(data.stand_in))}</p>'
+        )
     figures = []
     if data.card_image:
         figures.append((data.card_image, "The appeal card, shown before the film"))

@@ -39,6 +39,7 @@ class SheetInputs:
     clip_id: str
     card_image_id: str
     frame_image_id: str
+    stand_in: tuple[str, ...] = ()
 
 
 def params(inputs: SheetInputs) -> dict[str, Any]:
@@ -101,6 +102,7 @@ def write_sheet(tools: Tools, inputs: SheetInputs, run: StepRun) -> dict[str, An
         contact=inputs.contact,
         card_image=stills.get("card"),
         frame_image=stills.get("frame"),
+        stand_in=inputs.stand_in,
     )
     write_text_atomic(run.work / HTML_NAME, render_html(data))
     write_text_atomic(run.work / TEXT_NAME, render_text(data))

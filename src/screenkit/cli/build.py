@@ -62,6 +62,11 @@ kit_option = click.option(
     metavar="X264_PRESET",
     help="x264 speed for every encode, e.g. ultrafast for a quick preview.",
 )
+@click.option(
+    "--allow-placeholder",
+    is_flag=True,
+    help="Build even if the appeal still holds placeholders (the sheet and verify say so).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan and its commands; run nothing.")
 @quiet_option
 @json_option
@@ -78,6 +83,7 @@ def build_command(
     jobs: int,
     out: Path | None,
     speed: str | None,
+    allow_placeholder: bool,
     dry_run: bool,
     quiet: bool,
     as_json: bool,
@@ -100,9 +106,8 @@ def build_command(
         organiser=Organiser(venue=venue, date=date, contact=contact),
     )
     with progress_bars(quiet or as_json) as progress:
-        plan = plan_build(
-            kit, requests, BuildSettings(out=out, x264_preset=speed), progress=progress
-        )
+        settings = BuildSettings(out=out, x264_preset=speed, allow_placeholder=allow_placeholder)
+        plan = plan_build(kit, requests, settings, progress=progress)
         if dry_run:
             _show_plan(plan, as_json)
             return
@@ -112,6 +117,9 @@ def build_command(
         return
     for warning in report.warnings:
         note(f"Warning: {warning}")
+    for planned in plan.bundles:
+        if planned.stand_in:
+            note(f"Warning: {planned.folder.name} has a stand-in appeal: {'; '.join(planned.stand_in)}")
     for bundle in report.bundles:
         click.echo(f"{bundle.status:<10}  {bundle.video}")
     ran = sum(1 for s in report.steps if s.status == "built")
@@ -169,6 +177,8 @@ def verify_command(folder: Path, quiet: bool, as_json: bool) -> None:
     else:
         for problem in report.problems:
             click.echo(f"problem: {problem}")
+        for warning in report.warnings:
+            note(f"Warning: {warning}")
         verdict = "OK" if report.ok else f"{len(report.problems)} problem(s)"
         note(f"{report.folder.name}: {report.files_checked} files checked, {verdict}")
     if not report.ok:
