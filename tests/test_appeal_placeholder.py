@@ -13,9 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from support import run_cli
 
-SRT = "1\n00:00:00,500 --> 00:00:01,800\nPrima riga.\n\n2\n00:00:02,000 --> 00:00:02,800\nSeconda.\n"
+SRT = (
+    "1\n00:00:00,500 --> 00:00:01,800\nPrima riga.\n\n2\n00:00:02,000 --> 00:00:02,800\nSeconda.\n"
+)
 ENGLISH_PLACEHOLDER = "This film is free to screen on one condition"
 
 
@@ -55,9 +58,7 @@ def _real_appeal(kit: Path, lang: str = "it") -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "it", "uk", "pl", "de"])
-def test_init_writes_the_appeal_placeholder_in_the_kits_language(
-    tmp_path: Path, lang: str
-) -> None:
+def test_init_writes_the_appeal_placeholder_in_the_kits_language(tmp_path: Path, lang: str) -> None:
     kit = tmp_path / "k"
     code, _, err = run_cli("init", str(kit), "--lang", lang)
     assert code == 0, err

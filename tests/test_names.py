@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-from support import REPO, run_cli
 
 from screenkit.errors import ConfigError
 from screenkit.kit import load_kit, valid_language, valid_name
+from support import REPO, run_cli
 
 NAME_MAX = 255
 
@@ -137,7 +137,7 @@ def test_a_long_cyrillic_title_builds(sample_kit: Path) -> None:
         "ultrafast", "--quiet", "--out", str(out),
     )  # fmt: skip
     assert code == 0, err
-    files = [p for p in out.rglob("*")]
+    files = list(out.rglob("*"))
     assert any(p.suffix == ".mp4" and p.name.startswith("Підготовка") for p in files)
     assert all(len(p.name.encode()) <= NAME_MAX for p in files)
 
@@ -151,7 +151,9 @@ def test_a_300_character_master_path_is_an_error_not_a_traceback(tmp_path: Path)
 
 
 def test_writing_where_no_folder_can_be_made_is_an_error(tmp_path: Path) -> None:
-    code, _, err = run_cli("subs", "fix", str(REPO / "subtitles" / "en.srt"), "-o", "/proc/nope/x.srt")
+    code, _, err = run_cli(
+        "subs", "fix", str(REPO / "subtitles" / "en.srt"), "-o", "/proc/nope/x.srt"
+    )
     assert code == 1
     assert re.match(r"Error: .*/proc/nope", err), err
     assert "Traceback" not in err

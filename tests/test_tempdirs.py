@@ -18,16 +18,23 @@ import time
 from pathlib import Path
 
 import pytest
+
 from support import REPO, run_cli
 
 SRC = REPO / "src" / "screenkit"
+ALLOWED = {
+    "tempdirs.py",
+    # the hidden partial/old bundle folders beside the bundle (not scratch work): each is
+    # removed by the next build of that bundle (`recover`, a locked `.building` file)
+    "bundle/assemble.py",
+}
 
 
 def test_no_module_makes_temporary_folders_of_its_own() -> None:
     """Every temporary folder comes from screenkit.tempdirs (one place that cleans up)."""
     offenders = []
     for path in sorted(SRC.rglob("*.py")):
-        if path.name == "tempdirs.py":
+        if path.relative_to(SRC).as_posix() in ALLOWED:
             continue
         text = path.read_text(encoding="utf-8")
         for n, line in enumerate(text.splitlines(), 1):

@@ -70,8 +70,7 @@ def file_name_problem(name: str) -> str | None:
     if size > NAME_MAX:
         unit_note = f"{units} UTF-16 units on a stick, " if units > NAME_MAX else ""
         return (
-            f"{_shown(name)} is too long: {unit_note}{size} bytes on this disk "
-            f"(at most {NAME_MAX})"
+            f"{_shown(name)} is too long: {unit_note}{size} bytes on this disk (at most {NAME_MAX})"
         )
     return None
 

@@ -79,6 +79,7 @@ def build(
     """Run what the plan's out-of-date bundles need; up-to-date bundles are left alone."""
     started = time.monotonic()
     cache = StepCache(plan.cache_root, progress=progress)
+    cache.sweep_tmp()  # what killed builds left behind
     result = execute(plan.pending(), cache, jobs=jobs, progress=progress)
     bundles = tuple(
         BundleResult(

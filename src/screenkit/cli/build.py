@@ -119,7 +119,8 @@ def build_command(
         note(f"Warning: {warning}")
     for planned in plan.bundles:
         if planned.stand_in:
-            note(f"Warning: {planned.folder.name} has a stand-in appeal: {'; '.join(planned.stand_in)}")
+            why = "; ".join(planned.stand_in)
+            note(f"Warning: {planned.folder.name} has a stand-in appeal: {why}")
     for bundle in report.bundles:
         click.echo(f"{bundle.status:<10}  {bundle.video}")
     ran = sum(1 for s in report.steps if s.status == "built")
