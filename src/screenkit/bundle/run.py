@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from screenkit import diskspace
 from screenkit.bundle.cache import StepCache
 from screenkit.bundle.executor import StepOutcome, execute
 from screenkit.bundle.model import BuildPlan
@@ -80,6 +81,8 @@ def build(
     started = time.monotonic()
     cache = StepCache(plan.cache_root, progress=progress)
     cache.sweep_tmp()  # what killed builds left behind
+    cached = [s.id for s in plan.steps if s.key and cache.peek(s.key)]
+    diskspace.check_space(diskspace.plan_needs(plan, cached))  # before the long steps
     result = execute(plan.pending(), cache, jobs=jobs, progress=progress)
     bundles = tuple(
         BundleResult(
