@@ -12,7 +12,6 @@ before anything runs. Steps already in the cache need nothing.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,7 +70,7 @@ def _existing(path: Path) -> Path:
 
 
 def _device(path: Path) -> int:
-    return os.stat(_existing(path)).st_dev
+    return _existing(path).stat().st_dev
 
 
 def free_bytes(path: Path) -> int:

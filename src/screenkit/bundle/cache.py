@@ -373,19 +373,16 @@ class StepCache:
         return CacheInfo(self.root, count, size, MappingProxyType(kinds))
 
     def sweep_tmp(self) -> None:
-        """Remove what killed builds left in ``tmp/``: the work folder of a key no build
-        holds now, a scratch folder of a process that is gone (see `screenkit.tempdirs`)."""
+        """Remove what killed builds left in tmp/ (work of unheld keys, dead processes')."""
         tmp = self.root / "tmp"
-        if not tmp.is_dir():
-            return
         tempdirs.sweep(tmp)
-        for stale in tmp.iterdir():
+        for stale in tmp.iterdir() if tmp.is_dir() else ():
             if stale.name.startswith(tempdirs.PREFIX):
-                continue  # a live process's own: tempdirs.sweep decided
-            fd = self._try_lock(stale.name.split(".")[0].removeprefix("corrupt-"))
-            if fd is not None:
-                shutil.rmtree(stale, ignore_errors=True)
-                os.close(fd)
+                continue  # a live process's own (tempdirs.sweep removed the others)
+            if (fd := self._try_lock(stale.name.split(".")[0].removeprefix("corrupt-"))) is None:
+                continue
+            shutil.rmtree(stale, ignore_errors=True)
+            os.close(fd)
 
     def clear(self) -> ClearResult:
         """Remove every entry no running build holds, the hash index and the journal."""
