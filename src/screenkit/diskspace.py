@@ -12,6 +12,8 @@ before anything runs. Steps already in the cache need nothing.
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from screenkit.encode import EncodeOptions, output_format
 from screenkit.encode.builder import audio_bitrate_bps, bitrate_budget
-from screenkit.errors import ScreenkitError
+from screenkit.errors import ScreenkitError, path_error
 from screenkit.media.info import MediaInfo
 from screenkit.presets import VenuePreset
 
@@ -132,6 +134,17 @@ def plan_needs(plan: BuildPlan, cached: Sequence[str] = ()) -> list[Need]:
         Need(cache_root, int(cache_bytes), "the build cache (encodes, joins, test clips)", True),
         Need(out, int(out_bytes), "the bundles (film, test clip, sheets)"),
     ]
+
+
+def prepare_output(out: Path) -> None:
+    """Make the output folder now: one that cannot be made (a path under /proc, a name too
+    long, a read-only stick) fails before the encodes, not after them."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(out))
+    except OSError as exc:
+        raise path_error(exc, "cannot make the output folder") from exc
 
 
 def check_space(needs: Sequence[Need]) -> None:

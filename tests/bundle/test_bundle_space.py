@@ -9,6 +9,7 @@ mocks ``shutil.disk_usage`` (a real run cannot fill it cheaply).
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -103,3 +104,27 @@ def test_a_disk_that_fills_up_anyway_is_the_one_named(
     assert str(stick) in first and ".screenkit" not in first
     assert "cache clear" not in err
     assert "Traceback" not in err
+
+
+def test_an_output_folder_that_cannot_be_made_fails_before_anything_runs(
+    sample_kit: Path,
+) -> None:
+    code, out, err = run_cli(
+        "build", "--kit", str(sample_kit), "demo", "--out", "/proc/nope/out", "--speed", SPEED
+    )
+    assert code == 1 and out == ""
+    assert err.startswith("Error: ") and "/proc/nope" in err.splitlines()[0]
+    assert "Traceback" not in err
+    assert _journal_kinds(sample_kit, "start") == []  # found before the encode, not after
+
+
+def test_dry_run_shows_the_space_each_disk_needs(sample_kit: Path, stick: Path) -> None:
+    code, out, err = run_cli(
+        "build", "--kit", str(sample_kit), "demo", "--out", str(stick), "--dry-run", "--json"
+    )
+    assert code == 0, err
+    space = {row["path"]: row for row in json.loads(out)["space"]}
+    stick_row = space[str(stick)]
+    assert stick_row["need_bytes"] > stick_row["free_bytes"]  # the build itself would refuse
+    cache_row = space[str((sample_kit / ".screenkit" / "cache").resolve())]
+    assert cache_row["need_bytes"] > stick_row["need_bytes"]  # encodes, joins, clips

@@ -81,8 +81,9 @@ def build(
     started = time.monotonic()
     cache = StepCache(plan.cache_root, progress=progress)
     cache.sweep_tmp()  # what killed builds left behind
+    diskspace.prepare_output(plan.out)  # before the long steps, as is the space check
     cached = [s.id for s in plan.steps if s.key and cache.peek(s.key)]
-    diskspace.check_space(diskspace.plan_needs(plan, cached))  # before the long steps
+    diskspace.check_space(diskspace.plan_needs(plan, cached))
     result = execute(plan.pending(), cache, jobs=jobs, progress=progress)
     bundles = tuple(
         BundleResult(

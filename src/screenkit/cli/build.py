@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from screenkit import diskspace
 from screenkit.bundle import (
     BuildPlan,
     BuildSettings,
@@ -130,6 +131,16 @@ def build_command(
 
 def _show_plan(plan: BuildPlan, as_json: bool) -> None:
     views = describe(plan)
+    needs = diskspace.plan_needs(plan, [v.id for v in views if v.state == "cached"])
+    space = [
+        {
+            "path": str(n.path),
+            "what": n.what,
+            "need_bytes": n.size,
+            "free_bytes": diskspace.free_bytes(n.path),
+        }
+        for n in needs
+    ]
     bundles = [
         {
             "name": b.request.name,
@@ -148,6 +159,7 @@ def _show_plan(plan: BuildPlan, as_json: bool) -> None:
             {
                 "cache": str(plan.cache_root),
                 "bundles": bundles,
+                "space": space,
                 "steps": [v.to_json() for v in views],
             }
         )
@@ -156,6 +168,11 @@ def _show_plan(plan: BuildPlan, as_json: bool) -> None:
         state = "up to date" if b.up_to_date else "to build"
         click.echo(f"bundle {b.folder.name} ({b.preset.name}, {b.request.lang}): {state}")
     click.echo(f"cache: {plan.cache_root}")
+    for row in space:
+        click.echo(
+            f"space: about {diskspace.mb(int(row['need_bytes']))} MB for {row['what']} "
+            f"in {row['path']} ({diskspace.mb(int(row['free_bytes']))} MB free there)"
+        )
     for view in views:
         key = view.key[:12] if view.key else "-"
         click.echo(f"\n[{view.state}] {view.label}  ({view.kind}, key {key})")
