@@ -132,14 +132,10 @@ def build_command(
 def _show_plan(plan: BuildPlan, as_json: bool) -> None:
     views = describe(plan)
     needs = diskspace.plan_needs(plan, [v.id for v in views if v.state == "cached"])
+    free = [diskspace.free_bytes(n.path) for n in needs]
     space = [
-        {
-            "path": str(n.path),
-            "what": n.what,
-            "need_bytes": n.size,
-            "free_bytes": diskspace.free_bytes(n.path),
-        }
-        for n in needs
+        {"path": str(n.path), "what": n.what, "need_bytes": n.size, "free_bytes": f}
+        for n, f in zip(needs, free, strict=True)
     ]
     bundles = [
         {
@@ -168,10 +164,10 @@ def _show_plan(plan: BuildPlan, as_json: bool) -> None:
         state = "up to date" if b.up_to_date else "to build"
         click.echo(f"bundle {b.folder.name} ({b.preset.name}, {b.request.lang}): {state}")
     click.echo(f"cache: {plan.cache_root}")
-    for row in space:
+    for need, left in zip(needs, free, strict=True):
         click.echo(
-            f"space: about {diskspace.mb(int(row['need_bytes']))} MB for {row['what']} "
-            f"in {row['path']} ({diskspace.mb(int(row['free_bytes']))} MB free there)"
+            f"space: about {diskspace.mb(need.size)} MB for {need.what} "
+            f"in {need.path} ({diskspace.mb(left)} MB free there)"
         )
     for view in views:
         key = view.key[:12] if view.key else "-"
