@@ -1,6 +1,6 @@
 """Temporary folders never outlive their process for long.
 
-Scratch work lives in a screenkit-named folder of the process (``screenkit-<pid>-<start>``,
+Scratch work lives in a screenkit-named folder of the process (``screenkit-<pid>-<start>-…``,
 holding a lock the kernel drops when the process dies), removed by the next run once its
 owner is gone; build steps work under the cache's own ``tmp/``, cleaned by the next build.
 """
@@ -110,7 +110,7 @@ def test_a_folder_whose_owner_lives_is_kept(tmp_path: Path) -> None:
         held = Path(proc.stdout.readline().strip())
         assert held.is_dir() and held.name.startswith("card-")
         owner = held.parent
-        assert re.fullmatch(rf"screenkit-{proc.pid}-\d+", owner.name), owner.name
+        assert re.fullmatch(rf"screenkit-{proc.pid}-\d+-\w+", owner.name), owner.name
         tempdirs.sweep(tmp_path)
         assert held.is_dir()  # its process runs: kept
         proc.kill()
@@ -132,7 +132,7 @@ def test_the_next_build_cleans_what_a_killed_build_left_in_the_cache(
     abandoned = tmp / f"{'a' * 64}.0badc0de"  # a step's work folder, its builder killed
     abandoned.mkdir(parents=True)
     (abandoned / "film.mp4").write_bytes(b"\0" * 1000)
-    dead_root = tmp / "screenkit-999999999-1"  # a killed builder's scratch (no live lock)
+    dead_root = tmp / "screenkit-999999999-1-abc"  # a killed builder's scratch (no lock)
     (dead_root / "run-x").mkdir(parents=True)
     busy = tmp / f"{'b' * 64}.feedf00d"  # a step another build is running right now
     busy.mkdir()

@@ -3,7 +3,7 @@
 A `tempfile.TemporaryDirectory` is removed when its ``with`` ends, but not when the process
 is killed (SIGKILL, the OOM killer, a power cut): such a folder stayed in /tmp forever. So
 every scratch folder of screenkit lives inside one folder per process and base
-(``<base>/screenkit-<pid>-<start time>/``), which holds ``.lock``, locked with ``flock``
+(``<base>/screenkit-<pid>-<start time>-<random>/``), which holds ``.lock``, locked with ``flock``
 for as long as the process uses it; the kernel drops the lock when the process dies,
 however it dies. The first scratch folder a process makes under a base sweeps that base:
 every ``screenkit-*`` folder whose lock is free (or, with no lock file yet, whose process
@@ -26,7 +26,7 @@ from pathlib import Path
 
 PREFIX = "screenkit-"
 LOCK = ".lock"
-_OWNER = re.compile(r"screenkit-(\d+)-(\d+)")
+_OWNER = re.compile(r"screenkit-(\d+)-(\d+)-\w+")
 
 
 @dataclass
@@ -92,9 +92,9 @@ def sweep(base: Path) -> list[Path]:
         candidates = [p for p in Path(base).iterdir() if p.name.startswith(PREFIX)]
     except OSError:
         return removed
-    mine = owner_name()
+    mine = f"{owner_name()}-"
     for folder in candidates:
-        if folder.name == mine or not folder.is_dir() or folder.is_symlink():
+        if folder.name.startswith(mine) or folder.is_symlink() or not folder.is_dir():
             continue
         if _abandoned(folder):
             shutil.rmtree(folder, ignore_errors=True)
@@ -113,9 +113,9 @@ def _acquire(base: Path) -> Path:
         if root is None:
             base.mkdir(parents=True, exist_ok=True)
             sweep(base)
-            path = base / owner_name()
-            path.mkdir(exist_ok=True)
-            fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+            # mkdtemp, not a fixed name: nobody can plant a folder or a link there first
+            path = Path(tempfile.mkdtemp(prefix=f"{owner_name()}-", dir=base))
+            fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX)
             root = _roots[key] = _Root(path, fd, 0)
         root.users += 1
@@ -154,4 +154,4 @@ def scratch_dir(prefix: str, *, base: Path | None = None) -> Iterator[Path]:
 
 def placeholder(kind: str) -> Path:
     """How a scratch folder's path looks, for commands shown before they run (--dry-run)."""
-    return _default_base() / f"{PREFIX}PID-START" / f"{kind}-XXXXXXXX"
+    return _default_base() / f"{PREFIX}PID-START-XXXXXXXX" / f"{kind}-XXXXXXXX"
