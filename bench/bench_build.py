@@ -84,6 +84,7 @@ def bare_commands(kit: Path, speed: str, work: Path) -> list[list[str]]:
     from screenkit.slides.bitstream import read_part_timing
     from screenkit.slides.join import concat_list
     from screenkit.slides.render import stage_card
+    from screenkit.tempdirs import placeholder
 
     run_sequence([build(kit, "demo", speed)])
     done = subprocess.run(
@@ -119,14 +120,8 @@ def bare_commands(kit: Path, speed: str, work: Path) -> list[list[str]]:
     swaps = [
         (re.compile(cache + r"/tmp/[a-z]+\.WORK"), str(out)),
         (re.compile(cache + r"/objects/[0-9a-f]{2}/[0-9a-f]{64}"), str(out)),
-        (
-            re.compile(re.escape(tempfile.gettempdir()) + r"/screenkit-encode-XXXXXX"),
-            str(staged_encode),
-        ),
-        (
-            re.compile(re.escape(tempfile.gettempdir()) + r"/screenkit-card-XXXXXX"),
-            str(staged_card),
-        ),
+        (re.compile(re.escape(str(placeholder("encode")))), str(staged_encode)),
+        (re.compile(re.escape(str(placeholder("card")))), str(staged_card)),
     ]
 
     def runnable(argv: list[str]) -> list[str]:

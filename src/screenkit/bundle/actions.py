@@ -9,8 +9,6 @@ folder that is removed before the step ends, so an entry holds exactly its outpu
 from __future__ import annotations
 
 import math
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -40,6 +38,7 @@ from screenkit.media.runner import run_ffmpeg
 from screenkit.presets import VenuePreset
 from screenkit.slides import CardSpec, CardTarget, card_timing, join_parts, render_card
 from screenkit.subtitles.save import save_track
+from screenkit.tempdirs import scratch_dir
 
 CLIP_SECONDS = 60.0
 MIN_STRETCH = 10.0
@@ -150,7 +149,7 @@ def mux(
     offset = float(run.deps[joined_id].meta["film_offset"])
     joined = main_file(run.deps[joined_id])
     out = run.work / f"video{preset.extension}"
-    with tempfile.TemporaryDirectory(prefix="screenkit-mux-") as scratch:
+    with scratch_dir("mux-", base=run.work.parent) as scratch:
         staged = stage_shifted(tracks, Path(scratch), container=preset.container, by=offset)
         soft = [
             SoftTrack(path, t.lang, t.lang == default)
@@ -284,8 +283,7 @@ def _clip_stretch(
     run: StepRun,
 ) -> None:
     start, length, card_seconds = cut.start, cut.length, cut.card
-    scratch = Path(tempfile.mkdtemp(prefix="screenkit-clip-"))
-    try:
+    with scratch_dir("clip-", base=run.work.parent) as scratch:
         stretch = scratch / f"stretch{preset.extension}"
         run_ffmpeg(
             cut_args(film, stretch, start=start, duration=length),
@@ -314,8 +312,6 @@ def _clip_stretch(
                 ),
                 ffmpeg=tools.ffmpeg,
             )
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _format_of(info: MediaInfo) -> OutputFormat:
@@ -374,7 +370,7 @@ def frame_still(
         run_ffmpeg(still_args(film, frame_png, at=at), ffmpeg=tools.ffmpeg)
     else:
         info = probe(film, ffmpeg=tools.ffmpeg)
-        with tempfile.TemporaryDirectory(prefix="screenkit-still-") as scratch:
+        with scratch_dir("still-", base=run.work.parent) as scratch:
             ass, fontsdir = stage_burn(
                 SubtitleInput(screening.path, screening.lang),
                 preset,

@@ -11,7 +11,6 @@ folder. Then the first error is raised. Progress is reported per step and overal
 from __future__ import annotations
 
 import concurrent.futures as cf
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +24,7 @@ from screenkit.bundle.errors import BundleError
 from screenkit.bundle.steps import Step, StepRun
 from screenkit.errors import Interrupted
 from screenkit.progress import Progress, ProgressCallback
+from screenkit.tempdirs import scratch_dir
 
 OVERALL = "overall"
 Status = Literal["built", "cached"]
@@ -126,7 +126,7 @@ def _run_one(step: Step, cache: StepCache, deps: Mapping[str, Entry], hub: _Prog
     if step.key is None:
         tmp_root = cache.root / "tmp"
         tmp_root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="run-", dir=tmp_root) as work:
+        with scratch_dir("run-", base=tmp_root) as work:
             meta = run_in(Path(work))
         return Entry(
             step.id, step.kind, Path(), MappingProxyType({}), MappingProxyType(dict(meta)), "built"

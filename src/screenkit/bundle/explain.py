@@ -8,10 +8,10 @@ stages in a private folder are shown under ``<tmp>/screenkit-<kind>-XXXXXX``.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from screenkit import tempdirs
 from screenkit.bundle.actions import Tools, clip_cut, main_file
 from screenkit.bundle.cache import Entry
 from screenkit.bundle.mediaops import SoftTrack, cut_args, mux_args, still_args
@@ -26,7 +26,7 @@ Commands = list[list[str]]
 
 
 def placeholder(kind: str) -> Path:
-    return Path(tempfile.gettempdir()) / f"screenkit-{kind}-XXXXXX"
+    return tempdirs.placeholder(kind)
 
 
 def _argv(tools: Tools, args: Sequence[str]) -> list[str]:

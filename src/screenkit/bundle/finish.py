@@ -82,6 +82,7 @@ def assemble_bundle(ctx: BundleContext, bundle: BundlePlan, run: StepRun) -> dic
                 "venue": bundle.request.venue,
                 "date": bundle.request.date,
                 "contact": bundle.request.contact,
+                **({"stand_in_appeal": list(bundle.stand_in)} if bundle.stand_in else {}),
             },
             ffmpeg_version=ctx.ffmpeg_version,
             screenkit_version=__version__,

@@ -10,9 +10,8 @@ from screenkit.bundle.steps import InputFile, Step
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
+from screenkit.names import safe_filename as _safe_filename
 from screenkit.presets import VenuePreset
-
-_FAT_FORBIDDEN = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
 
 
 @dataclass(frozen=True)
@@ -21,6 +20,8 @@ class BuildSettings:
     """Where bundles go; default ``<kit>/out``."""
     x264_preset: str | None = None
     """Override every preset's x264 speed (tests and quick previews)."""
+    allow_placeholder: bool = False
+    """Build even when the appeal still holds placeholders (the bundle is flagged)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class BundlePlan:
     plan_key: str
     up_to_date: bool
     inputs: tuple[InputFile, ...]
+    stand_in: tuple[str, ...] = ()
+    """Why the appeal is a stand-in (placeholders allowed); empty for a real appeal."""
 
 
 @dataclass(frozen=True)
@@ -61,5 +64,4 @@ class BuildPlan:
 
 def safe_filename(text: str) -> str:
     """``text`` usable as a file name on FAT32 sticks, Windows and Unix alike."""
-    cleaned = "".join("-" if ch in _FAT_FORBIDDEN else ch for ch in text).strip(" .")
-    return cleaned[:150].strip(" .") or "film"
+    return _safe_filename(text)

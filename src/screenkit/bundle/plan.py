@@ -25,7 +25,7 @@ from screenkit.bundle.errors import BundleError
 from screenkit.bundle.finish import BundleContext, manifest_step
 from screenkit.bundle.hashing import FileHasher
 from screenkit.bundle.manifest import read_manifest
-from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan, safe_filename
+from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan
 from screenkit.bundle.planner import Planner
 from screenkit.bundle.request import BundleRequest
 from screenkit.bundle.sheet import SheetData
@@ -33,6 +33,8 @@ from screenkit.bundle.steps import Step
 from screenkit.errors import ScreenkitError
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.names import video_stem
+from screenkit.placeholders import check_appeal
 from screenkit.presets import VenuePreset, load_preset
 from screenkit.progress import ProgressCallback
 from screenkit.slides import card_spec_from_kit
@@ -66,11 +68,15 @@ def plan_build(
     """The plan for ``requests``: every step with its key, and which bundles are up to date."""
     settings = settings or BuildSettings()
     out = (settings.out or kit.root / "out").absolute()
+    # before the probe: a placeholder appeal must not wait for the master to be hashed
+    stand_in = check_appeal(kit, [r.lang for r in requests], allow=settings.allow_placeholder)
     cache = StepCache(cache_dir_for(kit), progress=progress)
     planner = Planner(kit, settings, cache, ffmpeg or find_ffmpeg())
     if planner.master.video is None:
         raise BundleError(f"the kit's master {kit.master} holds no video", path=kit.master)
-    bundles = [_plan_bundle(planner, request, out) for request in requests]
+    bundles = [
+        _plan_bundle(planner, request, out, stand_in.get(request.lang, ())) for request in requests
+    ]
     context = BundleContext(
         kit_name=kit.name,
         title=kit.title,
@@ -91,12 +97,14 @@ def plan_build(
     )
 
 
-def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
+def _plan_bundle(
+    p: Planner, request: BundleRequest, out: Path, stand_in: tuple[str, ...] = ()
+) -> BundlePlan:
     kit = p.kit
     preset = load_preset(request.preset, kit.root)
     burn, soft = _resolve(kit, request, preset)
     folder = check_inside(out, out / f"{kit.name}-{request.name}", "bundle folder")
-    stem = safe_filename(f"{kit.title} ({request.lang}, {preset.name})")
+    stem = video_stem(kit.title, request.lang, preset.name)
     video_name = f"{stem}{preset.extension}"
     clip_name = f"test-clip{preset.extension}"
     intro = card_spec_from_kit(
@@ -249,6 +257,7 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
         clip_id=clip_id,
         card_image_id=card_image_id,
         frame_image_id=frame_image_id,
+        stand_in=stand_in,
     )
     sheet_id = p.add(
         "sheet",
@@ -289,6 +298,7 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
         plan_key=plan_key,
         up_to_date=_up_to_date(folder, plan_key, p.cache.hasher),
         inputs=tuple(dict.fromkeys(inputs)),
+        stand_in=stand_in,
     )
 
 

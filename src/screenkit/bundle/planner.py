@@ -8,13 +8,12 @@ ffmpeg commands for ``--dry-run`` once the steps it depends on are in the cache.
 from __future__ import annotations
 
 import math
-import tempfile
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from screenkit import __version__
+from screenkit import __version__, tempdirs
 from screenkit.bundle import actions
 from screenkit.bundle import explain as explainers
 from screenkit.bundle.actions import Tools
@@ -141,7 +140,7 @@ class Planner:
             self.work("film") / f"film{preset.extension}",
             options,
             loudness=loudness or (Loudness(*[math.nan] * 4) if loud_id else None),
-            workdir=Path(tempfile.gettempdir()) / "screenkit-encode-XXXXXX",
+            workdir=tempdirs.placeholder("encode"),
             ffmpeg_version=self.ffmpeg.version_tuple,
         )
         copy = encode_plan.copy_video

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 from screenkit.bundle.errors import BundleError
 from screenkit.config import did_you_mean
-from screenkit.kit import BundleSpec, Kit, valid_language, valid_name
+from screenkit.kit import BundleSpec, Kit, name_problem, valid_language, valid_name
+from screenkit.names import bundle_folder_problem
 from screenkit.presets import STANDARD
 
 # what the user asked for has the very shape of a named bundle in the manifest
@@ -31,11 +32,9 @@ class Organiser:
 def check_name(name: str, what: str = "bundle name") -> str:
     if not valid_name(name):
         escapes = name.startswith(("/", "\\")) or ".." in name or "/" in name or "\\" in name
-        reason = (
-            "would escape the output folder"
-            if escapes
-            else "must be letters, digits, '.', '_' or '-'"
-        )
+        reason = "would escape the output folder" if escapes else None
+        if reason is None:
+            raise BundleError(f"{what}: {name_problem(name)}", value=name, key="name")
         raise BundleError(f"{what} '{name}' {reason}", value=name, key="name")
     return name
 
@@ -157,4 +156,6 @@ def resolve_requests(
     unique: dict[str, BundleRequest] = {}
     for request in requests:
         unique.setdefault(request.name, request)
+        if problem := bundle_folder_problem(kit.name, request.name):  # before any probe
+            raise BundleError(f"bundle {request.name[:40]}: {problem}", value=request.name)
     return list(unique.values())

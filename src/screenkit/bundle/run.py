@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from screenkit import diskspace
 from screenkit.bundle.cache import StepCache
 from screenkit.bundle.executor import StepOutcome, execute
 from screenkit.bundle.model import BuildPlan
@@ -79,6 +80,10 @@ def build(
     """Run what the plan's out-of-date bundles need; up-to-date bundles are left alone."""
     started = time.monotonic()
     cache = StepCache(plan.cache_root, progress=progress)
+    cache.sweep_tmp()  # what killed builds left behind
+    diskspace.prepare_output(plan.out)  # before the long steps, as is the space check
+    cached = [s.id for s in plan.steps if s.key and cache.peek(s.key)]
+    diskspace.check_space(diskspace.plan_needs(plan, cached))
     result = execute(plan.pending(), cache, jobs=jobs, progress=progress)
     bundles = tuple(
         BundleResult(

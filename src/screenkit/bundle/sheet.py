@@ -28,6 +28,7 @@ from screenkit.bundle.sheet_words import (
 )
 from screenkit.i18n import Translator, translator
 from screenkit.media.info import MediaInfo
+from screenkit.placeholders import stand_in_note
 from screenkit.presets import VenuePreset
 
 SectionKind = Literal["files", "steps", "table", "checks", "paragraphs"]
@@ -73,6 +74,8 @@ class SheetData:
     """The kit folder, whose ``locale/<lang>.po`` may add or override the sheet's language."""
     outro_seconds: float | None = None
     """The outro card's length when the bundle has one (the collection moment)."""
+    stand_in: tuple[str, ...] = ()
+    """Why the appeal is a placeholder (the build allowed it): the sheet says so in red."""
     video: MediaInfo | None = None
     files: tuple[SheetFile, ...] = ()
     card_image: str | None = None
@@ -222,6 +225,8 @@ def render_text(data: SheetData) -> str:
     lines = [sheet.title, "=" * len(sheet.title), "", sheet.subtitle]
     if sheet.organiser:
         lines.append(sheet.organiser)
+    if data.stand_in:  # a placeholder appeal: before anything else
+        lines += ["", "!!! " + stand_in_note(data.stand_in)]
     for s in sheet.sections:
         lines += ["", s.heading, "-" * len(s.heading)]
         if s.kind == "files":
@@ -318,6 +323,11 @@ def render_html(data: SheetData) -> str:
     ]
     if sheet.organiser:
         parts.append(f"<p><b>{e(sheet.organiser)}</b></p>")
+    if data.stand_in:  # a placeholder appeal: in red, before anything else
+        parts.append(
+            '<p class="stand-in" style="color:#c00;font-weight:bold;border:2px solid #c00;'
+            f'padding:.5em">{e(stand_in_note(data.stand_in))}</p>'
+        )
     if sheet.figures:
         parts.append(
             '<div class="pictures">'

@@ -42,6 +42,8 @@ class VerifyReport:
     manifest: Manifest
     files_checked: int
     problems: tuple[Problem, ...]
+    warnings: tuple[str, ...] = ()
+    """What is not wrong with the files but must be seen (a placeholder appeal)."""
 
     @property
     def ok(self) -> bool:
@@ -55,6 +57,7 @@ class VerifyReport:
             "ok": self.ok,
             "files_checked": self.files_checked,
             "problems": [{"path": p.path, "what": p.what} for p in self.problems],
+            "warnings": list(self.warnings),
         }
 
 
@@ -147,4 +150,6 @@ def verify_bundle(
     problems = _check_files(folder, manifest, progress)
     problems += _check_video(folder, manifest, ffmpeg)
     problems += _check_clip(folder, manifest, ffmpeg)
-    return VerifyReport(folder, manifest, len(manifest.files), tuple(problems))
+    stand_in = [str(p) for p in manifest.options.get("stand_in_appeal") or []]
+    warnings = [f"built with a placeholder appeal: {'; '.join(stand_in)}"] if stand_in else []
+    return VerifyReport(folder, manifest, len(manifest.files), tuple(problems), tuple(warnings))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from screenkit import diskspace
 from screenkit.bundle import (
     BuildPlan,
     BuildSettings,
@@ -61,6 +62,11 @@ from screenkit.kit import MANIFEST, load_kit
     metavar="X264_PRESET",
     help="x264 speed for every encode, e.g. ultrafast for a quick preview.",
 )
+@click.option(
+    "--allow-placeholder",
+    is_flag=True,
+    help="Build even if the appeal still holds placeholders (the sheet and verify say so).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan and its commands; run nothing.")
 @quiet_option
 @json_option
@@ -77,6 +83,7 @@ def build_command(
     jobs: int,
     out: Path | None,
     speed: str | None,
+    allow_placeholder: bool,
     dry_run: bool,
     quiet: bool,
     as_json: bool,
@@ -99,9 +106,8 @@ def build_command(
         organiser=Organiser(venue=venue, date=date, contact=contact),
     )
     with progress_bars(quiet or as_json) as progress:
-        plan = plan_build(
-            kit, requests, BuildSettings(out=out, x264_preset=speed), progress=progress
-        )
+        settings = BuildSettings(out=out, x264_preset=speed, allow_placeholder=allow_placeholder)
+        plan = plan_build(kit, requests, settings, progress=progress)
         if dry_run:
             _show_plan(plan, as_json)
             return
@@ -111,6 +117,10 @@ def build_command(
         return
     for warning in report.warnings:
         note(f"Warning: {warning}")
+    for planned in plan.bundles:
+        if planned.stand_in:
+            why = "; ".join(planned.stand_in)
+            note(f"Warning: {planned.folder.name} has a stand-in appeal: {why}")
     for bundle in report.bundles:
         click.echo(f"{bundle.status:<10}  {bundle.video}")
     ran = sum(1 for s in report.steps if s.status == "built")
@@ -120,6 +130,12 @@ def build_command(
 
 def _show_plan(plan: BuildPlan, as_json: bool) -> None:
     views = describe(plan)
+    needs = diskspace.plan_needs(plan, [v.id for v in views if v.state == "cached"])
+    free = [diskspace.free_bytes(n.path) for n in needs]
+    space = [
+        {"path": str(n.path), "what": n.what, "need_bytes": n.size, "free_bytes": f}
+        for n, f in zip(needs, free, strict=True)
+    ]
     bundles = [
         {
             "name": b.request.name,
@@ -138,6 +154,7 @@ def _show_plan(plan: BuildPlan, as_json: bool) -> None:
             {
                 "cache": str(plan.cache_root),
                 "bundles": bundles,
+                "space": space,
                 "steps": [v.to_json() for v in views],
             }
         )
@@ -146,6 +163,11 @@ def _show_plan(plan: BuildPlan, as_json: bool) -> None:
         state = "up to date" if b.up_to_date else "to build"
         click.echo(f"bundle {b.folder.name} ({b.preset.name}, {b.request.lang}): {state}")
     click.echo(f"cache: {plan.cache_root}")
+    for need, left in zip(needs, free, strict=True):
+        click.echo(
+            f"space: about {diskspace.mb(need.size)} MB for {need.what} "
+            f"in {need.path} ({diskspace.mb(left)} MB free there)"
+        )
     for view in views:
         key = view.key[:12] if view.key else "-"
         click.echo(f"\n[{view.state}] {view.label}  ({view.kind}, key {key})")
@@ -168,6 +190,8 @@ def verify_command(folder: Path, quiet: bool, as_json: bool) -> None:
     else:
         for problem in report.problems:
             click.echo(f"problem: {problem}")
+        for warning in report.warnings:
+            note(f"Warning: {warning}")
         verdict = "OK" if report.ok else f"{len(report.problems)} problem(s)"
         note(f"{report.folder.name}: {report.files_checked} files checked, {verdict}")
     if not report.ok:

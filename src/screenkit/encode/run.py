@@ -8,7 +8,6 @@ source is never written: an ``out`` that is the source is refused before anythin
 from __future__ import annotations
 
 import math
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +33,7 @@ from screenkit.media.probe import probe
 from screenkit.media.runner import full_argv, run_ffmpeg
 from screenkit.presets.model import LoudnessSpec, VenuePreset
 from screenkit.progress import ProgressCallback
+from screenkit.tempdirs import placeholder, scratch_dir
 
 EXTENSIONS = {"mp4": (".mp4", ".m4v"), "mkv": (".mkv",)}
 _DAMAGE_WORDS = ("error while decoding", "invalid data", "corrupt", "truncat", "missing picture")
@@ -154,7 +154,7 @@ def encode(
         )
     commands: list[tuple[str, ...]] = []
     with (
-        tempfile.TemporaryDirectory(prefix="screenkit-encode-") as tmp,
+        scratch_dir("encode-") as tmp,
         atomic_output(out) as part,
     ):
         plan = plan_encode(
@@ -240,7 +240,7 @@ def dry_run(
             notes.append("the encode's measured_* loudness values come from the first command")
             nan = math.nan
             loudness = Loudness(nan, nan, nan, nan)
-    workdir = Path(tempfile.gettempdir()) / "screenkit-encode-XXXXXX"
+    workdir = placeholder("encode")
     plan = plan_encode(
         info,
         preset,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from screenkit.errors import InputError, ProbeError
+from screenkit.errors import InputError, ProbeError, path_error
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.info import MediaInfo
 
@@ -42,6 +42,13 @@ _FIELD_ORDERS = {0: "unknown", 1: "progressive", 2: "tt", 3: "bb", 4: "tb", 5: "
 
 def check_readable(path: Path) -> Path:
     """Fail early, with the file named, on what is not a readable regular file."""
+    try:
+        return _check_readable(path)
+    except OSError as exc:  # a name too long for the disk, a folder we may not enter
+        raise path_error(exc, "cannot open") from exc
+
+
+def _check_readable(path: Path) -> Path:
     if not path.exists():
         raise InputError(f"{path}: no such file", path=path)
     if path.is_dir():

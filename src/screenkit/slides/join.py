@@ -15,7 +15,6 @@ import contextlib
 import math
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from screenkit.slides.errors import JoinError
 from screenkit.slides.render import render_card
 from screenkit.slides.spec import CardSpec
 from screenkit.slides.target import CardTarget
+from screenkit.tempdirs import scratch_dir
 
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 INBAND_WARNING = (
@@ -161,7 +161,7 @@ def join_parts(
             f"the subtitle tracks of {parts[main].name} cannot be copied into a "
             f"{out.suffix} file and were left out"
         )
-    with tempfile.TemporaryDirectory(prefix="screenkit-join-") as tmp:
+    with scratch_dir("join-") as tmp:
         folder = Path(tmp)
         names = []
         for n, part in enumerate(parts):
@@ -218,7 +218,7 @@ def attach_cards(
     target = CardTarget.from_media_info(info, safe_area=safe_area)
     with contextlib.ExitStack() as stack:
         if workdir is None:
-            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="screenkit-")))
+            workdir = Path(stack.enter_context(scratch_dir("join-")))
         parts: list[Path] = []
         if intro is not None:
             parts.append(
