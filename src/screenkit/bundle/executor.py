@@ -1,14 +1,15 @@
 """Running a plan's step graph, ``jobs`` steps side by side; the engine knows no step kind.
 
-By default steps run in threads: the work happens in ffmpeg processes, so each thread
-only waits on its ffmpeg, and progress and cancelling stay immediate. With ``processes``
-each step runs in a worker process from its description alone (`RunStep` with the cache
-folder, no shared memory), as it will on a cluster: an error raised there comes back
-pickled and is raised here like any other. A step starts when all its dependencies have
-finished; its outputs come from the cache when its key is there. On the first failure, or
-on Ctrl-C / SIGTERM in the main thread, no new step starts and the running ones are stopped: their progress callbacks
-raise, which makes `run_ffmpeg` stop its ffmpeg and the cache remove the step's temporary
-folder. Then the first error is raised. Progress is reported per step and overall.
+By default steps run in threads: the work happens in ffmpeg processes, so each thread only
+waits on its ffmpeg, and progress and cancelling stay immediate. With ``processes`` each
+step runs in a worker process from its description alone (`RunStep` with the cache folder,
+no shared memory), as it will on a cluster: an error raised there comes back pickled and is
+raised here like any other. A step starts when all its dependencies have finished; its
+outputs come from the cache when its key is there. On the first failure, or on Ctrl-C /
+SIGTERM in the main thread, no new step starts and the running ones are stopped: their
+progress callbacks raise, which makes `run_ffmpeg` stop its ffmpeg and the cache remove the
+step's temporary folder. Then the first error is raised. Progress is reported per step and
+overall.
 """
 
 from __future__ import annotations

@@ -2,15 +2,16 @@
 
 Each step kind is planned by its own module (``bundle/steps/<kind>.py``); this module
 composes them. For each bundle: loudness measurement → film encode → card (matched to the
-probed film) → join (stream copy) → soft tracks (stream copy, when the preset carries
-them) → sidecars, test clip, stills → sheet → manifest (the assembly, written last). Steps are shared by key:
-the film encode's key holds the master, the preset, the burned track and the fonts, but not
-the soft tracks, so soft-subtitle bundles in N languages share one encode, and the appeal
-text is only in the card's key, so a new appeal re-renders the card and re-joins.
+probed film) → join (stream copy) → soft tracks (stream copy, when the preset carries them)
+→ sidecars, test clip, stills → sheet → manifest (the assembly, written last). Steps are
+shared by key: the film encode's key holds the master, the preset, the burned track and the
+fonts, but not the soft tracks, so soft-subtitle bundles in N languages share one encode,
+and the appeal text is only in the card's key, so a new appeal re-renders the card and re-
+joins.
 
 Planning runs nothing but a probe of the master and the hashing of inputs (cheap after the
-first time, see `FileHasher`); it fails early on what would fail late (an appeal too long for
-the card, a burn on a preset that cannot, a name that would escape the output folder).
+first time, see `FileHasher`); it fails early on what would fail late (an appeal too long
+for the card, a burn on a preset that cannot, a name that would escape the output folder).
 """
 
 from __future__ import annotations
