@@ -37,6 +37,18 @@ class ScreenkitError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # keyword-only constructors defeat pickle's default (``cls(*args)``): rebuild from
+        # the type and the attributes, so an error raised in a worker process arrives whole
+        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[ScreenkitError], message: str, state: dict[str, object]) -> ScreenkitError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(ScreenkitError):
     """A user-supplied file cannot be used (missing, a directory, unreadable, wrong kind)."""

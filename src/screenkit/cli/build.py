@@ -62,6 +62,11 @@ kit_option = click.option(
     metavar="X264_PRESET",
     help="x264 speed for every encode, e.g. ultrafast for a quick preview.",
 )
+@click.option(
+    "--processes",
+    is_flag=True,
+    help="Run each step in its own worker process, from its description alone.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan and its commands; run nothing.")
 @quiet_option
 @json_option
@@ -78,6 +83,7 @@ def build_command(
     jobs: int,
     out: Path | None,
     speed: str | None,
+    processes: bool,
     dry_run: bool,
     quiet: bool,
     as_json: bool,
@@ -106,7 +112,7 @@ def build_command(
         if dry_run:
             _show_plan(plan, as_json)
             return
-        report = build(plan, jobs=jobs, progress=progress)
+        report = build(plan, jobs=jobs, progress=progress, processes=processes)
     if as_json:
         emit_json(report.to_json())
         return
