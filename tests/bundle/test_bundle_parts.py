@@ -14,10 +14,10 @@ from screenkit.bundle.errors import BundleError, IncompleteBundle
 from screenkit.bundle.manifest import MANIFEST_NAME, preset_from_json, preset_to_json, read_manifest
 from screenkit.bundle.mediaops import cut_args, mux_args, still_args
 from screenkit.bundle.model import safe_filename
-from screenkit.encode import SubtitleInput
 from screenkit.bundle.request import Organiser, check_name, resolve_requests
 from screenkit.bundle.sheet import SheetData, SheetFile, device_kind, render_html, render_text
 from screenkit.bundle.tracks import busiest_window, showcase_event, sidecar_names
+from screenkit.encode import SubtitleInput
 from screenkit.kit import load_kit
 from screenkit.media.info import AudioStream, MediaInfo, VideoStream
 from screenkit.presets import STANDARD, load_preset
