@@ -10,8 +10,10 @@ from bundle_helpers import SPEED, kit_with_film, run_cli
 
 from screenkit.bundle import BuildSettings, build, plan_build, resolve_requests
 from screenkit.bundle.errors import BundleError, DiskFull
+from screenkit.bundle.executor import OVERALL
 from screenkit.errors import FFmpegFailed, ScreenkitError
 from screenkit.kit import load_kit
+from screenkit.progress import Progress
 
 
 @pytest.fixture()
@@ -80,3 +82,19 @@ def test_errors_round_trip_through_pickle() -> None:
         again = pickle.loads(pickle.dumps(error))
         assert type(again) is type(error) and str(again) == str(error)
         assert vars(again) == vars(error)
+
+
+def test_workers_report_progress_back(kit: Path) -> None:
+    loaded = load_kit(kit)
+    plan = plan_build(
+        loaded,
+        resolve_requests(loaded, [], preset="usb-player", lang="en"),
+        BuildSettings(x264_preset=SPEED),
+    )
+    seen: list[Progress] = []
+    report = build(plan, jobs=2, processes=True, progress=seen.append)
+    assert {s.status for s in report.steps} == {"built"}
+    labels = {e.step for e in seen}
+    assert any(label.startswith("film encode") for label in labels)  # a worker's own events
+    overall = [e.done for e in seen if e.step == OVERALL]
+    assert overall and overall[-1] == pytest.approx(100.0)

@@ -15,7 +15,6 @@ overall.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -27,6 +26,7 @@ from typing import Literal, Protocol
 from screenkit.bundle.cache import Entry, StepCache
 from screenkit.bundle.errors import BundleError
 from screenkit.bundle.step import Step
+from screenkit.bundle.workers import Cancelled, EventLike, ProcessPool
 from screenkit.errors import Interrupted
 from screenkit.progress import Progress, ProgressCallback
 
@@ -104,17 +104,21 @@ class _Progress:
         self.total = sum(max(s.weight, 0.01) for s in steps) or 1.0
         self.weights = {s.id: max(s.weight, 0.01) for s in steps}
         self.fraction: dict[str, float] = {}
-        self.cancel = threading.Event()
+        self.cancel: threading.Event | EventLike = threading.Event()
 
     def for_step(self, step: Step) -> ProgressCallback:
         def report(event: Progress) -> None:
             if self.cancel.is_set():
                 raise StepCancelled(step.id)
-            if event.fraction is not None:  # a two-pass encode starts over: the whole doesn't
-                self.fraction[step.id] = max(self.fraction.get(step.id, 0.0), event.fraction)
-            self._emit(Progress(step.label, event.done, event.total, event.unit, event.speed))
+            self.relay(step, event)
 
         return report
+
+    def relay(self, step: Step, event: Progress) -> None:
+        """A step's event, as the step's own and toward the overall bar."""
+        if event.fraction is not None:  # a two-pass encode starts over: the whole doesn't
+            self.fraction[step.id] = max(self.fraction.get(step.id, 0.0), event.fraction)
+        self._emit(Progress(step.label, event.done, event.total, event.unit, event.speed))
 
     def finished(self, step: Step) -> None:
         self.fraction[step.id] = 1.0
@@ -169,12 +173,11 @@ def execute(
     waiting = {s.id: s for s in order}
     running: dict[cf.Future[Entry], tuple[Step, float]] = {}
     error: BaseException | None = None
-    pool: cf.Executor
-    if processes:  # spawn: a fresh interpreter, nothing inherited but the description
-        context = multiprocessing.get_context("spawn")
-        pool = cf.ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context)
-    else:
-        pool = cf.ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="step")
+    workers = ProcessPool(max(1, jobs)) if processes else None
+    if workers is not None:
+        hub.cancel = workers.stop  # one stop signal, seen by threads and workers alike
+    pool = cf.ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="step")
+    by_id = {s.id: s for s in order}
     try:
         while waiting or running:
             if error is None:
@@ -183,8 +186,8 @@ def execute(
                     if len(running) >= max(1, jobs):
                         break
                     del waiting[step.id]
-                    if processes:  # the worker finds its inputs in the cache, by key
-                        future = pool.submit(run, step, cache.root)
+                    if workers is not None:  # the worker finds its inputs in the cache, by key
+                        future = workers.submit(run, step, cache.root)
                     else:
                         deps = {d: entries[d] for d in step.dep_ids}
                         future = pool.submit(_run_one, run, step, cache, deps, hub)
@@ -192,11 +195,13 @@ def execute(
             if not running:
                 break
             done, _ = cf.wait(running, timeout=0.2, return_when=cf.FIRST_COMPLETED)
+            for step_id, event in workers.events() if workers is not None else []:
+                hub.relay(by_id[step_id], event)
             for future in done:
                 step, started = running.pop(future)
                 exc = future.exception()
                 if exc is not None:
-                    if error is None or isinstance(error, StepCancelled):
+                    if error is None or isinstance(error, StepCancelled | Cancelled):
                         error = exc
                     hub.cancel.set()
                     continue
@@ -219,6 +224,8 @@ def execute(
         raise exc from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if workers is not None:
+            workers.shutdown()
     if error is not None:
         raise error
     return ExecutionResult(MappingProxyType(entries), tuple(outcomes))
