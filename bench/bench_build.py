@@ -117,11 +117,11 @@ def bare_commands(kit: Path, speed: str, work: Path) -> list[list[str]]:
     out = work / "out"
     out.mkdir()
     tmp = re.escape(tempfile.gettempdir())
-    swaps = [  # the dry-run's folders (random parts as X's) -> the bare side's
-        (re.compile(cache + r"/tmp/[0-9a-f]{64}\.XXXXXXXX"), str(out)),
+    swaps = [  # the folders the build ran in (as recorded, or X's for a step to run) -> ours
+        (re.compile(cache + r"/tmp/[0-9a-f]{64}\.[0-9a-fX]{8}"), str(out)),
         (re.compile(cache + r"/objects/[0-9a-f]{2}/[0-9a-f]{64}"), str(out)),
-        (re.compile(tmp + r"/screenkit-film-XXXXXXXX"), str(staged_encode)),
-        (re.compile(tmp + r"/screenkit-card-XXXXXXXX"), str(staged_card)),
+        (re.compile(tmp + r"/screenkit-film-[a-z0-9_X]{8}"), str(staged_encode)),
+        (re.compile(tmp + r"/screenkit-card-[a-z0-9_X]{8}"), str(staged_card)),
     ]
 
     def runnable(argv: list[str]) -> list[str]:
