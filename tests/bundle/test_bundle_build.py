@@ -21,7 +21,7 @@ from bundle_helpers import SPEED, kit_with_film, run_cli
 from screenkit.bundle import assemble
 from screenkit.bundle.cache import StepCache
 from screenkit.bundle.manifest import read_manifest
-from screenkit.bundle.sheetstep import HTML_NAME, TEXT_NAME
+from screenkit.bundle.steps.sheet import HTML_NAME, TEXT_NAME
 from screenkit.kit import load_kit
 from screenkit.media.probe import probe
 from screenkit.presets import STANDARD

@@ -12,11 +12,12 @@ import pytest
 from screenkit.bundle.assemble import BUILDING, exchange, partial_bundle, publish, recover
 from screenkit.bundle.errors import BundleError, IncompleteBundle
 from screenkit.bundle.manifest import MANIFEST_NAME, preset_from_json, preset_to_json, read_manifest
-from screenkit.bundle.mediaops import SoftTrack, cut_args, mux_args, still_args
+from screenkit.bundle.mediaops import cut_args, mux_args, still_args
 from screenkit.bundle.model import safe_filename
 from screenkit.bundle.request import Organiser, check_name, resolve_requests
 from screenkit.bundle.sheet import SheetData, SheetFile, device_kind, render_html, render_text
 from screenkit.bundle.tracks import busiest_window, showcase_event, sidecar_names
+from screenkit.encode import SubtitleInput
 from screenkit.kit import load_kit
 from screenkit.media.info import AudioStream, MediaInfo, VideoStream
 from screenkit.presets import STANDARD, load_preset
@@ -253,10 +254,14 @@ def test_mux_cut_and_still_argv(tmp_path: Path) -> None:
     video = tmp_path / "-odd: name.mkv"
     args = mux_args(
         video,
-        [SoftTrack(tmp_path / "soft0.srt", "pt-BR", True), SoftTrack(tmp_path / "soft1.srt", "uk")],
+        [
+            SubtitleInput(tmp_path / "soft0.srt", "pt-BR"),
+            SubtitleInput(tmp_path / "soft1.srt", "uk"),
+        ],
         tmp_path / "out.mkv",
         container="mkv",
         faststart=False,
+        default="pt-BR",
     )
     assert args[:4] == ["-protocol_whitelist", "file,pipe", "-i", f"file:{video}"]
     joined = " ".join(args)
@@ -265,10 +270,11 @@ def test_mux_cut_and_still_argv(tmp_path: Path) -> None:
     assert "-c:s:1 srt" in joined and args[-1] == f"file:{tmp_path / 'out.mkv'}"
     mp4 = mux_args(
         video,
-        [SoftTrack(tmp_path / "s.srt", "en")],
+        [SubtitleInput(tmp_path / "s.srt", "en")],
         tmp_path / "o.mp4",
         container="mp4",
         faststart=True,
+        default=None,
     )
     assert "mov_text" in mp4 and "+faststart" in mp4
     cut = cut_args(video, tmp_path / "c.mkv", start=30.0, duration=48.0)

@@ -14,7 +14,7 @@ import pytest
 from encode_helpers import cli, decode_errors
 
 from screenkit.encode import check_compliance, measure_loudness
-from screenkit.encode.loudness import cache_path
+from screenkit.encode.loudness import key_for, store_path
 from screenkit.errors import FFmpegNotFound
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import probe
@@ -130,7 +130,7 @@ def test_loudness_is_measured_once_per_source(
     first = measure_loudness(stand_in, cache_dir=cache, ffmpeg=ffmpeg)
     assert first is not None and -40 < first.input_i < -10
     info = probe(stand_in)
-    assert cache_path(info, 2, cache, ffmpeg).is_file()
+    assert store_path(cache, key_for(info, 2, ffmpeg, None)).is_file()
     broken = replace(ffmpeg, path=tmp_path / "no-ffmpeg-here")  # a run would fail
     assert measure_loudness(info, cache_dir=cache, ffmpeg=broken) == first
     other_version = replace(broken, version="0.0-other")

@@ -105,6 +105,24 @@ class Entry:
     def path(self, name: str) -> Path:
         return self.folder / name
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the read-only mappings do not pickle; an entry crosses processes as plain data
+        return (
+            _entry,
+            (self.key, self.kind, self.folder, dict(self.files), dict(self.meta), self.status),
+        )
+
+
+def _entry(
+    key: str,
+    kind: str,
+    folder: Path,
+    files: dict[str, FileDigest],
+    meta: dict[str, Any],
+    status: Status,
+) -> Entry:
+    return Entry(key, kind, folder, MappingProxyType(files), MappingProxyType(meta), status)
+
 
 @dataclass(frozen=True)
 class JournalRecord:

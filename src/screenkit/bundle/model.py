@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screenkit.bundle.request import BundleRequest
-from screenkit.bundle.steps import InputFile, Step
+from screenkit.bundle.step import InputFile, Step
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo

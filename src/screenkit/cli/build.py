@@ -67,6 +67,11 @@ from screenkit.kit import MANIFEST, load_kit
     is_flag=True,
     help="Build even if the appeal still holds placeholders (the sheet and verify say so).",
 )
+@click.option(
+    "--processes",
+    is_flag=True,
+    help="Run each step in its own worker process, from its description alone.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan and its commands; run nothing.")
 @quiet_option
 @json_option
@@ -84,6 +89,7 @@ def build_command(
     out: Path | None,
     speed: str | None,
     allow_placeholder: bool,
+    processes: bool,
     dry_run: bool,
     quiet: bool,
     as_json: bool,
@@ -111,7 +117,7 @@ def build_command(
         if dry_run:
             _show_plan(plan, as_json)
             return
-        report = build(plan, jobs=jobs, progress=progress)
+        report = build(plan, jobs=jobs, progress=progress, processes=processes)
     if as_json:
         emit_json(report.to_json())
         return
