@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from screenkit.errors import FFmpegFailed, FFmpegNotFound
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.media.gate import check_ffmpeg_inputs
 from screenkit.progress import Progress, ProgressCallback
 
 TAIL_LINES = 400
@@ -121,6 +122,7 @@ def run_ffmpeg(
     """
     ffmpeg = ffmpeg or find_ffmpeg()
     argv = full_argv(args, ffmpeg, loglevel=loglevel, progress=True)
+    check_ffmpeg_inputs(argv)
     tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
     started = time.monotonic()
     proc = _start(
@@ -189,6 +191,7 @@ def stream_ffmpeg(
     """
     ffmpeg = ffmpeg or find_ffmpeg()
     argv = full_argv(args, ffmpeg, loglevel="error", progress=False)
+    check_ffmpeg_inputs(argv)
     tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
     proc = _start(
         argv,
