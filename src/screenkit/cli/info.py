@@ -42,15 +42,11 @@ def describe(info: MediaInfo) -> list[str]:
         extra = []
         if v.vfr:
             extra.append(f"variable frame rate, average {float(v.avg_frame_rate or 0):.3f}")
-        if v.rotation:
-            extra.append(f"rotated {v.rotation}°")
         if v.interlaced:
             extra.append(f"interlaced ({v.field_order})")
-        if v.sar != 1:
-            extra.append(f"SAR {v.sar}")
         profile = " ".join(p for p in (v.profile, f"L{v.level / 10:g}" if v.level else None) if p)
         lines.append(
-            f"  video      #{v.index} {v.codec} {profile} {v.width}x{v.height} {v.pix_fmt}, {rate}"
+            f"  video      #{v.index} {v.codec} {profile} {v.shown_as()} {v.pix_fmt}, {rate}"
             + (f"; {'; '.join(extra)}" if extra else "")
         )
     for a in info.audio:
@@ -73,7 +69,13 @@ def describe(info: MediaInfo) -> list[str]:
     help="How to read the file (default: ffprobe when it sits beside ffmpeg, else PyAV).",
 )
 def probe(file: Path, as_json: bool, route: str | None) -> None:
-    """Show what a media file holds: streams, codecs, size, frame rate, rotation."""
+    """Show what a media file holds: streams, codecs, size, frame rate, rotation.
+
+    Sizes are said as players show them: "stored 1920×1080, shown 1080×1920 (portrait,
+    rotated 90° clockwise)". In --json, video.rotation is that clockwise turn (0, 90, 180,
+    270) and video.display_matrix_rotation the same turn as ffprobe prints its display
+    matrix: counter-clockwise degrees, so a phone clip shown upright is -90.
+    """
     info = probe_file(file, route=route)  # type: ignore[arg-type]
     if as_json:
         emit_json(info.to_json())
