@@ -134,6 +134,8 @@ def _video(t: Table) -> VideoSpec:
         pix_fmt=t.choice("pix_fmt", ["yuv420p"], d.pix_fmt),
         max_width=t.integer("max_width", d.max_width, min=16, max=8192),
         max_height=t.integer("max_height", d.max_height, min=16, max=8192),
+        min_width=t.integer("min_width", d.min_width, min=0, max=8192) or None,
+        min_height=t.integer("min_height", d.min_height, min=0, max=8192) or None,
         max_fps=parse_rate(t, "max_fps", d.max_fps),
         cfr=t.flag("cfr", d.cfr),
         max_bitrate_kbps=t.integer("max_bitrate_kbps", d.max_bitrate_kbps, min=100, max=800_000),
@@ -142,9 +144,13 @@ def _video(t: Table) -> VideoSpec:
         copy_when_compliant=t.flag("copy_when_compliant", d.copy_when_compliant),
     )
     t.done()
-    for key in ("max_width", "max_height"):
-        if getattr(spec, key) % 2:
+    for key in ("max_width", "max_height", "min_width", "min_height"):
+        if (getattr(spec, key) or 0) % 2:
             raise t.error(key, f"{getattr(spec, key)} is odd: yuv420p needs even sizes")
+    for side in ("width", "height"):
+        low, high = getattr(spec, f"min_{side}"), getattr(spec, f"max_{side}")
+        if low is not None and low > high:
+            raise t.error(f"min_{side}", f"{low} is above max_{side} ({high})", low)
     frame_mbs, rate_mbs, kbps = H264_LEVELS[spec.level]
     if macroblocks(spec.max_width, spec.max_height) > frame_mbs:
         raise t.error(
