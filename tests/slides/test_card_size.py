@@ -24,7 +24,8 @@ def _qcif() -> MediaInfo:
     from screenkit.media.info import VideoStream
 
     video = VideoStream(0, "h264", "High", 30, 176, 144, Fraction(128, 117),
-                        Fraction(30000, 1001), None, False, "yuv420p", 0, "progressive")  # fmt: skip
+                        Fraction(30000, 1001), None, False, "yuv420p", 0,
+                        "progressive")  # fmt: skip
     return MediaInfo(Path("/nowhere/qcif.mp4"), "mov,mp4", 80.0, 1_000_000, None, video)
 
 

@@ -67,6 +67,17 @@ class OutputFormat:
     """The stored size of a master below the preset's minimum frame, which the encode
     enlarges to ``width`` x ``height`` (for the sheet's specs); None: not enlarged."""
 
+    def to_json(self) -> dict[str, object]:
+        """The picture's numbers as ``probe --preset --json`` and ``encode --json`` give them."""
+        rate = self.frame_rate
+        return {
+            "width": self.width,
+            "height": self.height,
+            "frame_rate": f"{rate.numerator}/{rate.denominator}",
+            "copy_video": self.copy_video,
+            "enlarged_from": list(self.enlarged_from) if self.enlarged_from else None,
+        }
+
     @property
     def size_note(self) -> str | None:
         """``962x720, enlarged from the stored 176x144`` for an enlarged film, else None."""
