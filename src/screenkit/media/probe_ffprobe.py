@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from screenkit.errors import ProbeError
+from screenkit.media.gate import admit_media
 from screenkit.media.info import (
     AudioStream,
     MediaInfo,
@@ -27,7 +28,8 @@ _PAST_THE_END = 10**9
 
 
 def ffprobe_argv(ffprobe: Path, path: Path, extra: list[str]) -> list[str]:
-    """Every ffprobe run: quiet, and only the file and pipe protocols, as for ffmpeg."""
+    """Every ffprobe run: sniffed input, quiet, only the file and pipe protocols, as for ffmpeg."""
+    admit_media(path)
     return [
         os.fspath(ffprobe), "-hide_banner", "-v", "error",
         "-protocol_whitelist", "file,pipe", *extra, input_arg(path),

@@ -10,6 +10,7 @@ from typing import Any
 import av
 
 from screenkit.errors import ProbeError
+from screenkit.media.gate import admit_media
 from screenkit.media.info import (
     AudioStream,
     MediaInfo,
@@ -28,6 +29,7 @@ _OPTIONS = {"protocol_whitelist": "file,pipe"}
 
 
 def _open(path: Path) -> Any:
+    admit_media(path)  # every PyAV open is sniffed first, whoever calls it
     try:
         return av.open(str(path), options=_OPTIONS)
     except av.error.FFmpegError as exc:
