@@ -52,3 +52,11 @@ def test_zero_turns_an_inherited_minimum_off(tmp_path: Path) -> None:
     path.write_text('extends = "usb-player"\n[video]\nmin_width = 0\nmin_height = 0\n')
     preset = load_preset_file(path)
     assert (preset.video.min_width, preset.video.min_height) == (None, None)
+
+
+def test_a_lower_maximum_caps_an_inherited_minimum(tmp_path: Path) -> None:
+    """A kit preset that only lowers usb-player's maximum: the later file wins."""
+    path = tmp_path / "tiny.toml"
+    path.write_text('extends = "usb-player"\n[video]\nmax_width = 640\nmax_height = 360\n')
+    video = load_preset_file(path).video
+    assert (video.min_width, video.min_height) == (640, 360)

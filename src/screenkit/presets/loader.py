@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
@@ -147,10 +147,18 @@ def _video(t: Table) -> VideoSpec:
     for key in ("max_width", "max_height", "min_width", "min_height"):
         if (getattr(spec, key) or 0) % 2:
             raise t.error(key, f"{getattr(spec, key)} is odd: yuv420p needs even sizes")
+    origins = getattr(t, "preset_raw", None)
     for side in ("width", "height"):
         low, high = getattr(spec, f"min_{side}"), getattr(spec, f"max_{side}")
-        if low is not None and low > high:
+        if low is None or low <= high:
+            continue
+        own = origins.source if origins is not None else None
+        where = origins.origins if origins is not None else {}
+        if own is None or where.get(f"video.min_{side}", own) == own:
             raise t.error(f"min_{side}", f"{low} is above max_{side} ({high})", low)
+        # a preset that lowers an inherited maximum below the inherited minimum: the later
+        # file wins, and the minimum is capped at its maximum
+        spec = replace(spec, **{f"min_{side}": high})
     frame_mbs, rate_mbs, kbps = H264_LEVELS[spec.level]
     if macroblocks(spec.max_width, spec.max_height) > frame_mbs:
         raise t.error(
