@@ -16,6 +16,7 @@ from typing import Any
 import ffmpeg
 
 from screenkit.errors import ProbeError
+from screenkit.media.gate import admit_media
 from screenkit.media.runner import input_arg, output_arg
 from screenkit.presets import iso639_2, language_name
 
@@ -133,8 +134,9 @@ def keyframe_before(path: Path, at: float) -> float:
     """The time of the last video keyframe at or before ``at`` seconds (0.0 at the start)."""
     import av
 
+    admit_media(path)
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path), options={"protocol_whitelist": WHITELIST}) as container:
             stream = container.streams.video[0]
             base = stream.time_base or Fraction(1, 1000)
             start = stream.start_time or 0

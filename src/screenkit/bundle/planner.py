@@ -144,6 +144,8 @@ class Planner:
             ffmpeg_version=self.ffmpeg.version_tuple,
         )
         copy = encode_plan.copy_video
+        if encode_plan.format.size_note:  # the dry-run says a small master is enlarged
+            note = "; ".join(filter(None, (f"picture {encode_plan.format.size_note}", note)))
         step_id = self.add(
             "film",
             f"film encode ({preset.name}{', burn ' + burn if burn else ''})",

@@ -193,6 +193,7 @@ def encode(
         sidecars=written,
         warnings=tuple(dict.fromkeys(warnings)),
         elapsed=time.monotonic() - started,
+        enlarged_from=plan.format.enlarged_from,
     )
 
 
