@@ -114,9 +114,11 @@ def test_dry_run_prints_the_exact_commands_and_runs_nothing(
     assert check_compliance(probe(out), load_preset("web")) == []
 
 
-def test_encode_json(stand_in: Path, tmp_path: Path) -> None:
+def test_encode_json(make_media: MakeSource, tmp_path: Path) -> None:
+    """An SD source already meets laptop (h264, 854x480, its minimum): copied."""
+    source = make_media("sd.mkv", width=854, height=480, duration=1.0)
     out = tmp_path / "o.mkv"
-    code, printed, _ = cli("encode", str(stand_in), "-p", "laptop", "-o", str(out), "--json")
+    code, printed, _ = cli("encode", str(source), "-p", "laptop", "-o", str(out), "--json")
 
     doc = json.loads(printed)
     assert code == 0 and doc["copied_video"] is True and doc["out"] == str(out)

@@ -17,6 +17,7 @@ import ffmpeg
 from screenkit.encode.options import SubtitleInput
 from screenkit.encode.subs import soft_track_options
 from screenkit.errors import ProbeError
+from screenkit.media.gate import admit_media
 from screenkit.media.runner import input_arg, output_arg
 
 WHITELIST = "file,pipe"
@@ -113,8 +114,9 @@ def keyframe_before(path: Path, at: float) -> float:
     """The time of the last video keyframe at or before ``at`` seconds (0.0 at the start)."""
     import av
 
+    admit_media(path)
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path), options={"protocol_whitelist": WHITELIST}) as container:
             stream = container.streams.video[0]
             base = stream.time_base or Fraction(1, 1000)
             start = stream.start_time or 0

@@ -133,6 +133,7 @@ def encode_command(
                 "preset": preset.name,
                 "copied_video": result.copied_video,
                 "two_pass": result.two_pass,
+                "enlarged_from": list(result.enlarged_from) if result.enlarged_from else None,
                 "sidecars": [str(p) for p in result.sidecars],
                 "warnings": list(result.warnings),
                 "commands": [shlex.join(c) for c in result.commands],
@@ -144,6 +145,8 @@ def encode_command(
     v = result.info.video
     shape = f"{v.width}x{v.height} {float(v.frame_rate):g} fps" if v else ""
     how = "video copied" if result.copied_video else "encoded"
+    if result.enlarged_from is not None:
+        how += ", enlarged from the stored {}x{}".format(*result.enlarged_from)
     note(f"wrote {result.out} ({preset.name}: {shape}, {how}, {result.elapsed:.1f} s)")
     for path in result.sidecars:
         note(f"wrote {path}")

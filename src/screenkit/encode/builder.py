@@ -183,7 +183,10 @@ def _video_chain(
     if video.interlaced:
         stream = stream.filter("bwdif", mode="send_frame", parity="auto", deint="all")
     stream = stream.filter("fps", fps=_rate_text(fmt))
-    stream = stream.filter("scale", fmt.width, fmt.height)
+    if fmt.enlarged_from is not None:  # a small master grows: lanczos keeps edges and text sharp
+        stream = stream.filter("scale", fmt.width, fmt.height, flags="lanczos")
+    else:
+        stream = stream.filter("scale", fmt.width, fmt.height)
     stream = stream.filter("setsar", "1")
     stream = stream.filter("format", pix_fmts=preset.video.pix_fmt)
     if options.burn is not None and preset.subtitles.burn:
@@ -271,6 +274,11 @@ def plan_encode(
     else:
         blockers = copy_blockers(info, preset, options)
         notes.append("video re-encoded: " + "; ".join(blockers[:3]))
+    if fmt.size_note is not None:
+        notes.append(
+            f"picture {fmt.size_note} to reach {preset.name}'s minimum frame "
+            f"({preset.video.min_width or '-'}x{preset.video.min_height or '-'})"
+        )
     budget = None if fmt.copy_video else bitrate_budget(preset, fmt)
     two_pass = budget is not None
     if two_pass:

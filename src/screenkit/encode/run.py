@@ -175,6 +175,7 @@ def encode(
         sidecars=written,
         warnings=done.warnings,
         elapsed=time.monotonic() - started,
+        enlarged_from=plan.format.enlarged_from,
     )
 
 

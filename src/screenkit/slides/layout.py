@@ -214,11 +214,17 @@ def layout_card(spec: CardSpec, target: CardTarget) -> CardLayout:
     qr_room = min(middle_h - caption_h, safe_w * share)
     module = math.floor(qr_room / modules)
     if module < MIN_MODULE_PX:
+        grow = modules * MIN_MODULE_PX / max(qr_room, 1.0)  # the room grows with the frame
+        need_w, need_h = (2 * math.ceil(side * grow / 2) for side in (width, height))
         raise CardError(
             f"a {width}x{height} frame leaves {qr_room:.0f} px for the QR code, too little for "
-            f"{modules} modules of {MIN_MODULE_PX} px: use a larger frame or a shorter link",
+            f"{modules} modules of {MIN_MODULE_PX} px: the card needs a frame of about "
+            f"{need_w}x{need_h} or more",
             key="link",
             value=spec.link,
+            hint=f"use a preset whose minimum frame is at least that (video.min_height = "
+            f"{max(need_h, 480)}; usb-player enlarges small films to 720 lines), "
+            "or a shorter link",
         )
     qr_px = module * modules
     group_h = qr_px + caption_h

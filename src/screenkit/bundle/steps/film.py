@@ -51,7 +51,11 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     settings = Settings(p.master, portable(preset), track, p.kit.original_language)
     # planned now with stand-in loudness: a preset the film cannot meet fails before any run
     stand_in = Loudness(*[math.nan] * 4) if loud_id else None
-    copy = _encode_plan(settings, p.tools, stand_in, Folders(p.cache.root, p.cache.root)).copy_video
+    planned = _encode_plan(settings, p.tools, stand_in, Folders(p.cache.root, p.cache.root))
+    copy = planned.copy_video
+    note = "the loudnorm/volume values come from the loudness step"
+    if planned.format.size_note:  # the dry-run says a small master is enlarged
+        note = f"picture {planned.format.size_note}; {note}"
     step_id = p.add(
         KIND,
         f"film encode ({preset.name}{', burn ' + burn if burn else ''})",
@@ -65,7 +69,7 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
         inputs=inputs,
         deps={"loudness": loud_id} if loud_id else {},
         weight=p.master.duration * (0.05 if copy else 1.0),
-        note="the loudnorm/volume values come from the loudness step",
+        note=note,
     )
     return step_id, inputs
 
