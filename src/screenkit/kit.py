@@ -78,7 +78,9 @@ class BundleSpec:
     """Language burned into the picture; None lets the preset's subtitle mode decide."""
     soft: tuple[str, ...] | None = None
     """Languages carried as soft/sidecar tracks; None means all of the kit's."""
-    outro: bool = False
+    outro: float | None = None
+    """Seconds the appeal card shows again after the film (the collection moment); None: no
+    outro. ``outro = true`` in the manifest means the default length."""
     venue: str | None = None
     date: str | None = None
     contact: str | None = None
@@ -170,6 +172,28 @@ def _language(table: Table, key: str, value: str, known: tuple[str, ...] | None 
     return value
 
 
+OUTRO_SECONDS = 20.0
+"""The outro's default length: long enough to scan the QR code while the hat goes round."""
+OUTRO_MAX = 600.0
+"""Ten minutes: a talk or a collection with the card behind it."""
+
+
+def _outro(table: Table) -> float | None:
+    """``outro = true`` (the default length), ``false``, or a number of seconds."""
+    value = table.raw("outro")
+    if value is None or value is False:
+        return None
+    if value is True:
+        return OUTRO_SECONDS
+    if isinstance(value, int | float):
+        if not 1 <= value <= OUTRO_MAX:
+            raise table.error(
+                "outro", f"the outro lasts 1 to {OUTRO_MAX:g} seconds, not {value:g}", value
+            )
+        return float(value)
+    raise table.error("outro", f"expected true, false or seconds, got {value!r}", value)
+
+
 def _bundle(kit_name: str, name: str, table: Table, languages: tuple[str, ...]) -> BundleSpec:
     problem = name_problem(name) or bundle_folder_problem(kit_name, name)
     if problem is not None:
@@ -188,7 +212,7 @@ def _bundle(kit_name: str, name: str, table: Table, languages: tuple[str, ...]) 
         lang=lang,
         burn=burn,
         soft=tuple(soft) if soft is not None else None,
-        outro=table.flag("outro", False),
+        outro=_outro(table),
         venue=table.text("venue"),
         date=table.text("date"),
         contact=table.text("contact"),

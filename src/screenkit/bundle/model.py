@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from screenkit.bundle.request import BundleRequest
 from screenkit.bundle.step import InputFile, Step
@@ -12,6 +13,9 @@ from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.names import safe_filename as _safe_filename
 from screenkit.presets import VenuePreset
+
+if TYPE_CHECKING:
+    from screenkit.bundle.estimates import FilmEstimate
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,9 @@ class BuildSettings:
     """Override every preset's x264 speed (tests and quick previews)."""
     allow_placeholder: bool = False
     """Build even when the appeal still holds placeholders (the bundle is flagged)."""
+    estimate_after: float | None = 120.0
+    """Estimate the film encodes' wall time (a timed sample) for masters at least this many
+    seconds long; None never estimates."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,8 @@ class BuildPlan:
     master: MediaInfo
     steps: tuple[Step, ...]
     bundles: tuple[BundlePlan, ...]
+    estimates: tuple[FilmEstimate, ...] = ()
+    """The expected wall time of each film encode still to run (a long master only)."""
 
     def pending(self) -> list[Step]:
         """The steps the bundles that are not up to date need, in plan order."""

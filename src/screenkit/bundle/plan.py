@@ -17,11 +17,13 @@ for the card, a burn on a preset that cannot, a name that would escape the outpu
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from screenkit.bundle.assemble import check_inside
 from screenkit.bundle.cache import StepCache, cache_dir_for, step_key
 from screenkit.bundle.errors import BundleError
+from screenkit.bundle.estimates import estimate_films
 from screenkit.bundle.hashing import FileHasher
 from screenkit.bundle.manifest import read_manifest
 from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan
@@ -86,7 +88,7 @@ def plan_build(
         hash_index=str(cache.hasher.index_dir),
     )
     finals = [manifest.plan(planner, context, bundle) for bundle in bundles]
-    return BuildPlan(
+    plan = BuildPlan(
         kit=kit,
         out=out,
         cache_root=cache.root,
@@ -95,6 +97,10 @@ def plan_build(
         steps=(*planner.steps.values(), *finals),
         bundles=tuple(bundles),
     )
+    if settings.estimate_after is None:
+        return plan
+    estimates = estimate_films(plan, after=settings.estimate_after, progress=progress)
+    return replace(plan, estimates=estimates)
 
 
 def _plan_bundle(
@@ -113,9 +119,15 @@ def _plan_bundle(
     intro_id = card.plan(p, intro, preset, film_id)
     parts = [intro_id, film_id]
     outro = None
-    if request.outro:
+    if request.outro is not None:
         outro = card_spec_from_kit(
-            kit, request.lang, kind="outro", venue=venue, date=date, contact=contact
+            kit,
+            request.lang,
+            kind="outro",
+            venue=venue,
+            date=date,
+            contact=contact,
+            duration=request.outro,
         )
         parts.append(card.plan(p, outro, preset, film_id))
     join_id = join.plan(p, parts, film_id, request.name, preset.extension)

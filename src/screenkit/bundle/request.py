@@ -98,7 +98,7 @@ def adhoc_request(
     lang: str | None,
     burn: str | None,
     organiser: Organiser,
-    outro: bool = False,
+    outro: float | None = None,
 ) -> BundleRequest:
     preset = preset or "usb-player"
     check_name(preset, "preset name")
@@ -129,8 +129,13 @@ def resolve_requests(
     lang: str | None = None,
     burn: str | None = None,
     organiser: Organiser | None = None,
+    outro: float | None = None,
 ) -> list[BundleRequest]:
-    """The bundles one ``screenkit build`` invocation asks for, in order, without repeats."""
+    """The bundles one ``screenkit build`` invocation asks for, in order, without repeats.
+
+    ``outro`` (seconds) puts the appeal card after the film in every one of them, whatever
+    the manifest says (``--outro``).
+    """
     organiser = organiser or Organiser()
     adhoc = preset is not None or lang is not None or burn is not None
     if names and adhoc:
@@ -153,6 +158,8 @@ def resolve_requests(
             path=kit.manifest,
             hint="add a [bundles.NAME] table, or use --preset/--lang, or --all",
         )
+    if outro is not None:
+        requests = [replace(r, outro=outro) for r in requests]
     unique: dict[str, BundleRequest] = {}
     for request in requests:
         unique.setdefault(request.name, request)

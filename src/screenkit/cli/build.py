@@ -31,7 +31,7 @@ from screenkit.cli.common import (
     quiet_option,
 )
 from screenkit.errors import ConfigError
-from screenkit.kit import MANIFEST, load_kit
+from screenkit.kit import MANIFEST, OUTRO_MAX, OUTRO_SECONDS, load_kit
 
 
 @click.command("build")
@@ -44,6 +44,16 @@ from screenkit.kit import MANIFEST, load_kit
 @click.option("--venue", help="The organiser's line on the card: where.")
 @click.option("--date", help="The organiser's line on the card: when.")
 @click.option("--contact", help="The organiser's line on the card: a local contact.")
+@click.option(
+    "--outro",
+    type=click.FloatRange(1, OUTRO_MAX),
+    is_flag=False,
+    flag_value=OUTRO_SECONDS,
+    default=None,
+    metavar="[SECONDS]",
+    help=f"Show the appeal card again after the film, for the collection "
+    f"({OUTRO_SECONDS:g} s without a number, up to {OUTRO_MAX:g} s for a talk).",
+)
 @click.option(
     "--jobs",
     "-j",
@@ -85,6 +95,7 @@ def build_command(
     venue: str | None,
     date: str | None,
     contact: str | None,
+    outro: float | None,
     jobs: int,
     out: Path | None,
     speed: str | None,
@@ -110,6 +121,7 @@ def build_command(
         lang=lang,
         burn=burn,
         organiser=Organiser(venue=venue, date=date, contact=contact),
+        outro=outro,
     )
     with progress_bars(quiet or as_json) as progress:
         settings = BuildSettings(out=out, x264_preset=speed, allow_placeholder=allow_placeholder)
@@ -117,9 +129,12 @@ def build_command(
         if dry_run:
             _show_plan(plan, as_json)
             return
+        if not (quiet or as_json):
+            for estimate in plan.estimates:
+                note(estimate.sentence())
         report = build(plan, jobs=jobs, progress=progress, processes=processes)
     if as_json:
-        emit_json(report.to_json())
+        emit_json({**report.to_json(), "estimates": [e.to_json() for e in plan.estimates]})
         return
     for warning in report.warnings:
         note(f"Warning: {warning}")
@@ -161,6 +176,7 @@ def _show_plan(plan: BuildPlan, as_json: bool) -> None:
                 "cache": str(plan.cache_root),
                 "bundles": bundles,
                 "space": space,
+                "estimates": [e.to_json() for e in plan.estimates],
                 "steps": [v.to_json() for v in views],
             }
         )
@@ -169,6 +185,8 @@ def _show_plan(plan: BuildPlan, as_json: bool) -> None:
         state = "up to date" if b.up_to_date else "to build"
         click.echo(f"bundle {b.folder.name} ({b.preset.name}, {b.request.lang}): {state}")
     click.echo(f"cache: {plan.cache_root}")
+    for estimate in plan.estimates:
+        click.echo(estimate.sentence())
     for need, left in zip(needs, free, strict=True):
         click.echo(
             f"space: about {diskspace.mb(need.size)} MB for {need.what} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from screenkit.bundle.cache import Entry
 from screenkit.bundle.manifest import preset_to_json
@@ -74,7 +75,8 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     return step_id, inputs
 
 
-def _options(s: Settings, tools: Tools) -> EncodeOptions:
+def encode_options(s: Settings, tools: Tools) -> EncodeOptions:
+    """The encode's choices beyond the preset: the burned track, fonts, speed."""
     return EncodeOptions(
         burn=s.burn, audio_lang=s.audio_lang, fonts=tools.fonts, x264_preset=tools.x264_preset
     )
@@ -87,11 +89,18 @@ def _encode_plan(
         s.master,
         s.preset,
         folders.work / f"film{s.preset.extension}",
-        _options(s, tools),
+        encode_options(s, tools),
         loudness=measured,
         workdir=folders.scratch,
         ffmpeg_version=tools.ffmpeg.version_tuple,
     )
+
+
+def encode_plan_for(step: Step) -> EncodePlan:
+    """The step's encode as planned before its loudness is measured (what it will do)."""
+    stand_in = Loudness(*[math.nan] * 4) if any(d.role == "loudness" for d in step.deps) else None
+    here = Path()  # a pure plan: the folders only show in the argv, which is not used
+    return _encode_plan(step.settings, step.tools, stand_in, Folders(here, here))
 
 
 def _plan_for(step: Step, deps: Mapping[str, Entry], folders: Folders) -> EncodePlan:
@@ -114,7 +123,7 @@ def run(run: StepRun) -> Result:
         planned,
         s.master,
         s.preset,
-        _options(s, run.step.tools),
+        encode_options(s, run.step.tools),
         ffmpeg=run.ffmpeg,
         progress=run.progress,
     )
