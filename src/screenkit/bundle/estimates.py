@@ -29,10 +29,15 @@ class FilmEstimate:
     estimate: EncodeEstimate
 
     def sentence(self) -> str:
-        return self.estimate.sentence(f"{self.label}")
+        return self.estimate.sentence(self.label)
 
     def to_json(self) -> dict[str, object]:
-        return {"step": self.step, "label": self.label, **self.estimate.to_json()}
+        return {
+            "step": self.step,
+            "label": self.label,
+            **self.estimate.to_json(),
+            "text": self.sentence(),
+        }
 
 
 def estimate_films(
