@@ -30,16 +30,31 @@ from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan
 from screenkit.bundle.planner import Planner, portable
 from screenkit.bundle.request import BundleRequest
 from screenkit.bundle.step import Step
-from screenkit.bundle.steps import card, clip, film, join, manifest, mux, sheet, sidecars, stills
+from screenkit.bundle.steps import (
+    card,
+    clip,
+    film,
+    join,
+    manifest,
+    mux,
+    poster,
+    sheet,
+    sidecars,
+    stills,
+    webpage,
+)
 from screenkit.bundle.steps.manifest import BundleContext
+from screenkit.encode import EncodeOptions, output_format
 from screenkit.errors import ScreenkitError
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.names import video_stem
 from screenkit.placeholders import check_appeal
+from screenkit.poster import poster_spec_from_kit
 from screenkit.presets import VenuePreset, load_preset
 from screenkit.progress import ProgressCallback
 from screenkit.slides import card_spec_from_kit
+from screenkit.webpage import PageAppeal
 
 
 def _resolve(
@@ -180,6 +195,8 @@ def _plan_bundle(
         kit_root=str(kit.root),
         outro_seconds=outro.seconds if outro else None,
         stand_in=stand_in,
+        enlarged_from=output_format(p.master, preset, EncodeOptions()).enlarged_from,
+        page=webpage.plays_in_a_browser(preset),
     )
     ends = {
         "final": final_id,
@@ -189,7 +206,23 @@ def _plan_bundle(
         "frame_image": frame_image_id,
     }
     sheet_id = sheet.plan(p, sheet_settings, ends)
-    step_ids = _closure(p.steps, [*ends.values(), sheet_id])
+    extras = [
+        poster.plan(
+            p, poster_spec_from_kit(kit, request.lang, venue=venue, date=date, contact=contact)
+        )
+    ]
+    if webpage.plays_in_a_browser(preset):
+        page = webpage.Settings(
+            title=kit.title,
+            video_name=video_name,
+            lang=request.lang,
+            tracks=tuple(track_files),
+            appeal=PageAppeal(intro.title, intro.appeal, intro.beneficiary, intro.link),
+            burned=burn is not None,
+        )
+        ids = {"joined": join_id, "card_image": card_image_id}
+        extras.append(webpage.plan(p, page, track_inputs, ids, request.name))
+    step_ids = _closure(p.steps, [*ends.values(), sheet_id, *extras])
     plan_key = step_key(
         "bundle",
         params={

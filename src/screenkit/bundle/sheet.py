@@ -20,7 +20,6 @@ from typing import Literal
 from screenkit.bundle.sheet_words import (
     FileKind,
     checklist,
-    device_kind,
     file_what,
     how_to_play,
     timing,
@@ -76,6 +75,10 @@ class SheetData:
     """The outro card's length when the bundle has one (the collection moment)."""
     stand_in: tuple[str, ...] = ()
     """Why the appeal is a placeholder (the build allowed it): the sheet says so in red."""
+    enlarged_from: tuple[int, int] | None = None
+    """The master's stored size when the film was enlarged to the preset's minimum frame."""
+    page: bool = False
+    """The bundle has ``index.html``, which plays the film in a browser."""
     video: MediaInfo | None = None
     files: tuple[SheetFile, ...] = ()
     card_image: str | None = None
@@ -155,6 +158,16 @@ def specs(data: SheetData, tr: Translator) -> list[tuple[str, str]]:
                 ),
             )
         )
+        if data.enlarged_from is not None:
+            stored_w, stored_h = data.enlarged_from
+            rows.append(
+                (
+                    "",
+                    _("enlarged from the master's stored {width}x{height}").format(
+                        width=stored_w, height=stored_h
+                    ),
+                )
+            )
     for a in info.audio:
         channels = tr.ngettext("{n} channel", "{n} channels", a.channels).format(n=a.channels)
         rows.append((_("audio"), f"{a.codec}, {channels}, {a.sample_rate} Hz"))
@@ -289,21 +302,6 @@ def _section_html(s: Section) -> str:
     return head + "".join(f"<p>{e(i)}</p>" for i in s.items)
 
 
-def _player(data: SheetData, tr: Translator) -> str:
-    e = html.escape
-    tracks = "".join(
-        f'<track kind="subtitles" src="{e(f.path)}" srclang="{e(f.lang or "und")}" '
-        f'label="{e(tr.native_name(f.lang or "und"))}"'
-        f"{' default' if f.lang == data.lang else ''}>"
-        for f in data.files
-        if f.path.startswith("subtitles/") and f.path.endswith(".vtt")
-    )
-    return (
-        f'<video controls preload="metadata" style="width:100%" '
-        f'src="{e(data.video_name)}">{tracks}</video>'
-    )
-
-
 def render_html(data: SheetData) -> str:
     e = html.escape
     tr = data.translator()
@@ -340,8 +338,6 @@ def render_html(data: SheetData) -> str:
         )
     for s in sheet.sections:
         parts.append(_section_html(s))
-        if s.anchor == "play" and device_kind(data.preset) == "browser":
-            parts.append(_player(data, tr))
     parts.append(f"<h2>{e(tr.gettext('The appeal'))}</h2>")
     parts.append(f'<div class="appeal" lang="{lang}">{e(data.appeal_text)}</div>')
     link = e(data.link)

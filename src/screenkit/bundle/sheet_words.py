@@ -28,6 +28,7 @@ FileKind = Literal[
     "sheet-text",
     "manifest",
     "poster",
+    "page",
 ]
 FAT32_LIMIT = 4 << 30
 
@@ -52,6 +53,7 @@ def file_what(f: SheetFile, tr: Translator) -> str:
         "sheet-text": _("this sheet, as plain text"),
         "manifest": _("what is in the bundle and its checksums (screenkit verify)"),
         "poster": _("a poster to print: A4, with the QR code"),
+        "page": _("open it in a browser: the film with every subtitle track, no internet needed"),
     }
     return words[f.kind]
 
@@ -146,14 +148,18 @@ def how_to_play(data: SheetData, tr: Translator) -> list[str]:
     if kind == "browser":
         return [
             _(
-                "Open '{name}' in a browser (drag it into Firefox or Chrome), or use the "
-                "player on this page, which loads the subtitles."
+                "Open index.html (double-click it): it plays '{name}' in the browser with the "
+                "subtitles of every language, straight from the stick, with no internet."
             ).format(name=name),
             _(
-                "The subtitles are in subtitles/ as WebVTT (.vtt) files, for the player on "
-                "this page or another web page."
+                "Choose the subtitle language under the picture (or press s); at the end the "
+                "appeal and its QR code fill the screen."
             ),
             _("Full screen: the player's button or f. Turn off notifications first."),
+            _(
+                "The subtitles are also in subtitles/ as WebVTT (.vtt) files, for another "
+                "player or web page."
+            ),
         ]
     return [
         _(

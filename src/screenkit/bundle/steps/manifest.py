@@ -24,7 +24,7 @@ from screenkit.bundle.step import Command, Dep, Folders, Step, StepRun, main_fil
 
 KIND = "manifest"
 
-PLACED_WHOLE = ("sidecars", "stills", "sheet")
+PLACED_WHOLE = ("sidecars", "stills", "sheet", "poster", "webpage")
 """Kinds whose every file goes into the bundle under its own relative name."""
 
 

@@ -24,9 +24,11 @@ from screenkit.bundle.steps import (
     loudness,
     manifest,
     mux,
+    poster,
     sheet,
     sidecars,
     stills,
+    webpage,
 )
 from screenkit.progress import ProgressCallback
 from screenkit.tempdirs import scratch_dir
@@ -55,6 +57,8 @@ KINDS: dict[str, Kind] = {
     "stills": stills,
     "sheet": sheet,
     "manifest": manifest,
+    "poster": poster,
+    "webpage": webpage,
 }
 
 

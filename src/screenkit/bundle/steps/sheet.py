@@ -17,7 +17,7 @@ from screenkit.bundle.planner import Planner
 from screenkit.bundle.results import result_of
 from screenkit.bundle.sheet import SheetData, SheetFile, render_html, render_text
 from screenkit.bundle.step import Command, Folders, Step, StepRun, main_file
-from screenkit.bundle.steps import clip, sidecars, stills
+from screenkit.bundle.steps import clip, poster, sidecars, stills, webpage
 from screenkit.media.atomic import write_text_atomic
 from screenkit.media.probe import probe
 
@@ -77,6 +77,9 @@ def _files(
         files.append(SheetFile(card.image, "card-image"))
     if frame.image:
         files.append(SheetFile(frame.image, "frame-image"))
+    files.append(SheetFile(poster.NAME, "poster"))
+    if s.page:
+        files.append(SheetFile(webpage.NAME, "page"))
     files += [
         SheetFile(HTML_NAME, "sheet-html"),
         SheetFile(TEXT_NAME, "sheet-text"),
