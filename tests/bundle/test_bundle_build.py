@@ -63,7 +63,11 @@ def test_a_bundle_holds_what_the_design_says(built_all: Path) -> None:
         TEXT_NAME,
         "images/card.png",
         "images/subtitled-frame.png",
+        "poster.pdf",
+        "index.html",  # a browser plays MP4 + H.264 + AAC: the page comes with it
     } <= names
+    laptop = {f.path for f in read_manifest(built_all / "out" / "sample-uk-laptop").files}
+    assert "poster.pdf" in laptop and "index.html" not in laptop  # MKV: no browser page
     # readable by others: the folder is copied to a stick, shared, served
     umask = os.umask(0)
     os.umask(umask)
