@@ -107,10 +107,16 @@ def build_command(
 ) -> None:
     """Build screening bundles: named ones from screenkit.toml, an ad-hoc one, or --all.
 
+    A bundle is a folder to copy onto the stick: the film with the appeal card in front, a
+    test clip, the subtitle files, SCREENING.html/.txt, poster.pdf, index.html where a
+    browser can play the film, and manifest.json (check it later with screenkit verify).
+    Before a long encode the plan says how long it should take on this machine.
+
     \b
       screenkit build demo
       screenkit build --preset usb-player --lang it --venue "Circolo Arci" --date "12 May"
-      screenkit build --all --jobs 2
+      screenkit build --preset web --lang uk --outro 60
+      screenkit build --all --jobs 2 --dry-run
     """
     kit = load_kit(kit_dir)
     requests = resolve_requests(
