@@ -15,7 +15,8 @@ from screenkit.bundle.manifest import MANIFEST_NAME, preset_from_json, preset_to
 from screenkit.bundle.mediaops import cut_args, mux_args, still_args
 from screenkit.bundle.model import safe_filename
 from screenkit.bundle.request import Organiser, check_name, resolve_requests
-from screenkit.bundle.sheet import SheetData, SheetFile, device_kind, render_html, render_text
+from screenkit.bundle.sheet import SheetData, SheetFile, render_html, render_text
+from screenkit.bundle.sheet_words import device_kind
 from screenkit.bundle.tracks import busiest_window, showcase_event, sidecar_names
 from screenkit.encode import SubtitleInput
 from screenkit.kit import load_kit
