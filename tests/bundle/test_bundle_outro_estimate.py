@@ -79,7 +79,7 @@ def test_the_intro_keeps_the_qr_fully_visible_for_ten_seconds(sample_kit: Path) 
 @pytest.fixture
 def long_kit(sample_kit: Path, make_media: MakeSource) -> Path:
     """The sample kit with a 130 s master (past the estimate's threshold), tiny and cheap."""
-    master = make_media("long-master.mkv", duration=130.0, width=160, height=90)
+    master = make_media("long-master.mkv", duration=130.0)
     target = sample_kit / "media" / "film.mkv"
     target.unlink()
     shutil.copyfile(master, target)
