@@ -4,7 +4,8 @@ python -m bench.bench_estimate [--rounds N] [--speed S] [--json FILE]
 
 Each round: estimate the usb-player film encode afresh (no cached figures: a sample timed at
 the chosen speed and at veryfast), then run the real encode (loudness measured once before
-the rounds, as a build's loudness step does) and time it. Prints each round and the median
+the rounds, as a build's loudness step does) and time it. ``--speed veryfast`` gives a quick
+figure; the default is the preset's own speed (medium). Prints each round and the median
 ratio; the goal is 0.8–1.25. The machine is shared and noisy: look at the median.
 """
 
@@ -18,7 +19,7 @@ import time
 from pathlib import Path
 
 from bench.harness import MEDIA_CACHE, media_path
-from screenkit.encode import EncodeOptions, encode
+from screenkit.encode import EncodeOptions, encode, measure_loudness
 from screenkit.encode.estimate import estimate_encode
 from screenkit.media.binaries import find_ffmpeg
 from screenkit.media.probe import probe
@@ -46,7 +47,7 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     out = work / "out.mp4"
-    encode(film, preset, out, options, cache_dir=work / "loudness", ffmpeg=ffmpeg)  # warm-up
+    measure_loudness(film, channels=preset.audio.channels, cache_dir=work / "loudness")
 
     rows = []
     for n in range(args.rounds):
