@@ -62,6 +62,8 @@ def legacy_video_fields(t: Table, rate: RateReader) -> dict[str, Any]:
 def check_legacy(preset: VenuePreset, top: Table) -> None:
     """Refuse a preset an old player could not play; ``top`` blames the file that set a key."""
     video, container = preset.video, preset.container
+    if preset.dvd is not None and container != "dvd" and video.codec != "mpeg2video":
+        raise top.error("dvd", "DVD authoring is for container dvd only")
     if video.codec not in LEGACY_CODECS:
         if container in CONTAINER_CODEC:
             raise top.error(

@@ -269,7 +269,7 @@ def build_preset(raw: RawPreset) -> VenuePreset:
         video=holder.section(top, "video", _video),
         audio=holder.section(top, "audio", lambda t: _audio(t, container)),
         subtitles=holder.section(top, "subtitles", _subtitles),
-        dvd=holder.section(top, "dvd", _dvd) if container == "dvd" else None,
+        dvd=holder.section(top, "dvd", _dvd) if container == "dvd" or top.has("dvd") else None,
         extends=raw.extends,
         source=raw.source,
         origins=MappingProxyType(dict(raw.origins)),
