@@ -26,7 +26,7 @@ from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.media.runner import full_argv, input_arg, output_arg
 from screenkit.presets.languages import iso639_2, language_name
-from screenkit.presets.model import VenuePreset
+from screenkit.presets.model import LEGACY_CODECS, VenuePreset
 
 MUX_OVERHEAD = 0.01
 """Share of a size limit kept for container overhead (MP4/MKV index, headers)."""
@@ -55,6 +55,8 @@ class EncodePlan:
     """Tracks muxed into the container (staged by the caller under `soft_name`)."""
     workdir: Path
     notes: tuple[str, ...]
+    burn_format: OutputFormat | None = None
+    """The canvas the burned track is laid out on, when not `format` (a DVD's square pixels)."""
 
     @property
     def copy_video(self) -> bool:
@@ -271,6 +273,10 @@ def plan_encode(
     options = options or EncodeOptions()
     if info.video is None:
         raise ValueError("plan_encode needs a source with video")
+    if preset.video.codec in LEGACY_CODECS:  # DVD / DivX: encode/legacy.py
+        from screenkit.encode.legacy import plan_legacy_encode
+
+        return plan_legacy_encode(info, preset, out, options, loudness=loudness, workdir=workdir)
     fmt = output_format(info, preset, options)
     notes: list[str] = []
     if fmt.copy_video:
