@@ -107,6 +107,15 @@ def legacy_format(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) 
     )
 
 
+def fill_size(shown: tuple[int, int], canvas: tuple[int, int]) -> tuple[int, int]:
+    """The picture scaled (up or down) to fill ``canvas`` with its shape kept, even-sized: a
+    DVD frame is fixed, so a small source grows to it rather than sitting in a black box."""
+    scale = min(canvas[0] / shown[0], canvas[1] / shown[1])
+    width = min(canvas[0], 2 * round(shown[0] * scale / 2))
+    height = min(canvas[1], 2 * round(shown[1] * scale / 2))
+    return max(2, width), max(2, height)
+
+
 def burn_format(fmt: OutputFormat, preset: VenuePreset) -> OutputFormat:
     """The square-pixel canvas the burned text is laid out on."""
     canvas = display_canvas(preset)
@@ -143,8 +152,7 @@ def video_chain(
     rate = conform(video, preset)
     if video.interlaced:
         stream = stream.filter("bwdif", mode="send_frame", parity="auto", deint="all")
-    dw, dh = video.display_size
-    width, height = fit_size(dw, dh, canvas.width, canvas.height)
+    width, height = fill_size(video.display_size, (canvas.width, canvas.height))
     stream = stream.filter("scale", width, height).filter("setsar", "1")
     if (width, height) != (canvas.width, canvas.height):
         stream = stream.filter("pad", canvas.width, canvas.height, "(ow-iw)/2", "(oh-ih)/2")
