@@ -13,7 +13,8 @@ from screenkit.dvd.tools import missing_tools
 _MISSING = missing_tools()
 NEEDS_TOOLS = pytest.mark.skipif(
     bool(_MISSING),
-    reason=f"DVD tools not on PATH: {', '.join(_MISSING)} (apt-get install dvdauthor xorriso lsdvd)",
+    reason=f"DVD tools not on PATH: {', '.join(_MISSING)} "
+    "(apt-get install dvdauthor xorriso lsdvd)",
 )
 NEEDS_MPV = pytest.mark.skipif(shutil.which("mpv") is None, reason="mpv is not installed")
 

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import numpy as np
-
 from dvd_helpers import NEEDS_MPV, NEEDS_TOOLS, mpv
+
 from screenkit.dvd.author import TitleLayout
 from screenkit.dvd.build import DvdBuild, author_disc, stream_order
 from screenkit.dvd.pngio import read_rgba
@@ -81,9 +81,7 @@ def _grey(png: Path) -> np.ndarray:
     from screenkit.media.runner import input_arg, output_arg, run_ffmpeg
 
     rgba = png.with_suffix(".rgba.png")
-    run_ffmpeg(
-        ["-i", input_arg(png), "-pix_fmt", "rgba", "-pred", "none", output_arg(rgba)]
-    )
+    run_ffmpeg(["-i", input_arg(png), "-pix_fmt", "rgba", "-pred", "none", output_arg(rgba)])
     image = read_rgba(rgba)
     return image[:, :, :3].astype(np.int16).mean(axis=2)
 
@@ -99,9 +97,7 @@ def test_a_new_card_re_authors_without_the_film_changing(
     film, card, fmt = dvd_parts
     preset = load_preset("dvd-pal")
     tools = require_dvd_tools()
-    longer = encode_card_vob(
-        card.with_name("card.png"), 5.0, preset, fmt, tmp_path / "card5.mpg"
-    )
+    longer = encode_card_vob(card.with_name("card.png"), 5.0, preset, fmt, tmp_path / "card5.mpg")
     out = tmp_path / "bundle"
     layout = TitleLayout(
         card=card, film=film, outro=None, film_seconds=fmt.duration, subtitle_langs=()

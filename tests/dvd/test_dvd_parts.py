@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pysubs2
 import pytest
-
 from dvd_helpers import NEEDS_TOOLS
+
 from screenkit.doctor import diagnose
 from screenkit.dvd.author import TitleLayout, author_xml, chapter_marks
 from screenkit.dvd.errors import INSTALL_LINE, DiscTooLarge, DvdToolFailed, DvdToolsMissing
@@ -18,8 +18,8 @@ from screenkit.dvd.iso import DVD5_BYTES, DVD9_BYTES, disc_fit, dvd_order, volum
 from screenkit.dvd.pngio import read_rgba
 from screenkit.dvd.subpictures import (
     PALETTE,
-    SubpictureTrack,
     Spu,
+    SubpictureTrack,
     quantise,
     render_subpictures,
     segments,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from encode_helpers import SUBTITLES, decode_errors, frame
+
 from screenkit.encode import EncodeOptions, SubtitleInput, encode, plan_encode
 from screenkit.encode.divx import avi_fourcc
 from screenkit.encode.legacy import conform, legacy_format
@@ -75,7 +75,9 @@ def test_a_24_fps_film_goes_to_pal_by_speed_up_with_the_pitch_kept(
     # NTSC: the same film gets frames repeated, never sped up
     ntsc = conform(info.video, NTSC)
     assert (ntsc.rate, ntsc.speed) == (Fraction(30000, 1001), Fraction(1))
-    assert legacy_format(info, PAL, EncodeOptions()).duration == pytest.approx(info.duration * 24 / 25)
+    assert legacy_format(info, PAL, EncodeOptions()).duration == pytest.approx(
+        info.duration * 24 / 25
+    )
 
 
 def test_other_rates_are_not_sped_up(make_media: MakeSource) -> None:

@@ -63,17 +63,17 @@ def test_divx_is_home_theater_avi() -> None:
 @pytest.mark.parametrize(
     ("body", "key", "words"),
     [
-        ('[video]\nframe_height = 500\n', "video.frame_height", "720x576 (PAL)"),
-        ('[video]\nframe_rate = 24\n', "video.frame_rate", "25"),
-        ('[video]\nmax_bitrate_kbps = 9900\n', "video.max_bitrate_kbps", "9800"),
-        ('[video]\nmax_bitrate_kbps = 9700\n', "video.max_bitrate_kbps", "mux rate"),
-        ('[video]\ngop = 30\n', "video.gop", "15"),
+        ("[video]\nframe_height = 500\n", "video.frame_height", "720x576 (PAL)"),
+        ("[video]\nframe_rate = 24\n", "video.frame_rate", "25"),
+        ("[video]\nmax_bitrate_kbps = 9900\n", "video.max_bitrate_kbps", "9800"),
+        ("[video]\nmax_bitrate_kbps = 9700\n", "video.max_bitrate_kbps", "mux rate"),
+        ("[video]\ngop = 30\n", "video.gop", "15"),
         ('[audio]\ncodec = "mp3"\n', "audio.codec", "ac3 or mp2"),
-        ('[audio]\nbitrate_kbps = 500\n', "audio.bitrate_kbps", "448"),
-        ('[audio]\nsample_rate = 44100\n', "audio.sample_rate", "48000"),
+        ("[audio]\nbitrate_kbps = 500\n", "audio.bitrate_kbps", "448"),
+        ("[audio]\nsample_rate = 44100\n", "audio.sample_rate", "48000"),
         ('[subtitles]\nsidecar = "srt"\n', "subtitles.soft", "subpictures"),
         ('container = "mkv"\n', "video.codec", "'dvd'"),
-        ('[video]\nbitrate_kbps = 9000\n', "video.bitrate_kbps", "above the peak"),
+        ("[video]\nbitrate_kbps = 9000\n", "video.bitrate_kbps", "above the peak"),
     ],
 )
 def test_a_dvd_preset_outside_the_dvd_spec_is_refused(
@@ -98,9 +98,7 @@ def test_a_dvd_preset_outside_the_dvd_spec_is_refused(
         ('[subtitles]\nsidecar = "vtt"\nsidecar_encoding = "utf-8"\n', "subtitles.soft"),
     ],
 )
-def test_a_divx_preset_outside_home_theater_is_refused(
-    tmp_path: Path, body: str, key: str
-) -> None:
+def test_a_divx_preset_outside_home_theater_is_refused(tmp_path: Path, body: str, key: str) -> None:
     path = write(tmp_path, "mine", f'extends = "divx"\n{body}')
     with pytest.raises(ConfigError) as info:
         load_preset_file(path)

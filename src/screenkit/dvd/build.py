@@ -111,13 +111,15 @@ def write_disc_image(
 ) -> Path:
     """``iso`` holding VIDEO_TS/ (and an empty AUDIO_TS/), volume label from ``title``."""
     tools = tools or require_dvd_tools()
-    with tempfile.TemporaryDirectory(prefix=".screenkit-iso-", dir=iso.parent) as tmp:
-        with atomic_output(iso) as part:
-            staged = Path(tmp) / "disc"
-            staged.mkdir()
-            (staged / "AUDIO_TS").mkdir()
-            shutil.copytree(video_ts, staged / VIDEO_TS, copy_function=_link_or_copy)
-            write_iso(staged, part, volume_label(title), tools)
+    with (
+        tempfile.TemporaryDirectory(prefix=".screenkit-iso-", dir=iso.parent) as tmp,
+        atomic_output(iso) as part,
+    ):
+        staged = Path(tmp) / "disc"
+        staged.mkdir()
+        (staged / "AUDIO_TS").mkdir()
+        shutil.copytree(video_ts, staged / VIDEO_TS, copy_function=_link_or_copy)
+        write_iso(staged, part, volume_label(title), tools)
     return iso
 
 

@@ -15,6 +15,7 @@ and handed to spumux with its time, which muxes the stream into the film's VOB.
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -79,7 +80,7 @@ def segments(subs: pysubs2.SSAFile) -> list[tuple[int, int, list[pysubs2.SSAEven
     shown = [e for e in subs.events if not e.is_comment and e.plaintext.strip() and e.end > e.start]
     cuts = sorted({t for e in shown for t in (e.start, e.end)})
     out = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         active = [e for e in shown if e.start <= start and e.end >= end]
         if active:
             out.append((start, end, active))

@@ -3,11 +3,11 @@
 ffmpeg's own ``mpeg4`` encoder, tagged ``XVID`` (``-vtag``), which DivX Home Theater devices
 look for. The profile's limits come from the preset (size, peak, the 3,145,728-bit buffer);
 quarter-pel stays off (``-flags -qpel``) and global motion compensation is never used
-(ffmpeg's encoder has none): the profile allows neither. B-frames: DivX 5-era encoders wrote "packed" B-frames (a B and a P in one AVI chunk
-plus an empty placeholder), a Video-for-Windows hack that ffmpeg calls non-standard; ffmpeg
-cannot write it (its ``mpeg4_unpack_bframes`` goes the other way) and certified players
-decode the plain coding order ffmpeg writes, so at most the preset's one B-frame in a row,
-unpacked.
+(ffmpeg's encoder has none): the profile allows neither. B-frames: DivX 5-era encoders
+wrote "packed" B-frames (a B and a P in one AVI chunk plus an empty placeholder), a
+Video-for-Windows hack that ffmpeg calls non-standard; ffmpeg cannot write it (its
+``mpeg4_unpack_bframes`` goes the other way) and certified players decode the plain coding
+order ffmpeg writes, so at most the preset's one B-frame in a row, unpacked.
 """
 
 from __future__ import annotations
