@@ -33,6 +33,7 @@ from screenkit.errors import ScreenkitError
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.presets import VenuePreset, load_preset
+from screenkit.presets.model import LEGACY_CODECS
 from screenkit.progress import ProgressCallback
 from screenkit.slides import card_spec_from_kit
 
@@ -93,6 +94,12 @@ def plan_build(
 def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
     kit = p.kit
     preset = load_preset(request.preset, kit.root)
+    if preset.video.codec in LEGACY_CODECS:  # issue 12: the DVD/DivX bundle steps come later
+        raise BundleError(
+            f"bundles for {preset.name} are not built yet",
+            value=preset.name,
+            hint=f"make the film with: screenkit encode FILM --preset {preset.name} -o OUT",
+        )
     burn, soft = _resolve(kit, request, preset)
     folder = check_inside(out, out / f"{kit.name}-{request.name}", "bundle folder")
     stem = safe_filename(f"{kit.title} ({request.lang}, {preset.name})")
