@@ -129,3 +129,23 @@ def test_stream_order_puts_the_screening_language_first() -> None:
     tracks = [SubtitleInput(Path(f"{lang}.srt"), lang) for lang in ("en", "it", "uk", "en")]
     assert [t.lang for t in stream_order(tracks, "uk")] == ["uk", "en", "it"]
     assert [t.lang for t in stream_order(tracks, None)] == ["en", "it", "uk"]
+
+
+def test_an_ntsc_disc(tiny_film: Path, tmp_path: Path) -> None:
+    from screenkit.dvd.build import make_dvd
+    from screenkit.encode import EncodeOptions, encode
+    from screenkit.encode.legacy import legacy_format
+    from support import REPO
+
+    preset = load_preset("dvd-ntsc")
+    film = encode(tiny_film, preset, tmp_path / "film.mpg", EncodeOptions())
+    fmt = legacy_format(film.source, preset, EncodeOptions())
+    built = make_dvd(
+        film=film.out, card=None, outro=None,
+        tracks=[SubtitleInput(REPO / "subtitles" / "pl.srt", "pl")], screening_lang="pl",
+        preset=preset, fmt=fmt, out_dir=tmp_path / "out", title="NTSC",
+    )  # fmt: skip
+    (title,) = built.report.titles
+    assert (title.format, title.width, title.height, title.aspect) == ("NTSC", 720, 480, "16/9")
+    assert title.subpictures == ("pl",) and title.cells == 1
+    assert built.iso.name == "NTSC.iso"

@@ -151,3 +151,33 @@ def test_ffprobe_sees_the_xvid_tag(stand_in: Path, tmp_path: Path) -> None:
     assert (video["codec_name"], video["codec_tag_string"]) == ("mpeg4", "XVID")
     assert video["profile"] == "Advanced Simple Profile"
     assert next(s for s in streams if s["codec_type"] == "audio")["codec_name"] == "mp3"
+
+
+def test_a_burned_dvd_lays_the_text_out_on_the_square_pixel_canvas(
+    tiny_film: Path, tmp_path: Path
+) -> None:
+    """The preset may burn too (players that ignore subpictures): before the squeeze."""
+    from dataclasses import replace
+
+    burned = replace(PAL, subtitles=replace(PAL.subtitles, burn=True))
+    info = probe(tiny_film)
+    uk = EncodeOptions(burn=SubtitleInput(SUBTITLES / "uk.srt", "uk"))
+    plan = plan_encode(info, burned, tmp_path / "f.mpg", uk, workdir=tmp_path)
+    graph = _opt(list(plan.commands[0]), "-filter_complex")
+    assert graph.index("subtitles=") < graph.index("scale=720:576")
+    assert plan.burn_format is not None
+    assert (plan.burn_format.width, plan.burn_format.height) == (1024, 576)
+    assert (plan.format.width, plan.format.height, plan.format.sar) == (720, 576, Fraction(64, 45))
+
+
+def test_a_4_3_letterboxed_dvd_pads_the_wide_film(tiny_film: Path, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    boxed = replace(PAL, video=replace(PAL.video, aspect="4:3-letterbox"))
+    info = probe(tiny_film)
+    plan = plan_encode(info, boxed, tmp_path / "f.mpg", EncodeOptions(), workdir=tmp_path)
+    argv = list(plan.commands[0])
+    graph = _opt(argv, "-filter_complex")
+    assert "scale=768:432" in graph and "pad=768:576" in graph  # 16:9 film in a 4:3 frame
+    assert "setdar=4/3" in graph and _opt(argv, "-aspect:v") == "4:3"
+    assert plan.format.sar == Fraction(16, 15)
