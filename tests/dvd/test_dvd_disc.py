@@ -149,3 +149,11 @@ def test_an_ntsc_disc(tiny_film: Path, tmp_path: Path) -> None:
     assert (title.format, title.width, title.height, title.aspect) == ("NTSC", 720, 480, "16/9")
     assert title.subpictures == ("pl",) and title.cells == 1
     assert built.iso.name == "NTSC.iso"
+
+
+def test_the_read_back_disc_has_no_problems(disc: DvdBuild) -> None:
+    from screenkit.dvd.readback import disc_problems
+
+    assert disc_problems(disc.report, ("uk", "en", "it", "pl", "de"), "16:9") == []
+    wrong = disc_problems(disc.report, ("en", "uk", "it", "pl", "de"), "4:3-letterbox")
+    assert len(wrong) == 2 and "aspect 16/9" in wrong[0]

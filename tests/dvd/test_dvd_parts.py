@@ -189,3 +189,15 @@ def test_doctor_lists_the_dvd_tools_as_optional(
     dvd = {c.name: c for c in report.checks if c.name in ("dvdauthor", "xorriso", "lsdvd")}
     assert all(not c.ok and c.optional and c.fix == INSTALL_LINE for c in dvd.values())
     assert report.ok or not all(c.ok or c.optional for c in report.checks)
+
+
+def test_subpicture_times_follow_the_pal_speed_up(tiny_film: Path, tmp_path: Path) -> None:
+    from fractions import Fraction
+
+    track = tmp_path / "en.srt"
+    track.write_text("1\n00:00:25,000 --> 00:00:50,000\nFaster\n", encoding="utf-8")
+    fmt = legacy_format(probe(tiny_film), PAL, EncodeOptions())
+    drawn = render_subpictures(
+        SubtitleInput(track, "en"), PAL, tmp_path / "spu", fmt=fmt, speed=Fraction(25, 24)
+    )
+    assert [(s.start_ms, s.end_ms) for s in drawn.spus] == [(24_000, 48_000)]

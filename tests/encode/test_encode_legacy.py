@@ -15,6 +15,7 @@ from encode_helpers import SUBTITLES, decode_errors, frame
 from screenkit.encode import EncodeOptions, SubtitleInput, encode, plan_encode
 from screenkit.encode.divx import avi_fourcc
 from screenkit.encode.legacy import conform, legacy_format
+from screenkit.encode.legacy_check import check_sidecar
 from screenkit.media.probe import probe
 from screenkit.presets import load_preset
 from support import MakeSource
@@ -128,6 +129,10 @@ def test_divx_encode_burns_italian_and_writes_the_cp1252_sidecar(
     raw = out.with_suffix(".srt").read_bytes()
     assert "è".encode("cp1252") in raw and "è".encode() not in raw
     assert "Benvenuti" in raw.decode("cp1252")
+    assert check_sidecar(out, "it", "cp1252") == []
+    assert check_sidecar(out, "it", "utf-8")  # cp1252 bytes are not UTF-8
+    out.with_suffix(".srt").write_text("è", encoding="utf-8")
+    assert [m.found for m in check_sidecar(out, "it", "cp1252")] == ["utf-8"]
     # burned: text at the bottom at 3 s (an event from 2.0 s), not at the top
     a, b = frame(plain.out, 3.0), frame(out, 3.0)
     diff = np.abs(a - b)

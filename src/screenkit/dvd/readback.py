@@ -115,3 +115,23 @@ def read_dvd(root: Path, tools: DvdTools) -> DvdReport:
         titles=parse_lsdvd(text),
         shown_subpicture=shown_subpicture(vts) if vts.is_file() else None,
     )
+
+
+def disc_problems(report: DvdReport, langs: tuple[str, ...], aspect: str) -> list[str]:
+    """What is wrong with a read-back disc against what was authored ([] = fine): one title,
+    the aspect, one audio stream, the subpicture languages in order, the first one shown."""
+    problems = []
+    if len(report.titles) != 1:
+        return [f"expected one title, found {len(report.titles)}"]
+    title = report.titles[0]
+    want_aspect = aspect.split("-")[0].replace(":", "/")
+    if title.aspect != want_aspect:
+        problems.append(f"aspect {title.aspect}, expected {want_aspect}")
+    if len(title.audio) != 1:
+        problems.append(f"{len(title.audio)} audio streams, expected one")
+    want = tuple(lang.split("-")[0].lower() for lang in langs)
+    if title.subpictures != want:
+        problems.append(f"subpicture streams {title.subpictures}, expected {want}")
+    if want and report.shown_subpicture != 0:
+        problems.append("the screening language's subpictures are not switched on at the start")
+    return problems

@@ -10,6 +10,7 @@ rate, MP3 at the preset's rate and channels, and below the file-size limit.
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 from screenkit.encode.compliance import Mismatch, Need
 from screenkit.encode.divx import avi_fourcc
@@ -102,3 +103,24 @@ def _check_audio(info: MediaInfo, preset: VenuePreset, need: Need) -> None:
     if spec.channels is not None:
         need(audio.channels == spec.channels, "audio channels", spec.channels, audio.channels)
     need(audio.sample_rate == spec.sample_rate, "sample rate", spec.sample_rate, audio.sample_rate)
+
+
+def check_sidecar(film: Path, lang: str, encoding: str) -> list[Mismatch]:
+    """A DivX sidecar: named exactly like the film (``.srt``), in ``encoding`` (the language's
+    code page), not UTF-8 where the text has letters beyond ASCII."""
+    path = film.with_suffix(".srt")
+    if not path.is_file():
+        return [Mismatch("sidecar", path.name, "missing")]
+    raw = path.read_bytes()
+    out = []
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        out.append(Mismatch("sidecar encoding", encoding, "undecodable"))
+    if encoding.lower().replace("-", "") not in ("utf8", "ascii") and not raw.isascii():
+        try:
+            raw.decode("utf-8")
+            out.append(Mismatch("sidecar encoding", f"{encoding} ({lang})", "utf-8"))
+        except UnicodeDecodeError:
+            pass
+    return out
