@@ -200,6 +200,8 @@ def flatten(preset: VenuePreset) -> list[tuple[str, object]]:
             if f.name in ("name", "source", "origins", "extends"):
                 continue
             value = getattr(obj, f.name)
+            if f.name == "dvd" and value is None:
+                continue  # the [dvd] table exists only for DVD presets
             key = f"{prefix}{f.name}"
             if is_dataclass(value):
                 walk(value, f"{key}.")
