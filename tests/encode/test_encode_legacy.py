@@ -123,6 +123,7 @@ def test_divx_encode_burns_italian_and_writes_the_cp1252_sidecar(
     assert info.container == "avi"
     assert info.video is not None and info.video.codec == "mpeg4"
     assert avi_fourcc(out) == ("XVID", "XVID")
+    assert (info.video.width, info.video.height) == (320, 180)  # never grown; multiples of 4
     assert info.audio[0].codec == "mp3" and info.audio[0].sample_rate == 48000
     # the sidecar is named exactly like the AVI, in Italian's Windows code page
     assert result.sidecars == (out.with_suffix(".srt"),)
@@ -186,3 +187,23 @@ def test_a_4_3_letterboxed_dvd_pads_the_wide_film(tiny_film: Path, tmp_path: Pat
     assert "scale=768:432" in graph and "pad=768:576" in graph  # 16:9 film in a 4:3 frame
     assert "setdar=4/3" in graph and _opt(argv, "-aspect:v") == "4:3"
     assert plan.format.sar == Fraction(16, 15)
+
+
+def test_divx_sizes_are_multiples_of_4_and_dvd_fills_its_frame() -> None:
+    from screenkit.encode.legacy import fill_size
+    from screenkit.encode.options import OutputFormat
+    from screenkit.media.info import MediaInfo, VideoStream
+
+    def film(width: int, height: int) -> MediaInfo:
+        video = VideoStream(0, "h264", "High", 41, width, height, Fraction(1), Fraction(25),
+                            Fraction(25), False, "yuv420p", 0, "progressive")  # fmt: skip
+        return MediaInfo(Path("f.mkv"), "matroska", 60.0, 1, None, video)
+
+    fmt: OutputFormat = legacy_format(film(1280, 720), DIVX, EncodeOptions())
+    assert (fmt.width, fmt.height, fmt.sar) == (720, 404, 1)
+    fmt = legacy_format(film(1080, 1920), DIVX, EncodeOptions())
+    assert (fmt.width % 4, fmt.height % 4, fmt.height) == (0, 0, 576)
+    assert fill_size((1280, 720), (1024, 576)) == (1024, 576)
+    assert fill_size((320, 180), (1024, 576)) == (1024, 576)  # grows: a DVD frame is fixed
+    assert fill_size((1280, 720), (720, 404)) == (720, 404)  # 718 is within 1 %: filled
+    assert fill_size((1080, 1920), (1024, 576)) == (324, 576)  # pillarboxed

@@ -93,6 +93,7 @@ def legacy_format(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) 
     else:
         dw, dh = video.display_size
         width, height = fit_size(dw, dh, preset.video.max_width, preset.video.max_height)
+        width, height = width - width % 4, height - height % 4  # DivX: multiples of 4
         sar = Fraction(1)
     return OutputFormat(
         width=width,
@@ -113,6 +114,8 @@ def fill_size(shown: tuple[int, int], canvas: tuple[int, int]) -> tuple[int, int
     scale = min(canvas[0] / shown[0], canvas[1] / shown[1])
     width = min(canvas[0], 2 * round(shown[0] * scale / 2))
     height = min(canvas[1], 2 * round(shown[1] * scale / 2))
+    if canvas[0] - width <= canvas[0] // 100 and canvas[1] - height <= canvas[1] // 100:
+        return canvas  # within 1 %: stretch the last pixels rather than draw a hairline bar
     return max(2, width), max(2, height)
 
 

@@ -59,7 +59,8 @@ def check_legacy_compliance(
         else:
             fits = video.width <= spec.max_width and video.height <= spec.max_height
             need(fits, "picture size", f"≤ {spec.max_width}x{spec.max_height}", size)
-            need(video.width % 2 == 0 and video.height % 2 == 0, "picture size", "even", size)
+            mod4 = video.width % 4 == 0 and video.height % 4 == 0
+            need(mod4, "picture size", "multiples of 4 (DivX)", size)
         if spec.frame_rate is not None:
             need(
                 video.frame_rate == spec.frame_rate, "frame rate", spec.frame_rate, video.frame_rate
