@@ -4,6 +4,7 @@ font, the spumux and dvdauthor files, chapters, disc sizes, the tools check."""
 from __future__ import annotations
 
 import pickle
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -201,3 +202,18 @@ def test_subpicture_times_follow_the_pal_speed_up(tiny_film: Path, tmp_path: Pat
         SubtitleInput(track, "en"), PAL, tmp_path / "spu", fmt=fmt, speed=Fraction(25, 24)
     )
     assert [(s.start_ms, s.end_ms) for s in drawn.spus] == [(24_000, 48_000)]
+
+
+def test_a_title_that_is_a_path_cannot_name_the_image(tmp_path: Path) -> None:
+    from screenkit.dvd.build import make_dvd
+    from screenkit.encode.options import OutputFormat
+    from screenkit.errors import InputError
+
+    fmt = OutputFormat(720, 576, Fraction(25), "yuv420p", 48000, 2, False, 1.0)
+    for title in ("../escape", "a/b", ".hidden", ""):
+        with pytest.raises(InputError):
+            make_dvd(
+                film=tmp_path / "f.mpg", card=None, outro=None, tracks=[],
+                screening_lang=None, preset=PAL, fmt=fmt, out_dir=tmp_path, title=title,
+            )  # fmt: skip
+    assert list(tmp_path.iterdir()) == []

@@ -24,6 +24,7 @@ from screenkit.dvd.readback import DvdReport, read_dvd
 from screenkit.dvd.subpictures import mux_subpictures, render_subpictures
 from screenkit.dvd.tools import DvdTools, require_dvd_tools
 from screenkit.encode.options import OutputFormat, SubtitleInput
+from screenkit.errors import InputError
 from screenkit.fonts import Font
 from screenkit.media.atomic import atomic_output
 from screenkit.media.binaries import FFmpeg
@@ -148,6 +149,8 @@ def make_dvd(
     ffmpeg: FFmpeg | None = None,
 ) -> DvdBuild:
     """The whole disc in ``out_dir``: VIDEO_TS/, ``<title>.iso``, read back for verify."""
+    if not title or Path(title).name != title or title.startswith("."):
+        raise InputError(f"{title!r} cannot name the disc image", value=title)
     tools = require_dvd_tools()
     ordered = stream_order(tracks, screening_lang)
     out_dir.mkdir(parents=True, exist_ok=True)
