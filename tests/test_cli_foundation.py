@@ -125,8 +125,10 @@ def test_init_scaffolds_a_loadable_kit(tmp_path: Path) -> None:
 
 
 def test_init_refuses_bad_language(tmp_path: Path) -> None:
+    # a bad option value is a usage error (exit 2), as for every --lang (the shared option)
     code, _, err = run("init", str(tmp_path / "k"), "--lang", "english")
-    assert code == 1 and "'english' is not a language tag" in err
+    assert code == 2 and "'english' is not a language tag" in err
+    assert not (tmp_path / "k").exists()
 
 
 def test_sample_scaffolds_and_renders(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from screenkit.cli.common import note, progress_bars, quiet_option
+from screenkit.cli.common import lang_option, note, progress_bars, quiet_option
 from screenkit.cli.info import describe
 from screenkit.sample.kit import write_sample
 from screenkit.scaffold import init_kit
@@ -49,7 +49,7 @@ def sample(folder: Path, force: bool, size: tuple[int, int], quiet: bool) -> Non
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--name", help="The kit's name (default: the folder's name).")
 @click.option("--title", help="The film's title.")
-@click.option("--lang", "languages", multiple=True, help="A language of the kit (repeat).")
+@lang_option("A language of the kit (repeat).", "--lang", "languages", multiple=True)
 def init(folder: Path, name: str | None, title: str | None, languages: tuple[str, ...]) -> None:
     """Scaffold a new kit in FOLDER: screenkit.toml, subtitles/, appeal/, presets/, media/.
 

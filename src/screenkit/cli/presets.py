@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from screenkit.cli.common import emit_json, json_option
+from screenkit.cli.common import emit_json, json_option, kit_option
 from screenkit.errors import ScreenkitError
 from screenkit.kit import MANIFEST
 from screenkit.presets import (
@@ -20,15 +20,11 @@ from screenkit.presets import (
     load_preset_file,
 )
 
-
-def kit_option(func: Any) -> Any:
-    return click.option(
-        "--kit",
-        "kit_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="The kit whose presets/ folder adds to the standard presets (default: the "
-        "current folder when it is a kit).",
-    )(func)
+kit_presets_option = kit_option(
+    "The kit whose presets/ folder adds to the standard presets (default: the current folder "
+    "when it is a kit).",
+    default=None,
+)
 
 
 def default_kit(kit_dir: Path | None) -> Path | None:
@@ -54,7 +50,7 @@ def presets() -> None:
 
 
 @presets.command("list")
-@kit_option
+@kit_presets_option
 @json_option
 def list_command(kit_dir: Path | None, as_json: bool) -> None:
     """List the standard presets and the kit's own."""
@@ -83,7 +79,7 @@ def list_command(kit_dir: Path | None, as_json: bool) -> None:
 
 @presets.command("show")
 @click.argument("name")
-@kit_option
+@kit_presets_option
 @json_option
 def show_command(name: str, kit_dir: Path | None, as_json: bool) -> None:
     """Show preset NAME resolved (extends applied), with where each value came from."""
@@ -102,7 +98,7 @@ def show_command(name: str, kit_dir: Path | None, as_json: bool) -> None:
 
 @presets.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@kit_option
+@kit_presets_option
 def check_command(files: tuple[Path, ...], kit_dir: Path | None) -> None:
     """Validate preset FILES; exit 1 when any has an unknown key or an impossible value."""
     failed = 0

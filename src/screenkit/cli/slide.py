@@ -6,21 +6,14 @@ from pathlib import Path
 
 import click
 
-from screenkit.cli.common import note, progress_bars, quiet_option
+from screenkit.cli.common import kit_option, lang_option, note, progress_bars, quiet_option
 from screenkit.slides.preview import preview_card
 
 
 @click.command("slide")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--kit",
-    "kit_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The kit whose appeal the card shows.",
-)
-@click.option("--lang", required=True, help="The card's language (one of the kit's).")
+@kit_option("The kit whose appeal the card shows.")
+@lang_option("The card's language (one of the kit's).", required=True)
 @click.option("--preset", help="The venue preset giving frame size and safe area [usb-player].")
 @click.option("--venue", help="Where the screening is (the organiser's line).")
 @click.option("--date", help="When it is.")

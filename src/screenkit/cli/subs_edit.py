@@ -8,9 +8,8 @@ from typing import Any
 
 import click
 
-from screenkit.cli.common import emit_json, json_option, note
+from screenkit.cli.common import emit_json, json_option, kit_option, lang_option, note
 from screenkit.errors import ScreenkitError
-from screenkit.kit import valid_language
 from screenkit.subtitles.check import CheckReport
 from screenkit.subtitles.checkrun import CheckRun, check_files
 from screenkit.subtitles.convert import convert_file
@@ -28,12 +27,6 @@ from screenkit.subtitles.timecode import (
 
 _FORMAT_NAMES = {"srt": "SRT", "ass": "ASS", "ssa": "SSA", "vtt": "WebVTT", "microdvd": "MicroDVD"}
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
-
-
-def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not valid_language(value):
-        raise click.BadParameter(f"'{value}' is not a language tag like en, uk or pt-BR")
-    return value
 
 
 def _fps(ctx: click.Context, param: click.Parameter, value: str | None) -> Fraction | None:
@@ -81,11 +74,8 @@ def _anchors(
     return points
 
 
-lang_option = click.option(
-    "--lang",
-    metavar="TAG",
-    callback=_lang,
-    help="The track's language (default: from the file name, uk.srt): guides encoding guessing.",
+track_lang_option = lang_option(
+    "The track's language (default: from the file name, uk.srt): guides encoding guessing."
 )
 film_option = click.option(
     "--film",
@@ -98,10 +88,8 @@ profile_option = click.option(
     metavar="NAME|FILE",
     help="QC profile: netflix (default), bbc, relaxed, a kit's profiles/NAME.toml, or a file.",
 )
-kit_option = click.option(
-    "--kit",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="The kit (its profiles/ and fonts); default: the one holding the track.",
+track_kit_option = kit_option(
+    "The kit (its profiles/ and fonts); default: the one holding the track.", default=None
 )
 fps_option = click.option(
     "--fps",
@@ -181,8 +169,8 @@ def _run_json(run: CheckRun) -> dict[str, Any]:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @film_option
 @profile_option
-@lang_option
-@kit_option
+@track_lang_option
+@track_kit_option
 @fps_option
 @click.option("--encoding", metavar="ENC", help="Read the tracks as ENC instead of detecting it.")
 @json_option
@@ -191,7 +179,7 @@ def check(
     film: Path | None,
     profile: str | None,
     lang: str | None,
-    kit: Path | None,
+    kit_dir: Path | None,
     fps: Fraction | None,
     encoding: str | None,
     as_json: bool,
@@ -203,7 +191,7 @@ def check(
     the burn-in font cannot draw. Exits 1 when a track has errors or cannot be read.
     """
     run = check_files(
-        list(files), profile=profile, film=film, kit=kit, lang=lang, fps=fps, encoding=encoding
+        list(files), profile=profile, film=film, kit=kit_dir, lang=lang, fps=fps, encoding=encoding
     )
     if len(run.results) == 1 and run.results[0].error is not None:
         raise run.results[0].error
@@ -223,6 +211,9 @@ def _change_line(change: Change) -> str:
 def _wrote(written: Written, what: str) -> None:
     fmt = _FORMAT_NAMES.get(written.format, written.format)
     note(f"{what}: wrote {written.output} ({fmt}, {written.encoding})")
+    doubt = written.track.encoding_doubt("--input-encoding")
+    if doubt is not None:
+        click.secho(f"Warning: {written.track.path}: {doubt}", err=True, fg="yellow")
 
 
 @click.command()
@@ -232,8 +223,8 @@ def _wrote(written: Written, what: str) -> None:
 @profile_option
 @film_option
 @fps_option
-@lang_option
-@kit_option
+@track_lang_option
+@track_kit_option
 @input_encoding_option
 @json_option
 def fix(
@@ -244,7 +235,7 @@ def fix(
     film: Path | None,
     fps: Fraction | None,
     lang: str | None,
-    kit: Path | None,
+    kit_dir: Path | None,
     input_encoding: str | None,
     as_json: bool,
 ) -> None:
@@ -260,7 +251,7 @@ def fix(
         output,
         in_place=in_place,
         profile=profile,
-        kit=kit,
+        kit=kit_dir,
         fps=fps,
         film=film,
         lang=lang,
@@ -295,7 +286,7 @@ def fix(
     help="Output encoding, e.g. cp1251 or cp1250 for old players.",
 )
 @input_encoding_option
-@lang_option
+@track_lang_option
 @fps_option
 def convert(
     file: Path,
@@ -324,7 +315,7 @@ def convert(
 )
 @output_option
 @input_encoding_option
-@lang_option
+@track_lang_option
 def shift(
     file: Path, by_ms: int, output: Path, input_encoding: str | None, lang: str | None
 ) -> None:
@@ -354,7 +345,7 @@ def shift(
 )
 @output_option
 @input_encoding_option
-@lang_option
+@track_lang_option
 def retime(
     file: Path,
     fps_pair: tuple[Fraction, Fraction] | None,

@@ -10,23 +10,17 @@ from screenkit.cli.common import (
     bars_wanted,
     emit_json,
     json_option,
+    lang_option,
     note,
     progress_bars,
     quiet_option,
 )
 from screenkit.errors import ScreenkitError
-from screenkit.kit import valid_language
 from screenkit.subtitles.preview import preview_sheet
 from screenkit.subtitles.sync import SyncNotTrusted, SyncResult
 from screenkit.subtitles.sync_audio import FilmSyncOptions, sync_to_film
 from screenkit.subtitles.sync_reference import ReferenceSyncOptions, sync_to_reference
 from screenkit.subtitles.timecode import parse_time
-
-
-def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not valid_language(value):
-        raise click.BadParameter(f"'{value}' is not a language tag like en, uk or pt-BR")
-    return value
 
 
 def _signed(seconds: float) -> str:
@@ -36,6 +30,8 @@ def _signed(seconds: float) -> str:
 def _render(result: SyncResult) -> None:
     what = "film audio" if result.method == "film" else "reference"
     click.echo(f"{result.track.name} → {what} {result.against.name}")
+    click.echo(f"  {result.summary}")
+    click.echo(f"  {result.meaning}")
     click.echo(f"  offset      {_signed(result.offset)}")
     click.echo(f"  ratio       {result.ratio_text}")
     if len(result.segments) > 1:
@@ -48,7 +44,8 @@ def _render(result: SyncResult) -> None:
     if result.dropped:
         shown = ", ".join(str(n) for n in result.dropped[:12])
         more = " …" if len(result.dropped) > 12 else ""
-        click.echo(f"  dropped     events {shown}{more} (timed inside a scene the film lacks)")
+        lacks = "the film" if result.method == "film" else "the reference"
+        click.echo(f"  dropped     events {shown}{more} (timed inside a scene {lacks} lacks)")
     if result.mapping is not None:
         m = result.mapping
         click.echo(
@@ -56,7 +53,7 @@ def _render(result: SyncResult) -> None:
             f"{m.split} split, {m.unmatched} unmatched"
         )
     click.echo(f"  matched     {result.matched:.0%} of events")
-    click.echo(f"  confidence  {result.confidence:.2f}")
+    click.echo(f"  confidence  {result.confidence:.2f} ({result.level})")
 
 
 @click.command()
@@ -81,8 +78,10 @@ def _render(result: SyncResult) -> None:
     show_default=True,
     help="Seconds either way to search.",
 )
-@click.option("--no-split", is_flag=True, help="One offset for the whole film (no cut scene).")
-@click.option("--lang", callback=_lang, help="FILE's language (default: from its name).")
+@click.option(
+    "--no-split", is_flag=True, help="One offset for the whole track (no cut or added scene)."
+)
+@lang_option("FILE's language (default: from its name).")
 @json_option
 @quiet_option
 def sync(
@@ -101,9 +100,10 @@ def sync(
     """Sync FILE to the film's speech (--film) or to a timed track (--reference).
 
     \b
-    Finds the offset, a frame-rate change (25 ↔ 24000/1001 …) and, with --film, a scene
-    cut from or added to the film (a second offset). A result below the confidence
-    threshold is not written without --force.
+    Finds the offset, a frame-rate change (25 ↔ 24000/1001 …) and scenes cut from or
+    added to the film (an offset per stretch; lines of a lost scene are dropped and
+    listed). Says what it moved and dropped and how sure it is; a result below the
+    confidence threshold (0.50) is not written without --force.
       screenkit subs sync it.srt --film media/film.mkv -o it.synced.srt --plot sync.png
       screenkit subs sync it.srt --reference subtitles/en.srt -o it.synced.srt
     """
@@ -120,7 +120,7 @@ def sync(
         else:
             assert reference is not None
             ref_options = ReferenceSyncOptions(
-                max_offset=max_offset, force=force, plot=plot, lang=lang
+                max_offset=max_offset, force=force, plot=plot, lang=lang, split=not no_split
             )
             result = sync_to_reference(file, reference, output, options=ref_options)
     except SyncNotTrusted as exc:
@@ -186,7 +186,7 @@ def _times(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="A kit font to burn with (before the shipped Noto Sans).",
 )
-@click.option("--lang", callback=_lang, help="FILE's language (default: from its name).")
+@lang_option("FILE's language (default: from its name).")
 @json_option
 @quiet_option
 def preview(

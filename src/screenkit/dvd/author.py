@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screenkit.dvd.tools import DvdTools, run_tool
-from screenkit.presets.languages import primary
+from screenkit.languages import primary
 from screenkit.presets.model import VenuePreset
 
 VIDEO_TS = "VIDEO_TS"

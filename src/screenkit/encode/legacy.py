@@ -31,9 +31,9 @@ from screenkit.encode.geometry import STANDARD_RATES, choose_rate, cut_duration,
 from screenkit.encode.loudness import Loudness, apply_options, downmix_filters, linear_gain
 from screenkit.encode.options import EncodeOptions, OutputFormat
 from screenkit.encode.subs import BURN_NAME, FONTS_NAME, burn_family, force_style
+from screenkit.languages import iso639_2
 from screenkit.media.info import MediaInfo, VideoStream
 from screenkit.media.runner import input_arg, output_arg
-from screenkit.presets.languages import iso639_2
 from screenkit.presets.model import VenuePreset
 
 _FILM_RATES = (Fraction(24), Fraction(24000, 1001))
@@ -294,5 +294,6 @@ def plan_legacy_encode(
         soft=(),
         workdir=workdir,
         notes=tuple(notes),
+        out=out,
         burn_format=burn_format(fmt, preset),
     )

@@ -11,6 +11,7 @@ terminal's Ctrl-C reaches only us, and we decide how it stops.
 from __future__ import annotations
 
 import collections
+import contextlib
 import io
 import os
 import shlex
@@ -24,6 +25,7 @@ from typing import IO, Any
 
 from screenkit.errors import FFmpegFailed, FFmpegNotFound
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.media.gate import check_ffmpeg_inputs
 from screenkit.progress import Progress, ProgressCallback
 
 TAIL_LINES = 400
@@ -76,6 +78,41 @@ def _start(argv: list[str], ffmpeg: FFmpeg, **kwargs: Any) -> subprocess.Popen[A
         ) from exc
 
 
+@contextlib.contextmanager
+def _running(
+    argv: list[str], ffmpeg: FFmpeg, *, text: bool
+) -> Iterator[tuple[subprocess.Popen[Any], collections.deque[str]]]:
+    """ffmpeg started in its own session, its log drained into a tail by a thread.
+
+    Any exception inside the block (an interruption, a failing progress callback, a
+    generator closed early) stops ffmpeg before it propagates; the pipes are closed after.
+    """
+    tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+    decode: dict[str, Any] = {"text": True, "errors": "replace"} if text else {}
+    proc = _start(
+        argv,
+        ffmpeg,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        **decode,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    log = proc.stderr if text else io.TextIOWrapper(proc.stderr, errors="replace")
+    reader = threading.Thread(target=_drain, args=(log, tail), daemon=True)
+    reader.start()
+    try:
+        yield proc, tail
+    except BaseException:
+        _stop(proc)
+        raise
+    finally:
+        reader.join(timeout=5)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
 def _drain(stream: IO[str], tail: collections.deque[str]) -> None:
     for line in stream:
         tail.append(line.rstrip("\n"))
@@ -121,31 +158,12 @@ def run_ffmpeg(
     """
     ffmpeg = ffmpeg or find_ffmpeg()
     argv = full_argv(args, ffmpeg, loglevel=loglevel, progress=True)
-    tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+    check_ffmpeg_inputs(argv)
     started = time.monotonic()
-    proc = _start(
-        argv,
-        ffmpeg,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-        start_new_session=True,
-    )
-    assert proc.stdout is not None and proc.stderr is not None
-    reader = threading.Thread(target=_drain, args=(proc.stderr, tail), daemon=True)
-    reader.start()
-    try:
+    with _running(argv, ffmpeg, text=True) as (proc, tail):
+        assert proc.stdout is not None
         _follow_progress(proc.stdout, progress, step, duration, started)
         code = proc.wait()
-    except BaseException:
-        _stop(proc)
-        raise
-    finally:
-        reader.join(timeout=5)
-        proc.stdout.close()
-        proc.stderr.close()
     if code != 0:
         raise _failure(argv, code, tail, what)
     return RunResult(argv=tuple(argv), log="\n".join(tail), elapsed=time.monotonic() - started)
@@ -189,30 +207,12 @@ def stream_ffmpeg(
     """
     ffmpeg = ffmpeg or find_ffmpeg()
     argv = full_argv(args, ffmpeg, loglevel="error", progress=False)
-    tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
-    proc = _start(
-        argv,
-        ffmpeg,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    assert proc.stdout is not None and proc.stderr is not None
-    err_text = io.TextIOWrapper(proc.stderr, errors="replace")
-    reader = threading.Thread(target=_drain, args=(err_text, tail), daemon=True)
-    reader.start()
-    finished = False
-    try:
+    check_ffmpeg_inputs(argv)
+    with _running(argv, ffmpeg, text=False) as (proc, tail):
+        assert proc.stdout is not None
         while chunk := proc.stdout.read(chunk_size):
             yield chunk
         code = proc.wait()
-        finished = True
-    finally:
-        if not finished:
-            _stop(proc)
-        reader.join(timeout=5)
-        proc.stdout.close()
     if code != 0:
         raise _failure(argv, code, tail, what)
 

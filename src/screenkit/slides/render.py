@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -33,6 +33,7 @@ from screenkit.slides.layout import CardLayout, layout_card, qr_code
 from screenkit.slides.script import card_script
 from screenkit.slides.spec import CardSpec
 from screenkit.slides.target import CardTarget
+from screenkit.tempdirs import scratch_dir
 
 BACKGROUND = "0x15171c"
 _LAYOUT_NAME = re.compile(r"^[A-Za-z0-9.()+_-]+$")
@@ -200,36 +201,59 @@ def render_card(
     ffmpeg: FFmpeg | None = None,
 ) -> Path:
     """Render the whole card (video + silent audio) to ``out``, encoded as ``target`` says."""
-    out = Path(out)
-    layout = layout_card(spec, target)
-    timing = card_timing(spec.seconds, target)
-    with tempfile.TemporaryDirectory(prefix="screenkit-card-") as tmp:
-        staged = stage_card(layout, spec, float(timing.slot), Path(tmp))
-        with atomic_output(out) as part:
-            run_ffmpeg(
-                card_args(layout, staged, target, timing, part, fade=spec.fade),
-                ffmpeg=ffmpeg,
-                duration=float(timing.slot),
-                progress=progress,
-                step=f"{spec.kind} card",
-                what=f"rendering the {spec.kind} card",
-            )
-    return out
+    return _render(
+        spec,
+        target,
+        out,
+        lambda layout, staged, timing, part: card_args(
+            layout, staged, target, timing, part, fade=spec.fade
+        ),
+        ffmpeg=ffmpeg,
+        progress=progress,
+        what=f"rendering the {spec.kind} card",
+    )
 
 
 def render_card_png(
     spec: CardSpec, target: CardTarget, out: Path, *, ffmpeg: FFmpeg | None = None
 ) -> Path:
     """One frame from the middle of the card, as a PNG."""
+    return _render(
+        spec,
+        target,
+        out,
+        lambda layout, staged, timing, part: still_args(layout, staged, target, timing, part),
+        ffmpeg=ffmpeg,
+        what=f"rendering the {spec.kind} card as a picture",
+    )
+
+
+_CardArgs = Callable[[CardLayout, StagedCard, CardTiming, Path], list[str]]
+
+
+def _render(
+    spec: CardSpec,
+    target: CardTarget,
+    out: Path,
+    args: _CardArgs,
+    *,
+    ffmpeg: FFmpeg | None,
+    what: str,
+    progress: ProgressCallback | None = None,
+) -> Path:
+    """Lay out and stage the card, then run ``args(...)`` into ``out`` by atomic rename."""
     out = Path(out)
     layout = layout_card(spec, target)
     timing = card_timing(spec.seconds, target)
-    with tempfile.TemporaryDirectory(prefix="screenkit-card-") as tmp:
+    with scratch_dir("card-") as tmp:
         staged = stage_card(layout, spec, float(timing.slot), Path(tmp))
         with atomic_output(out) as part:
             run_ffmpeg(
-                still_args(layout, staged, target, timing, part),
+                args(layout, staged, timing, part),
                 ffmpeg=ffmpeg,
-                what=f"rendering the {spec.kind} card as a picture",
+                duration=float(timing.slot),
+                progress=progress,
+                step=f"{spec.kind} card",
+                what=what,
             )
     return out

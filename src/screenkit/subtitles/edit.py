@@ -16,10 +16,11 @@ import pysubs2
 from screenkit.errors import SubtitleError
 from screenkit.media.atomic import write_bytes_atomic
 from screenkit.subtitles.fix import Change, fix_subs
+from screenkit.subtitles.formats import by_extension, by_name, writer_for
 from screenkit.subtitles.load import Track, load_track, read_bytes
 from screenkit.subtitles.profiles import DEFAULT_PROFILE, load_profile
 from screenkit.subtitles.retime import Retimed, TimeMap, retime
-from screenkit.subtitles.save import FORMATS, save_track
+from screenkit.subtitles.save import save_track
 
 
 @dataclass(frozen=True)
@@ -75,16 +76,13 @@ def backup_path(path: Path) -> Path:
 
 def output_format(track: Track, output: Path) -> str:
     """From the output's extension; in place, the input's own format."""
-    if output.suffix.lower() in FORMATS:
-        return FORMATS[output.suffix.lower()]
-    if track.format in FORMATS.values() and same_file(track.path, output):
-        return track.format
-    raise SubtitleError(
-        f"{output}: cannot write '{output.suffix or 'no extension'}' "
-        "(screenkit writes .srt, .ass, .ssa and .vtt)",
-        path=output,
-        value=output.suffix,
-    )
+    named = by_extension(output)
+    if named is not None and named.writes:
+        return named.name
+    own = by_name(track.format)
+    if own is not None and own.writes and same_file(track.path, output):
+        return own.name
+    return writer_for(output).name  # raises, naming what screenkit writes
 
 
 def fix_file(
@@ -120,6 +118,9 @@ def fix_file(
     rate = fps or (facts.fps if facts else None) or track.fps or Fraction(25)
     result = fix_subs(track.subs, qc, fps=rate, film_end=facts.duration_ms if facts else None)
     changes = list(result.changes)
+    for repair in reversed(track.repairs):
+        start = track.subs[repair.event - 1].start if repair.event <= len(track.subs) else None
+        changes.insert(0, Change("timing-line", repair.event, start, repair.describe()))
     if not track.is_utf8 or track.bom:
         changes.insert(0, Change("encoding", None, None, f"{track.encoding_label} → utf-8"))
     if track.line_endings not in ("LF", "none"):

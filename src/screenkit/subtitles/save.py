@@ -17,9 +17,9 @@ import pysubs2
 
 from screenkit.errors import SubtitleError
 from screenkit.media.atomic import write_bytes_atomic
+from screenkit.subtitles.formats import writer_for
 from screenkit.subtitles.timecode import format_time
 
-FORMATS = {".srt": "srt", ".ass": "ass", ".ssa": "ssa", ".vtt": "vtt"}
 _SUGGEST = ("cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1257", "cp1255", "cp1256")
 _MAX_PLACES = 10
 
@@ -68,14 +68,8 @@ class EncodingError(SubtitleError):
 
 
 def format_for(path: Path) -> str:
-    try:
-        return FORMATS[path.suffix.lower()]
-    except KeyError:
-        raise SubtitleError(
-            f"{path}: cannot tell the format from '{path.suffix}' (use .srt, .ass, .ssa or .vtt)",
-            path=path,
-            value=path.suffix,
-        ) from None
+    """The pysubs2 format ``path`` is written in, from its extension (see `formats`)."""
+    return writer_for(path).name
 
 
 def _holds(encoding: str, chars: list[str]) -> bool:
