@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from screenkit.dvd.errors import INSTALL_LINE
+from screenkit.dvd.tools import TOOLS, find_tool
 from screenkit.errors import ScreenkitError
 from screenkit.fonts import shipped_font
 from screenkit.media.binaries import find_ffmpeg
@@ -17,6 +19,8 @@ class Check:
     ok: bool
     detail: str
     fix: str | None = None
+    optional: bool = False
+    """Needed only by some presets (the DVD tools): missing, it does not fail the doctor."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class DoctorReport:
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
+        return all(c.ok or c.optional for c in self.checks)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,4 +94,23 @@ def diagnose() -> DoctorReport:
         )
     except ScreenkitError as exc:
         checks.append(Check("font", False, exc.message, exc.hint))
+    checks += dvd_checks()
     return DoctorReport(str(ffmpeg.path), ffmpeg.version, ffmpeg.source, route, tuple(checks))
+
+
+def dvd_checks() -> list[Check]:
+    """dvdauthor, spumux, xorriso, lsdvd: on PATH, or the install line (dvd presets only)."""
+    out = []
+    for name in TOOLS:
+        path = find_tool(name)
+        detail = f"{path}" if path else "not on PATH"
+        out.append(
+            Check(
+                name,
+                path is not None,
+                f"{detail} (needed for the dvd-pal / dvd-ntsc presets)",
+                None if path else INSTALL_LINE,
+                optional=True,
+            )
+        )
+    return out

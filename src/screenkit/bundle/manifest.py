@@ -21,6 +21,7 @@ from screenkit.bundle.errors import IncompleteBundle
 from screenkit.errors import InputError
 from screenkit.media.atomic import write_text_atomic
 from screenkit.presets import AudioSpec, LoudnessSpec, SubtitleSpec, VenuePreset, VideoSpec
+from screenkit.presets.model import DvdSpec
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 1
@@ -113,6 +114,7 @@ def _build(cls: type[Any], data: Mapping[str, Any]) -> Any:
         "audio": AudioSpec,
         "subtitles": SubtitleSpec,
         "loudness": LoudnessSpec,
+        "dvd": DvdSpec,
     }
     kwargs: dict[str, Any] = {}
     for f in fields(cls):
@@ -121,8 +123,8 @@ def _build(cls: type[Any], data: Mapping[str, Any]) -> Any:
         value = data[f.name]
         if f.name in nested and isinstance(value, Mapping):
             value = _build(nested[f.name], value)
-        elif isinstance(f.default, Fraction):
-            value = Fraction(str(value))
+        elif isinstance(f.default, Fraction) or (value is not None and "Fraction" in str(f.type)):
+            value = Fraction(str(value))  # also an optional one (a DVD's fixed frame_rate)
         kwargs[f.name] = value
     return cls(**kwargs)
 

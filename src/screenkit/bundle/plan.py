@@ -52,6 +52,7 @@ from screenkit.names import video_stem
 from screenkit.placeholders import check_appeal
 from screenkit.poster import poster_spec_from_kit
 from screenkit.presets import VenuePreset, load_preset
+from screenkit.presets.model import LEGACY_CODECS
 from screenkit.progress import ProgressCallback
 from screenkit.slides import card_spec_from_kit
 from screenkit.webpage import PageAppeal
@@ -124,6 +125,12 @@ def _plan_bundle(
     """One bundle as a composition of step kinds (each planned in its own module)."""
     kit = p.kit
     preset = load_preset(request.preset, kit.root)
+    if preset.video.codec in LEGACY_CODECS:  # issue 12: the DVD/DivX bundle steps come later
+        raise BundleError(
+            f"bundles for {preset.name} are not built yet",
+            value=preset.name,
+            hint=f"make the film with: screenkit encode FILM --preset {preset.name} -o OUT",
+        )
     burn, soft = _resolve(kit, request, preset)
     folder = check_inside(out, out / f"{kit.name}-{request.name}", "bundle folder")
     stem = video_stem(kit.title, request.lang, preset.name)

@@ -16,6 +16,10 @@ from screenkit.kit import BundleSpec, Kit, name_problem, valid_language, valid_n
 from screenkit.names import bundle_folder_problem
 from screenkit.presets import STANDARD
 
+OLD_PLAYERS = ("dvd-pal", "dvd-ntsc", "divx")
+"""Standard presets whose bundle steps (DVD authoring, the DivX film) are not built yet."""
+MATRIX = tuple(name for name in STANDARD if name not in OLD_PLAYERS)
+
 # what the user asked for has the very shape of a named bundle in the manifest
 BundleRequest = BundleSpec
 
@@ -116,7 +120,7 @@ def matrix_requests(kit: Kit, organiser: Organiser) -> list[BundleRequest]:
     return [
         _with_organiser(BundleRequest(name=f"{lang}-{preset}", preset=preset, lang=lang), organiser)
         for lang in kit.languages
-        for preset in STANDARD
+        for preset in MATRIX
     ]
 
 

@@ -29,6 +29,8 @@ def doctor(as_json: bool) -> None:
     else:
         for check in report.checks:
             mark = click.style("ok ", fg="green") if check.ok else click.style("NO ", fg="red")
+            if not check.ok and check.optional:
+                mark = click.style("-- ", fg="yellow")
             click.echo(f"{mark} {check.name:<12} {check.detail}")
             if check.fix:
                 click.echo(f"    {'':<12} fix: {check.fix}")

@@ -33,7 +33,7 @@ from screenkit.languages import iso639_2
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.media.runner import full_argv, input_arg, output_arg
-from screenkit.presets.model import VenuePreset
+from screenkit.presets.model import LEGACY_CODECS, VenuePreset
 
 MUX_OVERHEAD = 0.01
 """Share of a size limit kept for container overhead (MP4/MKV index, headers)."""
@@ -64,6 +64,8 @@ class EncodePlan:
     notes: tuple[str, ...]
     out: Path
     """The file the last command writes."""
+    burn_format: OutputFormat | None = None
+    """The canvas the burned track is laid out on, when not `format` (a DVD's square pixels)."""
 
     @property
     def copy_video(self) -> bool:
@@ -267,6 +269,10 @@ def plan_encode(
     options = options or EncodeOptions()
     if info.video is None:
         raise ValueError("plan_encode needs a source with video")
+    if preset.video.codec in LEGACY_CODECS:  # DVD / DivX: encode/legacy.py
+        from screenkit.encode.legacy import plan_legacy_encode
+
+        return plan_legacy_encode(info, preset, out, options, loudness=loudness, workdir=workdir)
     fmt = output_format(info, preset, options)
     notes: list[str] = []
     if fmt.copy_video:

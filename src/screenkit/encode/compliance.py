@@ -16,7 +16,7 @@ from pathlib import Path
 from screenkit.encode.options import OutputFormat
 from screenkit.errors import ScreenkitError
 from screenkit.media.info import MediaInfo
-from screenkit.presets.model import VenuePreset
+from screenkit.presets.model import LEGACY_CODECS, VenuePreset
 
 _RATE_SLACK = Fraction(1001, 1000)
 Need = Callable[[bool, str, object, object], None]
@@ -78,6 +78,10 @@ def check_compliance(
     info: MediaInfo, preset: VenuePreset, expected: OutputFormat | None = None
 ) -> list[Mismatch]:
     """Every way ``info`` fails ``preset`` (and the planned ``expected`` format); [] = fine."""
+    if preset.video.codec in LEGACY_CODECS:  # DVD / DivX: encode/legacy_check.py
+        from screenkit.encode.legacy_check import check_legacy_compliance
+
+        return check_legacy_compliance(info, preset, expected)
     out: list[Mismatch] = []
 
     def need(ok: bool, what: str, expected: object, found: object) -> None:

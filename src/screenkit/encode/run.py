@@ -35,7 +35,7 @@ from screenkit.presets.model import LoudnessSpec, VenuePreset
 from screenkit.progress import ProgressCallback
 from screenkit.tempdirs import placeholder, scratch_dir
 
-EXTENSIONS = {"mp4": (".mp4", ".m4v"), "mkv": (".mkv",)}
+EXTENSIONS = {"mp4": (".mp4", ".m4v"), "mkv": (".mkv",), "avi": (".avi",), "dvd": (".mpg", ".vob")}
 _DAMAGE_WORDS = ("error while decoding", "invalid data", "corrupt", "truncat", "missing picture")
 
 
@@ -93,6 +93,8 @@ def _warnings(preset: VenuePreset, options: EncodeOptions) -> list[str]:
     notes = []
     if options.burn is not None and not preset.subtitles.burn:
         where = "a soft track" if preset.subtitles.soft else "a sidecar"
+        if preset.subtitles.subpictures:
+            where = "a DVD subpicture stream (authored with the disc)"
         notes.append(f"{preset.name} burns no subtitles: {options.burn.lang} goes in {where}")
     if options.soft and not preset.subtitles.soft and preset.subtitles.sidecar == "none":
         notes.append(f"{preset.name} carries no soft subtitles: --soft tracks are left out")
@@ -108,7 +110,8 @@ def _damage(log: str) -> list[str]:
 
 def _stage(plan: EncodePlan, preset: VenuePreset, options: EncodeOptions) -> None:
     if plan.burn is not None:
-        stage_burn(plan.burn, preset, plan.format, plan.workdir, options.fonts, options.start)
+        fmt = plan.burn_format or plan.format
+        stage_burn(plan.burn, preset, fmt, plan.workdir, options.fonts, options.start)
     stage_soft(plan.soft, preset.container, plan.workdir, options.start)
 
 

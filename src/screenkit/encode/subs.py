@@ -165,6 +165,8 @@ def sidecar_tracks(preset: VenuePreset, options: EncodeOptions) -> tuple[Subtitl
     unique: dict[str, SubtitleInput] = {}
     for track in (*([options.burn] if options.burn else []), *options.soft):
         unique.setdefault(track.lang, track)
+    if preset.subtitles.sidecar_name == "film":  # one file, named like the film
+        return tuple(unique.values())[:1]
     return tuple(unique.values())
 
 
@@ -188,6 +190,8 @@ def check_sidecars(tracks: Sequence[SubtitleInput], preset: VenuePreset) -> None
 
 
 def sidecar_path(out: Path, lang: str, preset: VenuePreset) -> Path:
+    if preset.subtitles.sidecar_name == "film":
+        return out.with_suffix(f".{preset.subtitles.sidecar}")
     return out.with_name(f"{out.stem}.{lang}.{preset.subtitles.sidecar}")
 
 
@@ -205,6 +209,8 @@ def write_sidecars(
     for track in tracks:
         if track.lang in written:
             continue
+        if written and preset.subtitles.sidecar_name == "film":
+            break  # one file named like the film: the first (screening) track's
         subs = load_track(track.path, lang=track.lang).subs
         path = sidecar_path(out, track.lang, preset)
         written[track.lang] = save_track(

@@ -18,11 +18,13 @@ from typing import Any
 
 from screenkit.config import Table
 from screenkit.errors import ConfigError
+from screenkit.presets.legacy import check_legacy, legacy_video_fields
 from screenkit.presets.model import (
     H264_LEVELS,
     H264_PROFILES,
     X264_SPEEDS,
     AudioSpec,
+    DvdSpec,
     LoudnessSpec,
     SubtitleSpec,
     VenuePreset,
@@ -128,7 +130,7 @@ def parse_rate(table: Table, key: str, default: Fraction) -> Fraction:
 def _video(t: Table) -> VideoSpec:
     d = VideoSpec()
     spec = VideoSpec(
-        codec=t.choice("codec", ["h264"], d.codec),
+        codec=t.choice("codec", ["h264", "mpeg2video", "mpeg4"], d.codec),
         profile=t.choice("profile", H264_PROFILES, d.profile),
         level=t.choice("level", list(H264_LEVELS), d.level),
         pix_fmt=t.choice("pix_fmt", ["yuv420p"], d.pix_fmt),
@@ -142,6 +144,7 @@ def _video(t: Table) -> VideoSpec:
         crf=t.integer("crf", d.crf, min=0, max=51),
         speed=t.choice("speed", X264_SPEEDS, d.speed),
         copy_when_compliant=t.flag("copy_when_compliant", d.copy_when_compliant),
+        **legacy_video_fields(t, lambda key, default: parse_rate(t, key, default)),
     )
     t.done()
     for key in ("max_width", "max_height", "min_width", "min_height"):
@@ -159,6 +162,8 @@ def _video(t: Table) -> VideoSpec:
         # a preset that lowers an inherited maximum below the inherited minimum: the later
         # file wins, and the minimum is capped at its maximum
         spec = replace(spec, **{f"min_{side}": high})
+    if spec.codec != "h264":
+        return spec  # MPEG-2 / MPEG-4 Part 2 limits: presets.legacy.check_legacy
     frame_mbs, rate_mbs, kbps = H264_LEVELS[spec.level]
     if macroblocks(spec.max_width, spec.max_height) > frame_mbs:
         raise t.error(
@@ -195,7 +200,7 @@ def _channels(t: Table, default: int | None) -> int | None:
 
 def _audio(t: Table, container: str) -> AudioSpec:
     d = AudioSpec()
-    codec = t.choice("codec", ["aac", "pcm_s16le", "pcm_s24le"], d.codec)
+    codec = t.choice("codec", ["aac", "pcm_s16le", "pcm_s24le", "ac3", "mp2", "mp3"], d.codec)
     channels = _channels(t, d.channels)
     rate = t.integer("sample_rate", d.sample_rate)
     if rate not in (44100, 48000, 96000):
@@ -203,7 +208,7 @@ def _audio(t: Table, container: str) -> AudioSpec:
     if codec != "aac" and container == "mp4":
         raise t.error("codec", f"{codec} does not play from MP4 on most devices: use mkv", codec)
     bitrate = t.integer("bitrate_kbps", d.bitrate_kbps, min=32, max=512)
-    if codec != "aac":
+    if codec.startswith("pcm_"):
         bitrate = None  # PCM is uncompressed: an inherited AAC bitrate does not apply
     lt = t.table("loudness")
     loudness: LoudnessSpec | None = None
@@ -242,10 +247,22 @@ def _subtitles(t: Table) -> SubtitleSpec:
         sidecar=t.choice("sidecar", ["none", "srt", "vtt"], d.sidecar),
         sidecar_encoding=encoding,
         font_size=t.number("font_size", d.font_size, min=0.02, max=0.15),
+        subpictures=t.flag("subpictures", d.subpictures),
+        sidecar_name=t.choice("sidecar_name", ["language", "film"], d.sidecar_name),
     )
     t.done()
     if spec.sidecar == "vtt" and encoding != "utf-8":
         raise t.error("sidecar_encoding", "WebVTT is UTF-8 by definition", encoding)
+    return spec
+
+
+def _dvd(t: Table) -> DvdSpec:
+    d = DvdSpec()
+    spec = DvdSpec(
+        chapter_minutes=t.integer("chapter_minutes", d.chapter_minutes, min=1, max=60),
+        outro_cell=t.flag("outro_cell", d.outro_cell),
+    )
+    t.done()
     return spec
 
 
@@ -255,7 +272,7 @@ def build_preset(raw: RawPreset) -> VenuePreset:
     top = holder.table(raw.data, "")
     top.text("extends")
     d = VenuePreset(name=raw.name)
-    container = top.choice("container", ["mp4", "mkv"], d.container)
+    container = top.choice("container", ["mp4", "mkv", "avi", "dvd"], d.container)
     preset = VenuePreset(
         name=raw.name,
         description=top.text("description", ""),
@@ -266,11 +283,13 @@ def build_preset(raw: RawPreset) -> VenuePreset:
         video=holder.section(top, "video", _video),
         audio=holder.section(top, "audio", lambda t: _audio(t, container)),
         subtitles=holder.section(top, "subtitles", _subtitles),
+        dvd=holder.section(top, "dvd", _dvd) if container == "dvd" or top.has("dvd") else None,
         extends=raw.extends,
         source=raw.source,
         origins=MappingProxyType(dict(raw.origins)),
     )
     top.done()
+    check_legacy(preset, top)
     if preset.subtitles.soft and preset.container == "mp4" and preset.subtitles.sidecar == "vtt":
         raise top.error("subtitles.soft", "web players ignore MP4 text tracks: use the sidecar")
     return preset

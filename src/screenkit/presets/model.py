@@ -14,8 +14,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-Container = Literal["mp4", "mkv"]
+Container = Literal["mp4", "mkv", "avi", "dvd"]
 SidecarFormat = Literal["none", "srt", "vtt"]
+VideoCodec = Literal["h264", "mpeg2video", "mpeg4"]
+Aspect = Literal["16:9", "4:3-letterbox"]
+SidecarName = Literal["language", "film"]
+
+LEGACY_CODECS = ("mpeg2video", "mpeg4")
+"""The codecs of the DVD and DivX presets (their options live in encode/mpeg2.py, divx.py)."""
+EXTENSIONS: dict[str, str] = {"mp4": ".mp4", "mkv": ".mkv", "avi": ".avi", "dvd": ".mpg"}
 
 H264_PROFILES = ("baseline", "main", "high")
 """Ordered: a decoder of a later profile decodes the earlier ones (constrained baseline ⊂ main)."""
@@ -46,7 +53,7 @@ def macroblocks(width: int, height: int) -> int:
 
 @dataclass(frozen=True)
 class VideoSpec:
-    codec: Literal["h264"] = "h264"
+    codec: VideoCodec = "h264"
     profile: str = "high"
     level: str = "4.1"
     pix_fmt: str = "yuv420p"
@@ -65,6 +72,29 @@ class VideoSpec:
     speed: str = "medium"
     """The x264 preset: quality per bit against encode time."""
     copy_when_compliant: bool = True
+    frame_width: int | None = None
+    frame_height: int | None = None
+    """A fixed stored frame size (DVD: 720x576 or 720x480); None fits the picture in the box."""
+    frame_rate: Fraction | None = None
+    """A fixed output rate (DVD: 25 or 30000/1001); other rates are conformed to it."""
+    aspect: Aspect | None = None
+    """The display aspect of a fixed frame: 16:9 anamorphic, or 4:3 with the film letterboxed."""
+    bitrate_kbps: int | None = None
+    """The average video bitrate of the MPEG-2 / MPEG-4 Part 2 encoders (they have no CRF)."""
+    gop: int | None = None
+    """The longest GOP in frames (DVD: 15 PAL, 18 NTSC)."""
+    b_frames: int | None = None
+    """Consecutive B-frames (DivX Home Theater: at most 1)."""
+    vbv_kbit: int | None = None
+    """The decoder's video buffer in kbit (DVD 1835, DivX Home Theater 3145)."""
+    fourcc: str | None = None
+    """The AVI codec tag players look for (XVID)."""
+
+    @property
+    def fixed_size(self) -> tuple[int, int] | None:
+        if self.frame_width is None or self.frame_height is None:
+            return None
+        return self.frame_width, self.frame_height
 
     @property
     def level_idc(self) -> int:
@@ -93,7 +123,7 @@ class LoudnessSpec:
 
 @dataclass(frozen=True)
 class AudioSpec:
-    codec: Literal["aac", "pcm_s16le", "pcm_s24le"] = "aac"
+    codec: Literal["aac", "pcm_s16le", "pcm_s24le", "ac3", "mp2", "mp3"] = "aac"
     channels: int | None = 2
     """None keeps the source's layout (the archive); 2 downmixes 5.1 to stereo."""
     sample_rate: int = 48000
@@ -116,6 +146,19 @@ class SubtitleSpec:
     """``utf-8``, ``legacy`` (each language's Windows code page) or a Python codec name."""
     font_size: float = 0.055
     """Burned text height as a fraction of the picture's height."""
+    subpictures: bool = False
+    """DVD subpicture streams for every kit language, the screening language shown first."""
+    sidecar_name: SidecarName = "language"
+    """``language``: ``<film>.<lang>.srt`` per track; ``film``: one ``<film>.srt`` named exactly
+    like the film (old players pick the sidecar up by name)."""
+
+
+@dataclass(frozen=True)
+class DvdSpec:
+    chapter_minutes: int = 5
+    """A chapter mark every this many minutes of the film."""
+    outro_cell: bool = True
+    """Author the outro card, when the build asks for one, as its own cell after the film."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +174,8 @@ class VenuePreset:
     video: VideoSpec = VideoSpec()
     audio: AudioSpec = AudioSpec()
     subtitles: SubtitleSpec = SubtitleSpec()
+    dvd: DvdSpec | None = None
+    """DVD authoring (the dvd container only)."""
     extends: str | None = None
     source: str = ""
     """Where the preset's own file is: ``standard:usb-player.toml`` or a path."""
@@ -141,7 +186,7 @@ class VenuePreset:
 
     @property
     def extension(self) -> str:
-        return ".mp4" if self.container == "mp4" else ".mkv"
+        return EXTENSIONS[self.container]
 
     def safe_margins(self, width: int, height: int) -> tuple[int, int]:
         """(horizontal, vertical) pixels kept clear at each edge of a ``width``x``height`` frame."""
@@ -160,6 +205,8 @@ def flatten(preset: VenuePreset) -> list[tuple[str, object]]:
             if f.name in ("name", "source", "origins", "extends"):
                 continue
             value = getattr(obj, f.name)
+            if f.name == "dvd" and value is None:
+                continue  # the [dvd] table exists only for DVD presets
             key = f"{prefix}{f.name}"
             if is_dataclass(value):
                 walk(value, f"{key}.")

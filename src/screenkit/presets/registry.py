@@ -19,7 +19,9 @@ from screenkit.presets.loader import RawPreset, build_preset, merge
 from screenkit.presets.model import VenuePreset
 
 STANDARD_DIR = Path(__file__).resolve().parent / "standard"
-STANDARD = ("usb-player", "usb-player-legacy", "laptop", "web", "archive")
+STANDARD = (
+    "usb-player", "usb-player-legacy", "laptop", "web", "archive", "dvd-pal", "dvd-ntsc", "divx",
+)  # fmt: skip
 
 Origin = Literal["standard", "kit"]
 
