@@ -6,22 +6,15 @@ from pathlib import Path
 
 import click
 
-from screenkit.cli.common import note
+from screenkit.cli.common import kit_option, lang_option, note
 from screenkit.kit import load_kit
 from screenkit.poster import poster_spec_from_kit, render_poster
 
 
 @click.command("poster")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--kit",
-    "kit_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The kit whose title, appeal and link the poster shows.",
-)
-@click.option("--lang", required=True, help="The poster's language (one of the kit's).")
+@kit_option("The kit whose title, appeal and link the poster shows.")
+@lang_option("The poster's language (one of the kit's).", required=True)
 @click.option("--venue", help="Where the screening is.")
 @click.option("--date", help="When it is (as you want it printed).")
 @click.option("--contact", help="A local contact: phone, e-mail, handle.")
