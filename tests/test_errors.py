@@ -16,6 +16,7 @@ import pytest
 import screenkit
 from screenkit.bundle.errors import DiskFull
 from screenkit.diskspace import NotEnoughSpace
+from screenkit.dvd.errors import DvdToolFailed, DvdToolsMissing
 from screenkit.encode.compliance import ComplianceError, Mismatch
 from screenkit.errors import FFmpegFailed, FFmpegTooOld, ScreenkitError
 from screenkit.slides.errors import AppealTooLong, MissingGlyphsError
@@ -65,6 +66,10 @@ _EXAMPLES: dict[type[ScreenkitError], Callable[[], ScreenkitError]] = {
         hint="look at the log",
     ),
     DiskFull: lambda: DiskFull("no space left", path=Path("/out"), free_bytes=4096),
+    DvdToolsMissing: lambda: DvdToolsMissing(["dvdauthor", "xorriso"]),
+    DvdToolFailed: lambda: DvdToolFailed(
+        "spumux failed", argv=["spumux", "-s", "0", "subs.xml"], stderr_tail="ERR: bad image"
+    ),
     NotEnoughSpace: lambda: NotEnoughSpace(
         "the stick has 3 MB, the bundle needs 900 MB",
         path=Path("/media/stick"),

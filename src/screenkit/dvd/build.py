@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,6 +28,7 @@ from screenkit.fonts import Font
 from screenkit.media.atomic import atomic_output
 from screenkit.media.binaries import FFmpeg
 from screenkit.presets.model import VenuePreset
+from screenkit.tempdirs import scratch_dir
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def subtitled_film(
     """``film`` (a DVD MPEG-PS) with a subpicture stream per track, in order, as ``out``."""
     tools = tools or require_dvd_tools()
     with (
-        tempfile.TemporaryDirectory(prefix="screenkit-spu-") as tmp,
+        scratch_dir("spu-") as tmp,
         atomic_output(out) as part,
     ):
         drawn = [
@@ -113,7 +113,7 @@ def write_disc_image(
     """``iso`` holding VIDEO_TS/ (and an empty AUDIO_TS/), volume label from ``title``."""
     tools = tools or require_dvd_tools()
     with (
-        tempfile.TemporaryDirectory(prefix=".screenkit-iso-", dir=iso.parent) as tmp,
+        scratch_dir("iso-", base=iso.parent) as tmp,
         atomic_output(iso) as part,
     ):
         staged = Path(tmp) / "disc"
@@ -154,7 +154,7 @@ def make_dvd(
     tools = require_dvd_tools()
     ordered = stream_order(tracks, screening_lang)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".screenkit-dvd-", dir=out_dir) as tmp:
+    with scratch_dir("dvd-", base=out_dir) as tmp:
         subbed = subtitled_film(
             film, ordered, preset, fmt, Path(tmp) / "film.mpg",
             speed=speed, fonts=fonts, ffmpeg=ffmpeg, tools=tools,

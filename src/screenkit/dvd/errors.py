@@ -21,9 +21,6 @@ class DvdToolsMissing(ScreenkitError):
         )
         self.missing = list(missing)
 
-    def __reduce__(self) -> tuple[type[DvdToolsMissing], tuple[list[str]]]:
-        return (DvdToolsMissing, (self.missing,))
-
 
 class DvdToolFailed(ScreenkitError):
     """A DVD tool exited with an error; carries its argv and the tail of what it said."""
@@ -34,13 +31,6 @@ class DvdToolFailed(ScreenkitError):
         )
         self.argv = list(argv)
         self.stderr_tail = stderr_tail
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_failed, (self.message, self.argv, self.stderr_tail))
-
-
-def _rebuild_failed(message: str, argv: list[str], tail: str) -> DvdToolFailed:
-    return DvdToolFailed(message, argv=argv, stderr_tail=tail)
 
 
 class DiscTooLarge(ScreenkitError):

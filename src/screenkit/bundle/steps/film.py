@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screenkit.bundle.cache import Entry
-from screenkit.bundle.manifest import preset_to_json
+from screenkit.bundle.manifest import preset_key
 from screenkit.bundle.planner import Planner, portable
 from screenkit.bundle.results import result_of
 from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun, Tools
@@ -62,7 +62,7 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
         f"film encode ({preset.name}{', burn ' + burn if burn else ''})",
         settings=settings,
         params={
-            "preset": preset_to_json(preset),
+            "preset": preset_key(preset),
             "burn": burn,
             "x264": p.settings.x264_preset,
             "audio_lang": p.kit.original_language,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from screenkit.bundle.cache import Entry
-from screenkit.bundle.manifest import MANIFEST_NAME, preset_to_json
+from screenkit.bundle.manifest import MANIFEST_NAME, preset_key
 from screenkit.bundle.planner import Planner
 from screenkit.bundle.results import result_of
 from screenkit.bundle.sheet import SheetData, SheetFile, render_html, render_text
@@ -44,7 +44,7 @@ def params(settings: Settings) -> dict[str, Any]:
         for k, v in vars(settings).items()
         if not k.endswith("_id") and k not in (*_MEASURED, "kit_root")
     }
-    document["preset"] = preset_to_json(settings.preset)
+    document["preset"] = preset_key(settings.preset)
     document["catalogues"] = [
         hashlib.sha256(path.read_bytes()).hexdigest() for path in settings.translator().catalogues
     ]
