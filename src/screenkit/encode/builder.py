@@ -201,9 +201,8 @@ def _video_chain(
     return stream
 
 
-def _audio_chain(
-    stream: Any, preset: VenuePreset, fmt: OutputFormat, loudness: Loudness | None
-) -> Any:
+def downmix_and_normalise(stream: Any, preset: VenuePreset, loudness: Loudness | None) -> Any:
+    """The preset's channel layout, then the measured loudness gain (every audio chain's head)."""
     for name, opts in downmix_filters(preset.audio.channels):
         stream = stream.filter(name, **opts)
     spec = preset.audio.loudness
@@ -213,6 +212,13 @@ def _audio_chain(
             stream = stream.filter("volume", volume=f"{gain:.2f}dB")
         else:  # the peak would clip: loudnorm's measured second pass, with its limiter
             stream = stream.filter("loudnorm", **apply_options(spec, loudness))
+    return stream
+
+
+def _audio_chain(
+    stream: Any, preset: VenuePreset, fmt: OutputFormat, loudness: Loudness | None
+) -> Any:
+    stream = downmix_and_normalise(stream, preset, loudness)
     return stream.filter("aresample", str(fmt.sample_rate))
 
 

@@ -26,9 +26,9 @@ from typing import Any
 import ffmpeg as ffm
 
 from screenkit.encode import divx, mpeg2
-from screenkit.encode.builder import EncodePlan, bitrate_budget
+from screenkit.encode.builder import EncodePlan, bitrate_budget, downmix_and_normalise
 from screenkit.encode.geometry import STANDARD_RATES, choose_rate, cut_duration, fit_size
-from screenkit.encode.loudness import Loudness, apply_options, downmix_filters, linear_gain
+from screenkit.encode.loudness import Loudness
 from screenkit.encode.options import EncodeOptions, OutputFormat
 from screenkit.encode.subs import BURN_NAME, FONTS_NAME, burn_family, force_style
 from screenkit.languages import iso639_2
@@ -183,15 +183,7 @@ def audio_chain(
     stream: Any, info: MediaInfo, preset: VenuePreset, loudness: Loudness | None
 ) -> Any:
     """Downmix, normalise (the measured gain), speed up with the picture, resample."""
-    for name, opts in downmix_filters(preset.audio.channels):
-        stream = stream.filter(name, **opts)
-    spec = preset.audio.loudness
-    if spec is not None and loudness is not None and not loudness.silent:
-        gain = linear_gain(spec, loudness)
-        if gain is not None:
-            stream = stream.filter("volume", volume=f"{gain:.2f}dB")
-        else:
-            stream = stream.filter("loudnorm", **apply_options(spec, loudness))
+    stream = downmix_and_normalise(stream, preset, loudness)
     assert info.video is not None
     speed = conform(info.video, preset).speed
     if speed != 1:
