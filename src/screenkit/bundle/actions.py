@@ -106,6 +106,7 @@ def encode_film(
         progress=run.progress,
         cache_dir=tools.engine_cache,
         ffmpeg=tools.ffmpeg,
+        quality=True,
     )
     for sidecar in result.sidecars:  # the bundle writes its own, timed for the card in front
         sidecar.unlink(missing_ok=True)
@@ -116,6 +117,7 @@ def encode_film(
         "two_pass": result.two_pass,
         "warnings": list(result.warnings),
         "duration": result.info.duration,
+        "quality": result.quality.to_json() if result.quality else None,
     }
 
 

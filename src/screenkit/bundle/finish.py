@@ -96,6 +96,7 @@ def assemble_bundle(ctx: BundleContext, bundle: BundlePlan, run: StepRun) -> dic
             ),
             steps=tuple(StepRecord(sid, e.kind, e.key) for sid, e in deps.items() if e.folder.name),
             files=tuple(files),
+            quality=next((e.meta.get("quality") for e in deps.values() if e.kind == "film"), None),
         )
         write_manifest(part.folder, manifest)  # last: the bundle is complete now
         publish(part)

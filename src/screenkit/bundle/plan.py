@@ -250,12 +250,13 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
         clip_id=clip_id,
         card_image_id=card_image_id,
         frame_image_id=frame_image_id,
+        film_id=film_id,
     )
     sheet_id = p.add(
         "sheet",
         f"screening sheet ({request.name})",
         params=sheetstep.params(sheet_inputs),
-        deps=[final_id, side_id, card_image_id, frame_image_id, clip_id],
+        deps=[final_id, side_id, card_image_id, frame_image_id, clip_id, film_id],
         action=partial(sheetstep.write_sheet, p.tools, sheet_inputs),
         weight=0.3,
     )

@@ -33,7 +33,7 @@ from screenkit.presets import LoudnessSpec, VenuePreset
 from screenkit.slides import CardSpec, CardTarget, layout_card
 from screenkit.slides.spec import kit_fonts
 
-RECIPE = 3
+RECIPE = 4
 """Bumped when a step's recipe changes in a way its parameters do not show."""
 
 

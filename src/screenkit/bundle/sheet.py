@@ -47,6 +47,8 @@ class SheetData:
     contact: str | None
     card_image: str | None
     frame_image: str | None
+    quality: str | None = None
+    """The film encode's measured picture quality, one line (None: copied, not encoded)."""
 
 
 def device_kind(preset: VenuePreset) -> Device:
@@ -139,6 +141,8 @@ def specs(data: SheetData) -> list[tuple[str, str]]:
         rows.append(("subtitles", f"{language_name(data.burned)}, burned into the picture"))
     if subs:
         rows.append(("soft tracks", ", ".join(subs)))
+    if data.quality:
+        rows.append(("quality", data.quality))
     return rows
 
 

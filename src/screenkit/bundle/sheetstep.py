@@ -9,6 +9,7 @@ from screenkit.bundle.actions import Tools, main_file
 from screenkit.bundle.manifest import MANIFEST_NAME, preset_to_json
 from screenkit.bundle.sheet import SheetData, SheetFile, render_html, render_text
 from screenkit.bundle.steps import StepRun
+from screenkit.encode.quality import Quality
 from screenkit.media.atomic import write_text_atomic
 from screenkit.media.probe import probe
 from screenkit.presets import VenuePreset, language_name
@@ -39,6 +40,7 @@ class SheetInputs:
     clip_id: str
     card_image_id: str
     frame_image_id: str
+    film_id: str
 
 
 def params(inputs: SheetInputs) -> dict[str, Any]:
@@ -76,6 +78,10 @@ def _files(
     return files
 
 
+def _quality(measured: Any) -> str | None:
+    return Quality.from_json(measured).describe() if measured else None
+
+
 def write_sheet(tools: Tools, inputs: SheetInputs, run: StepRun) -> dict[str, Any]:
     final = main_file(run.deps[inputs.final_id])
     stills = {**run.deps[inputs.card_image_id].meta, **run.deps[inputs.frame_image_id].meta}
@@ -101,6 +107,7 @@ def write_sheet(tools: Tools, inputs: SheetInputs, run: StepRun) -> dict[str, An
         contact=inputs.contact,
         card_image=stills.get("card"),
         frame_image=stills.get("frame"),
+        quality=_quality(run.deps[inputs.film_id].meta.get("quality")),
     )
     write_text_atomic(run.work / HTML_NAME, render_html(data))
     write_text_atomic(run.work / TEXT_NAME, render_text(data))

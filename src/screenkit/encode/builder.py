@@ -188,6 +188,23 @@ def _video_chain(
     return stream
 
 
+def reference_video(
+    info: MediaInfo,
+    preset: VenuePreset,
+    options: EncodeOptions,
+    fmt: OutputFormat,
+    workdir: Path,
+) -> Any:
+    """The master's picture exactly as the encoder is fed it (rate, scaling, 4:2:0, burn-in).
+
+    What an encode's picture quality is measured against: only the compression differs.
+    """
+    assert info.video is not None
+    return _video_chain(
+        _main_input(info, options)[str(info.video.index)], info, fmt, preset, options, workdir
+    )
+
+
 def _audio_chain(
     stream: Any, preset: VenuePreset, fmt: OutputFormat, loudness: Loudness | None
 ) -> Any:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from screenkit.fonts import Font
 from screenkit.media.info import MediaInfo
+
+if TYPE_CHECKING:
+    from screenkit.encode.quality import Quality
 
 
 @dataclass(frozen=True)
@@ -80,3 +84,5 @@ class EncodeResult:
     sidecars: tuple[Path, ...]
     warnings: tuple[str, ...]
     elapsed: float
+    quality: Quality | None = None
+    """SSIM/PSNR against the master, when asked for (None: not measured, or video copied)."""

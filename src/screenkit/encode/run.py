@@ -17,6 +17,7 @@ from screenkit.encode.builder import EncodePlan, plan_encode
 from screenkit.encode.compliance import ComplianceError, check_compliance
 from screenkit.encode.loudness import Loudness, cached_loudness, measure_args, measure_loudness
 from screenkit.encode.options import EncodeOptions, EncodeResult
+from screenkit.encode.quality import Quality, measure_quality
 from screenkit.encode.subs import (
     check_sidecars,
     sidecar_tracks,
@@ -122,11 +123,14 @@ def encode(
     cache_dir: Path | None = None,
     ffmpeg: FFmpeg | None = None,
     check: bool = True,
+    quality: bool = False,
 ) -> EncodeResult:
     """Encode ``source`` to ``out`` under ``preset``; the output is compliance-checked.
 
     ``cache_dir`` keeps the loudness measurement of the source between runs. Raises
     `InputError`/`ProbeError` for an unusable source, `FFmpegFailed`, `ComplianceError`.
+    ``quality`` measures the picture's SSIM/PSNR against the master (`measure_quality`)
+    before the file is published; a copied video stream is the master's and is not measured.
     """
     started = time.monotonic()
     ffmpeg = ffmpeg or find_ffmpeg()
@@ -182,6 +186,18 @@ def encode(
         mismatches = check_compliance(out_info, preset, plan.format) if check else []
         if mismatches:
             raise ComplianceError(out, preset.name, mismatches)
+        measured: Quality | None = None
+        if quality and not plan.copy_video:
+            measured = measure_quality(
+                part,
+                info,
+                preset,
+                options,
+                plan.format,
+                Path(tmp),
+                ffmpeg=ffmpeg,
+                progress=progress,
+            )
     written = write_sidecars(sidecars, preset, out)
     return EncodeResult(
         out=out,
@@ -193,6 +209,7 @@ def encode(
         sidecars=written,
         warnings=tuple(dict.fromkeys(warnings)),
         elapsed=time.monotonic() - started,
+        quality=measured,
     )
 
 
