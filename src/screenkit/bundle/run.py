@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from screenkit.bundle.cache import StepCache
+from screenkit.bundle.dask_executor import ClusterSpec, run_on_cluster
 from screenkit.bundle.executor import StepOutcome, execute
 from screenkit.bundle.model import BuildPlan
 from screenkit.bundle.steps import Step
@@ -74,12 +75,22 @@ class BuildReport:
 
 
 def build(
-    plan: BuildPlan, *, jobs: int = 1, progress: ProgressCallback | None = None
+    plan: BuildPlan,
+    *,
+    jobs: int = 1,
+    progress: ProgressCallback | None = None,
+    cluster: ClusterSpec | None = None,
 ) -> BuildReport:
-    """Run what the plan's out-of-date bundles need; up-to-date bundles are left alone."""
+    """Run what the plan's out-of-date bundles need; up-to-date bundles are left alone.
+
+    ``cluster``: on a Dask cluster instead of in-process threads (`dask_executor`).
+    """
     started = time.monotonic()
     cache = StepCache(plan.cache_root, progress=progress)
-    result = execute(plan.pending(), cache, jobs=jobs, progress=progress)
+    if cluster is None:
+        result = execute(plan.pending(), cache, jobs=jobs, progress=progress)
+    else:
+        result = run_on_cluster(plan, cache, cluster, progress)
     bundles = tuple(
         BundleResult(
             name=b.request.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from screenkit.bundle import (
     verify_bundle,
 )
 from screenkit.bundle.cache import user_cache_dir
+from screenkit.bundle.dask_executor import SCHEDULER_ENV, ClusterSpec
 from screenkit.cli.common import (
     emit_json,
     json_option,
@@ -52,6 +54,16 @@ from screenkit.kit import MANIFEST, load_kit
     help="Steps to run side by side (ffmpeg itself uses every core).",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    help="Run on a local Dask cluster of N worker processes (the cluster extra).",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Run on an existing Dask cluster (default: $SCREENKIT_SCHEDULER).",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where bundles go (default: <kit>/out).",
@@ -75,6 +87,8 @@ def build_command(
     date: str | None,
     contact: str | None,
     jobs: int,
+    workers: int | None,
+    scheduler: str | None,
     out: Path | None,
     speed: str | None,
     dry_run: bool,
@@ -87,7 +101,9 @@ def build_command(
       screenkit build demo
       screenkit build --preset usb-player --lang it --venue "Circolo Arci" --date "12 May"
       screenkit build --all --jobs 2
+      screenkit build --all --workers 2
     """
+    cluster = _cluster(workers, scheduler)
     kit = load_kit(kit_dir)
     requests = resolve_requests(
         kit,
@@ -105,7 +121,7 @@ def build_command(
         if dry_run:
             _show_plan(plan, as_json)
             return
-        report = build(plan, jobs=jobs, progress=progress)
+        report = build(plan, jobs=jobs, progress=progress, cluster=cluster)
     if as_json:
         emit_json(report.to_json())
         return
@@ -116,6 +132,16 @@ def build_command(
     ran = sum(1 for s in report.steps if s.status == "built")
     cached = sum(1 for s in report.steps if s.status == "cached")
     note(f"{ran} steps run, {cached} from the cache, in {report.elapsed:.1f} s")
+
+
+def _cluster(workers: int | None, scheduler: str | None) -> ClusterSpec | None:
+    if workers is not None and scheduler:
+        raise click.UsageError("--workers and --scheduler exclude each other: choose one")
+    if workers is None:
+        scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
+    if workers is None and scheduler is None:
+        return None
+    return ClusterSpec(workers=workers, scheduler=scheduler)
 
 
 def _show_plan(plan: BuildPlan, as_json: bool) -> None:
