@@ -88,6 +88,11 @@ class ClusterSpec:
     """Threads per local worker; default: the cores shared out (workers × threads ≈ cores)."""
 
 
+def require_dask() -> None:
+    """Refuse a cluster build at once (before any planning) when Dask is not installed."""
+    _distributed()
+
+
 def _distributed() -> Any:
     try:
         import distributed

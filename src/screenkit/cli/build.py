@@ -21,7 +21,7 @@ from screenkit.bundle import (
     verify_bundle,
 )
 from screenkit.bundle.cache import user_cache_dir
-from screenkit.bundle.dask_executor import SCHEDULER_ENV, ClusterSpec
+from screenkit.bundle.dask_executor import SCHEDULER_ENV, ClusterSpec, require_dask
 from screenkit.cli.common import (
     emit_json,
     json_option,
@@ -141,6 +141,7 @@ def _cluster(workers: int | None, scheduler: str | None) -> ClusterSpec | None:
         scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if workers is None and scheduler is None:
         return None
+    require_dask()
     return ClusterSpec(workers=workers, scheduler=scheduler)
 
 
