@@ -120,7 +120,7 @@ def test_a_worker_killed_mid_encode_the_build_completes(matrix_kit: Path) -> Non
 
 def test_a_step_failing_in_a_worker_is_an_error(matrix_kit: Path) -> None:
     (matrix_kit / "subtitles" / "it.srt").write_bytes(bytes(range(256)) * 20)
-    code, out, err = run_cli(
+    code, _, err = run_cli(
         "build", "m-it-usb", "--kit", str(matrix_kit), "--workers", "2", "--speed", SPEED
     )
     assert code == 1
@@ -156,3 +156,43 @@ def test_workers_without_the_extra_names_the_install_line(tmp_path: Path) -> Non
     assert done.returncode == 1
     assert "pip install 'screenkit[cluster]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_progress_from_the_workers_reaches_the_client(matrix_kit: Path) -> None:
+    from screenkit.bundle import BuildSettings, build, plan_build, resolve_requests
+    from screenkit.bundle.dask_executor import ClusterSpec
+    from screenkit.kit import load_kit
+    from screenkit.progress import Progress
+
+    kit = load_kit(matrix_kit)
+    plan = plan_build(kit, resolve_requests(kit, ("m-en-usb",)), BuildSettings(x264_preset=SPEED))
+    events: list[Progress] = []
+    build(plan, progress=events.append, cluster=ClusterSpec(workers=2))
+    film = next(s.label for s in plan.steps if s.kind == "film")
+    encoding = [e for e in events if e.step == film and e.total]
+    assert len(encoding) >= 2  # sent from the worker while ffmpeg ran
+    assert encoding[-1].done >= 0.9 * (encoding[-1].total or 0)
+    overall = [e.done for e in events if e.step == "overall"]
+    assert overall == sorted(overall) and overall[-1] == pytest.approx(100.0)
+
+
+def test_ctrl_c_stops_the_workers_encode_and_leaves_no_bundle(matrix_kit: Path) -> None:
+    cache = matrix_kit / ".screenkit" / "cache"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "screenkit", "build", "m-en-usb", "--kit", str(matrix_kit)]
+        + ["--workers", "2", "--speed", SPEED, "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 90
+    while not list((cache / "tmp").glob("*/.film.part-*")):
+        assert proc.poll() is None and time.monotonic() < deadline, "no film encode started"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert not (matrix_kit / "out" / "sample-m-en-usb").exists()
+    time.sleep(1)
+    assert _film_encoder(matrix_kit) is None  # the worker's ffmpeg was stopped
+    assert not list((cache / "tmp").glob("*/.film.part-*"))
+    assert not [r for r in StepCache(cache).journal() if r.kind == "film" and r.event == "done"]
