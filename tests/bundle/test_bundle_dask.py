@@ -178,9 +178,9 @@ def test_progress_from_the_workers_reaches_the_client(matrix_kit: Path) -> None:
 
 def test_ctrl_c_stops_the_workers_encode_and_leaves_no_bundle(matrix_kit: Path) -> None:
     cache = matrix_kit / ".screenkit" / "cache"
+    args = ["build", "m-en-usb", "--kit", str(matrix_kit), "--workers", "2", "--speed", SPEED]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "screenkit", "build", "m-en-usb", "--kit", str(matrix_kit)]
-        + ["--workers", "2", "--speed", SPEED, "--quiet"],
+        [sys.executable, "-m", "screenkit", *args, "--quiet"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
