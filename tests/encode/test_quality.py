@@ -12,6 +12,7 @@ from encode_helpers import SUBTITLES
 from screenkit.encode import EncodeOptions, SubtitleInput, encode
 from screenkit.encode.options import OutputFormat
 from screenkit.encode.quality import Quality, QualityError, parse_quality, sample_step
+from screenkit.media.runner import input_arg, output_arg, run_ffmpeg
 from screenkit.presets import load_preset
 
 BURN = EncodeOptions(burn=SubtitleInput(SUBTITLES / "en.srt", "en"), x264_preset="ultrafast")
@@ -56,3 +57,21 @@ def test_not_measured_unless_asked(stand_in: Path, tmp_path: Path) -> None:
 def test_a_log_without_the_summary_is_an_error() -> None:
     with pytest.raises(QualityError):
         parse_quality("frame=  200 fps=0.0 q=-0.0 Lsize=N/A", "", 1)
+
+
+def test_frames_are_paired_by_time_when_the_sound_starts_first(
+    stand_in: Path, tmp_path: Path
+) -> None:
+    """A master whose sound starts 80 ms before its picture: the encode repeats the first
+    frame to start both together. Paired by index, every frame met its neighbour; paired
+    by time, the score is the encode's own."""
+    delayed = tmp_path / "delayed.mkv"
+    run_ffmpeg(
+        ["-i", input_arg(stand_in), "-itsoffset", "0.08", "-i", input_arg(stand_in)]
+        + ["-map", "1:v", "-map", "0:a", "-c", "copy", output_arg(delayed)]
+    )
+    preset = load_preset("usb-player")
+    shifted = encode(delayed, preset, tmp_path / "shifted.mp4", BURN, quality=True).quality
+    plain = encode(stand_in, preset, tmp_path / "plain.mp4", BURN, quality=True).quality
+    assert shifted is not None and plain is not None
+    assert shifted.ssim == pytest.approx(plain.ssim, abs=0.005)

@@ -52,7 +52,7 @@ INSTALL = "pip install 'screenkit[cluster]'"
 SCHEDULER_ENV = "SCREENKIT_SCHEDULER"
 CONNECT_TIMEOUT = 8.0
 """Seconds to reach a scheduler before giving up (the contract: a clear error in < 10 s)."""
-CPU_KINDS = frozenset({"film", "card", "clip", "join"})
+CPU_KINDS = frozenset({"chunk", "film", "card", "clip", "join"})
 """Step kinds that run an encoder (or a heavy decode): they claim a ``cpu``."""
 REPORT_EVERY = 0.25
 """Seconds between two progress messages of one step (each is a round trip)."""

@@ -21,6 +21,8 @@ class BuildSettings:
     """Where bundles go; default ``<kit>/out``."""
     x264_preset: str | None = None
     """Override every preset's x264 speed (tests and quick previews)."""
+    chunks: str = "off"
+    """Film encodes in chunks: ``off``, ``auto`` (films over 3 minutes) or the seconds."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from screenkit.bundle import actions
 from screenkit.bundle import explain as explainers
 from screenkit.bundle.actions import Tools
 from screenkit.bundle.cache import StepCache, step_key
+from screenkit.bundle.chunksteps import plan_chunked_film
 from screenkit.bundle.manifest import preset_to_json
 from screenkit.bundle.model import BuildSettings
 from screenkit.bundle.steps import Explain, InputFile, Step, StepKind
@@ -144,6 +145,9 @@ class Planner:
             workdir=Path(tempfile.gettempdir()) / "screenkit-encode-XXXXXX",
             ffmpeg_version=self.ffmpeg.version_tuple,
         )
+        chunked = plan_chunked_film(self, preset, burn, track, inputs, loud_id, options)
+        if chunked is not None:
+            return chunked, inputs
         copy = encode_plan.copy_video
         step_id = self.add(
             "film",

@@ -18,7 +18,17 @@ from screenkit.bundle.cache import Entry
 from screenkit.progress import ProgressCallback
 
 StepKind = Literal[
-    "loudness", "film", "card", "join", "mux", "sidecars", "clip", "stills", "sheet", "manifest"
+    "loudness",
+    "chunk",
+    "film",
+    "card",
+    "join",
+    "mux",
+    "sidecars",
+    "clip",
+    "stills",
+    "sheet",
+    "manifest",
 ]
 
 

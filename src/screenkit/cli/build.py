@@ -64,6 +64,14 @@ from screenkit.kit import MANIFEST, load_kit
     help="Run on an existing Dask cluster (default: $SCREENKIT_SCHEDULER).",
 )
 @click.option(
+    "--chunks",
+    default="auto",
+    show_default=True,
+    metavar="off|auto|SECONDS",
+    callback=lambda _ctx, _param, value: _chunks(value),
+    help="Encode a long film in chunks of SECONDS (auto: 60-s chunks over 3 minutes).",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where bundles go (default: <kit>/out).",
@@ -89,6 +97,7 @@ def build_command(
     jobs: int,
     workers: int | None,
     scheduler: str | None,
+    chunks: str,
     out: Path | None,
     speed: str | None,
     dry_run: bool,
@@ -116,7 +125,10 @@ def build_command(
     )
     with progress_bars(quiet or as_json) as progress:
         plan = plan_build(
-            kit, requests, BuildSettings(out=out, x264_preset=speed), progress=progress
+            kit,
+            requests,
+            BuildSettings(out=out, x264_preset=speed, chunks=chunks),
+            progress=progress,
         )
         if dry_run:
             _show_plan(plan, as_json)
@@ -132,6 +144,18 @@ def build_command(
     ran = sum(1 for s in report.steps if s.status == "built")
     cached = sum(1 for s in report.steps if s.status == "cached")
     note(f"{ran} steps run, {cached} from the cache, in {report.elapsed:.1f} s")
+
+
+def _chunks(value: str) -> str:
+    if value in ("off", "auto"):
+        return value
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 5 <= seconds <= 24 * 3600:
+        raise click.BadParameter(f"{value!r}: give off, auto or the seconds of a chunk (>= 5)")
+    return f"{seconds:g}"
 
 
 def _cluster(workers: int | None, scheduler: str | None) -> ClusterSpec | None:

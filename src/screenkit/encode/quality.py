@@ -3,7 +3,7 @@
 The reference is the master fed through the encode's own video chain (frame rate, scaling,
 4:2:0, burned subtitles: `reference_video`), so the score measures the compression alone,
 not the resize or the text. Both pictures are compared by ffmpeg's ``ssim`` and ``psnr``
-filters in one decode. A long film is subsampled: every ``every``-th frame is compared
+filters in one decode, each frame with the reference frame of its time. A long film is subsampled: every ``every``-th frame is compared
 (at most about `MAX_FRAMES` frames), deterministically, so two encodes of one film are
 compared on the same frames. VMAF is left out: the ffmpeg builds screenkit meets (Debian's,
 the imageio wheel) carry no libvmaf.
@@ -73,7 +73,7 @@ class Quality:
 
     def describe(self) -> str:
         """One line for a sheet: ``SSIM 0.9871, PSNR 41.2 dB (every frame)``."""
-        sampled = "every frame" if self.every == 1 else f"every {self.every}th frame"
+        sampled = "every frame" if self.every == 1 else f"one frame in {self.every}"
         psnr = f"{self.psnr:.1f} dB" if math.isfinite(self.psnr) else "identical"
         return f"SSIM {self.ssim:.4f}, PSNR {psnr} against the master ({sampled})"
 
@@ -99,17 +99,15 @@ def quality_args(
     same text) and receives the per-frame SSIM log, under a plain name.
     """
     decoded = ffm.input(input_arg(encoded), protocol_whitelist="file,pipe").video
-    reference = reference_video(master, preset, options, fmt, workdir)
-    sides = []
-    for stream in (decoded, reference):
-        stream = stream.filter("setpts", "PTS-STARTPTS")
-        if every > 1:
-            stream = stream.filter("select", f"not(mod(n,{every}))")
-        sides.append(stream.split())
-    compared = ffm.filter([sides[0][0], sides[1][0]], "ssim", stats_file=str(workdir / STATS_NAME))
-    compared = ffm.filter([compared, sides[1][1]], "psnr")
-    # the decoded side's second branch is drained into the null output too
-    return list(ffm.output(compared, sides[0][1], "-", format="null").get_args())
+    if every > 1:
+        decoded = decoded.filter("select", f"not(mod(n,{every}))")
+    # both on their own timelines, which the encode kept in sync with the sound: the
+    # filters pair each decoded frame with the reference frame of its time (a frame the
+    # encoder repeated to start the picture with the sound has no partner and is skipped)
+    reference = reference_video(master, preset, options, fmt, workdir).split()
+    compared = ffm.filter([decoded, reference[0]], "ssim", stats_file=str(workdir / STATS_NAME))
+    compared = ffm.filter([compared, reference[1]], "psnr")
+    return list(ffm.output(compared, "-", format="null").get_args())
 
 
 def parse_quality(log: str, stats: str, every: int) -> Quality:
