@@ -66,9 +66,9 @@ def test_frames_are_paired_by_time_when_the_sound_starts_first(
     frame to start both together. Paired by index, every frame met its neighbour; paired
     by time, the score is the encode's own."""
     delayed = tmp_path / "delayed.mkv"
+    streams = ["-map", "1:v", "-map", "0:a", "-c", "copy", output_arg(delayed)]
     run_ffmpeg(
-        ["-i", input_arg(stand_in), "-itsoffset", "0.08", "-i", input_arg(stand_in)]
-        + ["-map", "1:v", "-map", "0:a", "-c", "copy", output_arg(delayed)]
+        ["-i", input_arg(stand_in), "-itsoffset", "0.08", "-i", input_arg(stand_in), *streams]
     )
     preset = load_preset("usb-player")
     shifted = encode(delayed, preset, tmp_path / "shifted.mp4", BURN, quality=True).quality
