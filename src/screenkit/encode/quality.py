@@ -6,8 +6,9 @@ not the resize or the text. Both pictures are compared by ffmpeg's ``ssim`` and 
 filters in one decode, each frame with the reference frame of its time. A long film is
 subsampled: every ``every``-th frame is compared (at most about `MAX_FRAMES` frames),
 deterministically, so two encodes of one film are compared on the same frames; the
-whole output is still decoded (the cost is one decode of the output and the master). VMAF is left out: the ffmpeg builds screenkit meets (Debian's,
-the imageio wheel) carry no libvmaf.
+whole output is still decoded (the cost is one decode of the output and the master).
+VMAF is left out: the ffmpeg builds screenkit meets (Debian's, the imageio wheel) carry
+no libvmaf.
 """
 
 from __future__ import annotations
