@@ -123,7 +123,7 @@ def connect(spec: ClusterSpec) -> Iterator[Any]:
             client.close()
         return
     workers = max(1, spec.workers or 1)
-    threads = spec.threads or max(1, (os.cpu_count() or 1) // workers)
+    threads = spec.threads or max(1, _cores() // workers)
     cluster = distributed.LocalCluster(
         n_workers=workers,
         threads_per_worker=threads,
@@ -140,6 +140,14 @@ def connect(spec: ClusterSpec) -> Iterator[Any]:
             client.close()
     finally:
         cluster.close()
+
+
+def _cores() -> int:
+    """The cores this process may use (its CPU affinity where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 # -- shared storage --------------------------------------------------------------------
