@@ -52,3 +52,18 @@ def test_chunked_bundle_equals_the_single_encode_and_an_edit_reruns_one_chunk(
     rerun = [s for s in again if s.startswith("chunk-") and again[s] == "built"]
     assert len(rerun) == 1
     assert again[next(s for s in again if s.startswith("film-"))] == "built"
+
+
+@pytest.mark.parametrize("value", ["2", "soon", "-30"])
+def test_a_bad_chunks_value_is_a_usage_error(value: str, tmp_path: Path) -> None:
+    code, _, err = run_cli("build", "--kit", str(tmp_path), "--chunks", value)
+    assert code == 2
+    assert "give off, auto or the seconds of a chunk" in err
+
+
+def test_workers_and_scheduler_exclude_each_other(tmp_path: Path) -> None:
+    code, _, err = run_cli(
+        "build", "--kit", str(tmp_path), "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"
+    )
+    assert code == 2
+    assert "--workers and --scheduler exclude each other" in err
