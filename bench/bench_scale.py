@@ -180,23 +180,23 @@ def all_figures(speed: str) -> dict[str, Any]:
 def paper_model(film: dict[str, Any], cores_per_node: int = 4) -> dict[str, Any]:
     """70-min 1080p x 12 languages x 5 presets from the measured per-chunk CPU cost.
 
-    CPU seconds per second of 720p film = the chunk steps' summed wall time (two chunks ran
-    at a time on two cores, so each one's wall time is about its CPU time); 1080p costs
-    2.25x (pixels). Burning presets need one encode per language,
-    the others one encode shared by every language. Chunks spread over every core of every
-    node; each film's join + quality decode (measured) runs on one core after its chunks.
+    CPU seconds per second of 720p film = the chunked build's CPU time (its whole process
+    tree: chunks, loudness, join, quality, card, clip: an upper bound of the film's share)
+    over the film's seconds; wall times are no measure on a loaded shared machine. 1080p
+    costs 2.25x (pixels). Burning presets need one encode per language,
+    the others one encode shared by every language. 70 chunks a film keep every core of 16
+    four-core nodes busy, so the wall time is the CPU time shared out over the cores.
     """
     minutes, languages = 70, 12
     presets = [load_preset(n) for n in STANDARD][:5]
     burning = sum(1 for p in presets if p.subtitles.burn)
     encodes = burning * languages + (len(presets) - burning)
-    chunk_cpu_per_s = sum(film["chunk_elapsed"]) / film["film_seconds"]
+    chunk_cpu_per_s = film["chunked"]["cpu"] / film["film_seconds"]
     cpu_per_film = chunk_cpu_per_s * 2.25 * minutes * 60
-    join_per_film = film["join_elapsed"] / 180.0 * 2.25 * minutes * 60
     rows = {}
     for nodes in (1, 4, 16):
         cores = nodes * cores_per_node
-        wall = encodes * cpu_per_film / cores + encodes * join_per_film / cores
+        wall = encodes * cpu_per_film / cores
         rows[nodes] = wall / 3600
     print(f"paper model: {encodes} encodes ({burning} burning presets x {languages} + "
           f"{len(presets) - burning} shared), {cpu_per_film / 3600:.1f} CPU-h each at this speed, "
