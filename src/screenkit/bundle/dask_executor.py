@@ -242,8 +242,18 @@ def _reporter(step: Step, channel: _Channel) -> Any:
     return report
 
 
-def run_remote(step: Step, cache_root: str, channel: _Channel, *dep_entries: Entry) -> Entry:
-    """One step on a worker: from the shared cache, or built into it."""
+def run_remote(
+    step: Step, cache_root: str, channel: _Channel, *dep_results: tuple[Entry, float]
+) -> tuple[Entry, float]:
+    """One step on a worker, from the shared cache or built into it; and how long it ran."""
+    started = time.monotonic()
+    entry = _run_remote(step, cache_root, channel, [r[0] for r in dep_results])
+    return entry, time.monotonic() - started
+
+
+def _run_remote(
+    step: Step, cache_root: str, channel: _Channel, dep_entries: Sequence[Entry]
+) -> Entry:
     action = step.action
     if action is None:
         raise BundleError(f"step {step.id} has nothing to run")
@@ -304,7 +314,6 @@ def execute_on_cluster(
     cpu = _uses_cpu(client)
     by_id = {s.id: s for s in order}
     futures: dict[str, Any] = {}
-    started: dict[str, float] = {}
     for step in order:
         futures[step.id] = client.submit(
             run_remote,
@@ -316,7 +325,6 @@ def execute_on_cluster(
             resources={"cpu": 1} if cpu and step.kind in CPU_KINDS else None,
             pure=False,
         )
-        started[step.id] = time.monotonic()
     entries: dict[str, Entry] = {}
     outcomes: list[StepOutcome] = []
     pending = {f: sid for sid, f in futures.items()}
@@ -330,7 +338,7 @@ def execute_on_cluster(
                 step = by_id[pending.pop(future)]
                 if future.status != "finished":
                     raise _error(step, future.exception())
-                entry = future.result()
+                entry, elapsed = future.result()
                 entries[step.id] = entry
                 hub.finished(step)
                 outcomes.append(
@@ -340,7 +348,7 @@ def execute_on_cluster(
                         step.label,
                         step.key,
                         entry.status,
-                        time.monotonic() - started[step.id],
+                        elapsed,
                     )
                 )
     except BaseException:
