@@ -5,7 +5,7 @@ once into bench/.media). Four figures:
 
 1. one usb-player bundle (card + film), cold cache ÷ the bare ffmpeg commands doing the
    same work, taken from the plan's ``--dry-run`` (loudness, film, card, clip, stills; the
-   join, which the dry-run only describes, as the concat stream copy `join_parts` runs):
+   join as the same concat stream copy over a list the bare side writes itself):
    target ≤ 1.05;
 2. a laptop bundle with 5 soft languages ÷ the same with 1 (both cold): target ≤ 1.15;
 3. rebuild after changing the appeal ÷ cold build: target ≤ 0.05;
@@ -116,17 +116,13 @@ def bare_commands(kit: Path, speed: str, work: Path) -> list[list[str]]:
     )
     out = work / "out"
     out.mkdir()
-    swaps = [
-        (re.compile(cache + r"/tmp/[a-z]+\.WORK"), str(out)),
+    tmp = re.escape(tempfile.gettempdir())
+    scratch = r"screenkit-(?:[0-9]+-[0-9]+-[a-z0-9_]{8}|PID-START-X{8})"  # run, or dry-run
+    swaps = [  # the folders the build ran in (as recorded, or X's for a step to run) -> ours
+        (re.compile(cache + r"/tmp/[0-9a-f]{64}\.[0-9a-fX]{8}"), str(out)),
         (re.compile(cache + r"/objects/[0-9a-f]{2}/[0-9a-f]{64}"), str(out)),
-        (
-            re.compile(re.escape(tempfile.gettempdir()) + r"/screenkit-encode-XXXXXX"),
-            str(staged_encode),
-        ),
-        (
-            re.compile(re.escape(tempfile.gettempdir()) + r"/screenkit-card-XXXXXX"),
-            str(staged_card),
-        ),
+        (re.compile(tmp + rf"/{scratch}/film-[a-z0-9_X]{{8}}"), str(staged_encode)),
+        (re.compile(tmp + rf"/{scratch}/card-[a-z0-9_X]{{8}}"), str(staged_card)),
     ]
 
     def runnable(argv: list[str]) -> list[str]:

@@ -14,6 +14,11 @@ film as decoded, i.e. including the AAC priming delay, which is measured, not as
 - where the ffmpeg on PATH has libflite: the same on lines of real synthetic speech
   (`screenkit.sample.voices`), subtitles lingering 0.5 s after the last word.
 
+Negative controls (issue 9): each track against another film, a 5 s tone, noise, music
+only and a 20 s excerpt (`bench.sync_controls`): none may be written without --force. The
+confidence of every true and false pair is printed with the gap and the margin around
+the threshold; and reference sync across one and two cuts.
+
 Targets (issue 3): median |start error| ≤ 20 ms and ≥ 98 % within 100 ms for offsets and
 conversions, ≥ 95 % within 100 ms with a cut. Speed: the whole command (a new process)
 against the bare decode ``ffmpeg -i film -ac 1 -ar 16000 -f s16le -`` on 5, 10 and 20
@@ -32,7 +37,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -40,6 +45,13 @@ import numpy as np
 import pysubs2
 
 from bench.harness import Case, media_path, run_cases, screenkit_cmd
+from bench.sync_controls import (
+    Control,
+    calibration,
+    control_cases,
+    false_films,
+    reference_cases,
+)
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.runner import safe_input, stream_ffmpeg
 from screenkit.sample.music import dialogue_spans, recut, scored_dialogue, write_media
@@ -72,12 +84,16 @@ class Accuracy:
     scored: int
     seconds: float
     note: str = ""
+    confidence: float = float("nan")
+    strength: float = float("nan")
+    agreement: float = float("nan")
 
     def line(self) -> str:
         return (
             f"{self.case:<28} {self.tool:<10} median {self.median_ms:8.1f} ms  "
             f"within 100 ms {self.within_100ms:6.1%}  ({self.scored} events, "
-            f"{self.seconds:.2f} s) {self.note}"
+            f"{self.seconds:.2f} s) confidence {self.confidence:.3f} z {self.strength:.1f} "
+            f"{self.note}"
         )
 
 
@@ -215,9 +231,15 @@ def accuracy_cases(films: dict[str, Film], peer: Path | None) -> list[Accuracy]:
             track = track_file(shifted, folder, f"case{n}")
             out = folder / f"case{n}.ours.srt"
             started = time.perf_counter()
-            sync_to_film(track, film.path, out, options=FilmSyncOptions(force=True))
+            got = sync_to_film(track, film.path, out, options=FilmSyncOptions(force=True))
+            scored = score(label, "screenkit", film, out, time.perf_counter() - started, keep)
             results.append(
-                score(label, "screenkit", film, out, time.perf_counter() - started, keep)
+                replace(
+                    scored,
+                    confidence=got.confidence,
+                    strength=got.evidence,
+                    agreement=got.matched,
+                )
             )
             print(results[-1].line(), flush=True)
             if peer is not None:
@@ -233,6 +255,24 @@ def accuracy_cases(films: dict[str, Film], peer: Path | None) -> list[Accuracy]:
                 )
                 print(results[-1].line(), flush=True)
     return results
+
+
+def negative_controls(films: dict[str, Film]) -> list[Control]:
+    """Each bench track against sound it does not belong to: none may be written."""
+    base = films["10min"]
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+        folder = Path(tmp)
+        tracks = {"10-min track": track_file([(a + 7.33, b + 7.33) for a, b in base.spans],
+                                             folder, "base")}  # fmt: skip
+        if "tts" in films:
+            tracks["flite track"] = track_file(films["tts"].spans, folder, "tts")
+        false = false_films(
+            lambda: scored_dialogue(base.spans, 600.0, rate=RATE, seed=SEED, gain_db=0.0, loud=LOUD)
+        )
+        controls = control_cases(tracks, false)
+        other = track_file(dialogue_spans(600.0, seed=23), folder, "other")
+        controls += control_cases({"another film's track": other}, {"the 10-min film": base.path})
+    return controls
 
 
 def speed_cases(films: dict[str, Film], rounds: int, peer: Path | None) -> None:
@@ -303,8 +343,13 @@ def main() -> None:
         f"{min(r.within_100ms for r in ours if 'scene' in r.case):.1%}; "
         f"median of medians {statistics.median(r.median_ms for r in ours):.1f} ms"
     )
+    controls = negative_controls(films)
+    true = [(r.case, r.confidence, r.strength, r.agreement) for r in ours]
+    print(calibration(true, controls))
+    reference_cases(films["10min"].spans)
     if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
+        doc = {"accuracy": [asdict(r) for r in results], "controls": [asdict(c) for c in controls]}
+        args.json.write_text(json.dumps(doc, indent=2) + "\n")
     if not args.skip_speed:
         speed_cases(films, args.rounds, args.peer)
 

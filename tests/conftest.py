@@ -18,7 +18,7 @@ import pytest
 from screenkit.media.binaries import ENV_VAR, FFmpeg, bundled_ffmpeg, find_ffmpeg, set_override
 from screenkit.sample.film import render_film
 from screenkit.sample.sources import SourceSpec, make_source
-from support import CORPUS, REPO, MakeSource, copy_sample_kit
+from support import CORPUS, REPO, MakeSource, copy_sample_kit, keep_small_frames
 
 
 def _system_ffmpeg_path() -> str | None:
@@ -126,7 +126,7 @@ def sample_kit_film(tmp_path_factory: pytest.TempPathFactory, ffmpeg: FFmpeg) ->
 @pytest.fixture
 def sample_kit(tmp_path: Path, sample_kit_film: Path) -> Path:
     """A private copy of the sample kit with a small stand-in film in media/film.mkv."""
-    kit = copy_sample_kit(tmp_path / "kit")
+    kit = keep_small_frames(copy_sample_kit(tmp_path / "kit"))
     (kit / "media").mkdir(exist_ok=True)
     try:
         os.link(sample_kit_film, kit / "media" / "film.mkv")

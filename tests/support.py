@@ -25,6 +25,28 @@ def copy_sample_kit(dest: Path) -> Path:
     return dest
 
 
+SMALL_FRAME_PRESETS = ("usb-player", "usb-player-legacy", "laptop", "web")
+
+
+def keep_small_frames(kit: Path) -> Path:
+    """Kit presets that turn the standard presets' minimum frame off.
+
+    The tests' stand-in film is 320x180, which every standard preset but the archive
+    enlarges (to 720 or 480 lines): right for a real small master, but it would make every
+    bundle test encode ten times the pixels. The enlargement has tests of its own
+    (tests/encode/test_enlarge.py, test_small_master_build.py), on kits without these.
+    """
+    presets = kit / "presets"
+    presets.mkdir(exist_ok=True)
+    for name in SMALL_FRAME_PRESETS:
+        (presets / f"{name}.toml").write_text(
+            f'# test kit: {name} without its minimum frame\nextends = "{name}"\n\n'
+            "[video]\nmin_width = 0\nmin_height = 0\n",
+            encoding="utf-8",
+        )
+    return kit
+
+
 def run_cli(*args: str) -> tuple[int, str, str]:
     """``screenkit ARGS`` in-process through `main`'s error path: (exit code, stdout, stderr)."""
     from screenkit.cli import main

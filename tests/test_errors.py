@@ -15,6 +15,7 @@ import pytest
 
 import screenkit
 from screenkit.bundle.errors import DiskFull
+from screenkit.diskspace import NotEnoughSpace
 from screenkit.encode.compliance import ComplianceError, Mismatch
 from screenkit.errors import FFmpegFailed, FFmpegTooOld, ScreenkitError
 from screenkit.slides.errors import AppealTooLong, MissingGlyphsError
@@ -64,6 +65,13 @@ _EXAMPLES: dict[type[ScreenkitError], Callable[[], ScreenkitError]] = {
         hint="look at the log",
     ),
     DiskFull: lambda: DiskFull("no space left", path=Path("/out"), free_bytes=4096),
+    NotEnoughSpace: lambda: NotEnoughSpace(
+        "the stick has 3 MB, the bundle needs 900 MB",
+        path=Path("/media/stick"),
+        need_bytes=900_000_000,
+        free_bytes=3_000_000,
+        hint="use a larger stick",
+    ),
     AppealTooLong: lambda: AppealTooLong(
         "the appeal is too long",
         lines_needed=9,

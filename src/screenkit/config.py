@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from screenkit.errors import ConfigError
+from screenkit.errors import ConfigError, path_error
 
 T = TypeVar("T")
 
@@ -30,6 +30,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML ({exc})", path=path) from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text", path=path) from exc
+    except OSError as exc:  # unreadable, or a name too long for the disk
+        raise ConfigError(path_error(exc).message, path=path) from exc
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -13,6 +13,7 @@ arguments or compute attributes there. Extra attributes must themselves be pickl
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -108,3 +109,38 @@ class Interrupted(BaseException):
 
     A BaseException, like KeyboardInterrupt, so that ``except Exception`` does not swallow it.
     """
+
+
+_OS_REASONS = {
+    errno.ENAMETOOLONG: "a name in this path is too long for the disk (at most 255 bytes a name)",
+    errno.ENOENT: "no such file or folder",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "not permitted",
+    errno.ENOSPC: "no space left on the disk",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the disk is read-only",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "it is a folder",
+    errno.ELOOP: "too many symbolic links",
+    errno.EXDEV: "it is on another disk",
+}
+
+
+def path_error(exc: OSError, doing: str | None = None) -> InputError:
+    """An `OSError` on a user's path as an `InputError` that names the path and the reason.
+
+    ``doing`` says what screenkit was at ("writing", "reading the kit"), when known.
+    """
+    reason = _OS_REASONS.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
+    names = [str(n) for n in (exc.filename, exc.filename2) if n is not None]
+    where = " -> ".join(names)
+    what = f"{doing} {where}" if doing and where else (doing or where or "a file operation")
+    return InputError(
+        f"{what}: {reason}",
+        path=names[0] if names else None,
+        value=exc.errno,
+        hint="check the path: it must exist (or its folder must, for an output) and be "
+        "usable by you"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EACCES, errno.EPERM)
+        else None,
+    )

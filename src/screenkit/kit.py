@@ -14,14 +14,18 @@ from types import MappingProxyType
 from typing import Literal
 
 from screenkit.config import Table, read_toml
-from screenkit.errors import ConfigError, InputError
+from screenkit.errors import ConfigError, InputError, path_error
 from screenkit.languages import is_canonical_tag, is_tag, parse_tag
+from screenkit.names import BUNDLE_FOLDER_EXTRA, NAME_MAX, bundle_folder_problem, file_name_problem
 from screenkit.subtitles.formats import KIT_TRACK_FORMATS, listing
 
 MANIFEST = "screenkit.toml"
 SUBTITLE_EXTS = tuple(f.extension for f in KIT_TRACK_FORMATS)
 APPEAL_EXTS = (".txt", ".md")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_LINK = re.compile(r"https?://\S+")
+NAME_LIMIT = NAME_MAX - BUNDLE_FOLDER_EXTRA - 2
+"""Characters a kit or bundle name may have alone (``<kit>-<bundle>`` must fit as well)."""
 
 CacheMode = Literal["kit", "user"]
 
@@ -35,9 +39,23 @@ def valid_language(tag: str) -> bool:
     return is_canonical_tag(tag)
 
 
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a kit or bundle name, or None.
+
+    Letters, digits, ``.``, ``_``, ``-``, starting with a letter or digit; usable as (part
+    of) one folder name on every disk a bundle meets (see `screenkit.names`).
+    """
+    shown = f"'{name}'" if name.isprintable() else repr(name)
+    if len(name) > NAME_LIMIT:
+        return f"'{name[:30]}...' is too long: {len(name)} characters, at most {NAME_LIMIT}"
+    if not _NAME.fullmatch(name) or ".." in name:
+        return f"{shown} must be letters, digits, '.', '_' or '-'"
+    return file_name_problem(name)
+
+
 def valid_name(name: str) -> bool:
     """A bundle or kit name usable as one folder name (no ``/``, no ``..``, no leading dot)."""
-    return bool(_NAME.match(name)) and ".." not in name
+    return name_problem(name) is None
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,8 @@ class Appeal:
     beneficiary: str
     link: str
     title: str | None = None
+    stand_in: bool = False
+    """The kit says its appeal is a stand-in (a demo kit): it builds, and the sheet says so."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +78,9 @@ class BundleSpec:
     """Language burned into the picture; None lets the preset's subtitle mode decide."""
     soft: tuple[str, ...] | None = None
     """Languages carried as soft/sidecar tracks; None means all of the kit's."""
-    outro: bool = False
+    outro: float | None = None
+    """Seconds the appeal card shows again after the film (the collection moment); None: no
+    outro. ``outro = true`` in the manifest means the default length."""
     venue: str | None = None
     date: str | None = None
     contact: str | None = None
@@ -75,6 +97,8 @@ class Kit:
     appeal: Appeal
     cache: CacheMode = "kit"
     fonts: tuple[Path, ...] = ()
+    blurb: str | None = None
+    """One line about the film, for the poster (``[kit] blurb``)."""
     bundles: MappingProxyType[str, BundleSpec] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -148,11 +172,32 @@ def _language(table: Table, key: str, value: str, known: tuple[str, ...] | None 
     return value
 
 
-def _bundle(name: str, table: Table, languages: tuple[str, ...]) -> BundleSpec:
-    if not valid_name(name):
-        raise table.error(
-            "", f"bundle name '{name}' must be letters, digits, '.', '_' or '-'", name
-        )
+OUTRO_SECONDS = 20.0
+"""The outro's default length: long enough to scan the QR code while the hat goes round."""
+OUTRO_MAX = 600.0
+"""Ten minutes: a talk or a collection with the card behind it."""
+
+
+def _outro(table: Table) -> float | None:
+    """``outro = true`` (the default length), ``false``, or a number of seconds."""
+    value = table.raw("outro")
+    if value is None or value is False:
+        return None
+    if value is True:
+        return OUTRO_SECONDS
+    if isinstance(value, int | float):
+        if not 1 <= value <= OUTRO_MAX:
+            raise table.error(
+                "outro", f"the outro lasts 1 to {OUTRO_MAX:g} seconds, not {value:g}", value
+            )
+        return float(value)
+    raise table.error("outro", f"expected true, false or seconds, got {value!r}", value)
+
+
+def _bundle(kit_name: str, name: str, table: Table, languages: tuple[str, ...]) -> BundleSpec:
+    problem = name_problem(name) or bundle_folder_problem(kit_name, name)
+    if problem is not None:
+        raise table.error("", f"bundle name: {problem}", name)
     lang = _language(table, "lang", table.text("lang", required=True), languages)
     burn = table.text("burn")
     if burn is not None:
@@ -167,7 +212,7 @@ def _bundle(name: str, table: Table, languages: tuple[str, ...]) -> BundleSpec:
         lang=lang,
         burn=burn,
         soft=tuple(soft) if soft is not None else None,
-        outro=table.flag("outro", False),
+        outro=_outro(table),
         venue=table.text("venue"),
         date=table.text("date"),
         contact=table.text("contact"),
@@ -180,7 +225,11 @@ def load_kit(folder: Path | str = ".") -> Kit:
     """Read ``screenkit.toml`` in ``folder`` into a validated `Kit`."""
     root = Path(folder).absolute()
     manifest = root / MANIFEST
-    if not manifest.is_file():
+    try:
+        found = manifest.is_file()
+    except OSError as exc:  # a name too long for the disk, a folder we may not enter
+        raise ConfigError(path_error(exc, "cannot read the kit").message, path=manifest) from exc
+    if not found:
         raise ConfigError(
             f"{root} holds no {MANIFEST}: not a screenkit kit",
             path=manifest,
@@ -193,8 +242,9 @@ def load_kit(folder: Path | str = ".") -> Kit:
     top.done()
 
     name = kit_t.text("name", required=True)
-    if not valid_name(name):
-        raise kit_t.error("name", f"'{name}' must be letters, digits, '.', '_' or '-'", name)
+    problem = name_problem(name)
+    if problem is not None:
+        raise kit_t.error("name", problem, name)
     languages = tuple(kit_t.texts("languages", required=True))
     if not languages:
         raise kit_t.error("languages", "the kit needs at least one language")
@@ -210,17 +260,19 @@ def load_kit(folder: Path | str = ".") -> Kit:
         original_language=original,
         cache=kit_t.choice("cache", ["kit", "user"], "kit"),
         fonts=tuple(_inside(root, f, kit_t, "fonts") for f in kit_t.texts("fonts", [])),
+        blurb=kit_t.text("blurb"),
         appeal=Appeal(
             beneficiary=appeal_t.text("beneficiary", required=True),
             link=appeal_t.text("link", required=True),
             title=appeal_t.text("title"),
+            stand_in=appeal_t.flag("stand_in", False),
         ),
         bundles=MappingProxyType(
-            {n: _bundle(n, bundles_t.table(n), languages) for n in list(bundles_t.data)}
+            {n: _bundle(name, n, bundles_t.table(n), languages) for n in list(bundles_t.data)}
         ),
     )
     kit_t.done()
     appeal_t.done()
-    if not re.match(r"^https?://\S+$", kit.appeal.link):
+    if not _LINK.fullmatch(kit.appeal.link):
         raise appeal_t.error("link", f"'{kit.appeal.link}' is not an http(s) link", kit.appeal.link)
     return kit

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from screenkit.errors import InputError
-from screenkit.kit import MANIFEST, load_kit, valid_language, valid_name
+from screenkit.kit import MANIFEST, load_kit, name_problem, valid_language
 from screenkit.media.atomic import write_text_atomic
+from screenkit.placeholders import PLACEHOLDER_LINK, appeal_template, beneficiary_template
 
 _MANIFEST = """\
 # A screenkit kit. See `screenkit --help` and the README of screenkit.
@@ -21,9 +22,12 @@ languages = [{languages}]
 original_language = "{original}"
 cache = "kit"                    # "kit": .screenkit/ in this folder; "user": the user cache
 
+# The fundraising appeal on the card. These are placeholders: `screenkit build` refuses
+# the kit until they name the real collective and its https donation page (and the texts
+# in appeal/ say the real appeal). A demo kit may say `stand_in = true` instead.
 [appeal]
-beneficiary = "The collective this screening supports"
-link = "https://example.org/donate"
+beneficiary = "{beneficiary}"   # who the screening raises money for
+link = "{link}"   # where to give: an https page (shown and as a QR code)
 
 [bundles.usb]
 preset = "usb-player"
@@ -54,8 +58,8 @@ def init_kit(
             hint="edit it, or choose another folder",
         )
     name = name or re.sub(r"[^A-Za-z0-9._-]+", "-", folder.absolute().name).strip("-.") or "kit"
-    if not valid_name(name):
-        raise InputError(f"kit name '{name}' must be letters, digits, '.', '_' or '-'", value=name)
+    if (problem := name_problem(name)) is not None:
+        raise InputError(f"kit name {problem}", value=name, hint="choose one with --name")
     langs = list(languages or ["en"])
     for tag in langs:
         if not valid_language(tag):
@@ -72,14 +76,13 @@ def init_kit(
             title=_toml_string(title or name),
             languages=", ".join(f'"{t}"' for t in langs),
             original=langs[0],
+            beneficiary=_toml_string(beneficiary_template(langs[0])),
+            link=PLACEHOLDER_LINK,
         ),
         folder / ".gitignore": _GITIGNORE,
     }
-    for lang in langs:
-        files[folder / "appeal" / f"{lang}.txt"] = (
-            "This film is free to screen on one condition: the screening raises money for "
-            "the collective it supports. Please give what you can.\n"
-        )
+    for lang in langs:  # in the kit's language: what to write there
+        files[folder / "appeal" / f"{lang}.txt"] = appeal_template(lang) + "\n"
     for path, text in files.items():
         if not path.exists():
             write_text_atomic(path, text)

@@ -20,7 +20,7 @@ def kit_with_film(dest: Path, film: Path) -> Path:
     for sub in ("subtitles", "appeal", "presets"):
         if (REPO / sub).is_dir():
             shutil.copytree(REPO / sub, dest / sub, dirs_exist_ok=True)
-    kit = dest
+    kit = support.keep_small_frames(dest)
     (kit / "media").mkdir(exist_ok=True)
     try:
         os.link(film, kit / "media" / "film.mkv")

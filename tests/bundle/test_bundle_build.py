@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from bundle_helpers import SPEED, kit_with_film, run_cli
 from screenkit.bundle import assemble
 from screenkit.bundle.cache import StepCache
 from screenkit.bundle.manifest import read_manifest
-from screenkit.bundle.sheetstep import HTML_NAME, TEXT_NAME
+from screenkit.bundle.steps.sheet import HTML_NAME, TEXT_NAME
 from screenkit.kit import load_kit
 from screenkit.media.probe import probe
 from screenkit.presets import STANDARD
@@ -62,7 +63,11 @@ def test_a_bundle_holds_what_the_design_says(built_all: Path) -> None:
         TEXT_NAME,
         "images/card.png",
         "images/subtitled-frame.png",
+        "poster.pdf",
+        "index.html",  # a browser plays MP4 + H.264 + AAC: the page comes with it
     } <= names
+    laptop = {f.path for f in read_manifest(built_all / "out" / "sample-uk-laptop").files}
+    assert "poster.pdf" in laptop and "index.html" not in laptop  # MKV: no browser page
     # readable by others: the folder is copied to a stick, shared, served
     umask = os.umask(0)
     os.umask(umask)
@@ -86,6 +91,25 @@ def test_a_bundle_holds_what_the_design_says(built_all: Path) -> None:
         assert (folder / record.path).stat().st_size == record.size
     html = (folder / HTML_NAME).read_text()
     assert 'src="images/card.png"' in html and "Будь ласка" in html
+
+
+def test_the_uk_and_it_sheets_speak_their_language(built_all: Path) -> None:
+    uk = (built_all / "out" / "sample-uk-usb-player" / TEXT_NAME).read_text(encoding="utf-8")
+    for words in ("Що всередині", "Як відтворити", "Якщо щось пішло не так", "Заклик"):
+        assert words in uk
+    assert "What is inside" not in uk and "How to play it" not in uk
+    assert "Не копіюйте файл субтитрів" in uk  # burned: no sidecar beside the film
+    # the exact, measured lengths of the card and the test clip
+    card = re.search(r"Картка із закликом показується (\d+(?:,\d+)?) с перед фільмом", uk)
+    clip = re.search(r"Тестовий ролик test-clip\.mp4 триває (\d+(?:,\d+)?) с", uk)
+    assert card and clip, uk
+    assert 11.5 < float(card[1].replace(",", ".")) < 13.5
+    folder = built_all / "out" / "sample-it-laptop"
+    it = (folder / HTML_NAME).read_text(encoding="utf-8")
+    assert '<html lang="it">' in it and "Che cosa contiene" in it and "Se qualcosa va storto" in it
+    assert "sottotitoli: ucraino (UTF-8)" in it
+    clip_seconds = probe(folder / "test-clip.mkv").duration
+    assert f"{clip_seconds:.3f}".rstrip("0").rstrip(".").replace(".", ",") + " s" in it
 
 
 def test_soft_bundles_share_one_film_encode(built_all: Path) -> None:
@@ -148,7 +172,9 @@ def test_a_sidecar_only_bundle_gives_its_test_clip_a_track(built_all: Path) -> N
     assert clip_track[0].start == full_track[0].start  # the clip starts like the film here
     assert clip_track[-1].end <= 64_000
     html = (folder / HTML_NAME).read_text()
-    assert html.count("<track ") == 5 and "test-clip.uk.vtt" in html
+    assert "test-clip.uk.vtt" in html and "index.html" in html
+    # no <track src> player in the sheet: from file:// a browser refuses it; the page plays
+    assert "<track " not in html and (folder / "index.html").is_file()
 
 
 def test_flipping_one_byte_of_the_video_fails_verify(built_all: Path, tmp_path: Path) -> None:

@@ -5,16 +5,59 @@ from __future__ import annotations
 import _thread
 import threading
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 
-from screenkit.bundle.cache import StepCache
+from screenkit.bundle.cache import Entry, StepCache
 from screenkit.bundle.errors import BundleError
-from screenkit.bundle.executor import OVERALL, check_graph, execute
-from screenkit.bundle.steps import Step, StepRun
-from screenkit.progress import Progress
+from screenkit.bundle.executor import OVERALL, check_graph
+from screenkit.bundle.executor import execute as run_graph
+from screenkit.bundle.step import Dep, Step, Tools
+from screenkit.progress import Progress, ProgressCallback
+
+
+@dataclass(frozen=True)
+class StepRun:
+    """What the test steps get (the engine's semantics, without any step kind)."""
+
+    step: Step
+    work: Path
+    deps: Mapping[str, Entry]
+    progress: ProgressCallback | None
+
+
+def run_test_step(
+    step: Step,
+    cache: Path | StepCache,
+    *,
+    deps: Mapping[str, Entry] | None = None,
+    progress: ProgressCallback | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> Entry:
+    assert isinstance(cache, StepCache)
+    if step.key is None:  # runs every time, as a bundle's assembly does
+        work = cache.root / "tmp" / f"run-{step.id}"
+        work.mkdir(parents=True, exist_ok=True)
+        meta = step.settings(StepRun(step, work, deps or {}, progress))
+        return Entry(
+            step.id, step.kind, Path(), MappingProxyType({}), MappingProxyType(meta), "built"
+        )
+    return cache.get_or_build(
+        step.key,
+        step.kind,
+        lambda work: step.settings(StepRun(step, work, deps or {}, progress)),
+        label=step.label,
+        on_wait=on_wait,
+    )
+
+
+execute = partial(run_graph, run=run_test_step)
 
 
 def step(name: str, deps: tuple[str, ...] = (), action: Any = None, key: bool = True) -> Step:
@@ -26,10 +69,10 @@ def step(name: str, deps: tuple[str, ...] = (), action: Any = None, key: bool = 
         id=name,
         kind="card",
         label=f"step {name}",
-        deps=deps,
         key=f"key-{name}" if key else None,
-        params={},
-        action=action or default,
+        deps=tuple(Dep(d, d, f"key-{d}") for d in deps),
+        settings=action or default,
+        tools=Tools(ffmpeg=None),  # type: ignore[arg-type]
     )
 
 

@@ -81,7 +81,8 @@ def kill(proc: subprocess.Popen[bytes], sig: signal.Signals) -> int:
 
 
 def part_file(cache: Path, stem: str) -> Callable[[], bool]:
-    return lambda: any((cache / "tmp").glob(f"*/.{stem}.part-*"))
+    """A step is writing ``stem`` in its private work folder (it becomes the entry whole)."""
+    return lambda: any((cache / "tmp").glob(f"*.*/{stem}.*"))
 
 
 def done(cache: StepCache, kind: str) -> list[str]:

@@ -12,11 +12,13 @@ import pytest
 from screenkit.bundle.assemble import BUILDING, exchange, partial_bundle, publish, recover
 from screenkit.bundle.errors import BundleError, IncompleteBundle
 from screenkit.bundle.manifest import MANIFEST_NAME, preset_from_json, preset_to_json, read_manifest
-from screenkit.bundle.mediaops import SoftTrack, cut_args, mux_args, still_args
+from screenkit.bundle.mediaops import cut_args, mux_args, still_args
 from screenkit.bundle.model import safe_filename
 from screenkit.bundle.request import Organiser, check_name, resolve_requests
-from screenkit.bundle.sheet import SheetData, SheetFile, device_kind, render_html, render_text
+from screenkit.bundle.sheet import SheetData, SheetFile, render_html, render_text
+from screenkit.bundle.sheet_words import device_kind
 from screenkit.bundle.tracks import busiest_window, showcase_event, sidecar_names
+from screenkit.encode import SubtitleInput
 from screenkit.kit import load_kit
 from screenkit.media.info import AudioStream, MediaInfo, VideoStream
 from screenkit.presets import STANDARD, load_preset
@@ -169,20 +171,21 @@ def _info(path: Path) -> MediaInfo:
     return MediaInfo(path, "mov,mp4,m4a,3gp,3g2,mj2", 4260.0, 3_000_000_000, None, video, (audio,))
 
 
-def _sheet(preset: str, **texts: str) -> SheetData:
+def _sheet(preset: str, lang: str = "en", **texts: str) -> SheetData:
     defaults = {"title": "Film", "appeal_text": "Give.", "beneficiary": "Coll", "venue": "Bar"}
     defaults.update(texts)
     return SheetData(
+        kit_name="kit",
         title=defaults["title"],
-        bundle="kit-demo",
-        lang="uk",
+        bundle="demo",
+        lang=lang,
         burned="uk",
         soft=("uk", "en"),
         preset=load_preset(preset),
         video=_info(Path("x.mp4")),
         video_name="Film (uk).mp4",
         clip_name="test-clip.mp4",
-        files=(SheetFile("subtitles/Film.uk.vtt", "Ukrainian subtitles", "uk"),),
+        files=(SheetFile("subtitles/Film.uk.vtt", "sidecar", "uk", "utf-8"),),
         appeal_text=defaults["appeal_text"],
         beneficiary=defaults["beneficiary"],
         link="https://example.org/?a=1&b=2",
@@ -209,7 +212,7 @@ def test_every_kit_text_is_escaped_in_the_html() -> None:
     assert "A&amp;B &lt;Collective&gt;" in page
     assert 'href="https://example.org/?a=1&amp;b=2"' in page
     assert '<img src="images/card.png"' in page and "images/subtitled-frame.png" in page
-    assert '<track kind="subtitles" src="subtitles/Film.uk.vtt" srclang="uk"' in page
+    assert "<track " not in page and "index.html" in page  # the page plays it, not the sheet
 
 
 def test_the_sheet_says_how_to_play_on_each_kind_of_device() -> None:
@@ -252,10 +255,14 @@ def test_mux_cut_and_still_argv(tmp_path: Path) -> None:
     video = tmp_path / "-odd: name.mkv"
     args = mux_args(
         video,
-        [SoftTrack(tmp_path / "soft0.srt", "pt-BR", True), SoftTrack(tmp_path / "soft1.srt", "uk")],
+        [
+            SubtitleInput(tmp_path / "soft0.srt", "pt-BR"),
+            SubtitleInput(tmp_path / "soft1.srt", "uk"),
+        ],
         tmp_path / "out.mkv",
         container="mkv",
         faststart=False,
+        default="pt-BR",
     )
     assert args[:4] == ["-protocol_whitelist", "file,pipe", "-i", f"file:{video}"]
     joined = " ".join(args)
@@ -264,10 +271,11 @@ def test_mux_cut_and_still_argv(tmp_path: Path) -> None:
     assert "-c:s:1 srt" in joined and args[-1] == f"file:{tmp_path / 'out.mkv'}"
     mp4 = mux_args(
         video,
-        [SoftTrack(tmp_path / "s.srt", "en")],
+        [SubtitleInput(tmp_path / "s.srt", "en")],
         tmp_path / "o.mp4",
         container="mp4",
         faststart=True,
+        default=None,
     )
     assert "mov_text" in mp4 and "+faststart" in mp4
     cut = cut_args(video, tmp_path / "c.mkv", start=30.0, duration=48.0)

@@ -95,7 +95,12 @@ def test_display_size_applies_sar_and_rotation() -> None:
     anamorphic = output_format(
         media(video(width=720, height=576, sar=Fraction(64, 45))), load_preset("usb-player")
     )
-    assert (anamorphic.width, anamorphic.height) == (1024, 576)
+    # shown 1024x576, below usb-player's 1280x720 minimum: enlarged into it, shape kept
+    assert (anamorphic.width, anamorphic.height) == (1280, 720)
+    kept = output_format(
+        media(video(width=720, height=576, sar=Fraction(64, 45))), load_preset("archive")
+    )
+    assert (kept.width, kept.height) == (1024, 576)
     portrait = output_format(media(video(rotation=90)), load_preset("usb-player"))
     assert (portrait.width, portrait.height) == (608, 1080)
 

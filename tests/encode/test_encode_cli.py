@@ -14,7 +14,7 @@ import pytest
 from encode_helpers import cli, decode_errors
 
 from screenkit.encode import check_compliance, measure_loudness
-from screenkit.encode.loudness import cache_path
+from screenkit.encode.loudness import key_for, store_path
 from screenkit.errors import FFmpegNotFound
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import probe
@@ -114,9 +114,11 @@ def test_dry_run_prints_the_exact_commands_and_runs_nothing(
     assert check_compliance(probe(out), load_preset("web")) == []
 
 
-def test_encode_json(stand_in: Path, tmp_path: Path) -> None:
+def test_encode_json(make_media: MakeSource, tmp_path: Path) -> None:
+    """An SD source already meets laptop (h264, 854x480, its minimum): copied."""
+    source = make_media("sd.mkv", width=854, height=480, duration=1.0)
     out = tmp_path / "o.mkv"
-    code, printed, _ = cli("encode", str(stand_in), "-p", "laptop", "-o", str(out), "--json")
+    code, printed, _ = cli("encode", str(source), "-p", "laptop", "-o", str(out), "--json")
 
     doc = json.loads(printed)
     assert code == 0 and doc["copied_video"] is True and doc["out"] == str(out)
@@ -130,7 +132,7 @@ def test_loudness_is_measured_once_per_source(
     first = measure_loudness(stand_in, cache_dir=cache, ffmpeg=ffmpeg)
     assert first is not None and -40 < first.input_i < -10
     info = probe(stand_in)
-    assert cache_path(info, 2, cache, ffmpeg).is_file()
+    assert store_path(cache, key_for(info, 2, ffmpeg, None)).is_file()
     broken = replace(ffmpeg, path=tmp_path / "no-ffmpeg-here")  # a run would fail
     assert measure_loudness(info, cache_dir=cache, ffmpeg=broken) == first
     other_version = replace(broken, version="0.0-other")

@@ -77,7 +77,8 @@ def test_legacy_sidecars_are_in_each_languages_code_page(
 
 def test_laptop_carries_every_track_soft_with_languages(encoded: dict[str, EncodeResult]) -> None:
     result = encoded["laptop"]
-    assert result.copied_video  # nothing burned, the stand-in already plays: copied
+    # nothing burned, but the 320x180 stand-in is below laptop's 854x480 minimum: enlarged
+    assert not result.copied_video and result.enlarged_from == (320, 180)
     subs = result.info.subtitles
     assert [s.language for s in subs] == ["eng", "ukr", "pol"]
     assert [s.default for s in subs] == [True, False, False]  # the screening language

@@ -59,7 +59,8 @@ def _rotated_case(source: Path, out: Path, rotation: int, ffmpeg: FFmpeg) -> Non
     result = encode(source, load_preset("usb-player"), out, FAST, ffmpeg=ffmpeg)
     video = result.info.video
     assert video is not None and video.rotation == 0  # the matrix is cleared ...
-    assert (video.width, video.height) == ((180, 320) if rotation in (90, 270) else (320, 180))
+    # turned, then enlarged into usb-player's 1280x720 minimum box, shape kept
+    assert (video.width, video.height) == ((404, 720) if rotation in (90, 270) else (1280, 720))
     picture = frame(out, 0.5, ffmpeg)  # ... and the pixels are turned
     h, w = picture.shape
     quadrants = {

@@ -78,3 +78,25 @@ def errors(path: Path, truth: dict[int, float]) -> np.ndarray:
     """|written start - truth| per line of ``truth`` (inf where a line is missing)."""
     got = starts_by_line(path)
     return np.array([abs(got[n] - t) if n in got else np.inf for n, t in truth.items()])
+
+
+def write_sound(folder: Path, name: str, audio: Audio, *, ffmpeg: FFmpeg) -> Path:
+    """``audio`` (mono, RATE) as a sound-only film (PCM in Matroska)."""
+    return write_media(
+        folder / f"{name}.mka",
+        audio,
+        rate=RATE,
+        picture=None,
+        audio_codec=("pcm_s16le",),
+        ffmpeg=ffmpeg,
+    )
+
+
+def tone(seconds: float, hz: float) -> Audio:
+    t = np.arange(round(seconds * RATE)) / RATE
+    return (0.5 * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+
+
+def noise(seconds: float, seed: int = 3) -> Audio:
+    rng = np.random.default_rng(seed)
+    return (0.2 * rng.standard_normal(round(seconds * RATE))).astype(np.float32)

@@ -36,17 +36,17 @@ def test_each_netflix_rule_fires_on_its_event(data: Path) -> None:
         ("overlap", 5),
         ("line-length", 6),
         ("line-count", 7),
-        ("reading-speed", 8),
+        ("reading-speed-far", 8),  # 34 cps: twice the limit
         ("empty-event", 9),
         ("unbalanced-tags", 10),
         ("negative-duration", 11),
         ("missing-glyphs", 14),
     }
-    assert (report.count("error"), report.count("warning"), report.ok) == (6, 5, False)
+    assert (report.count("error"), report.count("warning"), report.ok) == (7, 4, False)
     by_rule = {f.rule: f for f in report.findings}
     assert by_rule["overlap"].start == 14_000 and "by 1.000 s" in by_rule["overlap"].message
     assert "53 characters; at most 42" in by_rule["line-length"].message
-    assert "34.0 characters per second" in by_rule["reading-speed"].message
+    assert "34.0 characters per second" in by_rule["reading-speed-far"].message
     assert "'日' U+65E5" in by_rule["missing-glyphs"].message
     assert "fonts" in by_rule["missing-glyphs"].message
     assert report.fps == 25 and report.fps_source == "default"
@@ -217,3 +217,47 @@ def test_report_json_is_serialisable(data: Path) -> None:
     first = doc["findings"][0]
     assert set(first) == {"rule", "severity", "event", "start", "start_ms", "message"}
     assert first["start"] == "00:00:03,040"
+
+
+@pytest.mark.parametrize(
+    ("profile", "seconds", "rule", "severity"),
+    [
+        # 34 characters: 17 cps (netflix's limit) needs 2 s; 1.5 x the limit is 25.5 cps
+        ("netflix", "2.000", None, None),
+        ("netflix", "1.500", "reading-speed", "warning"),  # 22.7 cps: over, not far over
+        ("netflix", "1.334", "reading-speed", "warning"),  # 25.49 cps: just under 1.5 x
+        ("netflix", "1.300", "reading-speed-far", "error"),  # 26.2 cps
+        ("netflix", "0.500", "reading-speed-far", "error"),  # 68 cps
+        ("relaxed", "1.300", "reading-speed", "info"),  # 26.2 cps is under 1.5 x 21
+        ("relaxed", "1.000", "reading-speed-far", "error"),  # 34 cps: over 31.5
+    ],
+)
+def test_a_reading_speed_far_over_the_limit_is_an_error(
+    tmp_path: Path, profile: str, seconds: str, rule: str | None, severity: str | None
+) -> None:
+    path = tmp_path / "t.srt"
+    text = "Far too many words for one second."  # 34 characters
+    path.write_text(
+        srt(("00:00:01,000", f"00:00:0{1 + float(seconds):.3f}".replace(".", ","), text))
+    )
+    report = check_track(load_track(path), load_profile(profile))
+    speed = [f for f in report.findings if f.rule.startswith("reading-speed")]
+    if rule is None:
+        assert speed == []
+        return
+    assert [(f.rule, f.severity) for f in speed] == [(rule, severity)]
+    assert report.ok == (severity != "error")
+    if severity == "error":
+        assert "more than 1.5 times" in speed[0].message
+
+
+def test_a_profile_can_soften_the_far_reading_speed_rule(tmp_path: Path) -> None:
+    (tmp_path / "soft.toml").write_text(
+        'extends = "netflix"\n[severity]\nreading-speed-far = "warning"\n'
+    )
+    path = tmp_path / "t.srt"
+    path.write_text(srt(("00:00:01,000", "00:00:01,500", "Far too many words for one second.")))
+    report = check_track(load_track(path), load_profile(str(tmp_path / "soft.toml")))
+    assert [(f.rule, f.severity) for f in report.findings if "speed" in f.rule] == [
+        ("reading-speed-far", "warning")
+    ]

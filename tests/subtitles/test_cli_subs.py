@@ -33,7 +33,7 @@ def test_check_with_errors_exits_1_and_lists_findings(run_cli: RunCli, data: Pat
     code, out, _ = run_cli("subs", "check", str(data / "rules.srt"))
     assert code == 1
     assert "overlap" in out and "#5" in out and "00:00:14,000" in out
-    assert out.strip().endswith("6 errors, 5 warnings")
+    assert out.strip().endswith("7 errors, 4 warnings")
 
 
 def test_check_json_is_one_document(run_cli: RunCli, data: Path) -> None:
@@ -43,7 +43,7 @@ def test_check_json_is_one_document(run_cli: RunCli, data: Path) -> None:
     doc = json.loads(out)
     assert code == 1 and doc["ok"] is False and doc["profile"]["name"] == "netflix"
     rules, uk = doc["files"]
-    assert rules["errors"] == 6 and rules["warnings"] == 5 and rules["error"] is None
+    assert rules["errors"] == 7 and rules["warnings"] == 4 and rules["error"] is None
     assert uk["ok"] is True and uk["findings"] == [] and uk["lang"] == "uk"
     assert {f["rule"] for f in rules["findings"]} >= {"overlap", "gap", "missing-glyphs"}
 

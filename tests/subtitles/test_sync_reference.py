@@ -191,3 +191,87 @@ def test_bad_reference_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert code == 1 and stderr.startswith("Error: ")
     assert not (tmp_path / "o.xyz").exists()
+
+
+def _piecewise(
+    spans: list[tuple[float, float]], changes: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """``spans`` moved by the offset of the last change at or before each start."""
+    out = []
+    for a, b in spans:
+        shift = [s for at, s in changes if a >= at][-1]
+        out.append((a + shift, b + shift))
+    return out
+
+
+def _within(out: Path, truth: dict[int, float]) -> np.ndarray:
+    got = {int(e.text.split()[1]) - 1: e.start / 1000 for e in pysubs2.load(str(out))}
+    return np.array([abs(got[n] - t) if n in got else np.inf for n, t in truth.items()])
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        [(0.0, 1.0), (None, 5.0)],  # the case of issue 9: +1 s before a cut halfway, +5 s after
+        [(0.0, 1.0), (None, 5.0), (None, 2.5)],  # two cuts: a scene added, then one removed
+    ],
+    ids=["one-cut", "two-cuts"],
+)
+def test_reference_sync_across_cuts(
+    tmp_path: Path, changes: list[tuple[float | None, float]]
+) -> None:
+    ref = _reference_spans(90, seed=12)
+    cuts = len(changes) - 1
+    at = [0.0] + [ref[len(ref) * k // (cuts + 1)][0] - 0.1 for k in range(1, cuts + 1)]
+    steps = [(a, s) for a, (_, s) in zip(at, changes, strict=True)]
+    src = _write(tmp_path / "it.srt", _piecewise(ref, steps))
+    out = tmp_path / "it.synced.srt"
+    result = sync_to_reference(src, _write(tmp_path / "en.srt", ref), out)
+    assert result.trusted and out.exists()
+    assert [round(s.offset, 2) for s in result.segments] == pytest.approx(
+        [-s for _, s in steps], abs=0.01
+    )
+    err = _within(out, {n: a for n, (a, _) in enumerate(ref)})
+    assert np.mean(err <= 0.1) >= 0.95
+
+
+def test_reference_sync_drops_and_lists_the_lines_of_a_removed_scene(tmp_path: Path) -> None:
+    original = _reference_spans(90, seed=13)
+    scene = (original[40][0] - 0.1, original[47][1] + 0.1)  # lines 41-48: a scene REF lacks
+    lost = scene[1] - scene[0]
+    ref = [
+        (a if a < scene[0] else a - lost, b if a < scene[0] else b - lost)
+        for a, b in original
+        if not scene[0] <= a < scene[1]
+    ]
+    src = _write(tmp_path / "pt.srt", [(a + 1.0, b + 1.0) for a, b in original])
+    out = tmp_path / "pt.synced.srt"
+    result = sync_to_reference(src, _write(tmp_path / "en.srt", ref), out)
+    assert result.trusted
+    assert [round(s.offset, 2) for s in result.segments] == pytest.approx(
+        [-1.0, -1.0 - lost], abs=0.01
+    )
+    inside = set(range(41, 49))
+    assert inside - {41, 48} <= set(result.dropped) <= inside
+    truth = {
+        n: a if a < scene[0] else a - lost
+        for n, (a, _) in enumerate(original)
+        if not scene[0] <= a < scene[1]
+    }
+    assert np.mean(_within(out, truth) <= 0.1) >= 0.95
+
+
+def test_a_poor_mapping_lowers_the_confidence_below_the_threshold(tmp_path: Path) -> None:
+    ref = _reference_spans(80, seed=14)
+    rng = np.random.default_rng(3)
+    jitter = rng.uniform(-2.0, 2.0, len(ref))  # no one map, nor a few, explains these times
+    spans = sorted((a + 4.0 + d, b + 4.0 + d) for (a, b), d in zip(ref, jitter, strict=True))
+    src = _write(tmp_path / "ro.srt", spans)
+    out = tmp_path / "o.srt"
+    with pytest.raises(SyncNotTrusted) as caught:
+        sync_to_reference(src, _write(tmp_path / "en.srt", ref), out)
+    assert not caught.value.result.trusted and not out.exists()
+    code, _, stderr = run_cli(
+        "subs", "sync", str(src), "--reference", str(tmp_path / "en.srt"), "-o", str(out)
+    )
+    assert code == 1 and "not reliable" in stderr and "--force" in stderr

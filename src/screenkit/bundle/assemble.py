@@ -163,7 +163,12 @@ def place(source: Path, dest: Path) -> None:
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise
-        shutil.copyfile(source, dest)
+        try:
+            shutil.copyfile(source, dest)
+        except OSError as full:  # copyfile names the source: the disk that is full is dest's
+            if full.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise OSError(full.errno, full.strerror, str(dest)) from full
+            raise
 
 
 def publish(partial: Partial) -> None:

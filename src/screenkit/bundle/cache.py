@@ -31,6 +31,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from screenkit import tempdirs
 from screenkit.bundle.errors import disk_full_guard
 from screenkit.bundle.hashing import FileDigest, FileHasher, sha256_file
 from screenkit.errors import ScreenkitError
@@ -103,6 +104,24 @@ class Entry:
 
     def path(self, name: str) -> Path:
         return self.folder / name
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the read-only mappings do not pickle; an entry crosses processes as plain data
+        return (
+            _entry,
+            (self.key, self.kind, self.folder, dict(self.files), dict(self.meta), self.status),
+        )
+
+
+def _entry(
+    key: str,
+    kind: str,
+    folder: Path,
+    files: dict[str, FileDigest],
+    meta: dict[str, Any],
+    status: Status,
+) -> Entry:
+    return Entry(key, kind, folder, MappingProxyType(files), MappingProxyType(meta), status)
 
 
 @dataclass(frozen=True)
@@ -371,6 +390,18 @@ class StepCache:
             kinds[kind] = kinds.get(kind, 0) + 1
         return CacheInfo(self.root, count, size, MappingProxyType(kinds))
 
+    def sweep_tmp(self) -> None:
+        """Remove what killed builds left in tmp/ (work of unheld keys, dead processes')."""
+        tmp = self.root / "tmp"
+        tempdirs.sweep(tmp)
+        for stale in tmp.iterdir() if tmp.is_dir() else ():
+            if stale.name.startswith(tempdirs.PREFIX):
+                continue  # a live process's own (tempdirs.sweep removed the others)
+            if (fd := self._try_lock(stale.name.split(".")[0].removeprefix("corrupt-"))) is None:
+                continue
+            shutil.rmtree(stale, ignore_errors=True)
+            os.close(fd)
+
     def clear(self) -> ClearResult:
         """Remove every entry no running build holds, the hash index and the journal."""
         removed = busy = freed = 0
@@ -385,13 +416,7 @@ class StepCache:
                 removed += 1
             finally:
                 os.close(fd)
-        tmp = self.root / "tmp"
-        if tmp.is_dir():
-            for stale in tmp.iterdir():
-                fd = self._try_lock(stale.name.split(".")[0].removeprefix("corrupt-"))
-                if fd is not None:
-                    shutil.rmtree(stale, ignore_errors=True)
-                    os.close(fd)
+        self.sweep_tmp()
         shutil.rmtree(self.root / "hashes", ignore_errors=True)
         with contextlib.suppress(OSError):
             (self.root / JOURNAL).unlink()

@@ -19,13 +19,11 @@ rest. The library only imports ``distributed`` when a cluster is asked for.
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import hashlib
 import os
 import secrets
 import shutil
 import socket
-import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,7 +41,8 @@ from screenkit.bundle.executor import (
     check_graph,
 )
 from screenkit.bundle.model import BuildPlan
-from screenkit.bundle.steps import Step, StepRun
+from screenkit.bundle.step import Step
+from screenkit.bundle.steps.registry import run_step
 from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.progress import Progress
@@ -56,18 +55,6 @@ CPU_KINDS = frozenset({"chunk", "film", "card", "clip", "join"})
 """Step kinds that run an encoder (or a heavy decode): they claim a ``cpu``."""
 REPORT_EVERY = 0.25
 """Seconds between two progress messages of one step (each is a round trip)."""
-
-
-def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:
-    return MappingProxyType(items)
-
-
-def _reduce_proxy(proxy: MappingProxyType[str, Any]) -> tuple[Any, ...]:
-    return (_proxy, (dict(proxy),))
-
-
-# plans and cache entries hold read-only mappings; they cross to the workers as copies
-copyreg.pickle(MappingProxyType, _reduce_proxy)
 
 
 class ClusterError(BundleError):
@@ -254,31 +241,16 @@ def run_remote(
 def _run_remote(
     step: Step, cache_root: str, channel: _Channel, dep_entries: Sequence[Entry]
 ) -> Entry:
-    action = step.action
-    if action is None:
-        raise BundleError(f"step {step.id} has nothing to run")
-    deps: Mapping[str, Entry] = dict(zip(step.deps, dep_entries, strict=True))
+    deps = {d.role: e for d, e in zip(step.deps, dep_entries, strict=True)}
     cache = StepCache(Path(cache_root), build_id=channel.build)
     try:
         report = _reporter(step, channel)
         report(Progress(step.label, 0, None))  # raises at once when the build is stopping
 
-        def run_in(work: Path) -> Mapping[str, object]:
-            return action(StepRun(step=step, work=work, deps=deps, progress=report))
-
         def on_wait() -> None:
             report(Progress(f"{step.label} (waiting for another build)", 0, None))
 
-        if step.key is not None:
-            return cache.get_or_build(
-                step.key, step.kind, run_in, label=step.label, on_wait=on_wait
-            )
-        tmp_root = cache.root / "tmp"
-        tmp_root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="run-", dir=tmp_root) as work:
-            meta = dict(run_in(Path(work)))
-        empty: dict[str, Any] = {}
-        return Entry(step.id, step.kind, Path(), _proxy(empty), _proxy(meta), "built")
+        return run_step(step, cache, deps=deps, progress=report, on_wait=on_wait)
     except StepCancelled as exc:  # a BaseException: not something to hand to Dask
         raise BuildStopped(step.id) from exc
 
@@ -320,7 +292,7 @@ def execute_on_cluster(
             step,
             str(cache.root),
             channel,
-            *[futures[d] for d in step.deps],
+            *[futures[d] for d in step.dep_ids],
             key=f"{step.id}-{cache.build_id}",
             resources={"cpu": 1} if cpu and step.kind in CPU_KINDS else None,
             pure=False,

@@ -21,12 +21,17 @@ class BundleError(ScreenkitError):
 class DiskFull(ScreenkitError):
     """The disk filled up while writing; ``path`` is where, ``free_bytes`` what was left."""
 
-    def __init__(self, message: str, *, path: Path | None, free_bytes: int | None) -> None:
+    def __init__(
+        self, message: str, *, path: Path | None, free_bytes: int | None, cache: bool = False
+    ) -> None:
         super().__init__(
             message,
             path=path,
-            hint="free some space (or `screenkit cache clear`), then run the build again: "
-            "finished steps are kept in the cache",
+            hint="free some space on that disk (`screenkit cache clear` empties the cache, "
+            "whose encodes then run again), then run the build again"
+            if cache
+            else "free some space on that disk or choose another --out, then run the build "
+            "again: finished steps are kept in the cache",
         )
         self.free_bytes = free_bytes
 
@@ -47,11 +52,24 @@ def _free(path: Path | None) -> int | None:
         return None
 
 
+def _in_cache(path: Path | None) -> bool:
+    """Whether ``path`` is inside a step cache (a folder with ``objects/`` and ``locks/``)."""
+    for folder in path.parents if path is not None else ():
+        if (folder / "objects").is_dir() and (folder / "locks").is_dir():
+            return True
+    return False
+
+
 def disk_full(what: str, path: Path | None) -> DiskFull:
     free = _free(path)
     left = f" ({free / 1e6:.0f} MB left)" if free is not None else ""
     where = f" on the disk holding {path}" if path is not None else ""
-    return DiskFull(f"no space left{where} while {what}{left}", path=path, free_bytes=free)
+    return DiskFull(
+        f"no space left{where} while {what}{left}",
+        path=path,
+        free_bytes=free,
+        cache=_in_cache(path),
+    )
 
 
 @contextlib.contextmanager

@@ -1,28 +1,32 @@
-"""Running a plan's step graph, ``jobs`` steps side by side.
+"""Running a plan's step graph, ``jobs`` steps side by side; the engine knows no step kind.
 
-The work happens in ffmpeg processes, so threads are enough: each worker waits on its
-ffmpeg. A step starts when all its dependencies have finished; its outputs come from the
-cache when its key is there. On the first failure, or on Ctrl-C / SIGTERM in the main
-thread, no new step starts and the running ones are stopped: their progress callbacks
-raise, which makes `run_ffmpeg` stop its ffmpeg and the cache remove the step's temporary
-folder. Then the first error is raised. Progress is reported per step and overall.
+By default steps run in threads: the work happens in ffmpeg processes, so each thread only
+waits on its ffmpeg, and progress and cancelling stay immediate. With ``processes`` each
+step runs in a worker process from its description alone (`RunStep` with the cache folder,
+no shared memory), as it will on a cluster: an error raised there comes back pickled and is
+raised here like any other. A step starts when all its dependencies have finished; its
+outputs come from the cache when its key is there. On the first failure, or on Ctrl-C /
+SIGTERM in the main thread, no new step starts and the running ones are stopped: their
+progress callbacks raise, which makes `run_ffmpeg` stop its ffmpeg and the cache remove the
+step's temporary folder. Then the first error is raised. Progress is reported per step and
+overall.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, Protocol
 
 from screenkit.bundle.cache import Entry, StepCache
 from screenkit.bundle.errors import BundleError
-from screenkit.bundle.steps import Step, StepRun
+from screenkit.bundle.step import Step
+from screenkit.bundle.workers import Cancelled, EventLike, ProcessPool
 from screenkit.errors import Interrupted
 from screenkit.progress import Progress, ProgressCallback
 
@@ -32,6 +36,20 @@ Status = Literal["built", "cached"]
 
 class StepCancelled(BaseException):
     """Raised inside a running step when the build is being stopped (not a user error)."""
+
+
+class RunStep(Protocol):
+    """Runs one step (or takes it from the cache): `bundle.steps.registry.run_step`."""
+
+    def __call__(
+        self,
+        step: Step,
+        cache_root: Path | StepCache,
+        *,
+        deps: Mapping[str, Entry] | None = None,
+        progress: ProgressCallback | None = None,
+        on_wait: Callable[[], None] | None = None,
+    ) -> Entry: ...
 
 
 @dataclass(frozen=True)
@@ -65,7 +83,7 @@ def check_graph(steps: Sequence[Step]) -> list[Step]:
         if mark == 1:
             raise BundleError(f"the plan has a cycle: {' -> '.join((*trail, step.id))}")
         state[step.id] = 1
-        for dep in step.deps:
+        for dep in step.dep_ids:
             if dep not in by_id:
                 raise BundleError(f"step {step.id} needs {dep}, which is not in the plan")
             visit(by_id[dep], (*trail, step.id))
@@ -86,17 +104,21 @@ class _Progress:
         self.total = sum(max(s.weight, 0.01) for s in steps) or 1.0
         self.weights = {s.id: max(s.weight, 0.01) for s in steps}
         self.fraction: dict[str, float] = {}
-        self.cancel = threading.Event()
+        self.cancel: threading.Event | EventLike = threading.Event()
 
     def for_step(self, step: Step) -> ProgressCallback:
         def report(event: Progress) -> None:
             if self.cancel.is_set():
                 raise StepCancelled(step.id)
-            if event.fraction is not None:  # a two-pass encode starts over: the whole doesn't
-                self.fraction[step.id] = max(self.fraction.get(step.id, 0.0), event.fraction)
-            self._emit(Progress(step.label, event.done, event.total, event.unit, event.speed))
+            self.relay(step, event)
 
         return report
+
+    def relay(self, step: Step, event: Progress) -> None:
+        """A step's event, as the step's own and toward the overall bar."""
+        if event.fraction is not None:  # a two-pass encode starts over: the whole doesn't
+            self.fraction[step.id] = max(self.fraction.get(step.id, 0.0), event.fraction)
+        self._emit(Progress(step.label, event.done, event.total, event.unit, event.speed))
 
     def finished(self, step: Step) -> None:
         self.fraction[step.id] = 1.0
@@ -112,32 +134,13 @@ class _Progress:
             self.sink(Progress(OVERALL, 100.0 * done / self.total, 100.0, unit="%"))
 
 
-def _run_one(step: Step, cache: StepCache, deps: Mapping[str, Entry], hub: _Progress) -> Entry:
+def _run_one(
+    run: RunStep, step: Step, cache: StepCache, deps: Mapping[str, Entry], hub: _Progress
+) -> Entry:
     if hub.cancel.is_set():
         raise StepCancelled(step.id)
-    if step.action is None:
-        raise BundleError(f"step {step.id} has nothing to run")
-    action = step.action
-    report = hub.for_step(step)
-
-    def run_in(work: Path) -> Mapping[str, object]:
-        return action(StepRun(step=step, work=work, deps=deps, progress=report))
-
-    if step.key is None:
-        tmp_root = cache.root / "tmp"
-        tmp_root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="run-", dir=tmp_root) as work:
-            meta = run_in(Path(work))
-        return Entry(
-            step.id, step.kind, Path(), MappingProxyType({}), MappingProxyType(dict(meta)), "built"
-        )
-    return cache.get_or_build(
-        step.key,
-        step.kind,
-        run_in,
-        label=step.label,
-        on_wait=_waiter(step, hub),
-    )
+    by_role = {d.role: deps[d.id] for d in step.deps}
+    return run(step, cache, deps=by_role, progress=hub.for_step(step), on_wait=_waiter(step, hub))
 
 
 def _waiter(step: Step, hub: _Progress) -> Callable[[], None]:
@@ -157,10 +160,12 @@ def execute(
     steps: Sequence[Step],
     cache: StepCache,
     *,
+    run: RunStep,
     jobs: int = 1,
     progress: ProgressCallback | None = None,
+    processes: bool = False,
 ) -> ExecutionResult:
-    """Run ``steps`` (a graph); the entries by step id, and what each step did."""
+    """Run ``steps`` (a graph) with ``run``; the entries by step id, and what each step did."""
     order = check_graph(steps)
     hub = _Progress(order, progress)
     entries: dict[str, Entry] = {}
@@ -168,25 +173,35 @@ def execute(
     waiting = {s.id: s for s in order}
     running: dict[cf.Future[Entry], tuple[Step, float]] = {}
     error: BaseException | None = None
+    workers = ProcessPool(max(1, jobs)) if processes else None
+    if workers is not None:
+        hub.cancel = workers.stop  # one stop signal, seen by threads and workers alike
     pool = cf.ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="step")
+    by_id = {s.id: s for s in order}
     try:
         while waiting or running:
             if error is None:
-                for step in [s for s in waiting.values() if all(d in entries for d in s.deps)]:
+                ready = [s for s in waiting.values() if all(d in entries for d in s.dep_ids)]
+                for step in ready:
                     if len(running) >= max(1, jobs):
                         break
                     del waiting[step.id]
-                    deps = {d: entries[d] for d in step.deps}
-                    future = pool.submit(_run_one, step, cache, deps, hub)
+                    if workers is not None:  # the worker finds its inputs in the cache, by key
+                        future = workers.submit(run, step, cache.root)
+                    else:
+                        deps = {d: entries[d] for d in step.dep_ids}
+                        future = pool.submit(_run_one, run, step, cache, deps, hub)
                     running[future] = (step, time.monotonic())
             if not running:
                 break
             done, _ = cf.wait(running, timeout=0.2, return_when=cf.FIRST_COMPLETED)
+            for step_id, event in workers.events() if workers is not None else []:
+                hub.relay(by_id[step_id], event)
             for future in done:
                 step, started = running.pop(future)
                 exc = future.exception()
                 if exc is not None:
-                    if error is None or isinstance(error, StepCancelled):
+                    if error is None or isinstance(error, StepCancelled | Cancelled):
                         error = exc
                     hub.cancel.set()
                     continue
@@ -209,6 +224,8 @@ def execute(
         raise exc from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if workers is not None:
+            workers.shutdown()
     if error is not None:
         raise error
     return ExecutionResult(MappingProxyType(entries), tuple(outcomes))

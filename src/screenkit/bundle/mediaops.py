@@ -8,48 +8,39 @@ here re-encodes the film: soft tracks and cuts are stream copies; a still decode
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import ffmpeg
 
+from screenkit.encode.options import SubtitleInput
+from screenkit.encode.subs import soft_track_options
 from screenkit.errors import ProbeError
+from screenkit.media.gate import admit_media
 from screenkit.media.runner import input_arg, output_arg
-from screenkit.presets import iso639_2, language_name
 
 WHITELIST = "file,pipe"
-
-
-@dataclass(frozen=True)
-class SoftTrack:
-    """A subtitle file to carry inside the container (already timed for the joined file)."""
-
-    path: Path
-    lang: str
-    default: bool = False
 
 
 def _input(path: Path, **options: Any) -> Any:
     return ffmpeg.input(input_arg(path), protocol_whitelist=WHITELIST, **options)
 
 
-def subtitle_codec(container: str, track: Path) -> str:
-    """mov_text in MP4 (what players and browsers read); SRT or ASS kept as such in Matroska."""
-    if container == "mp4":
-        return "mov_text"
-    return "ass" if track.suffix.lower() in (".ass", ".ssa") else "srt"
-
-
 def mux_args(
-    video: Path, tracks: Sequence[SoftTrack], out: Path, *, container: str, faststart: bool
+    video: Path,
+    tracks: Sequence[SubtitleInput],
+    out: Path,
+    *,
+    container: str,
+    faststart: bool,
+    default: str | None,
 ) -> list[str]:
     """Copy every stream of ``video`` (which holds no subtitle stream) and add ``tracks``.
 
-    The language field holds ISO 639-2 (what containers know); the title names the language
-    and keeps the full BCP-47 tag (``Portuguese (pt-BR)``), which players show in their menu.
-    No filter is involved, so the argv is plain: each path is an input, as ``file:``.
+    ``tracks`` are staged files (already timed for ``video``); ``default`` the language
+    flagged default. The per-track options are the encode's own (`soft_track_options`). No
+    filter is involved, so the argv is plain: each path is an input, as ``file:``.
     """
     args = [*_safe(video)]
     for track in tracks:
@@ -58,17 +49,7 @@ def mux_args(
     for n in range(len(tracks)):
         args += ["-map", f"{n + 1}:s:0"]
     args += ["-c", "copy", "-disposition:v:0", "default", "-disposition:a:0", "default"]
-    for i, track in enumerate(tracks):
-        args += [
-            f"-c:s:{i}",
-            subtitle_codec(container, track.path),
-            f"-metadata:s:s:{i}",
-            f"language={iso639_2(track.lang)}",
-            f"-metadata:s:s:{i}",
-            f"title={language_name(track.lang)}",
-            f"-disposition:s:{i}",
-            "default" if track.default else "0",
-        ]
+    args += soft_track_options(tracks, container, default)
     if container == "mp4" and faststart:
         args += ["-movflags", "+faststart"]
     return [*args, output_arg(out)]
@@ -133,8 +114,9 @@ def keyframe_before(path: Path, at: float) -> float:
     """The time of the last video keyframe at or before ``at`` seconds (0.0 at the start)."""
     import av
 
+    admit_media(path)
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path), options={"protocol_whitelist": WHITELIST}) as container:
             stream = container.streams.video[0]
             base = stream.time_base or Fraction(1, 1000)
             start = stream.start_time or 0

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from screenkit.bundle.request import BundleRequest
-from screenkit.bundle.steps import InputFile, Step
+from screenkit.bundle.step import InputFile, Step
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
+from screenkit.names import safe_filename as _safe_filename
 from screenkit.presets import VenuePreset
 
-_FAT_FORBIDDEN = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
+if TYPE_CHECKING:
+    from screenkit.bundle.estimates import FilmEstimate
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,11 @@ class BuildSettings:
     """Where bundles go; default ``<kit>/out``."""
     x264_preset: str | None = None
     """Override every preset's x264 speed (tests and quick previews)."""
+    allow_placeholder: bool = False
+    """Build even when the appeal still holds placeholders (the bundle is flagged)."""
+    estimate_after: float | None = 120.0
+    """Estimate the film encodes' wall time (a timed sample) for masters at least this many
+    seconds long; None never estimates."""
     chunks: str = "off"
     """Film encodes in chunks: ``off``, ``auto`` (films over 3 minutes) or the seconds."""
 
@@ -40,6 +48,8 @@ class BundlePlan:
     plan_key: str
     up_to_date: bool
     inputs: tuple[InputFile, ...]
+    stand_in: tuple[str, ...] = ()
+    """Why the appeal is a stand-in (placeholders allowed); empty for a real appeal."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,8 @@ class BuildPlan:
     master: MediaInfo
     steps: tuple[Step, ...]
     bundles: tuple[BundlePlan, ...]
+    estimates: tuple[FilmEstimate, ...] = ()
+    """The expected wall time of each film encode still to run (a long master only)."""
 
     def pending(self) -> list[Step]:
         """The steps the bundles that are not up to date need, in plan order."""
@@ -63,5 +75,4 @@ class BuildPlan:
 
 def safe_filename(text: str) -> str:
     """``text`` usable as a file name on FAT32 sticks, Windows and Unix alike."""
-    cleaned = "".join("-" if ch in _FAT_FORBIDDEN else ch for ch in text).strip(" .")
-    return cleaned[:150].strip(" .") or "film"
+    return _safe_filename(text)

@@ -1,40 +1,60 @@
 """The build plan: bundles resolved against their presets, as a graph of cached steps.
 
-For each bundle: loudness measurement → film encode → card (matched to the probed film) →
-join (stream copy) → soft tracks (stream copy, when the preset carries them) → sidecars,
-test clip, stills → sheet → manifest (the assembly, written last). Steps are shared by key:
-the film encode's key holds the master, the preset, the burned track and the fonts, but not
-the soft tracks, so soft-subtitle bundles in N languages share one encode, and the appeal
-text is only in the card's key, so a new appeal re-renders the card and re-joins.
+Each step kind is planned by its own module (``bundle/steps/<kind>.py``); this module
+composes them. For each bundle: loudness measurement → film encode → card (matched to the
+probed film) → join (stream copy) → soft tracks (stream copy, when the preset carries them)
+→ sidecars, test clip, stills → sheet → manifest (the assembly, written last). Steps are
+shared by key: the film encode's key holds the master, the preset, the burned track and the
+fonts, but not the soft tracks, so soft-subtitle bundles in N languages share one encode,
+and the appeal text is only in the card's key, so a new appeal re-renders the card and re-
+joins.
 
 Planning runs nothing but a probe of the master and the hashing of inputs (cheap after the
-first time, see `FileHasher`); it fails early on what would fail late (an appeal too long for
-the card, a burn on a preset that cannot, a name that would escape the output folder).
+first time, see `FileHasher`); it fails early on what would fail late (an appeal too long
+for the card, a burn on a preset that cannot, a name that would escape the output folder).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import partial
+from dataclasses import replace
 from pathlib import Path
 
-from screenkit.bundle import actions, explain, sheetstep
 from screenkit.bundle.assemble import check_inside
 from screenkit.bundle.cache import StepCache, cache_dir_for, step_key
 from screenkit.bundle.errors import BundleError
-from screenkit.bundle.finish import BundleContext, manifest_step
+from screenkit.bundle.estimates import estimate_films
 from screenkit.bundle.hashing import FileHasher
 from screenkit.bundle.manifest import read_manifest
-from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan, safe_filename
-from screenkit.bundle.planner import Planner
+from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan
+from screenkit.bundle.planner import Planner, portable
 from screenkit.bundle.request import BundleRequest
-from screenkit.bundle.steps import Step
+from screenkit.bundle.step import Step
+from screenkit.bundle.steps import (
+    card,
+    clip,
+    film,
+    join,
+    manifest,
+    mux,
+    poster,
+    sheet,
+    sidecars,
+    stills,
+    webpage,
+)
+from screenkit.bundle.steps.manifest import BundleContext
+from screenkit.encode import EncodeOptions, output_format
 from screenkit.errors import ScreenkitError
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.names import video_stem
+from screenkit.placeholders import check_appeal
+from screenkit.poster import poster_spec_from_kit
 from screenkit.presets import VenuePreset, load_preset
 from screenkit.progress import ProgressCallback
 from screenkit.slides import card_spec_from_kit
+from screenkit.webpage import PageAppeal
 
 
 def _resolve(
@@ -65,11 +85,15 @@ def plan_build(
     """The plan for ``requests``: every step with its key, and which bundles are up to date."""
     settings = settings or BuildSettings()
     out = (settings.out or kit.root / "out").absolute()
+    # before the probe: a placeholder appeal must not wait for the master to be hashed
+    stand_in = check_appeal(kit, [r.lang for r in requests], allow=settings.allow_placeholder)
     cache = StepCache(cache_dir_for(kit), progress=progress)
     planner = Planner(kit, settings, cache, ffmpeg or find_ffmpeg())
     if planner.master.video is None:
         raise BundleError(f"the kit's master {kit.master} holds no video", path=kit.master)
-    bundles = [_plan_bundle(planner, request, out) for request in requests]
+    bundles = [
+        _plan_bundle(planner, request, out, stand_in.get(request.lang, ())) for request in requests
+    ]
     context = BundleContext(
         kit_name=kit.name,
         title=kit.title,
@@ -78,8 +102,8 @@ def plan_build(
         ffmpeg_version=planner.ffmpeg.version,
         hash_index=str(cache.hasher.index_dir),
     )
-    finals = [manifest_step(context, bundle) for bundle in bundles]
-    return BuildPlan(
+    finals = [manifest.plan(planner, context, bundle) for bundle in bundles]
+    plan = BuildPlan(
         kit=kit,
         out=out,
         cache_root=cache.root,
@@ -88,181 +112,118 @@ def plan_build(
         steps=(*planner.steps.values(), *finals),
         bundles=tuple(bundles),
     )
+    if settings.estimate_after is None:
+        return plan
+    estimates = estimate_films(plan, after=settings.estimate_after, progress=progress)
+    return replace(plan, estimates=estimates)
 
 
-def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
+def _plan_bundle(
+    p: Planner, request: BundleRequest, out: Path, stand_in: tuple[str, ...] = ()
+) -> BundlePlan:
+    """One bundle as a composition of step kinds (each planned in its own module)."""
     kit = p.kit
     preset = load_preset(request.preset, kit.root)
     burn, soft = _resolve(kit, request, preset)
     folder = check_inside(out, out / f"{kit.name}-{request.name}", "bundle folder")
-    stem = safe_filename(f"{kit.title} ({request.lang}, {preset.name})")
-    video_name = f"{stem}{preset.extension}"
-    clip_name = f"test-clip{preset.extension}"
-    intro = card_spec_from_kit(
-        kit, request.lang, venue=request.venue, date=request.date, contact=request.contact
-    )
-    film_id, inputs = p.film(preset, burn)
-    film_key = p.steps[film_id].key
-    if film_key is None or not p.cache.peek(film_key):
-        p.early_card_check(intro, preset)  # before a long encode, not after it
-    intro_id = p.card(intro, preset, film_id)
+    stem = video_stem(kit.title, request.lang, preset.name)
+    video_name, clip_name = f"{stem}{preset.extension}", f"test-clip{preset.extension}"
+    venue, date, contact = request.venue, request.date, request.contact
+    intro = card_spec_from_kit(kit, request.lang, venue=venue, date=date, contact=contact)
+    film_id, inputs = film.plan(p, preset, burn)
+    intro_id = card.plan(p, intro, preset, film_id)
     parts = [intro_id, film_id]
-    if request.outro:
-        parts.append(
-            p.card(
-                card_spec_from_kit(
-                    kit,
-                    request.lang,
-                    kind="outro",
-                    venue=request.venue,
-                    date=request.date,
-                    contact=request.contact,
-                ),
-                preset,
-                film_id,
-            )
+    outro = None
+    if request.outro is not None:
+        outro = card_spec_from_kit(
+            kit,
+            request.lang,
+            kind="outro",
+            venue=venue,
+            date=date,
+            contact=contact,
+            duration=request.outro,
         )
-    join_id = p.add(
-        "join",
-        f"join ({request.name})",
-        params={"parts": parts},
-        deps=parts,
-        action=partial(actions.join, p.tools, parts, preset.extension),
-        weight=p.master.duration * 0.02,
-        note="concat demuxer, stream copy",
-    )
+        parts.append(card.plan(p, outro, preset, film_id))
+    join_id = join.plan(p, parts, film_id, request.name, preset.extension)
     tracks = [p.track(lang) for lang in soft]
-    track_files = [t for t, _ in tracks]
-    inputs += [i for _, i in tracks]
+    track_files, track_inputs = [t for t, _ in tracks], [i for _, i in tracks]
+    inputs += track_inputs
     # what the audience reads: the burned track, else the screening language's
     screening = p.track(burn)[0] if burn else (track_files[0] if track_files else None)
+    carried = tuple(track_files) if preset.subtitles.soft else ()
     final_id = join_id
-    carried = track_files if preset.subtitles.soft else []
     if carried:
-        final_id = p.add(
-            "mux",
-            f"soft tracks ({request.name})",
-            params={
-                "langs": [t.lang for t in carried],
-                "default": request.lang,
-                "container": preset.container,
-                "faststart": preset.faststart,
-            },
-            inputs=[i for _, i in tracks],
-            deps=[join_id],
-            action=partial(actions.mux, p.tools, join_id, carried, request.lang, preset),
-            explain=partial(
-                explain.mux, p.tools, join_id, carried, request.lang, preset, p.work("mux")
-            ),
-            weight=p.master.duration * 0.02,
-            note="stream copy; tracks shifted by the card length",
+        mux_settings = mux.Settings(
+            carried, request.lang, preset.container, preset.faststart, preset.extension
         )
-    side_id = p.add(
-        "sidecars",
-        f"sidecar tracks ({request.name})",
-        params={
-            "stem": stem,
-            "langs": list(soft),
-            "format": preset.subtitles.sidecar,
-            "encoding": preset.subtitles.sidecar_encoding,
-        },
-        inputs=[i for _, i in tracks],
-        deps=[join_id],
-        action=partial(actions.sidecars, join_id, track_files, stem, preset),
-        weight=0.2,
+        final_id = mux.plan(p, join_id, carried, track_inputs, mux_settings, request.name)
+    portable_preset = portable(preset)
+    side_id = sidecars.plan(
+        p,
+        join_id,
+        track_files,
+        track_inputs,
+        sidecars.Settings(tuple(track_files), stem, portable_preset),
+        request.name,
     )
-    clip_id = p.add(
-        "clip",
-        f"test clip ({request.name})",
-        params={
-            "langs": [t.lang for t in carried],
-            "default": request.lang,
-            "screening": screening.lang if screening else None,
-            "container": preset.container,
-            "faststart": preset.faststart,
-            "sidecar": None if burn or carried else preset.subtitles.sidecar,
-        },
-        inputs=[*[i for _, i in tracks], *([p.track(screening.lang)[1]] if screening else [])],
-        deps=list(dict.fromkeys([film_id, intro_id, join_id, final_id])),
-        explain=partial(
-            explain.clip, p.tools, film_id, join_id, final_id, screening, preset, p.work("clip")
-        ),
-        action=partial(
-            actions.clip,
-            p.tools,
-            film_id,
-            intro_id,
-            join_id,
-            final_id,
-            screening,
-            carried,
-            request.lang,
-            preset,
-        ),
-        weight=2.0,
-        note="the card + the busiest subtitled stretch, cut at keyframes, stream copy",
+    clip_id = clip.plan(
+        p,
+        {"film": film_id, "intro": intro_id, "joined": join_id, "final": final_id},
+        [*track_inputs, *([p.track(screening.lang)[1]] if screening else [])],
+        clip.Settings(screening, carried, request.lang, portable_preset),
+        request.name,
     )
-    card_image_id = p.add(
-        "stills",
-        f"picture of the card ({request.lang}, {preset.name})",
-        params={"image": "card"},
-        deps=[intro_id],
-        explain=partial(explain.card_still, p.tools, intro_id, p.work("stills")),
-        action=partial(actions.card_still, p.tools, intro_id),
-        weight=0.3,
-    )
-    frame_image_id = p.add(
-        "stills",
-        f"subtitled frame ({preset.name}, {screening.lang if screening else 'none'})",
-        params={
-            "image": "frame",
-            "screening": screening.lang if screening else None,
-            "burned": burn is not None,
-            "safe_area": preset.safe_area,
-            "font_size": preset.subtitles.font_size,
-        },
-        inputs=[*([p.track(screening.lang)[1]] if screening else []), *p.font_files],
-        deps=[film_id],
-        explain=partial(
-            explain.frame_still, p.tools, film_id, screening, burn is not None, p.work("stills")
-        ),
-        action=partial(actions.frame_still, p.tools, film_id, screening, burn is not None, preset),
-        weight=0.3,
-    )
-    sheet_inputs = sheetstep.SheetInputs(
+    card_image_id = stills.plan_card(p, intro_id, request.lang, preset)
+    frame_image_id = stills.plan_frame(p, film_id, screening, burn is not None, portable_preset)
+    sheet_settings = sheet.Settings(
         kit_name=kit.name,
         title=kit.title,
         bundle=request.name,
         lang=request.lang,
-        burn=burn,
+        burned=burn,
         soft=soft,
-        preset=preset,
+        preset=portable_preset,
         video_name=video_name,
         clip_name=clip_name,
         appeal_text=intro.appeal,
         beneficiary=intro.beneficiary,
         link=intro.link,
-        venue=request.venue,
-        date=request.date,
-        contact=request.contact,
-        final_id=final_id,
-        sidecars_id=side_id,
-        clip_id=clip_id,
-        card_image_id=card_image_id,
-        frame_image_id=frame_image_id,
-        film_id=film_id,
+        venue=venue,
+        date=date,
+        contact=contact,
+        kit_root=str(kit.root),
+        outro_seconds=outro.seconds if outro else None,
+        stand_in=stand_in,
+        enlarged_from=output_format(p.master, preset, EncodeOptions()).enlarged_from,
+        page=webpage.plays_in_a_browser(preset),
     )
-    sheet_id = p.add(
-        "sheet",
-        f"screening sheet ({request.name})",
-        params=sheetstep.params(sheet_inputs),
-        deps=[final_id, side_id, card_image_id, frame_image_id, clip_id, film_id],
-        action=partial(sheetstep.write_sheet, p.tools, sheet_inputs),
-        weight=0.3,
-    )
-    step_ids = _closure(
-        p.steps, [final_id, side_id, clip_id, card_image_id, frame_image_id, sheet_id]
-    )
+    ends = {
+        "final": final_id,
+        "sidecars": side_id,
+        "clip": clip_id,
+        "card_image": card_image_id,
+        "frame_image": frame_image_id,
+        "film": film_id,  # its measured picture quality
+    }
+    sheet_id = sheet.plan(p, sheet_settings, ends)
+    extras = [
+        poster.plan(
+            p, poster_spec_from_kit(kit, request.lang, venue=venue, date=date, contact=contact)
+        )
+    ]
+    if webpage.plays_in_a_browser(preset):
+        page = webpage.Settings(
+            title=kit.title,
+            video_name=video_name,
+            lang=request.lang,
+            tracks=tuple(track_files),
+            appeal=PageAppeal(intro.title, intro.appeal, intro.beneficiary, intro.link),
+            burned=burn is not None,
+        )
+        ids = {"joined": join_id, "card_image": card_image_id}
+        extras.append(webpage.plan(p, page, track_inputs, ids, request.name))
+    step_ids = _closure(p.steps, [*ends.values(), sheet_id, *extras])
     plan_key = step_key(
         "bundle",
         params={
@@ -291,6 +252,7 @@ def _plan_bundle(p: Planner, request: BundleRequest, out: Path) -> BundlePlan:
         plan_key=plan_key,
         up_to_date=_up_to_date(folder, plan_key, p.cache.hasher),
         inputs=tuple(dict.fromkeys(inputs)),
+        stand_in=stand_in,
     )
 
 
@@ -300,7 +262,7 @@ def _closure(steps: Mapping[str, Step], roots: Sequence[str]) -> tuple[str, ...]
     def visit(step_id: str) -> None:
         if step_id in seen:
             return
-        for dep in steps[step_id].deps:
+        for dep in steps[step_id].dep_ids:
             visit(dep)
         seen[step_id] = None
 

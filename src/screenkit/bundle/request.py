@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 from screenkit.bundle.errors import BundleError
 from screenkit.config import did_you_mean
-from screenkit.kit import BundleSpec, Kit, valid_language, valid_name
+from screenkit.kit import BundleSpec, Kit, name_problem, valid_language, valid_name
+from screenkit.names import bundle_folder_problem
 from screenkit.presets import STANDARD
 
 # what the user asked for has the very shape of a named bundle in the manifest
@@ -31,11 +32,9 @@ class Organiser:
 def check_name(name: str, what: str = "bundle name") -> str:
     if not valid_name(name):
         escapes = name.startswith(("/", "\\")) or ".." in name or "/" in name or "\\" in name
-        reason = (
-            "would escape the output folder"
-            if escapes
-            else "must be letters, digits, '.', '_' or '-'"
-        )
+        reason = "would escape the output folder" if escapes else None
+        if reason is None:
+            raise BundleError(f"{what}: {name_problem(name)}", value=name, key="name")
         raise BundleError(f"{what} '{name}' {reason}", value=name, key="name")
     return name
 
@@ -99,7 +98,7 @@ def adhoc_request(
     lang: str | None,
     burn: str | None,
     organiser: Organiser,
-    outro: bool = False,
+    outro: float | None = None,
 ) -> BundleRequest:
     preset = preset or "usb-player"
     check_name(preset, "preset name")
@@ -130,8 +129,13 @@ def resolve_requests(
     lang: str | None = None,
     burn: str | None = None,
     organiser: Organiser | None = None,
+    outro: float | None = None,
 ) -> list[BundleRequest]:
-    """The bundles one ``screenkit build`` invocation asks for, in order, without repeats."""
+    """The bundles one ``screenkit build`` invocation asks for, in order, without repeats.
+
+    ``outro`` (seconds) puts the appeal card after the film in every one of them, whatever
+    the manifest says (``--outro``).
+    """
     organiser = organiser or Organiser()
     adhoc = preset is not None or lang is not None or burn is not None
     if names and adhoc:
@@ -154,7 +158,11 @@ def resolve_requests(
             path=kit.manifest,
             hint="add a [bundles.NAME] table, or use --preset/--lang, or --all",
         )
+    if outro is not None:
+        requests = [replace(r, outro=outro) for r in requests]
     unique: dict[str, BundleRequest] = {}
     for request in requests:
         unique.setdefault(request.name, request)
+        if problem := bundle_folder_problem(kit.name, request.name):  # before any probe
+            raise BundleError(f"bundle {request.name[:40]}: {problem}", value=request.name)
     return list(unique.values())

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from screenkit import diskspace
 from screenkit.bundle.cache import StepCache
 from screenkit.bundle.dask_executor import ClusterSpec, run_on_cluster
 from screenkit.bundle.executor import StepOutcome, execute
 from screenkit.bundle.model import BuildPlan
-from screenkit.bundle.steps import Step
+from screenkit.bundle.step import Step
+from screenkit.bundle.steps.registry import commands_for, run_step
 from screenkit.errors import ScreenkitError
 from screenkit.progress import ProgressCallback
 
@@ -79,18 +81,27 @@ def build(
     *,
     jobs: int = 1,
     progress: ProgressCallback | None = None,
+    processes: bool = False,
     cluster: ClusterSpec | None = None,
 ) -> BuildReport:
     """Run what the plan's out-of-date bundles need; up-to-date bundles are left alone.
 
-    ``cluster``: on a Dask cluster instead of in-process threads (`dask_executor`).
+    ``processes`` runs each step in a worker process from its description alone (see
+    `screenkit.bundle.executor`); ``cluster`` runs them on a Dask cluster instead
+    (`dask_executor`).
     """
     started = time.monotonic()
     cache = StepCache(plan.cache_root, progress=progress)
-    if cluster is None:
-        result = execute(plan.pending(), cache, jobs=jobs, progress=progress)
-    else:
+    cache.sweep_tmp()  # what killed builds left behind
+    diskspace.prepare_output(plan.out)  # before the long steps, as is the space check
+    cached = [s.id for s in plan.steps if s.key and cache.peek(s.key)]
+    diskspace.check_space(diskspace.plan_needs(plan, cached))
+    if cluster is not None:
         result = run_on_cluster(plan, cache, cluster, progress)
+    else:
+        result = execute(
+            plan.pending(), cache, run=run_step, jobs=jobs, progress=progress, processes=processes
+        )
     bundles = tuple(
         BundleResult(
             name=b.request.name,
@@ -114,6 +125,13 @@ def build(
 
 
 @dataclass(frozen=True)
+class StepInput:
+    role: str
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class StepView:
     """One step as ``--dry-run`` shows it."""
 
@@ -126,6 +144,7 @@ class StepView:
     commands: tuple[tuple[str, ...], ...]
     note: str | None
     bundles: tuple[str, ...]
+    inputs: tuple[StepInput, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -139,11 +158,17 @@ class StepView:
             "shell": [shlex.join(c) for c in self.commands],
             "note": self.note,
             "bundles": list(self.bundles),
+            "inputs": [{"role": i.role, "path": i.path, "sha256": i.sha256} for i in self.inputs],
         }
 
 
 def describe(plan: BuildPlan) -> list[StepView]:
-    """Every step of the plan, in order, with whether the cache already holds it."""
+    """Every step of the plan, in order, with whether the cache holds it and its commands.
+
+    A cached step shows the commands its record says it ran; another one the commands its
+    kind's ``commands()`` gives now — the very function its run calls — once the steps it
+    reads are in the cache (before that, its note says what is missing).
+    """
     cache = StepCache(plan.cache_root)
     users: dict[str, list[str]] = {}
     for bundle in plan.bundles:
@@ -151,11 +176,15 @@ def describe(plan: BuildPlan) -> list[StepView]:
             users.setdefault(step_id, []).append(bundle.request.name)
     views = []
     for step in plan.steps:
-        if step.key is None:
-            state: Literal["cached", "to run", "always runs"] = "always runs"
+        entry = cache.peek_entry(step.key) if step.key else None
+        state: Literal["cached", "to run", "always runs"] = (
+            "always runs" if step.key is None else "cached" if entry is not None else "to run"
+        )
+        if entry is not None:
+            commands = tuple(tuple(c) for c in entry.meta.get("commands", []))
+            note = None
         else:
-            state = "cached" if cache.peek(step.key) else "to run"
-        commands, note = _commands(step, plan, cache)
+            commands, note = _commands(step, cache)
         views.append(
             StepView(
                 step.id,
@@ -163,34 +192,27 @@ def describe(plan: BuildPlan) -> list[StepView]:
                 step.label,
                 step.key,
                 state,
-                step.deps,
+                step.dep_ids,
                 commands,
                 note,
                 tuple(users.get(step.id, ())),
+                tuple(StepInput(i.role, str(i.path), i.sha256) for i in step.inputs),
             )
         )
     return views
 
 
-def _commands(
-    step: Step, plan: BuildPlan, cache: StepCache
-) -> tuple[tuple[tuple[str, ...], ...], str | None]:
-    """The step's commands: known at planning, or computed now from its cached inputs."""
-    if step.commands or step.explain is None:
-        return step.commands, step.command_note
-    keys = {s.id: s.key for s in plan.steps}
+def _commands(step: Step, cache: StepCache) -> tuple[tuple[tuple[str, ...], ...], str | None]:
+    """The step's commands from its kind, when every step it reads is in the cache."""
     deps = {}
     for dep in step.deps:
-        key = keys.get(dep)
-        entry = cache.peek_entry(key) if key else None
+        entry = cache.peek_entry(dep.key) if dep.key else None
         if entry is None:
-            return (
-                (),
-                f"{step.command_note or ''} (exact commands once its inputs are built)".strip(),
-            )
-        deps[dep] = entry
+            return (), f"{step.note or ''} (exact commands once {dep.id} is built)".strip()
+        deps[dep.role] = entry
     try:
-        commands = step.explain(deps)
+        listed = commands_for(step, deps, cache.root)
     except (ScreenkitError, OSError, KeyError) as exc:
-        return (), f"{step.command_note or ''} (cannot show the commands: {exc})".strip()
-    return tuple(tuple(c) for c in commands), step.command_note
+        return (), f"{step.note or ''} (cannot show the commands: {exc})".strip()
+    ffmpeg = step.tools.ffmpeg
+    return tuple(c.argv(ffmpeg) for c in listed), step.note

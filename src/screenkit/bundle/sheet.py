@@ -1,149 +1,132 @@
 """``SCREENING.html`` and ``SCREENING.txt``: the organiser's sheet for the evening.
 
-What is inside the bundle, how to play it on that kind of device, the file's specs (as
-probed, not as intended), a checklist to go through before the doors open, and the appeal.
-Every text from the kit (title, appeal, venue, ...) is HTML-escaped in the HTML sheet.
+Written in the bundle's language (gettext catalogues, `screenkit.i18n`; English where a
+language has none): what is inside the bundle, how to play it on that kind of device, when
+the cards show and how long the test clip is, the file's specs (as probed, not as intended),
+a checklist for before the doors open, what to do when it goes wrong, and the appeal.
+
+`sheet_sections` decides *what* the sheet says, once; `render_text` and `render_html` only
+lay it out, so the two files cannot drift apart. Every text from the kit (title, appeal,
+venue, ...) is HTML-escaped in the HTML sheet.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
+from screenkit.bundle.sheet_words import (
+    FileKind,
+    checklist,
+    file_what,
+    how_to_play,
+    timing,
+    troubleshooting,
+)
+from screenkit.encode.quality import Quality
+from screenkit.i18n import Translator, translator
 from screenkit.media.info import MediaInfo
-from screenkit.presets import VenuePreset, language_name
+from screenkit.placeholders import stand_in_note
+from screenkit.presets import VenuePreset
 
-Device = Literal["usb", "laptop", "browser", "archive"]
+SectionKind = Literal["files", "steps", "table", "checks", "paragraphs"]
 
 
 @dataclass(frozen=True)
 class SheetFile:
     path: str
     """Relative to the bundle folder, ``/``-separated."""
-    what: str
+    kind: FileKind
     lang: str | None = None
     """For a subtitle file: its language."""
+    encoding: str | None = None
+    """For a sidecar: its text encoding (``utf-8`` or a legacy code page)."""
 
 
 @dataclass(frozen=True)
 class SheetData:
+    """Everything the sheet says, and (for the bundle step) where its measured parts come from.
+
+    The plan fills the texts and names; the sheet step adds what only exists once the bundle
+    is made (``video`` as probed, ``files``, the pictures, the exact card and clip lengths)
+    with `dataclasses.replace`. ``*_id`` name the steps whose outputs those are (empty when
+    a sheet is rendered outside a bundle). Plain picklable data.
+    """
+
+    kit_name: str
     title: str
     bundle: str
     lang: str
     burned: str | None
     soft: tuple[str, ...]
     preset: VenuePreset
-    video: MediaInfo
     video_name: str
     clip_name: str
-    files: tuple[SheetFile, ...]
     appeal_text: str
     beneficiary: str
     link: str
-    venue: str | None
-    date: str | None
-    contact: str | None
-    card_image: str | None
-    frame_image: str | None
-    quality: str | None = None
-    """The film encode's measured picture quality, one line (None: copied, not encoded)."""
+    venue: str | None = None
+    date: str | None = None
+    contact: str | None = None
+    kit_root: str | None = None
+    """The kit folder, whose ``locale/<lang>.po`` may add or override the sheet's language."""
+    outro_seconds: float | None = None
+    """The outro card's length when the bundle has one (the collection moment)."""
+    stand_in: tuple[str, ...] = ()
+    """Why the appeal is a placeholder (the build allowed it): the sheet says so in red."""
+    enlarged_from: tuple[int, int] | None = None
+    """The master's stored size when the film was enlarged to the preset's minimum frame."""
+    page: bool = False
+    """The bundle has ``index.html``, which plays the film in a browser."""
+    video: MediaInfo | None = None
+    files: tuple[SheetFile, ...] = ()
+    card_image: str | None = None
+    frame_image: str | None = None
+    card_seconds: float | None = None
+    clip_seconds: float | None = None
+    final_id: str = ""
+    sidecars_id: str = ""
+    clip_id: str = ""
+    card_image_id: str = ""
+    frame_image_id: str = ""
+    quality: Quality | None = None
+    """The film encode's measured picture quality (None: its video was copied)."""
+
+    @property
+    def folder(self) -> str:
+        return f"{self.kit_name}-{self.bundle}"
+
+    def translator(self) -> Translator:
+        return translator(self.lang, Path(self.kit_root) if self.kit_root else None)
 
 
-def device_kind(preset: VenuePreset) -> Device:
-    """Which playing guide fits: from what the preset does, not from its name."""
-    if preset.audio.is_pcm:
-        return "archive"
-    if preset.subtitles.burn:
-        return "usb"
-    if preset.subtitles.sidecar == "vtt":
-        return "browser"
-    return "laptop"
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    kind: SectionKind
+    items: tuple[str, ...] = ()
+    rows: tuple[tuple[str, str], ...] = ()
+    files: tuple[tuple[SheetFile, str], ...] = ()
+    anchor: str = ""
 
 
-def how_to_play(data: SheetData) -> list[str]:
-    kind = device_kind(data.preset)
-    name = data.video_name
-    if kind == "usb":
-        limit = data.preset.file_size_limit
-        stick = "FAT32 is fine" if limit and limit <= 4 << 30 else "exFAT or NTFS"
-        return [
-            f"Copy the whole folder onto a USB stick ({stick}); eject it properly.",
-            "Plug the stick into the TV or projector, open its media player "
-            "('USB', 'Media', 'Movie' or 'Video' in the source or home menu).",
-            f"Choose '{name}'. The {language_name(data.burned or data.lang)} subtitles are "
-            "burned into the picture: there is nothing to switch on.",
-            "If the player offers subtitle files instead, copy one from subtitles/ beside the "
-            "film and give it the film's name with .srt at the end.",
-        ]
-    if kind == "laptop":
-        default = language_name(data.lang)
-        return [
-            f"Open '{name}' in VLC (Media > Open File) or mpv.",
-            f"The {default} subtitles are on by default. Other languages: VLC: Subtitle > "
-            "Sub Track; mpv: press j to cycle, J to go back.",
-            "Full screen: f (both players). Connect the projector before opening the film; "
-            "mirror the screen or move the player window onto it.",
-            "Switch off sleep, the screen saver and notifications; plug in the charger.",
-        ]
-    if kind == "browser":
-        return [
-            f"Open '{name}' in a browser (drag it into Firefox or Chrome), or open "
-            "SCREENING.html, whose player loads the subtitles.",
-            "Subtitles for the player are in subtitles/ as WebVTT (.vtt) files: a web page "
-            'shows them with <track kind="subtitles" src="…" srclang="…">.',
-            "Full screen: the player's button or f. Turn off notifications first.",
-        ]
-    return [
-        "This is the hand-over copy for another distributor: high quality, every subtitle "
-        "track soft, uncompressed sound.",
-        "Check it with `screenkit verify` on the receiving side; play it with VLC or mpv.",
-    ]
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    subtitle: str
+    organiser: str
+    sections: tuple[Section, ...] = field(default=())
+    figures: tuple[tuple[str, str], ...] = ()
 
 
-CHECKLIST = (
-    "Play the test clip ({clip}) on the very device of the evening, with its sound system.",
-    "Check the subtitles are readable from the back row.",
-    "Set the sound level with the card and the first minutes: voices clear at the back.",
-    "Check the QR code on the card can be scanned from the seats (try with two phones).",
-    "Set up the fundraiser: the link or QR code works, a box or a card reader is ready, "
-    "someone says a word before or after the film.",
-)
-
-
-def _fps(info: MediaInfo) -> str:
+def _fps(info: MediaInfo, tr: Translator) -> str:
     if info.video is None:
         return "-"
-    rate = info.video.frame_rate
-    return f"{float(rate):.3f}".rstrip("0").rstrip(".")
-
-
-def specs(data: SheetData) -> list[tuple[str, str]]:
-    info = data.video
-    rows = [
-        ("file", data.video_name),
-        ("container", "MP4" if "mp4" in info.container.split(",") else "Matroska (MKV)"),
-        ("duration", _clock(info.duration)),
-        ("size", f"{info.size_bytes / 1e6:.1f} MB"),
-    ]
-    if info.video is not None:
-        v = info.video
-        level = f"{v.level / 10:.1f}" if v.level else "?"
-        rows.append(("video", f"{v.codec} {v.profile or ''} @ level {level}, {v.pix_fmt or ''}"))
-        rows.append(("picture", f"{v.width}x{v.height} at {_fps(info)} fps"))
-    for a in info.audio:
-        rows.append(("audio", f"{a.codec}, {a.channels} channels, {a.sample_rate} Hz"))
-    if data.preset.audio.loudness is not None:
-        rows.append(("loudness", f"{data.preset.audio.loudness.target:g} LUFS (EBU R128)"))
-    subs = [language_name(s.language or "und") for s in info.subtitles]
-    if data.burned:
-        rows.append(("subtitles", f"{language_name(data.burned)}, burned into the picture"))
-    if subs:
-        rows.append(("soft tracks", ", ".join(subs)))
-    if data.quality:
-        rows.append(("quality", data.quality))
-    return rows
+    rate = float(info.video.frame_rate)
+    return tr.number(rate, 3).rstrip("0").rstrip(",.") if rate % 1 else tr.number(rate, 0)
 
 
 def _clock(seconds: float) -> str:
@@ -151,100 +134,236 @@ def _clock(seconds: float) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
-def _organiser(data: SheetData) -> list[str]:
-    return [x for x in (data.venue, data.date, data.contact) if x]
+def specs(data: SheetData, tr: Translator) -> list[tuple[str, str]]:
+    _ = tr.gettext
+    info = data.video
+    if info is None:
+        raise ValueError("the sheet's specs need the probed video (SheetData.video)")
+    mp4 = "mp4" in info.container.split(",")
+    rows = [
+        (_("file"), data.video_name),
+        (_("preset"), f"{data.preset.name} — {data.preset.description}"),
+        (_("container"), "MP4" if mp4 else "Matroska (MKV)"),
+        (_("duration"), _clock(info.duration)),
+        (_("size"), _("{size} MB").format(size=tr.number(info.size_bytes / 1e6))),
+    ]
+    if info.video is not None:
+        v = info.video
+        level = tr.number(v.level / 10) if v.level else "?"
+        word = _("level")
+        rows.append(
+            (_("video"), f"{v.codec} {v.profile or ''} @ {word} {level}, {v.pix_fmt or ''}")
+        )
+        rows.append(
+            (
+                _("picture"),
+                _("{width}x{height} at {fps} fps").format(
+                    width=v.width, height=v.height, fps=_fps(info, tr)
+                ),
+            )
+        )
+        if data.enlarged_from is not None:
+            stored_w, stored_h = data.enlarged_from
+            rows.append(
+                (
+                    "",
+                    _("enlarged from the master's stored {width}x{height}").format(
+                        width=stored_w, height=stored_h
+                    ),
+                )
+            )
+    for a in info.audio:
+        channels = tr.ngettext("{n} channel", "{n} channels", a.channels).format(n=a.channels)
+        rows.append((_("audio"), f"{a.codec}, {channels}, {a.sample_rate} Hz"))
+    if data.preset.audio.loudness is not None:
+        target = tr.number(data.preset.audio.loudness.target, 0)
+        rows.append((_("loudness"), f"{target} LUFS (EBU R128)"))
+    if data.burned:
+        rows.append(
+            (
+                _("subtitles"),
+                _("{language}, burned into the picture").format(
+                    language=tr.language_name(data.burned)
+                ),
+            )
+        )
+    subs = [tr.language_name(s.language or "und") for s in info.subtitles]
+    if subs:
+        rows.append((_("soft tracks"), ", ".join(subs)))
+    if data.quality is not None:
+        rows.append((_("quality"), _quality(data.quality, tr)))
+    return rows
+
+
+def _quality(q: Quality, tr: Translator) -> str:
+    """``SSIM 0.9871, PSNR 41.2 dB against the master (every frame)``: the figures as
+    measurement tools print them, the words in the sheet's language."""
+    _ = tr.gettext
+    sampled = _("every frame") if q.every == 1 else _("one frame in {n}").format(n=q.every)
+    psnr = f"{q.psnr:.1f} dB" if math.isfinite(q.psnr) else _("identical")
+    return _("SSIM {ssim}, PSNR {psnr} against the master ({sampled})").format(
+        ssim=f"{q.ssim:.4f}", psnr=psnr, sampled=sampled
+    )
+
+
+def sheet_sections(data: SheetData, tr: Translator | None = None) -> Sheet:
+    """What the sheet says, in its language, before any layout."""
+    tr = tr or data.translator()
+    _ = tr.gettext
+    subtitle = _("Screening bundle {bundle} · {language} · for {preset}").format(
+        bundle=data.folder, language=tr.native_name(data.lang), preset=data.preset.name
+    )
+    figures = []
+    if data.card_image:
+        figures.append((data.card_image, _("The appeal card, shown before the film")))
+    if data.frame_image:
+        figures.append((data.frame_image, _("A subtitled frame: is it readable from the back?")))
+    files = tuple((f, file_what(f, tr)) for f in data.files)
+    sections = [
+        Section(_("What is inside"), "files", files=files, anchor="inside"),
+        Section(_("How to play it"), "steps", tuple(how_to_play(data, tr)), anchor="play"),
+    ]
+    if timing(data, tr):
+        sections.append(
+            Section(_("The cards and the test clip"), "paragraphs", tuple(timing(data, tr)))
+        )
+    sections += [
+        Section(_("Specs (measured)"), "table", rows=tuple(specs(data, tr)), anchor="specs"),
+        Section(_("Before the doors open"), "checks", tuple(checklist(data, tr))),
+        Section(
+            _("When something goes wrong"),
+            "paragraphs",
+            tuple(
+                troubleshooting(
+                    data.preset,
+                    data.lang,
+                    data.video_name,
+                    tr,
+                    data.video.size_bytes if data.video else None,
+                )
+            ),
+            anchor="trouble",
+        ),
+    ]
+    organiser = " · ".join(x for x in (data.venue, data.date, data.contact) if x)
+    return Sheet(data.title, subtitle, organiser, tuple(sections), tuple(figures))
 
 
 def render_text(data: SheetData) -> str:
-    lines = [data.title, "=" * len(data.title), ""]
-    lines.append(
-        f"Screening bundle '{data.bundle}': {language_name(data.lang)}, "
-        f"for {data.preset.name} ({data.preset.description})."
-    )
-    if _organiser(data):
-        lines.append(" · ".join(_organiser(data)))
-    lines += ["", "What is inside", "--------------"]
-    lines += [f"  {f.path}  -  {f.what}" for f in data.files]
-    lines += ["", "How to play it", "--------------"]
-    lines += [f"  {n}. {step}" for n, step in enumerate(how_to_play(data), 1)]
-    lines += ["", "Specs (measured)", "----------------"]
-    lines += [f"  {k:<12} {v}" for k, v in specs(data)]
-    lines += ["", "Before the doors open", "---------------------"]
-    lines += [f"  [ ] {c.format(clip=data.clip_name)}" for c in CHECKLIST]
-    lines += ["", "The appeal", "----------", data.appeal_text, ""]
-    lines += [f"  For:    {data.beneficiary}", f"  Donate: {data.link}", ""]
+    tr = data.translator()
+    sheet = sheet_sections(data, tr)
+    lines = [sheet.title, "=" * len(sheet.title), "", sheet.subtitle]
+    if sheet.organiser:
+        lines.append(sheet.organiser)
+    if data.stand_in:  # a placeholder appeal: before anything else
+        lines += ["", "!!! " + stand_in_note(data.stand_in)]
+    for s in sheet.sections:
+        lines += ["", s.heading, "-" * len(s.heading)]
+        if s.kind == "files":
+            lines += [f"  {f.path}  -  {what}" for f, what in s.files]
+        elif s.kind == "steps":
+            lines += [f"  {n}. {step}" for n, step in enumerate(s.items, 1)]
+        elif s.kind == "table":
+            width = max(len(k) for k, _ in s.rows) + 2
+            lines += [f"  {k:<{width}}{v}" for k, v in s.rows]
+        elif s.kind == "checks":
+            lines += [f"  [ ] {c}" for c in s.items]
+        else:
+            lines += [f"  * {p}" for p in s.items]
+    heading = tr.gettext("The appeal")
+    lines += ["", heading, "-" * len(heading), data.appeal_text, ""]
+    lines += [
+        "  " + tr.gettext("For: {beneficiary}").format(beneficiary=data.beneficiary),
+        "  " + tr.gettext("Donate: {link}").format(link=data.link),
+        "",
+    ]
     return "\n".join(lines)
 
 
-def _ul(items: Sequence[str]) -> str:
-    return "<ul>\n" + "\n".join(f"  <li>{i}</li>" for i in items) + "\n</ul>"
-
-
 _STYLE = (
-    "body{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.45}"
-    "table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px solid #ccc;"
-    "text-align:left;vertical-align:top}img{max-width:100%;border:1px solid #999}"
-    "figure{display:inline-block;margin:0 1em 1em 0;max-width:46%}"
+    "body{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.45;"
+    "overflow-wrap:break-word}table{border-collapse:collapse;width:100%}"
+    "td,th{padding:.2em .8em .2em 0;border-bottom:1px solid #ccc;text-align:left;"
+    "vertical-align:top}th{white-space:nowrap}"
+    ".pictures{display:flex;flex-wrap:wrap;gap:1em}"
+    "figure{flex:1 1 18em;margin:0;min-width:0}"
+    "img{display:block;width:100%;height:auto;max-height:32em;object-fit:contain;"
+    "border:1px solid #999;background:#15171c}"
     ".appeal{background:#f4f4f4;padding:1em;white-space:pre-wrap}"
+    "li{margin:.3em 0}ul.checks{list-style:none;padding-left:0}"
+    "@media (max-width:30em){body{margin:1em auto}td,th{display:block;padding:.1em 0}"
+    "th{border:0;white-space:normal}}"
 )
+
+
+def _section_html(s: Section) -> str:
+    e = html.escape
+    head = f'<h2 id="{s.anchor}">{e(s.heading)}</h2>' if s.anchor else f"<h2>{e(s.heading)}</h2>"
+    if s.kind == "files":
+        body = "".join(
+            f'<li><a href="{e(f.path)}">{e(f.path)}</a> — {e(what)}</li>' for f, what in s.files
+        )
+        return f"{head}<ul>{body}</ul>"
+    if s.kind == "steps":
+        return head + "<ol>" + "".join(f"<li>{e(i)}</li>" for i in s.items) + "</ol>"
+    if s.kind == "table":
+        rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in s.rows)
+        return f"{head}<table>{rows}</table>"
+    if s.kind == "checks":
+        return (
+            head
+            + '<ul class="checks">'
+            + "".join(f"<li>&#9744; {e(i)}</li>" for i in s.items)
+            + "</ul>"
+        )
+    return head + "".join(f"<p>{e(i)}</p>" for i in s.items)
 
 
 def render_html(data: SheetData) -> str:
     e = html.escape
+    tr = data.translator()
+    sheet = sheet_sections(data, tr)
     lang = e(data.lang)
+    kind = tr.gettext("screening sheet")
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}">',
         '<head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(data.title)} - screening sheet</title><style>{_STYLE}</style></head>",
+        f"<title>{e(sheet.title)} — {e(kind)}</title>",
+        f"<style>{_STYLE}</style></head>",
         "<body>",
-        f"<h1>{e(data.title)}</h1>",
-        f"<p>Screening bundle <b>{e(data.bundle)}</b>: {e(language_name(data.lang))}, for "
-        f"<b>{e(data.preset.name)}</b> ({e(data.preset.description)}).</p>",
+        f"<h1>{e(sheet.title)}</h1>",
+        f"<p>{e(sheet.subtitle)}</p>",
     ]
-    if _organiser(data):
-        parts.append(f"<p>{' · '.join(e(x) for x in _organiser(data))}</p>")
-    figures = []
-    if data.card_image:
-        figures.append((data.card_image, "The appeal card, shown before the film"))
-    if data.frame_image:
-        figures.append((data.frame_image, "A subtitled frame: is it readable from the back?"))
-    if figures:
+    if sheet.organiser:
+        parts.append(f"<p><b>{e(sheet.organiser)}</b></p>")
+    if data.stand_in:  # a placeholder appeal: in red, before anything else
         parts.append(
-            "".join(
+            '<p class="stand-in" style="color:#c00;font-weight:bold;border:2px solid #c00;'
+            f'padding:.5em">{e(stand_in_note(data.stand_in))}</p>'
+        )
+    if sheet.figures:
+        parts.append(
+            '<div class="pictures">'
+            + "".join(
                 f'<figure><img src="{e(src)}" alt="{e(cap)}"><figcaption>{e(cap)}</figcaption>'
                 "</figure>"
-                for src, cap in figures
+                for src, cap in sheet.figures
             )
+            + "</div>"
         )
-    parts.append("<h2>What is inside</h2>")
-    parts.append(_ul([f'<a href="{e(f.path)}">{e(f.path)}</a> — {e(f.what)}' for f in data.files]))
-    parts.append("<h2>How to play it</h2>")
-    parts.append("<ol>" + "".join(f"<li>{e(step)}</li>" for step in how_to_play(data)) + "</ol>")
-    if device_kind(data.preset) == "browser":
-        tracks = "".join(
-            f'<track kind="subtitles" src="{e(f.path)}" srclang="{e(f.lang or "und")}" '
-            f'label="{e(language_name(f.lang or "und"))}"'
-            f"{' default' if f.lang == data.lang else ''}>"
-            for f in data.files
-            if f.path.startswith("subtitles/") and f.path.endswith(".vtt")
-        )
-        parts.append(
-            f'<video controls preload="metadata" style="width:100%" '
-            f'src="{e(data.video_name)}">{tracks}</video>'
-        )
-    parts.append("<h2>Specs (measured)</h2>")
-    parts.append(
-        "<table>"
-        + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in specs(data))
-        + "</table>"
-    )
-    parts.append("<h2>Before the doors open</h2>")
-    parts.append(_ul([f"&#9744; {e(c.format(clip=data.clip_name))}" for c in CHECKLIST]))
-    parts.append("<h2>The appeal</h2>")
+    for s in sheet.sections:
+        parts.append(_section_html(s))
+    parts.append(f"<h2>{e(tr.gettext('The appeal'))}</h2>")
     parts.append(f'<div class="appeal" lang="{lang}">{e(data.appeal_text)}</div>')
     link = e(data.link)
-    parts.append(f'<p>For <b>{e(data.beneficiary)}</b> — donate at <a href="{link}">{link}</a></p>')
+    parts.append(
+        "<p>"
+        + e(tr.gettext("For: {beneficiary}")).format(beneficiary=f"<b>{e(data.beneficiary)}</b>")
+        + " — "
+        + e(tr.gettext("Donate: {link}")).format(link=f'<a href="{link}">{link}</a>')
+        + "</p>"
+    )
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)

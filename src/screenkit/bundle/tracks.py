@@ -8,22 +8,15 @@ film: the window holding the most events of the screening language.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pysubs2
 
+from screenkit.encode.options import SubtitleInput
+from screenkit.encode.subs import soft_name
 from screenkit.presets import VenuePreset, legacy_codepage
 from screenkit.subtitles.load import load_track
 from screenkit.subtitles.save import save_track
-
-
-@dataclass(frozen=True)
-class TrackFile:
-    """A kit track: its language and file."""
-
-    lang: str
-    path: Path
 
 
 def events(path: Path, lang: str) -> list[pysubs2.SSAEvent]:
@@ -46,13 +39,8 @@ def shifted(
     return subs
 
 
-def staged_name(n: int, track: TrackFile, container: str) -> str:
-    keep_ass = container == "mkv" and track.path.suffix.lower() in (".ass", ".ssa")
-    return f"soft{n}.{'ass' if keep_ass else 'srt'}"
-
-
 def stage_shifted(
-    tracks: Sequence[TrackFile],
+    tracks: Sequence[SubtitleInput],
     folder: Path,
     *,
     container: str,
@@ -63,7 +51,7 @@ def stage_shifted(
     folder.mkdir(parents=True, exist_ok=True)
     staged = []
     for n, track in enumerate(tracks):
-        target = folder / staged_name(n, track, container)
+        target = folder / soft_name(n, track, container)
         save_track(shifted(track.path, track.lang, by=by, window=window), target)
         staged.append(target)
     return staged

@@ -15,12 +15,16 @@ from typing import Any
 from screenkit.bundle.hashing import sha256_file
 from screenkit.bundle.manifest import MANIFEST_NAME, Manifest, read_manifest
 from screenkit.bundle.mediaops import decode_check_args
+from screenkit.bundle.steps.webpage import NAME as PAGE_NAME
+from screenkit.bundle.steps.webpage import plays_in_a_browser
+from screenkit.bundle.tracks import events, sidecar_names
 from screenkit.encode import check_compliance
 from screenkit.errors import FFmpegFailed, ScreenkitError
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.probe import probe
 from screenkit.media.runner import run_ffmpeg
 from screenkit.progress import ProgressCallback
+from screenkit.webpage import check_page
 
 IGNORED = (".DS_Store", "Thumbs.db", "desktop.ini")
 """Files an operating system drops into any folder it shows (a stick opened on a Mac)."""
@@ -42,6 +46,8 @@ class VerifyReport:
     manifest: Manifest
     files_checked: int
     problems: tuple[Problem, ...]
+    warnings: tuple[str, ...] = ()
+    """What is not wrong with the files but must be seen (a placeholder appeal)."""
 
     @property
     def ok(self) -> bool:
@@ -55,6 +61,7 @@ class VerifyReport:
             "ok": self.ok,
             "files_checked": self.files_checked,
             "problems": [{"path": p.path, "what": p.what} for p in self.problems],
+            "warnings": list(self.warnings),
         }
 
 
@@ -134,6 +141,29 @@ def _check_clip(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> list[Proble
     return []
 
 
+def _check_page(folder: Path, manifest: Manifest) -> list[Problem]:
+    """``index.html`` where a browser plays the film: there, and holding every track whole."""
+    listed = {record.path for record in manifest.files}
+    if PAGE_NAME not in listed:
+        if plays_in_a_browser(manifest.preset):
+            return [Problem(PAGE_NAME, "missing: a browser plays this film, the page belongs here")]
+        return []
+    stem = Path(manifest.video).stem
+    expected: dict[str, int] = {}
+    for lang in manifest.options.get("soft") or []:
+        name = sidecar_names(stem, str(lang), manifest.preset)[0][0]  # the UTF-8 sidecar
+        path = _inside(folder, name)
+        if path is None or not path.is_file():
+            continue  # reported by the file check
+        try:
+            expected[str(lang)] = len(events(path, str(lang)))
+        except ScreenkitError as exc:
+            return [Problem(name, f"cannot be read as subtitles: {exc.message}")]
+    return [
+        Problem(PAGE_NAME, problem.message) for problem in check_page(folder / PAGE_NAME, expected)
+    ]
+
+
 def verify_bundle(
     folder: Path | str,
     *,
@@ -147,4 +177,7 @@ def verify_bundle(
     problems = _check_files(folder, manifest, progress)
     problems += _check_video(folder, manifest, ffmpeg)
     problems += _check_clip(folder, manifest, ffmpeg)
-    return VerifyReport(folder, manifest, len(manifest.files), tuple(problems))
+    problems += _check_page(folder, manifest)
+    stand_in = [str(p) for p in manifest.options.get("stand_in_appeal") or []]
+    warnings = [f"built with a placeholder appeal: {'; '.join(stand_in)}"] if stand_in else []
+    return VerifyReport(folder, manifest, len(manifest.files), tuple(problems), tuple(warnings))

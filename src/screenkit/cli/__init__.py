@@ -2,8 +2,8 @@
 
 Each command parses its options, calls one library function and renders the result. This
 module is the one place that turns errors into messages and exit codes: a `ScreenkitError`
-is ``Error: …`` and exit 1, a usage error exit 2, Ctrl-C or SIGTERM exit 130, a closed
-pipe a quiet exit.
+is ``Error: …`` and exit 1, so is an `OSError` (naming its path), a usage error exit 2,
+Ctrl-C or SIGTERM exit 130, a closed pipe a quiet exit.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from types import FrameType
 import click
 
 from screenkit import __version__
-from screenkit.errors import FFmpegFailed, Interrupted, ScreenkitError
+from screenkit.errors import FFmpegFailed, Interrupted, ScreenkitError, path_error
 from screenkit.media.binaries import set_override
 
 # command name -> module under screenkit.cli that defines it (in its COMMANDS list).
@@ -32,6 +32,7 @@ _COMMANDS = {
     "presets": "presets",
     "encode": "encode",
     "slide": "slide",
+    "poster": "poster",
     "build": "build",
     "verify": "build",
     "cache": "build",
@@ -119,5 +120,10 @@ def main(argv: list[str] | None = None) -> None:
         # the reader went away (| head): say nothing, like any Unix tool
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        code = 1
+    except OSError as exc:
+        # a path the library did not wrap (an output folder that cannot be made, a name too
+        # long for the disk): the path and the reason, never a traceback
+        _report(path_error(exc))
         code = 1
     sys.exit(code if isinstance(code, int) else 0)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from screenkit import diskspace
 from screenkit.bundle import (
     BuildPlan,
     BuildSettings,
@@ -32,7 +33,7 @@ from screenkit.cli.common import (
     quiet_option,
 )
 from screenkit.errors import ConfigError
-from screenkit.kit import MANIFEST, load_kit
+from screenkit.kit import MANIFEST, OUTRO_MAX, OUTRO_SECONDS, load_kit
 
 
 @click.command("build")
@@ -45,6 +46,16 @@ from screenkit.kit import MANIFEST, load_kit
 @click.option("--venue", help="The organiser's line on the card: where.")
 @click.option("--date", help="The organiser's line on the card: when.")
 @click.option("--contact", help="The organiser's line on the card: a local contact.")
+@click.option(
+    "--outro",
+    type=click.FloatRange(1, OUTRO_MAX),
+    is_flag=False,
+    flag_value=OUTRO_SECONDS,
+    default=None,
+    metavar="[SECONDS]",
+    help=f"Show the appeal card again after the film, for the collection "
+    f"({OUTRO_SECONDS:g} s without a number, up to {OUTRO_MAX:g} s for a talk).",
+)
 @click.option(
     "--jobs",
     "-j",
@@ -81,6 +92,16 @@ from screenkit.kit import MANIFEST, load_kit
     metavar="X264_PRESET",
     help="x264 speed for every encode, e.g. ultrafast for a quick preview.",
 )
+@click.option(
+    "--allow-placeholder",
+    is_flag=True,
+    help="Build even if the appeal still holds placeholders (the sheet and verify say so).",
+)
+@click.option(
+    "--processes",
+    is_flag=True,
+    help="Run each step in its own worker process, from its description alone.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan and its commands; run nothing.")
 @quiet_option
 @json_option
@@ -94,25 +115,34 @@ def build_command(
     venue: str | None,
     date: str | None,
     contact: str | None,
+    outro: float | None,
     jobs: int,
     workers: int | None,
     scheduler: str | None,
     chunks: str,
     out: Path | None,
     speed: str | None,
+    allow_placeholder: bool,
+    processes: bool,
     dry_run: bool,
     quiet: bool,
     as_json: bool,
 ) -> None:
     """Build screening bundles: named ones from screenkit.toml, an ad-hoc one, or --all.
 
+    A bundle is a folder to copy onto the stick: the film with the appeal card in front, a
+    test clip, the subtitle files, SCREENING.html/.txt, poster.pdf, index.html where a
+    browser can play the film, and manifest.json (check it later with screenkit verify).
+    Before a long encode the plan says how long it should take on this machine.
+
     \b
       screenkit build demo
       screenkit build --preset usb-player --lang it --venue "Circolo Arci" --date "12 May"
-      screenkit build --all --jobs 2
+      screenkit build --preset web --lang uk --outro 60
+      screenkit build --all --jobs 2 --dry-run
       screenkit build --all --workers 2
     """
-    cluster = _cluster(workers, scheduler)
+    cluster = _cluster(workers, scheduler, processes)
     kit = load_kit(kit_dir)
     requests = resolve_requests(
         kit,
@@ -122,23 +152,29 @@ def build_command(
         lang=lang,
         burn=burn,
         organiser=Organiser(venue=venue, date=date, contact=contact),
+        outro=outro,
     )
     with progress_bars(quiet or as_json) as progress:
-        plan = plan_build(
-            kit,
-            requests,
-            BuildSettings(out=out, x264_preset=speed, chunks=chunks),
-            progress=progress,
+        settings = BuildSettings(
+            out=out, x264_preset=speed, allow_placeholder=allow_placeholder, chunks=chunks
         )
+        plan = plan_build(kit, requests, settings, progress=progress)
         if dry_run:
             _show_plan(plan, as_json)
             return
-        report = build(plan, jobs=jobs, progress=progress, cluster=cluster)
+        if not (quiet or as_json):
+            for estimate in plan.estimates:
+                note(estimate.sentence())
+        report = build(plan, jobs=jobs, progress=progress, processes=processes, cluster=cluster)
     if as_json:
-        emit_json(report.to_json())
+        emit_json({**report.to_json(), "estimates": [e.to_json() for e in plan.estimates]})
         return
     for warning in report.warnings:
         note(f"Warning: {warning}")
+    for planned in plan.bundles:
+        if planned.stand_in:
+            why = "; ".join(planned.stand_in)
+            note(f"Warning: {planned.folder.name} has a stand-in appeal: {why}")
     for bundle in report.bundles:
         click.echo(f"{bundle.status:<10}  {bundle.video}")
     ran = sum(1 for s in report.steps if s.status == "built")
@@ -158,9 +194,11 @@ def _chunks(value: str) -> str:
     return f"{seconds:g}"
 
 
-def _cluster(workers: int | None, scheduler: str | None) -> ClusterSpec | None:
+def _cluster(workers: int | None, scheduler: str | None, processes: bool) -> ClusterSpec | None:
     if workers is not None and scheduler:
         raise click.UsageError("--workers and --scheduler exclude each other: choose one")
+    if processes and (workers is not None or scheduler):
+        raise click.UsageError("--processes runs on this machine: leave it out with a cluster")
     if workers is None:
         scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if workers is None and scheduler is None:
@@ -171,6 +209,12 @@ def _cluster(workers: int | None, scheduler: str | None) -> ClusterSpec | None:
 
 def _show_plan(plan: BuildPlan, as_json: bool) -> None:
     views = describe(plan)
+    needs = diskspace.plan_needs(plan, [v.id for v in views if v.state == "cached"])
+    free = [diskspace.free_bytes(n.path) for n in needs]
+    space = [
+        {"path": str(n.path), "what": n.what, "need_bytes": n.size, "free_bytes": f}
+        for n, f in zip(needs, free, strict=True)
+    ]
     bundles = [
         {
             "name": b.request.name,
@@ -189,6 +233,8 @@ def _show_plan(plan: BuildPlan, as_json: bool) -> None:
             {
                 "cache": str(plan.cache_root),
                 "bundles": bundles,
+                "space": space,
+                "estimates": [e.to_json() for e in plan.estimates],
                 "steps": [v.to_json() for v in views],
             }
         )
@@ -197,6 +243,13 @@ def _show_plan(plan: BuildPlan, as_json: bool) -> None:
         state = "up to date" if b.up_to_date else "to build"
         click.echo(f"bundle {b.folder.name} ({b.preset.name}, {b.request.lang}): {state}")
     click.echo(f"cache: {plan.cache_root}")
+    for estimate in plan.estimates:
+        click.echo(estimate.sentence())
+    for need, left in zip(needs, free, strict=True):
+        click.echo(
+            f"space: about {diskspace.mb(need.size)} MB for {need.what} "
+            f"in {need.path} ({diskspace.mb(left)} MB free there)"
+        )
     for view in views:
         key = view.key[:12] if view.key else "-"
         click.echo(f"\n[{view.state}] {view.label}  ({view.kind}, key {key})")
@@ -219,6 +272,8 @@ def verify_command(folder: Path, quiet: bool, as_json: bool) -> None:
     else:
         for problem in report.problems:
             click.echo(f"problem: {problem}")
+        for warning in report.warnings:
+            note(f"Warning: {warning}")
         verdict = "OK" if report.ok else f"{len(report.problems)} problem(s)"
         note(f"{report.folder.name}: {report.files_checked} files checked, {verdict}")
     if not report.ok:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 from pathlib import Path
 
 import click
 
+from screenkit.bundle.cache import cache_dir_for, user_cache_dir
+from screenkit.bundle.hashing import FileHasher
 from screenkit.cli.common import emit_json, json_option, note, progress_bars, quiet_option
 from screenkit.cli.presets import default_kit, kit_presets_option
 from screenkit.encode import EncodeOptions, SubtitleInput, dry_run, encode
@@ -18,18 +19,17 @@ from screenkit.languages import is_tag, parse_tag
 from screenkit.presets import X264_SPEEDS, VenuePreset, load_preset
 from screenkit.subtitles.load import language_from_name
 
-CACHE_ENV = "SCREENKIT_CACHE_DIR"
-
 
 def cache_dir(kit: Kit | None) -> Path:
-    """Where loudness measurements are kept: the kit's cache, else the user's."""
-    if kit is not None and kit.cache == "kit":
-        return kit.root / ".screenkit" / "cache"
-    if override := os.environ.get(CACHE_ENV):
-        return Path(override)
-    import platformdirs
+    """Where loudness measurements are kept: the build's own step cache (one store)."""
+    return cache_dir_for(kit) if kit is not None else user_cache_dir()
 
-    return Path(platformdirs.user_cache_dir("screenkit", appauthor=False))
+
+def source_sha256(source: Path, kit: Kit | None) -> str | None:
+    """The source's content digest through the build's hash index (cheap after the first)."""
+    if not source.is_file():
+        return None  # the encode names the problem
+    return FileHasher(cache_dir(kit) / "hashes").digest(source).sha256
 
 
 def parse_track(value: str, kit: Kit | None) -> SubtitleInput:
@@ -115,7 +115,15 @@ def encode_command(
         click.echo("\n".join(plan))
         return
     with progress_bars(quiet or as_json) as progress:
-        result = encode(source, preset, out, options, progress=progress, cache_dir=cache_dir(kit))
+        result = encode(
+            source,
+            preset,
+            out,
+            options,
+            progress=progress,
+            cache_dir=cache_dir(kit),
+            sha256=source_sha256(source, kit),
+        )
     for warning in result.warnings:
         note(f"Warning: {warning}")
     if as_json:
@@ -125,6 +133,7 @@ def encode_command(
                 "preset": preset.name,
                 "copied_video": result.copied_video,
                 "two_pass": result.two_pass,
+                "enlarged_from": list(result.enlarged_from) if result.enlarged_from else None,
                 "sidecars": [str(p) for p in result.sidecars],
                 "warnings": list(result.warnings),
                 "commands": [shlex.join(c) for c in result.commands],
@@ -136,6 +145,8 @@ def encode_command(
     v = result.info.video
     shape = f"{v.width}x{v.height} {float(v.frame_rate):g} fps" if v else ""
     how = "video copied" if result.copied_video else "encoded"
+    if result.enlarged_from is not None:
+        how += ", enlarged from the stored {}x{}".format(*result.enlarged_from)
     note(f"wrote {result.out} ({preset.name}: {shape}, {how}, {result.elapsed:.1f} s)")
     for path in result.sidecars:
         note(f"wrote {path}")
@@ -144,7 +155,9 @@ def encode_command(
 def _dry_run_command(
     source: Path, preset: VenuePreset, out: Path, options: EncodeOptions, kit: Kit | None
 ) -> list[str]:
-    planned = dry_run(source, preset, out, options, cache_dir=cache_dir(kit))
+    planned = dry_run(
+        source, preset, out, options, cache_dir=cache_dir(kit), sha256=source_sha256(source, kit)
+    )
     for line in planned.notes:
         note(f"# {line}")
     return [shlex.join(cmd) for cmd in planned.commands]

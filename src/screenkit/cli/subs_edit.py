@@ -211,6 +211,9 @@ def _change_line(change: Change) -> str:
 def _wrote(written: Written, what: str) -> None:
     fmt = _FORMAT_NAMES.get(written.format, written.format)
     note(f"{what}: wrote {written.output} ({fmt}, {written.encoding})")
+    doubt = written.track.encoding_doubt("--input-encoding")
+    if doubt is not None:
+        click.secho(f"Warning: {written.track.path}: {doubt}", err=True, fg="yellow")
 
 
 @click.command()

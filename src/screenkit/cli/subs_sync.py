@@ -30,6 +30,8 @@ def _signed(seconds: float) -> str:
 def _render(result: SyncResult) -> None:
     what = "film audio" if result.method == "film" else "reference"
     click.echo(f"{result.track.name} → {what} {result.against.name}")
+    click.echo(f"  {result.summary}")
+    click.echo(f"  {result.meaning}")
     click.echo(f"  offset      {_signed(result.offset)}")
     click.echo(f"  ratio       {result.ratio_text}")
     if len(result.segments) > 1:
@@ -42,7 +44,8 @@ def _render(result: SyncResult) -> None:
     if result.dropped:
         shown = ", ".join(str(n) for n in result.dropped[:12])
         more = " …" if len(result.dropped) > 12 else ""
-        click.echo(f"  dropped     events {shown}{more} (timed inside a scene the film lacks)")
+        lacks = "the film" if result.method == "film" else "the reference"
+        click.echo(f"  dropped     events {shown}{more} (timed inside a scene {lacks} lacks)")
     if result.mapping is not None:
         m = result.mapping
         click.echo(
@@ -50,7 +53,7 @@ def _render(result: SyncResult) -> None:
             f"{m.split} split, {m.unmatched} unmatched"
         )
     click.echo(f"  matched     {result.matched:.0%} of events")
-    click.echo(f"  confidence  {result.confidence:.2f}")
+    click.echo(f"  confidence  {result.confidence:.2f} ({result.level})")
 
 
 @click.command()
@@ -75,7 +78,9 @@ def _render(result: SyncResult) -> None:
     show_default=True,
     help="Seconds either way to search.",
 )
-@click.option("--no-split", is_flag=True, help="One offset for the whole film (no cut scene).")
+@click.option(
+    "--no-split", is_flag=True, help="One offset for the whole track (no cut or added scene)."
+)
 @lang_option("FILE's language (default: from its name).")
 @json_option
 @quiet_option
@@ -95,9 +100,10 @@ def sync(
     """Sync FILE to the film's speech (--film) or to a timed track (--reference).
 
     \b
-    Finds the offset, a frame-rate change (25 ↔ 24000/1001 …) and, with --film, a scene
-    cut from or added to the film (a second offset). A result below the confidence
-    threshold is not written without --force.
+    Finds the offset, a frame-rate change (25 ↔ 24000/1001 …) and scenes cut from or
+    added to the film (an offset per stretch; lines of a lost scene are dropped and
+    listed). Says what it moved and dropped and how sure it is; a result below the
+    confidence threshold (0.50) is not written without --force.
       screenkit subs sync it.srt --film media/film.mkv -o it.synced.srt --plot sync.png
       screenkit subs sync it.srt --reference subtitles/en.srt -o it.synced.srt
     """
@@ -114,7 +120,7 @@ def sync(
         else:
             assert reference is not None
             ref_options = ReferenceSyncOptions(
-                max_offset=max_offset, force=force, plot=plot, lang=lang
+                max_offset=max_offset, force=force, plot=plot, lang=lang, split=not no_split
             )
             result = sync_to_reference(file, reference, output, options=ref_options)
     except SyncNotTrusted as exc:

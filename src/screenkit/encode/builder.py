@@ -20,9 +20,15 @@ import ffmpeg as ffm
 from screenkit.encode.geometry import copy_blockers, output_format
 from screenkit.encode.loudness import Loudness, apply_options, downmix_filters, linear_gain
 from screenkit.encode.options import EncodeOptions, OutputFormat, SubtitleInput
-from screenkit.encode.subs import BURN_NAME, FONTS_NAME, burn_family, force_style, soft_name
+from screenkit.encode.subs import (
+    BURN_NAME,
+    FONTS_NAME,
+    burn_family,
+    force_style,
+    soft_name,
+    soft_track_options,
+)
 from screenkit.errors import ScreenkitError
-from screenkit.languages import english_name as language_name
 from screenkit.languages import iso639_2
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
@@ -56,6 +62,8 @@ class EncodePlan:
     """Tracks muxed into the container (staged by the caller under `soft_name`)."""
     workdir: Path
     notes: tuple[str, ...]
+    out: Path
+    """The file the last command writes."""
 
     @property
     def copy_video(self) -> bool:
@@ -175,7 +183,10 @@ def _video_chain(
     if video.interlaced:
         stream = stream.filter("bwdif", mode="send_frame", parity="auto", deint="all")
     stream = stream.filter("fps", fps=_rate_text(fmt))
-    stream = stream.filter("scale", fmt.width, fmt.height)
+    if fmt.enlarged_from is not None:  # a small master grows: lanczos keeps edges and text sharp
+        stream = stream.filter("scale", fmt.width, fmt.height, flags="lanczos")
+    else:
+        stream = stream.filter("scale", fmt.width, fmt.height)
     stream = stream.filter("setsar", "1")
     stream = stream.filter("format", pix_fmts=preset.video.pix_fmt)
     if options.burn is not None and preset.subtitles.burn:
@@ -237,22 +248,6 @@ def _audio_options(preset: VenuePreset, fmt: OutputFormat) -> dict[str, str]:
     return opts
 
 
-def _soft_options(
-    tracks: Sequence[SubtitleInput], preset: VenuePreset, default: str | None
-) -> list[str]:
-    """Per-track codec, language (ISO 639-2), title (name + BCP-47 tag) and default flag."""
-    codec = "mov_text" if preset.container == "mp4" else None
-    words: list[str] = []
-    for n, track in enumerate(tracks):
-        name = soft_name(n, track, preset.container)
-        words += [f"-c:s:{n}", codec or ("ass" if name.endswith(".ass") else "srt")]
-        words += [f"-metadata:s:s:{n}", f"language={iso639_2(track.lang)}"]
-        words += [f"-metadata:s:s:{n}", f"title={language_name(track.lang)}"]
-        flag = "default" if track.lang == default else "0"
-        words += [f"-disposition:s:{n}", flag]
-    return words
-
-
 def _with_extra(args: list[str], extra: Sequence[str]) -> list[str]:
     """Options ffmpeg-python cannot repeat (per-stream metadata) go before the output name."""
     return [*args[:-1], *extra, args[-1]]
@@ -296,6 +291,11 @@ def plan_encode(
     else:
         blockers = copy_blockers(info, preset, options)
         notes.append("video re-encoded: " + "; ".join(blockers[:3]))
+    if fmt.size_note is not None:
+        notes.append(
+            f"picture {fmt.size_note} to reach {preset.name}'s minimum frame "
+            f"({preset.video.min_width or '-'}x{preset.video.min_height or '-'})"
+        )
     budget = None if fmt.copy_video else bitrate_budget(preset, fmt)
     two_pass = budget is not None
     if two_pass:
@@ -355,7 +355,9 @@ def plan_encode(
     if preset.container == "mp4" and preset.faststart:
         out_opts["movflags"] = "+faststart"
     node = ffm.output(*streams, output_arg(out), **out_opts)
-    args = _with_extra(ffm.get_args(node), _soft_options(soft, preset, options.default_lang))
+    args = _with_extra(
+        ffm.get_args(node), soft_track_options(soft, preset.container, options.default_lang)
+    )
     commands.append(tuple(args))
     steps.append("encode (pass 2)" if two_pass else "encode")
     return EncodePlan(
@@ -368,4 +370,5 @@ def plan_encode(
         soft=soft,
         workdir=workdir,
         notes=tuple(notes),
+        out=out,
     )

@@ -198,7 +198,9 @@ def measure_rate(
         total = _timed_encode(source, quiet, replace(base, duration=length), out, ffmpeg)
     finally:
         out.unlink(missing_ok=True)
-    return max(total - overhead, 0.05 * total) / length
+    # the start-up cost is timed on its own, so it can be noisier than the sample: never let it
+    # take more than half of what the sample cost
+    return (total - min(overhead, 0.5 * total)) / length
 
 
 def estimate_encode(

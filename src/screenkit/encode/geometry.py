@@ -1,7 +1,10 @@
 """Pure decisions about the output picture: its size, its frame rate, and whether to copy.
 
 Sizes keep the picture's shape as a viewer sees it (SAR applied, rotation applied), fit in
-the preset's box, never grow, and are even (4:2:0 needs it). Frame rates are standard
+the preset's box, and are even (4:2:0 needs it). They grow only to reach the preset's
+minimum frame (``min_width`` x ``min_height``, as a box: the picture is enlarged until it
+touches the box in one dimension, so a wide film reaches the width and a tall one the
+height); a preset without one never enlarges. Frame rates are standard
 rates, reduced by a whole divisor when the source is faster than the player accepts (50 →
 25, not 30: no judder).
 """
@@ -27,7 +30,7 @@ def _even(value: float, limit: int) -> int:
     return max(2, min(limit - limit % 2, 2 * round(value / 2)))
 
 
-def fit_size(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
+def fit_size(width: float, height: float, max_width: int, max_height: int) -> tuple[int, int]:
     """The displayed ``width``x``height`` scaled (down only) into the box, even-sized."""
     scale = min(1.0, max_width / width, max_height / height)
     return _even(width * scale, max_width), _even(height * scale, max_height)
@@ -59,9 +62,36 @@ def choose_rate(video: VideoStream, max_fps: Fraction) -> Fraction:
     return max_fps
 
 
+def _shown(video: VideoStream) -> tuple[float, float]:
+    """The picture as shown, unrounded: SAR applied to the width, then the rotation."""
+    width, height = float(video.width * video.sar), float(video.height)
+    return (height, width) if video.rotation in (90, 270) else (width, height)
+
+
+def enlargement(video: VideoStream, preset: VenuePreset) -> float:
+    """How much the shown picture must grow to reach the preset's minimum box (1.0: none)."""
+    width, height = _shown(video)
+    spec = preset.video
+    needs = [
+        low / have
+        for low, have in ((spec.min_width, width), (spec.min_height, height))
+        if low is not None and have > 0
+    ]
+    return max(1.0, min(needs)) if needs else 1.0
+
+
 def output_size(video: VideoStream, preset: VenuePreset) -> tuple[int, int]:
-    width, height = video.display_size
+    """The encoded size: the shown picture, enlarged to the minimum box, fitted in the maximum."""
+    scale = enlargement(video, preset)
+    if scale > 1.0:
+        width, height = (side * scale for side in _shown(video))
+    else:
+        width, height = (float(side) for side in video.display_size)
     return fit_size(width, height, preset.video.max_width, preset.video.max_height)
+
+
+def below_minimum(video: VideoStream, preset: VenuePreset) -> bool:
+    return enlargement(video, preset) > 1.0
 
 
 def copy_blockers(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) -> list[str]:
@@ -89,6 +119,11 @@ def copy_blockers(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) 
         reasons.append(f"{video.width}x{video.height} is larger than the preset allows")
     if video.width % 2 or video.height % 2:
         reasons.append("odd picture size")
+    if below_minimum(video, preset):
+        reasons.append(
+            f"{video.width}x{video.height} is below the preset's minimum "
+            f"{spec.min_width or '-'}x{spec.min_height or '-'} frame"
+        )
     if video.sar != 1:
         reasons.append(f"non-square pixels (SAR {video.sar})")
     if video.rotation:
@@ -129,11 +164,14 @@ def output_format(
     if video is None:
         raise ValueError("output_format needs a source with video")
     copy = not copy_blockers(info, preset, options)
+    enlarged_from = None
     if copy:
         width, height, rate = video.width, video.height, video.frame_rate
     else:
         width, height = output_size(video, preset)
         rate = choose_rate(video, preset.video.max_fps)
+        if below_minimum(video, preset):
+            enlarged_from = (video.width, video.height)
     return OutputFormat(
         width=width,
         height=height,
@@ -143,6 +181,7 @@ def output_format(
         channels=output_channels(info, preset),
         copy_video=copy,
         duration=cut_duration(info, options),
+        enlarged_from=enlarged_from,
     )
 
 

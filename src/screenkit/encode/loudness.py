@@ -4,9 +4,10 @@ The first ``loudnorm`` pass measures integrated loudness, true peak, loudness ra
 gating threshold of the audio *as the encode will see it* (after a 5.1 → stereo downmix);
 the second pass applies the measured values with ``linear=true``, a plain gain whenever the
 true-peak ceiling allows (loudnorm falls back to its limiter when it does not). A 70-minute
-film takes a minute to measure, so the measurement is cached as a small JSON file keyed by
-the source's identity (size, mtime, a hash of its head and tail), the audio stream, the
-channel count and the ffmpeg version.
+film takes a minute to measure, so the measurement is kept as a small JSON file under
+``<cache>/loudness/`` keyed by `measurement_key`: the sha256 of the source's content, the
+audio stream, the channel count and the ffmpeg version. ``screenkit encode`` and the build's
+loudness step use this one key and this one store, so either finds what the other measured.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from screenkit.media.atomic import write_text_atomic
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.media.probe import probe
-from screenkit.media.runner import run_ffmpeg, safe_input
+from screenkit.media.runner import RunResult, run_ffmpeg, safe_input
 from screenkit.presets.model import LoudnessSpec
 from screenkit.progress import ProgressCallback
 
@@ -133,44 +135,72 @@ def parse_measurement(log: str) -> Loudness:
     )
 
 
-def source_identity(path: Path) -> str:
-    """A cheap fingerprint: size, mtime and a hash of the first and last MiB."""
-    stat = path.stat()
-    digest = hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+def content_sha256(path: Path) -> str:
+    """The sha256 of a file's content (callers with a hash index pass theirs instead)."""
+    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        digest.update(fh.read(_HASH_SPAN))
-        if stat.st_size > _HASH_SPAN:
-            fh.seek(max(_HASH_SPAN, stat.st_size - _HASH_SPAN))
-            digest.update(fh.read(_HASH_SPAN))
+        while chunk := fh.read(_HASH_SPAN):
+            digest.update(chunk)
     return digest.hexdigest()
 
 
-def cache_key(info: MediaInfo, channels: int | None, ffmpeg: FFmpeg) -> str:
-    parts = [
-        f"v{_CACHE_VERSION}",
-        source_identity(info.path),
-        str(info.audio[0].index),
-        str(channels),
-        ffmpeg.version,
-    ]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+def measurement_key(sha256: str, stream: int, channels: int | None, ffmpeg_version: str) -> str:
+    """The one key of a loudness measurement: what is measured, how, by which ffmpeg."""
+    parts = [f"v{_CACHE_VERSION}", sha256, str(stream), str(channels), ffmpeg_version]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def cache_path(info: MediaInfo, channels: int | None, cache_dir: Path, ffmpeg: FFmpeg) -> Path:
-    return Path(cache_dir) / "loudness" / f"{cache_key(info, channels, ffmpeg)}.json"
+def loudness_to_json(measured: Loudness) -> dict[str, float | str]:
+    return {k: (v if math.isfinite(v) else str(v)) for k, v in asdict(measured).items()}
+
+
+def loudness_from_json(data: Any) -> Loudness:
+    return Loudness(**{k: float(data[k]) for k in Loudness.__dataclass_fields__})
+
+
+def store_path(cache_dir: Path, key: str) -> Path:
+    return Path(cache_dir) / "loudness" / f"{key}.json"
+
+
+def recall(cache_dir: Path | None, key: str) -> Loudness | None:
+    """The stored measurement under ``key``, if any (a damaged record counts as none)."""
+    if cache_dir is None:
+        return None
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        return loudness_from_json(json.loads(store_path(cache_dir, key).read_text("utf-8")))
+    return None
+
+
+def remember(cache_dir: Path | None, key: str, measured: Loudness) -> None:
+    """Store a measurement under ``key`` (the store is an optimisation: errors are ignored)."""
+    if cache_dir is not None:
+        with contextlib.suppress(OSError):
+            document = json.dumps(loudness_to_json(measured), indent=1) + "\n"
+            write_text_atomic(store_path(cache_dir, key), document)
+
+
+def key_for(info: MediaInfo, channels: int | None, ffmpeg: FFmpeg, sha256: str | None) -> str:
+    return measurement_key(
+        sha256 or content_sha256(info.path), info.audio[0].index, channels, ffmpeg.version
+    )
 
 
 def cached_loudness(
-    info: MediaInfo, channels: int | None, cache_dir: Path | None, ffmpeg: FFmpeg
+    info: MediaInfo,
+    channels: int | None,
+    cache_dir: Path | None,
+    ffmpeg: FFmpeg,
+    sha256: str | None = None,
 ) -> Loudness | None:
-    """The cached measurement of ``info``'s audio, if any (a damaged entry counts as none)."""
+    """The stored measurement of ``info``'s audio, if any."""
     if cache_dir is None or not info.audio:
         return None
-    path = cache_path(info, channels, cache_dir, ffmpeg)
-    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Loudness(**{k: float(data[k]) for k in Loudness.__dataclass_fields__})
-    return None
+    return recall(cache_dir, key_for(info, channels, ffmpeg, sha256))
+
+
+def measure_command(info: MediaInfo, channels: int | None) -> tuple[list[str], str]:
+    """The measuring pass's arguments and the log level it needs (loudnorm prints at info)."""
+    return measure_args(info, channels, LoudnessSpec()), "info"
 
 
 def measure_loudness(
@@ -180,34 +210,44 @@ def measure_loudness(
     cache_dir: Path | None = None,
     ffmpeg: FFmpeg | None = None,
     progress: ProgressCallback | None = None,
+    sha256: str | None = None,
 ) -> Loudness | None:
     """Measure ``source``'s first audio stream (downmixed to ``channels``); None: no audio.
 
-    With ``cache_dir`` a measurement of the same source, stream, channels and ffmpeg is
-    read back instead of run again (``<cache_dir>/loudness/<key>.json``).
+    With ``cache_dir`` a measurement under the same `measurement_key` is read back instead
+    of run again; ``sha256`` is the source's content digest when the caller knows it.
     """
     ffmpeg = ffmpeg or find_ffmpeg()
     info = source if isinstance(source, MediaInfo) else probe(source, ffmpeg=ffmpeg)
     if not info.audio:
         return None
-    if (hit := cached_loudness(info, channels, cache_dir, ffmpeg)) is not None:
+    key = key_for(info, channels, ffmpeg, sha256) if cache_dir is not None else ""
+    if (hit := recall(cache_dir, key)) is not None:
         return hit
-    cache_file = cache_path(info, channels, cache_dir, ffmpeg) if cache_dir is not None else None
+    args, loglevel = measure_command(info, channels)
+    measured = parse_measurement(run_measure(info, args, loglevel, ffmpeg, progress).log)
+    remember(cache_dir, key, measured)
+    return measured
+
+
+def run_measure(
+    info: MediaInfo,
+    args: Sequence[str],
+    loglevel: str,
+    ffmpeg: FFmpeg,
+    progress: ProgressCallback | None,
+) -> RunResult:
+    """Run the measuring pass; a failure names the source."""
     try:
-        result = run_ffmpeg(
-            measure_args(info, channels, LoudnessSpec()),
+        return run_ffmpeg(
+            args,
             ffmpeg=ffmpeg,
             duration=info.duration,
             progress=progress,
             step="loudness",
             what=f"measuring the loudness of {info.path.name}",
-            loglevel="info",
+            loglevel=loglevel,
         )
     except FFmpegFailed as exc:
         exc.path = info.path
         raise
-    measured = parse_measurement(result.log)
-    if cache_file is not None:
-        document = {k: (v if math.isfinite(v) else str(v)) for k, v in asdict(measured).items()}
-        write_text_atomic(cache_file, json.dumps(document, indent=1) + "\n")
-    return measured

@@ -67,6 +67,28 @@ class OutputFormat:
     """The video stream is the source's, copied untouched."""
     duration: float
     sar: Fraction = Fraction(1)
+    enlarged_from: tuple[int, int] | None = None
+    """The stored size of a master below the preset's minimum frame, which the encode
+    enlarges to ``width`` x ``height`` (for the sheet's specs); None: not enlarged."""
+
+    def to_json(self) -> dict[str, object]:
+        """The picture's numbers as ``probe --preset --json`` and ``encode --json`` give them."""
+        rate = self.frame_rate
+        return {
+            "width": self.width,
+            "height": self.height,
+            "frame_rate": f"{rate.numerator}/{rate.denominator}",
+            "copy_video": self.copy_video,
+            "enlarged_from": list(self.enlarged_from) if self.enlarged_from else None,
+        }
+
+    @property
+    def size_note(self) -> str | None:
+        """``962x720, enlarged from the stored 176x144`` for an enlarged film, else None."""
+        if self.enlarged_from is None:
+            return None
+        stored = f"{self.enlarged_from[0]}x{self.enlarged_from[1]}"
+        return f"{self.width}x{self.height}, enlarged from the stored {stored}"
 
 
 @dataclass(frozen=True)
@@ -84,5 +106,7 @@ class EncodeResult:
     sidecars: tuple[Path, ...]
     warnings: tuple[str, ...]
     elapsed: float
+    enlarged_from: tuple[int, int] | None = None
+    """The source's stored size when the encode enlarged it to the preset's minimum frame."""
     quality: Quality | None = None
     """SSIM/PSNR against the master, when asked for (None: not measured, or video copied)."""

@@ -8,7 +8,6 @@ source is never written: an ``out`` that is the source is refused before anythin
 from __future__ import annotations
 
 import math
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,6 +34,7 @@ from screenkit.media.probe import probe
 from screenkit.media.runner import full_argv, run_ffmpeg
 from screenkit.presets.model import LoudnessSpec, VenuePreset
 from screenkit.progress import ProgressCallback
+from screenkit.tempdirs import placeholder, scratch_dir
 
 EXTENSIONS = {"mp4": (".mp4", ".m4v"), "mkv": (".mkv",)}
 _DAMAGE_WORDS = ("error while decoding", "invalid data", "corrupt", "truncat", "missing picture")
@@ -123,11 +123,13 @@ def encode(
     cache_dir: Path | None = None,
     ffmpeg: FFmpeg | None = None,
     check: bool = True,
+    sha256: str | None = None,
     quality: bool = False,
 ) -> EncodeResult:
     """Encode ``source`` to ``out`` under ``preset``; the output is compliance-checked.
 
-    ``cache_dir`` keeps the loudness measurement of the source between runs. Raises
+    ``cache_dir`` keeps the loudness measurement of the source between runs (``sha256``:
+    the source's content digest, when the caller knows it; see `measurement_key`). Raises
     `InputError`/`ProbeError` for an unusable source, `FFmpegFailed`, `ComplianceError`.
     ``quality`` measures the picture's SSIM/PSNR against the master (`measure_quality`)
     before the file is published; a copied video stream is the master's and is not measured.
@@ -148,17 +150,10 @@ def encode(
             cache_dir=cache_dir,
             ffmpeg=ffmpeg,
             progress=progress,
+            sha256=sha256,
         )
-    warnings = _warnings(preset, options)
-    burn = options.burn if preset.subtitles.burn else None
-    if burn is not None and (missing := undrawable(burn, options.fonts)):
-        warnings.append(
-            f"the burn-in font cannot draw {''.join(missing[:20])!r} "
-            f"({burn.path.name}): add a kit font that can (fonts in screenkit.toml)"
-        )
-    commands: list[tuple[str, ...]] = []
     with (
-        tempfile.TemporaryDirectory(prefix="screenkit-encode-") as tmp,
+        scratch_dir("encode-") as tmp,
         atomic_output(out) as part,
     ):
         plan = plan_encode(
@@ -170,22 +165,9 @@ def encode(
             workdir=Path(tmp),
             ffmpeg_version=ffmpeg.version_tuple,
         )
-        _stage(plan, preset, options)
-        for args, step in zip(plan.commands, plan.steps, strict=True):
-            result = run_ffmpeg(
-                args,
-                ffmpeg=ffmpeg,
-                duration=plan.format.duration,
-                progress=progress,
-                step=step,
-                what=f"encoding {source.name}",
-            )
-            commands.append(result.argv)
-            warnings += _damage(result.log)
-        out_info = probe(part, ffmpeg=ffmpeg)
-        mismatches = check_compliance(out_info, preset, plan.format) if check else []
-        if mismatches:
-            raise ComplianceError(out, preset.name, mismatches)
+        done = run_plan(
+            plan, info, preset, options, ffmpeg=ffmpeg, progress=progress, check=check, out=out
+        )
         measured: Quality | None = None
         if quality and not plan.copy_video:
             measured = measure_quality(
@@ -201,16 +183,75 @@ def encode(
     written = write_sidecars(sidecars, preset, out)
     return EncodeResult(
         out=out,
-        info=_moved(out_info, out),
+        info=_moved(done.info, out),
         source=info,
-        commands=tuple(commands),
+        commands=done.commands,
         copied_video=plan.copy_video,
         two_pass=plan.two_pass,
         sidecars=written,
-        warnings=tuple(dict.fromkeys(warnings)),
+        warnings=done.warnings,
         elapsed=time.monotonic() - started,
+        enlarged_from=plan.format.enlarged_from,
         quality=measured,
     )
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    """What running an `EncodePlan` made: the output as probed, the argv run, warnings."""
+
+    info: MediaInfo
+    commands: tuple[tuple[str, ...], ...]
+    warnings: tuple[str, ...]
+
+
+def encode_warnings(preset: VenuePreset, options: EncodeOptions) -> list[str]:
+    """What an encode warns about before it runs (a setting overridden, a missing glyph)."""
+    warnings = _warnings(preset, options)
+    burn = options.burn if preset.subtitles.burn else None
+    if burn is not None and (missing := undrawable(burn, options.fonts)):
+        warnings.append(
+            f"the burn-in font cannot draw {''.join(missing[:20])!r} "
+            f"({burn.path.name}): add a kit font that can (fonts in screenkit.toml)"
+        )
+    return warnings
+
+
+def run_plan(
+    plan: EncodePlan,
+    source: MediaInfo,
+    preset: VenuePreset,
+    options: EncodeOptions,
+    *,
+    ffmpeg: FFmpeg,
+    progress: ProgressCallback | None = None,
+    check: bool = True,
+    out: Path | None = None,
+) -> PlanRun:
+    """Stage the plan's tracks in its workdir, run its commands, check the output.
+
+    The output is the plan's own path (``out`` only names it in a `ComplianceError`); the
+    argv run are exactly ``plan.argv(ffmpeg)`` with the runner's progress options.
+    """
+    warnings = encode_warnings(preset, options)
+    _stage(plan, preset, options)
+    commands: list[tuple[str, ...]] = []
+    for args, step in zip(plan.commands, plan.steps, strict=True):
+        result = run_ffmpeg(
+            args,
+            ffmpeg=ffmpeg,
+            duration=plan.format.duration,
+            progress=progress,
+            step=step,
+            what=f"encoding {source.path.name}",
+        )
+        commands.append(result.argv)
+        warnings += _damage(result.log)
+    out_info = probe(plan.out, ffmpeg=ffmpeg)
+    mismatches = check_compliance(out_info, preset, plan.format) if check else []
+    if mismatches:
+        raise ComplianceError(out or plan.out, preset.name, mismatches)
+    return PlanRun(out_info, tuple(commands), tuple(dict.fromkeys(warnings)))
 
 
 def _moved(info: MediaInfo, out: Path) -> MediaInfo:
@@ -235,6 +276,7 @@ def dry_run(
     *,
     cache_dir: Path | None = None,
     ffmpeg: FFmpeg | None = None,
+    sha256: str | None = None,
 ) -> DryRun:
     """What `encode` would run: probes the source and reads the loudness cache, runs nothing.
 
@@ -250,14 +292,14 @@ def dry_run(
     notes = list(_warnings(preset, options))
     loudness: Loudness | None = None
     if info.audio and preset.audio.loudness is not None:
-        loudness = cached_loudness(info, preset.audio.channels, cache_dir, ffmpeg)
+        loudness = cached_loudness(info, preset.audio.channels, cache_dir, ffmpeg, sha256)
         if loudness is None:
             args = measure_args(info, preset.audio.channels, LoudnessSpec())
             commands.append(tuple(full_argv(args, ffmpeg, loglevel="info", progress=False)))
             notes.append("the encode's measured_* loudness values come from the first command")
             nan = math.nan
             loudness = Loudness(nan, nan, nan, nan)
-    workdir = Path(tempfile.gettempdir()) / "screenkit-encode-XXXXXX"
+    workdir = placeholder("encode")
     plan = plan_encode(
         info,
         preset,

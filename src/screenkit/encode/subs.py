@@ -17,7 +17,7 @@ import pysubs2
 from screenkit.encode.options import EncodeOptions, OutputFormat, SubtitleInput
 from screenkit.errors import SubtitleError
 from screenkit.fonts import SHIPPED_FAMILY, Font, missing_glyphs, shipped_font, stage_fonts
-from screenkit.presets.languages import legacy_codepage
+from screenkit.presets.languages import iso639_2, language_name, legacy_codepage
 from screenkit.presets.model import VenuePreset
 from screenkit.subtitles.load import load_track
 from screenkit.subtitles.save import save_track
@@ -118,6 +118,26 @@ def soft_name(n: int, track: SubtitleInput, container: str) -> str:
     """The staged file of soft track ``n``: SRT for MP4 (becomes mov_text), ASS kept in MKV."""
     keep_ass = container == "mkv" and track.path.suffix.lower() in (".ass", ".ssa")
     return f"soft{n}.{'ass' if keep_ass else 'srt'}"
+
+
+def soft_track_options(
+    tracks: Sequence[SubtitleInput], container: str, default: str | None
+) -> list[str]:
+    """Per-track codec, language (ISO 639-2), title (name + BCP-47 tag) and default flag.
+
+    mov_text in MP4 (what players and browsers read); SRT or ASS kept as such in Matroska.
+    The language field holds ISO 639-2 (what containers know); the title names the language
+    and keeps the full BCP-47 tag (``Portuguese (pt-BR)``), which players show in their menu.
+    """
+    words: list[str] = []
+    for n, track in enumerate(tracks):
+        name = soft_name(n, track, container)
+        codec = "mov_text" if container == "mp4" else ("ass" if name.endswith(".ass") else "srt")
+        words += [f"-c:s:{n}", codec]
+        words += [f"-metadata:s:s:{n}", f"language={iso639_2(track.lang)}"]
+        words += [f"-metadata:s:s:{n}", f"title={language_name(track.lang)}"]
+        words += [f"-disposition:s:{n}", "default" if track.lang == default else "0"]
+    return words
 
 
 def stage_soft(

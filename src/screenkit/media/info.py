@@ -23,7 +23,11 @@ class VideoStream:
     vfr: bool
     pix_fmt: str | None
     rotation: int
-    """Clockwise degrees a player turns the picture (0, 90, 180, 270)."""
+    """Clockwise degrees a player turns the picture (0, 90, 180, 270).
+
+    ffprobe's display matrix angle is the opposite sign (counter-clockwise): see
+    `display_matrix_rotation`.
+    """
     field_order: str
     """``progressive``, ``tt``, ``bb``, ``tb``, ``bt`` or ``unknown``."""
     bit_rate: int | None = None
@@ -45,6 +49,34 @@ class VideoStream:
         if self.rotation in (90, 270):
             return height, width
         return width, height
+
+    @property
+    def display_matrix_rotation(self) -> int:
+        """The rotation as ffprobe prints the display matrix: counter-clockwise, -180..90.
+
+        A phone held upright (turned 90° clockwise to show) is ``-90``, as ffprobe says it.
+        """
+        return {0: 0, 90: -90, 180: -180, 270: 90}[self.rotation]
+
+    @property
+    def orientation(self) -> str:
+        """``portrait``, ``landscape`` or ``square``, as the picture is shown."""
+        width, height = self.display_size
+        return "portrait" if height > width else "landscape" if width > height else "square"
+
+    def shown_as(self) -> str:
+        """The stored and shown sizes in words, e.g. ``stored 1920×1080, shown 1080×1920
+        (portrait, rotated 90° clockwise)``; just ``1920x1080`` when both are the same."""
+        stored = f"{self.width}×{self.height}"
+        width, height = self.display_size
+        why = []
+        if self.rotation:
+            why.append(f"rotated {self.rotation}° clockwise")
+        if self.sar != 1:
+            why.append(f"pixels {self.sar.numerator}:{self.sar.denominator} wide (SAR)")
+        if not why:
+            return f"{self.width}x{self.height}"
+        return f"stored {stored}, shown {width}×{height} ({self.orientation}, {', '.join(why)})"
 
 
 @dataclass(frozen=True)
@@ -92,6 +124,8 @@ class MediaInfo:
             document["video"]["dar"] = _jsonable(self.video.dar)
             document["video"]["interlaced"] = self.video.interlaced
             document["video"]["display_size"] = list(self.video.display_size)
+            document["video"]["orientation"] = self.video.orientation
+            document["video"]["display_matrix_rotation"] = self.video.display_matrix_rotation
         return document
 
 

@@ -2,25 +2,31 @@
 
 Two routes give the same answers: ffprobe, where one sits beside the ffmpeg in use, and
 PyAV (the libav libraries shipped in its wheel), which needs no system install. Both read
-the container and stream headers, the first packets (to tell variable frame rate) and the
-last ones (to tell a file cut short, whose header still claims the full length).
+the container and stream headers, the timestamps of every video packet of the whole file
+(demuxed, never decoded: variable frame rate shows anywhere, a burst of dropped frames in
+the 60th minute too) and the last packets (a file cut short, whose header still claims the
+full length). The file is sniffed by `screenkit.media.gate` before either route opens it.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from screenkit.errors import InputError, ProbeError
+from screenkit.errors import ProbeError
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.media.gate import admit_media
 from screenkit.media.info import MediaInfo
 
 Route = Literal["ffprobe", "pyav"]
 
 HEAD_PACKETS = 300
+HOLE_SECONDS = 0.5
+"""A stretch this long without a frame, in a stream of steady frames, makes it VFR."""
+HOLE_SHARE = 0.02
+"""Holes adding up to this share of the stream's length make it VFR."""
 TAIL_SECONDS = 5.0
 # a file whose last packet ends this much before the duration its header claims is truncated
 TRUNCATION_SLACK = 2.0
@@ -40,21 +46,16 @@ _PLAYLISTS = {
 _FIELD_ORDERS = {0: "unknown", 1: "progressive", 2: "tt", 3: "bb", 4: "tb", 5: "bt"}
 
 
-def check_readable(path: Path) -> Path:
-    """Fail early, with the file named, on what is not a readable regular file."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file", path=path)
-    if path.is_dir():
-        raise InputError(f"{path} is a folder, not a media file", path=path)
-    if not os.access(path, os.R_OK):
-        raise InputError(f"{path} cannot be read (permission denied)", path=path)
-    if path.stat().st_size == 0:
-        raise ProbeError(f"{path} is empty", path=path)
-    return path
+def is_vfr(pts: Iterable[float], tolerance: float = 0.2) -> bool:
+    """Whether the frames of a whole stream are not evenly spaced in time.
 
-
-def is_vfr(pts: Sequence[float], tolerance: float = 0.2) -> bool:
-    """Whether frame durations vary by more than ``tolerance`` of the typical one."""
+    Two patterns: the typical frame duration changes from stretch to stretch (a phone
+    switching 30 → 12 fps in dim light: the 10th-90th percentile spread of the durations
+    exceeds ``tolerance`` of the median), or the frames stop for a while in an otherwise
+    steady stream (bursts of dropped frames: any hole longer than `HOLE_SECONDS`, or holes
+    adding up to more than `HOLE_SHARE` of the length). A lone dropped frame at a cut is
+    neither. ``pts`` are the presentation times of every packet, in any order.
+    """
     times = sorted(set(pts))
     if len(times) < 3:
         return False
@@ -62,9 +63,14 @@ def is_vfr(pts: Sequence[float], tolerance: float = 0.2) -> bool:
     typical = deltas[len(deltas) // 2]
     if typical <= 0:
         return False
-    # ignore the odd outlier (a dropped frame at a cut) — VFR is a pattern, not one gap
     spread = deltas[int(len(deltas) * 0.9)] - deltas[int(len(deltas) * 0.1)]
-    return spread > tolerance * typical
+    if spread > tolerance * typical:
+        return True
+    longest = deltas[-1]
+    if longest > max(HOLE_SECONDS, 4 * typical):
+        return True
+    missing = sum(d - typical for d in deltas if d > typical * (1 + tolerance))
+    return missing > HOLE_SHARE * (times[-1] - times[0])
 
 
 def truncated(duration: float, tail_end: float | None) -> bool:
@@ -98,7 +104,7 @@ def probe(
     ffmpeg: FFmpeg | None = None,
 ) -> MediaInfo:
     """What ``path`` holds. Raises `InputError`/`ProbeError` naming the file when it is no media."""
-    path = check_readable(Path(path))
+    path = admit_media(path)  # sniffed before any reader opens it
     if route is None:
         route = default_route(ffmpeg)
     if route == "ffprobe":

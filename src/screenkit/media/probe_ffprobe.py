@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from screenkit.errors import ProbeError
+from screenkit.media.gate import admit_media
 from screenkit.media.info import (
     AudioStream,
     MediaInfo,
@@ -25,11 +27,17 @@ from screenkit.media.runner import input_arg
 _PAST_THE_END = 10**9
 
 
-def _ffprobe(ffprobe: Path, path: Path, extra: list[str]) -> tuple[dict[str, Any], str]:
-    argv = [
-        os.fspath(ffprobe), "-hide_banner", "-v", "error", "-print_format", "json",
+def ffprobe_argv(ffprobe: Path, path: Path, extra: list[str]) -> list[str]:
+    """Every ffprobe run: sniffed input, quiet, only the file and pipe protocols, as for ffmpeg."""
+    admit_media(path)
+    return [
+        os.fspath(ffprobe), "-hide_banner", "-v", "error",
         "-protocol_whitelist", "file,pipe", *extra, input_arg(path),
     ]  # fmt: skip
+
+
+def _ffprobe(ffprobe: Path, path: Path, extra: list[str]) -> tuple[dict[str, Any], str]:
+    argv = ffprobe_argv(ffprobe, path, ["-print_format", "json", *extra])
     try:
         done = subprocess.run(argv, capture_output=True, timeout=120, check=False)
     except subprocess.TimeoutExpired as exc:
@@ -70,7 +78,38 @@ def _rotation(stream: dict[str, Any]) -> int:
     return 0
 
 
-def _video(stream: dict[str, Any], head_pts: list[float]) -> VideoStream:
+def video_times(ffprobe: Path, path: Path, index: int) -> list[float]:
+    """The time of every packet of stream ``index``, demuxed (not decoded) from the whole file.
+
+    Streamed line by line (a 70-minute master has ~100 000 packets): a few bytes a packet.
+    """
+    argv = ffprobe_argv(
+        ffprobe,
+        path,
+        ["-select_streams", str(index), "-show_entries", "packet=pts_time,dts_time",
+         "-print_format", "csv=p=0"],
+    )  # fmt: skip
+    times: list[float] = []
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    assert proc.stdout is not None
+    try:
+        for line in proc.stdout:
+            pts, _, dts = line.decode("ascii", "replace").strip().partition(",")
+            for value in (pts, dts):
+                with contextlib.suppress(ValueError):
+                    times.append(float(value))
+                    break
+    finally:
+        proc.stdout.close()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    return times
+
+
+def _video(stream: dict[str, Any], times: list[float]) -> VideoStream:
     sar = parse_rate((stream.get("sample_aspect_ratio") or "1:1").replace(":", "/"))
     level = _int(stream.get("level"))
     return VideoStream(
@@ -83,7 +122,7 @@ def _video(stream: dict[str, Any], head_pts: list[float]) -> VideoStream:
         sar=sar or Fraction(1),
         frame_rate=parse_rate(stream.get("r_frame_rate")) or Fraction(25),
         avg_frame_rate=parse_rate(stream.get("avg_frame_rate")),
-        vfr=is_vfr(head_pts),
+        vfr=is_vfr(times),
         pix_fmt=stream.get("pix_fmt"),
         rotation=_rotation(stream),
         field_order=str(stream.get("field_order", "unknown")),
@@ -108,11 +147,7 @@ def probe(path: Path, ffprobe: Path) -> MediaInfo:
         for s in streams
         if s.get("codec_type") == "video" and not s.get("disposition", {}).get("attached_pic")
     ]
-    video_index = int(videos[0]["index"]) if videos else None
     packets = [p for p in data.get("packets", []) if p.get("pts_time") not in (None, "N/A")]
-    head_pts = [
-        float(p["pts_time"]) for p in packets[:HEAD_PACKETS] if p.get("stream_index") == video_index
-    ]
     duration = float(fmt.get("duration") or 0.0)
     ends = [float(p["pts_time"]) + float(p.get("duration_time") or 0) for p in packets]
     raise_if_truncated(path, duration, max(ends) if ends else None)
@@ -122,7 +157,9 @@ def probe(path: Path, ffprobe: Path) -> MediaInfo:
         duration=duration,
         size_bytes=path.stat().st_size,
         bit_rate=_int(fmt.get("bit_rate")),
-        video=_video(videos[0], head_pts) if videos else None,
+        video=_video(videos[0], video_times(ffprobe, path, int(videos[0]["index"])))
+        if videos
+        else None,
         audio=tuple(
             AudioStream(
                 index=int(s["index"]),

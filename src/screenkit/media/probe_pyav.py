@@ -10,6 +10,7 @@ from typing import Any
 import av
 
 from screenkit.errors import ProbeError
+from screenkit.media.gate import admit_media
 from screenkit.media.info import (
     AudioStream,
     MediaInfo,
@@ -19,7 +20,6 @@ from screenkit.media.info import (
 )
 from screenkit.media.probe import (
     _FIELD_ORDERS,
-    HEAD_PACKETS,
     TAIL_SECONDS,
     is_vfr,
     raise_if_truncated,
@@ -29,6 +29,7 @@ _OPTIONS = {"protocol_whitelist": "file,pipe"}
 
 
 def _open(path: Path) -> Any:
+    admit_media(path)  # every PyAV open is sniffed first, whoever calls it
     try:
         return av.open(str(path), options=_OPTIONS)
     except av.error.FFmpegError as exc:
@@ -56,15 +57,27 @@ def _seconds(packet: Any) -> float | None:
     return float(packet.pts * packet.time_base)
 
 
-def _head_pts(container: Any, stream: Any) -> list[float]:
-    pts: list[float] = []
-    with contextlib.suppress(av.error.FFmpegError):
-        for n, packet in enumerate(container.demux()):
-            if n >= HEAD_PACKETS:
-                break
-            if packet.stream.index == stream.index and (t := _seconds(packet)) is not None:
-                pts.append(t)
-    return pts
+def video_times(path: Path, index: int) -> list[float]:
+    """The time of every packet of stream ``index``, demuxed (not decoded) from the whole file.
+
+    The same values as the ffprobe route's (pts, else dts), from a container of its own so
+    that the main one stays at the start.
+    """
+    times: list[float] = []
+    container = _open(path)
+    try:
+        stream = container.streams[index]
+        base = stream.time_base
+        if base is None:
+            return times
+        with contextlib.suppress(av.error.FFmpegError):
+            for packet in container.demux(stream):
+                value = packet.pts if packet.pts is not None else packet.dts
+                if value is not None:
+                    times.append(float(value * base))
+    finally:
+        container.close()
+    return times
 
 
 def _rotation(container: Any, stream: Any) -> int:
@@ -103,7 +116,7 @@ def _tail_end(path: Path, duration: float) -> float | None:
     return end
 
 
-def _video(container: Any, stream: Any) -> VideoStream:
+def _video(path: Path, container: Any, stream: Any) -> VideoStream:
     ctx = stream.codec_context
     level = getattr(ctx, "level", None)
     return VideoStream(
@@ -116,7 +129,7 @@ def _video(container: Any, stream: Any) -> VideoStream:
         sar=_fraction(stream.sample_aspect_ratio) or Fraction(1),
         frame_rate=_fraction(stream.base_rate) or Fraction(25),
         avg_frame_rate=_fraction(stream.average_rate),
-        vfr=is_vfr(_head_pts(container, stream)),
+        vfr=is_vfr(video_times(path, stream.index)),
         pix_fmt=ctx.pix_fmt,
         rotation=_rotation(container, stream),
         field_order=_FIELD_ORDERS.get(int(getattr(ctx, "field_order", 0) or 0), "unknown"),
@@ -133,7 +146,7 @@ def probe(path: Path) -> MediaInfo:
             for s in container.streams.video
             if not (s.disposition & av.stream.Disposition.attached_pic)
         ]
-        video = _video(container, videos[0]) if videos else None
+        video = _video(path, container, videos[0]) if videos else None
         raise_if_truncated(path, duration, _tail_end(path, duration))
         return MediaInfo(
             path=path,

@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from screenkit.errors import FFmpegFailed, FFmpegNotFound
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.media.gate import check_ffmpeg_inputs
 from screenkit.progress import Progress, ProgressCallback
 
 TAIL_LINES = 400
@@ -157,6 +158,7 @@ def run_ffmpeg(
     """
     ffmpeg = ffmpeg or find_ffmpeg()
     argv = full_argv(args, ffmpeg, loglevel=loglevel, progress=True)
+    check_ffmpeg_inputs(argv)
     started = time.monotonic()
     with _running(argv, ffmpeg, text=True) as (proc, tail):
         assert proc.stdout is not None
@@ -205,6 +207,7 @@ def stream_ffmpeg(
     """
     ffmpeg = ffmpeg or find_ffmpeg()
     argv = full_argv(args, ffmpeg, loglevel="error", progress=False)
+    check_ffmpeg_inputs(argv)
     with _running(argv, ffmpeg, text=False) as (proc, tail):
         assert proc.stdout is not None
         while chunk := proc.stdout.read(chunk_size):

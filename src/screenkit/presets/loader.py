@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
@@ -134,6 +134,8 @@ def _video(t: Table) -> VideoSpec:
         pix_fmt=t.choice("pix_fmt", ["yuv420p"], d.pix_fmt),
         max_width=t.integer("max_width", d.max_width, min=16, max=8192),
         max_height=t.integer("max_height", d.max_height, min=16, max=8192),
+        min_width=t.integer("min_width", d.min_width, min=0, max=8192) or None,
+        min_height=t.integer("min_height", d.min_height, min=0, max=8192) or None,
         max_fps=parse_rate(t, "max_fps", d.max_fps),
         cfr=t.flag("cfr", d.cfr),
         max_bitrate_kbps=t.integer("max_bitrate_kbps", d.max_bitrate_kbps, min=100, max=800_000),
@@ -142,9 +144,21 @@ def _video(t: Table) -> VideoSpec:
         copy_when_compliant=t.flag("copy_when_compliant", d.copy_when_compliant),
     )
     t.done()
-    for key in ("max_width", "max_height"):
-        if getattr(spec, key) % 2:
+    for key in ("max_width", "max_height", "min_width", "min_height"):
+        if (getattr(spec, key) or 0) % 2:
             raise t.error(key, f"{getattr(spec, key)} is odd: yuv420p needs even sizes")
+    origins = getattr(t, "preset_raw", None)
+    for side in ("width", "height"):
+        low, high = getattr(spec, f"min_{side}"), getattr(spec, f"max_{side}")
+        if low is None or low <= high:
+            continue
+        own = origins.source if origins is not None else None
+        where = origins.origins if origins is not None else {}
+        if own is None or where.get(f"video.min_{side}", own) == own:
+            raise t.error(f"min_{side}", f"{low} is above max_{side} ({high})", low)
+        # a preset that lowers an inherited maximum below the inherited minimum: the later
+        # file wins, and the minimum is capped at its maximum
+        spec = replace(spec, **{f"min_{side}": high})
     frame_mbs, rate_mbs, kbps = H264_LEVELS[spec.level]
     if macroblocks(spec.max_width, spec.max_height) > frame_mbs:
         raise t.error(

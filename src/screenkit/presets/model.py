@@ -52,6 +52,11 @@ class VideoSpec:
     pix_fmt: str = "yuv420p"
     max_width: int = 1920
     max_height: int = 1080
+    min_width: int | None = None
+    min_height: int | None = None
+    """The smallest frame the film is shown at: a smaller master is enlarged until it
+    reaches this box in one dimension, keeping its shape (a 2.35:1 film reaches 1280x720's
+    box at 1280x544, a 4:3 one at 960x720). None: never enlarged."""
     max_fps: Fraction = Fraction(30)
     cfr: bool = True
     max_bitrate_kbps: int | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import wave
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +11,7 @@ from screenkit.media.binaries import FFmpeg
 from screenkit.media.runner import output_arg, run_ffmpeg
 from screenkit.progress import ProgressCallback
 from screenkit.sample.speech import Audio, room_tone, speech_like, to_pcm16
+from screenkit.tempdirs import scratch_dir
 
 
 def write_wav(path: Path, audio: Audio, *, rate: int = 48000, channels: int = 2) -> Path:
@@ -49,7 +49,7 @@ def render_film(
 ) -> Path:
     """Write a film (H.264 + AAC, in the container ``out``'s extension names), atomically."""
     audio = dialogue_audio(spans, duration, rate=rate, seed=seed)
-    with tempfile.TemporaryDirectory(prefix="screenkit-sample-") as tmp:
+    with scratch_dir("sample-") as tmp:
         wav = write_wav(Path(tmp) / "dialogue.wav", audio, rate=rate, channels=channels)
         with atomic_output(out) as part:
             run_ffmpeg(

@@ -11,7 +11,6 @@ Everything is seeded, so a film made from the same arguments is always the same 
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from screenkit.media.binaries import FFmpeg
 from screenkit.media.runner import output_arg, run_ffmpeg
 from screenkit.sample.film import write_wav
 from screenkit.sample.speech import Audio
+from screenkit.tempdirs import scratch_dir
 
 _PROGRESSIONS = ((0, 7, 9, 5), (0, 5, 7, 0), (9, 5, 0, 7))
 """Chord roots in semitones above the key: I-V-vi-IV and friends."""
@@ -243,7 +243,7 @@ def write_media(
     the sound kept as PCM (``audio_codec=("pcm_s16le",)``).
     """
     duration = len(audio) / rate
-    with tempfile.TemporaryDirectory(prefix="screenkit-sample-") as tmp:
+    with scratch_dir("sample-") as tmp:
         wav = write_wav(Path(tmp) / "sound.wav", audio, rate=rate, channels=2)
         args: list[str] = []
         if picture is not None:

@@ -11,7 +11,6 @@ the last, as subtitlers time them.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.runner import output_arg, run_ffmpeg
 from screenkit.sample.music import score_under
 from screenkit.sample.speech import Audio, room_tone
+from screenkit.tempdirs import scratch_dir
 
 RATE = 16000
 VOICES = ("slt", "kal16", "awb", "rms")
@@ -107,7 +107,7 @@ def spoken_dialogue(
     audio = np.zeros(round(duration * RATE), dtype=np.float32)
     spans: list[tuple[float, float]] = []
     t = 1.0
-    with tempfile.TemporaryDirectory(prefix="screenkit-voices-") as tmp:
+    with scratch_dir("voices-") as tmp:
         for n, text in enumerate(sentences(int(duration), seed)):
             line = speak(ffmpeg, text, VOICES[n % len(VOICES)], Path(tmp))
             length = len(line) / RATE

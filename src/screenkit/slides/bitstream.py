@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from screenkit.errors import ProbeError
+from screenkit.media.gate import admit_media
 
 HEAD_PACKETS = 48
 TAIL_SECONDS = 8.0
@@ -31,8 +32,9 @@ _X264_MARK = b"x264 - core "
 def _open(path: Path) -> Iterator[Any]:
     import av
 
+    admit_media(path)  # sniffed before PyAV opens it: a playlist would open other files
     try:
-        container = av.open(str(path))
+        container = av.open(str(path), options={"protocol_whitelist": "file,pipe"})
     except (OSError, av.FFmpegError) as exc:
         raise ProbeError(f"{path} cannot be read as media: {exc}", path=path) from exc
     try:

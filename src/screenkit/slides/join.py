@@ -15,7 +15,6 @@ import contextlib
 import math
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from screenkit.slides.errors import JoinError
 from screenkit.slides.render import render_card
 from screenkit.slides.spec import CardSpec
 from screenkit.slides.target import CardTarget
+from screenkit.tempdirs import scratch_dir
 
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 INBAND_WARNING = (
@@ -110,18 +110,67 @@ def _link(src: Path, dest: Path) -> None:
         shutil.copyfile(src, dest)
 
 
-def join_parts(
+@dataclass(frozen=True)
+class JoinPlan:
+    """A join worked out before it runs: the concat list, the links, the exact arguments."""
+
+    args: tuple[str, ...]
+    """The ffmpeg arguments after the global options (run them with `run_join`)."""
+    folder: Path
+    """The private folder holding the parts' links and the list."""
+    links: tuple[tuple[Path, str], ...]
+    """(part, its plain name in ``folder``)."""
+    listing: str
+    """The ffconcat list, written to ``folder/parts.ffconcat``."""
+    offsets: tuple[float, ...]
+    """Where each part starts in the joined file, in seconds."""
+    total: float
+    inband_parameter_sets: bool
+    warnings: tuple[str, ...] = ()
+
+
+LISTING_NAME = "parts.ffconcat"
+
+
+def join_args(folder: Path, out: Path, extras: tuple[Path, float] | None = None) -> list[str]:
+    """PURE: the concat-demuxer stream copy of ``folder``'s list into ``out``.
+
+    ``extras`` (the main part and where it starts) carries its subtitle tracks, attachments
+    and metadata over.
+    """
+    args = ["-f", "concat", "-safe", "1", *safe_input(folder / LISTING_NAME)]
+    maps = ["-map", "0:v", "-map", "0:a?"]
+    if extras is not None:
+        args += ["-itsoffset", f"{extras[1]:.6f}", *safe_input(extras[0])]
+        maps += ["-map", "1:s?", "-map", "1:t?", "-map_metadata", "1"]
+    args += [*maps, "-c", "copy"]
+    if out.suffix.lower() in (".mp4", ".m4v", ".mov"):
+        args += ["-movflags", "+faststart"]
+    return [*args, output_arg(out)]
+
+
+def part_names(parts: Sequence[Path]) -> list[str]:
+    """The plain names the parts are linked under (the demuxer runs with ``safe`` on)."""
+    return [
+        f"part{n}{p.suffix.lower() if _SUFFIX.match(p.suffix.lower()) else '.bin'}"
+        for n, p in enumerate(parts)
+    ]
+
+
+def plan_join(
     parts: Sequence[Path],
     out: Path,
+    folder: Path,
     *,
     main: int | None = None,
-    progress: ProgressCallback | None = None,
     ffmpeg: FFmpeg | None = None,
-) -> JoinResult:
-    """Join ``parts`` (cards and film, in order) into ``out`` (.mp4 with faststart, or .mkv).
+    carry: bool = True,
+) -> JoinPlan:
+    """Probe ``parts`` (cards and film, in order) and work out their join into ``out``.
 
     ``main`` is the index of the film (default: the longest part); its subtitle tracks,
-    attachments and metadata are carried over. Raises `JoinError` for parts that do not match.
+    attachments and metadata are carried over (unless ``carry`` is off). Raises `JoinError`
+    for parts that do not match.
     """
     if not parts:
         raise JoinError("nothing to join")
@@ -150,50 +199,77 @@ def join_parts(
     offsets = tuple(float(sum(s or 0.0 for s in slots[:n])) for n in range(len(parts)))
     headers = [read_video_bitstream(p).parameter_sets for p in parts]
     inband = any(h != headers[0] for h in headers[1:])
-    total = offsets[-1] + infos[-1].duration
     # subtitle tracks and attachments copy only within one container family (subrip does not
     # go into MP4, mov_text not into Matroska)
     same_family = ("matroska" in infos[main].container) == (out.suffix.lower() == ".mkv")
-    carry_extras = same_family and (bool(infos[main].subtitles) or out.suffix.lower() == ".mkv")
+    carry_extras = (
+        carry and same_family and (bool(infos[main].subtitles) or out.suffix.lower() == ".mkv")
+    )
     warnings = [INBAND_WARNING] if inband else []
     if infos[main].subtitles and not same_family:
         warnings.append(
             f"the subtitle tracks of {parts[main].name} cannot be copied into a "
             f"{out.suffix} file and were left out"
         )
-    with tempfile.TemporaryDirectory(prefix="screenkit-join-") as tmp:
-        folder = Path(tmp)
-        names = []
-        for n, part in enumerate(parts):
-            suffix = part.suffix.lower() if _SUFFIX.match(part.suffix.lower()) else ".bin"
-            name = f"part{n}{suffix}"
-            _link(part, folder / name)
-            names.append(name)
-        listing = write_text_atomic(folder / "parts.ffconcat", concat_list(names, slots))
-        args = ["-f", "concat", "-safe", "1", *safe_input(listing)]
-        maps = ["-map", "0:v", "-map", "0:a?"]
-        if carry_extras:
-            args += ["-itsoffset", f"{offsets[main]:.6f}", *safe_input(parts[main])]
-            maps += ["-map", "1:s?", "-map", "1:t?", "-map_metadata", "1"]
-        args += [*maps, "-c", "copy"]
-        with atomic_output(out) as part_out:
-            if part_out.suffix.lower() in (".mp4", ".m4v", ".mov"):
-                args += ["-movflags", "+faststart"]
-            run_ffmpeg(
-                [*args, output_arg(part_out)],
-                ffmpeg=ffmpeg,
-                duration=total,
-                progress=progress,
-                step="join",
-                what=f"joining {len(parts)} parts into {out.name}",
-            )
+    names = part_names(parts)
+    extras = (parts[main], offsets[main]) if carry_extras else None
+    return JoinPlan(
+        args=tuple(join_args(folder, out, extras)),
+        folder=folder,
+        links=tuple(zip(parts, names, strict=True)),
+        listing=concat_list(names, slots),
+        offsets=offsets,
+        total=offsets[-1] + infos[-1].duration,
+        inband_parameter_sets=inband,
+        warnings=tuple(warnings),
+    )
+
+
+def stage_join(plan: JoinPlan) -> None:
+    """Link the parts and write the list into the plan's folder."""
+    plan.folder.mkdir(parents=True, exist_ok=True)
+    for part, name in plan.links:
+        _link(part, plan.folder / name)
+    write_text_atomic(plan.folder / LISTING_NAME, plan.listing)
+
+
+def join_parts(
+    parts: Sequence[Path],
+    out: Path,
+    *,
+    main: int | None = None,
+    progress: ProgressCallback | None = None,
+    ffmpeg: FFmpeg | None = None,
+) -> JoinResult:
+    """Join ``parts`` (cards and film, in order) into ``out`` (.mp4 with faststart, or .mkv).
+
+    See `plan_join`; the output appears by atomic rename.
+    """
+    out = Path(out)
+    for part in parts:
+        if Path(part).absolute() == out.absolute():
+            raise JoinError(f"{out} is one of the parts; write the join elsewhere", path=out)
+    with (
+        scratch_dir("join-") as tmp,
+        atomic_output(out) as part_out,
+    ):
+        plan = plan_join(parts, part_out, Path(tmp), main=main, ffmpeg=ffmpeg)
+        stage_join(plan)
+        run_ffmpeg(
+            plan.args,
+            ffmpeg=ffmpeg,
+            duration=plan.total,
+            progress=progress,
+            step="join",
+            what=f"joining {len(plan.links)} parts into {out.name}",
+        )
     return JoinResult(
         out=out,
         info=probe(out, ffmpeg=ffmpeg),
-        parts=parts,
-        offsets=offsets,
-        inband_parameter_sets=inband,
-        warnings=tuple(warnings),
+        parts=tuple(p for p, _ in plan.links),
+        offsets=plan.offsets,
+        inband_parameter_sets=plan.inband_parameter_sets,
+        warnings=plan.warnings,
     )
 
 
@@ -218,7 +294,7 @@ def attach_cards(
     target = CardTarget.from_media_info(info, safe_area=safe_area)
     with contextlib.ExitStack() as stack:
         if workdir is None:
-            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="screenkit-")))
+            workdir = Path(stack.enter_context(scratch_dir("join-")))
         parts: list[Path] = []
         if intro is not None:
             parts.append(

@@ -11,8 +11,9 @@
     |               venue  ·  date  ·  contact                  |
     +-----------------------------------------------------------+
 
-Right-to-left appeals mirror the columns (QR on the left, text aligned right). Sizes follow
-the safe area's height (or its width on narrow frames), so every preset gets the same card.
+Right-to-left appeals mirror the columns (QR on the left, text aligned right). On a portrait
+(9:16) frame the text stacks above the QR code instead, and the QR code takes half the width.
+Sizes follow the frame's short side, so a phone master's card reads like a landscape one.
 The layout is computed here, in Python, so that an appeal too long to fit is an error that
 says by how much, before any encode starts.
 """
@@ -127,19 +128,45 @@ def check_glyphs(spec: CardSpec, fonts: tuple[Font, ...]) -> None:
         )
 
 
+PORTRAIT_BELOW = 0.8
+"""A safe area narrower than this (width / height) stacks the text above the QR code."""
+WIDE_FROM = 1.5
+"""From this width / height on, the classic 16:9 layout: sizes follow the height."""
+SQUARE_UNIT = 0.75
+SQUARE_QR_SHARE = 0.40
+PORTRAIT_QR_SHARE = 0.5
+"""On a portrait frame the QR code takes this share of the safe width."""
+CAPTION_GAP = 0.02
+
+
+def _unit(safe_w: int, safe_h: int) -> float:
+    """The layout unit all sizes are fractions of: the frame's short side, shaped by aspect."""
+    shape = safe_w / safe_h
+    classic = min(safe_h, safe_w * 9 / 16)
+    if shape < PORTRAIT_BELOW:
+        return float(safe_w)
+    if shape < WIDE_FROM:
+        return max(classic, SQUARE_UNIT * min(safe_w, safe_h))
+    return classic
+
+
 def layout_card(spec: CardSpec, target: CardTarget) -> CardLayout:
     """Place the card's texts and QR code on ``target``'s frame.
 
-    Raises `MissingGlyphsError` for characters no font draws, `AppealTooLong` when the
-    appeal needs more lines than the text column holds, `CardError` when the frame is too
-    small for a readable QR code or the title/organiser line does not fit.
+    A landscape or square frame puts the text column beside the QR code; a portrait one
+    (9:16) stacks the text above it, the QR code half the frame's width. Type sizes follow
+    the frame's short side. Raises `MissingGlyphsError` for characters no font draws,
+    `AppealTooLong` when the appeal needs more lines than the text column holds,
+    `CardError` when the frame is too small for a readable QR code or the title/organiser
+    line does not fit.
     """
     fonts = card_fonts(spec)
     check_glyphs(spec, fonts)
     width, height = target.width, target.height
     mx, my = round(width * target.safe_area), round(height * target.safe_area)
     safe_w, safe_h = width - 2 * mx, height - 2 * my
-    unit = min(safe_h, safe_w * 9 / 16)
+    unit = _unit(safe_w, safe_h)
+    portrait = safe_w / safe_h < PORTRAIT_BELOW
     rtl = is_rtl(spec.appeal)
 
     def measure(text: str, size: float, bold: bool = False) -> Measure:
@@ -178,23 +205,55 @@ def layout_card(spec: CardSpec, target: CardTarget) -> CardLayout:
         bottom -= org.height + unit * BLOCK_GAP
     middle_h = bottom - top
 
+    caption_m = measure(spec.qr_caption or "x", unit * ORGANISER_SIZE)
+    caption_h = caption_m.size * LINE_PITCH + unit * CAPTION_GAP if spec.qr_caption else 0.0
     code = qr_code(spec.link)
     modules = int(code.symbol_size(border=QR_BORDER)[0])
-    qr_room = min(middle_h, safe_w * QR_SHARE)
+    shape = safe_w / safe_h
+    share = PORTRAIT_QR_SHARE if portrait else SQUARE_QR_SHARE if shape < WIDE_FROM else QR_SHARE
+    qr_room = min(middle_h - caption_h, safe_w * share)
     module = math.floor(qr_room / modules)
     if module < MIN_MODULE_PX:
+        grow = modules * MIN_MODULE_PX / max(qr_room, 1.0)  # the room grows with the frame
+        need_w, need_h = (2 * math.ceil(side * grow / 2) for side in (width, height))
         raise CardError(
             f"a {width}x{height} frame leaves {qr_room:.0f} px for the QR code, too little for "
-            f"{modules} modules of {MIN_MODULE_PX} px: use a larger frame or a shorter link",
+            f"{modules} modules of {MIN_MODULE_PX} px: the card needs a frame of about "
+            f"{need_w}x{need_h} or more",
             key="link",
             value=spec.link,
+            hint=f"use a preset whose minimum frame is at least that (video.min_height = "
+            f"{max(need_h, 480)}; usb-player enlarges small films to 720 lines), "
+            "or a shorter link",
         )
     qr_px = module * modules
-    gap = round(safe_w * COLUMN_GAP)
-    text_w = safe_w - qr_px - gap
-    qr_x = int(mx if rtl else width - mx - qr_px)
-    qr_y = round(top + (middle_h - qr_px) / 2)
+    group_h = qr_px + caption_h
+    if portrait:  # the QR code (and its caption) at the foot, centred; the text above it
+        text_w = safe_w
+        qr_x = round((width - qr_px) / 2)
+        qr_y = round(bottom - group_h)
+        text_bottom = bottom - group_h - unit * BLOCK_GAP
+    else:
+        gap = round(safe_w * COLUMN_GAP)
+        text_w = safe_w - qr_px - gap
+        qr_x = int(mx if rtl else width - mx - qr_px)
+        qr_y = round(top + (middle_h - group_h) / 2)
+        text_bottom = bottom
     qr = QRPlacement(x=qr_x - qr_x % 2, y=qr_y - qr_y % 2, module=module, modules=modules)
+    if spec.qr_caption:
+        caption_lines = wrap(spec.qr_caption, caption_m, max(qr_px, text_w / 2) * WIDTH_SAFETY)
+        blocks.append(
+            TextBlock(
+                "caption",
+                tuple(caption_lines[:1]),
+                caption_m.font,
+                caption_m.size,
+                qr.x + qr_px // 2,
+                round(qr.y + qr_px + unit * CAPTION_GAP),
+                8,
+            )
+        )
+    text_h = text_bottom - top
 
     text_x = width - mx if rtl else mx
     align = 9 if rtl else 7
@@ -204,7 +263,7 @@ def layout_card(spec: CardSpec, target: CardTarget) -> CardLayout:
     link_m = measure(spec.link, unit * LINK_SIZE, bold=True)
     link_lines = wrap(spec.link, link_m, text_w * WIDTH_SAFETY)
     tail_h = (len(ben_lines) * body + len(link_lines) * link_m.size) * LINE_PITCH
-    appeal_room = middle_h - tail_h - unit * BLOCK_GAP
+    appeal_room = text_h - tail_h - unit * BLOCK_GAP
     available = max(0, math.floor(appeal_room / (body * LINE_PITCH)))
     appeal_m = measure(spec.appeal, body)
     appeal_lines = wrap(spec.appeal, appeal_m, text_w * WIDTH_SAFETY)
@@ -219,7 +278,7 @@ def layout_card(spec: CardSpec, target: CardTarget) -> CardLayout:
             hint=f"edit appeal/{spec.lang}.txt",
         )
     stack_h = len(appeal_lines) * body * LINE_PITCH + unit * BLOCK_GAP + tail_h
-    y = top + max(0.0, (middle_h - stack_h) / 2)
+    y = top + max(0.0, (text_h - stack_h) / 2)
     appeal = TextBlock("appeal", tuple(appeal_lines), appeal_m.font, body, text_x, round(y), align)
     y += appeal.height + unit * BLOCK_GAP
     ben = TextBlock(

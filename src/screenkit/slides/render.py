@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,6 +33,7 @@ from screenkit.slides.layout import CardLayout, layout_card, qr_code
 from screenkit.slides.script import card_script
 from screenkit.slides.spec import CardSpec
 from screenkit.slides.target import CardTarget
+from screenkit.tempdirs import scratch_dir
 
 BACKGROUND = "0x15171c"
 _LAYOUT_NAME = re.compile(r"^[A-Za-z0-9.()+_-]+$")
@@ -245,7 +245,7 @@ def _render(
     out = Path(out)
     layout = layout_card(spec, target)
     timing = card_timing(spec.seconds, target)
-    with tempfile.TemporaryDirectory(prefix="screenkit-card-") as tmp:
+    with scratch_dir("card-") as tmp:
         staged = stage_card(layout, spec, float(timing.slot), Path(tmp))
         with atomic_output(out) as part:
             run_ffmpeg(

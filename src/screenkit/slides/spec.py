@@ -7,6 +7,7 @@ from typing import Literal
 
 from screenkit.errors import InputError
 from screenkit.fonts import Font, font_family
+from screenkit.i18n import translator
 from screenkit.kit import Kit
 from screenkit.slides.errors import CardError
 
@@ -38,6 +39,8 @@ class CardSpec:
     """Seconds; None means the kind's default (12 s intro, 20 s outro)."""
     fade: float = DEFAULT_FADE
     fonts: tuple[Font, ...] = ()
+    qr_caption: str = ""
+    """The card's fixed words under the QR code ("Scan to donate", in the card's language)."""
 
     def __post_init__(self) -> None:
         if self.kind not in DEFAULT_DURATION:
@@ -71,7 +74,14 @@ class CardSpec:
 
     def texts(self) -> list[str]:
         """Every text the card draws (for the glyph check)."""
-        return [self.title, self.appeal, self.beneficiary, self.link, self.organiser_line]
+        return [
+            self.title,
+            self.appeal,
+            self.beneficiary,
+            self.link,
+            self.organiser_line,
+            self.qr_caption,
+        ]
 
 
 def kit_fonts(kit: Kit) -> tuple[Font, ...]:
@@ -119,4 +129,5 @@ def card_spec_from_kit(
         duration=duration,
         fade=DEFAULT_FADE if fade is None else fade,
         fonts=kit_fonts(kit),
+        qr_caption=translator(lang, kit.root).gettext("Scan to donate"),
     )

@@ -19,9 +19,10 @@ where ``ratio`` is exact (one of the conversions between the common frame rates)
 4. Each segment's offset is refined to 1 ms by maximising the exact overlap integral of
    its events with the (piecewise constant) signal. The finalist explaining the most
    evidence wins (ratio 1 on a near tie).
-5. Confidence: how far the evidence explained stands above what one offset explains by
+5. Strength: how far the evidence explained stands above what one offset explains by
    chance (a robust z over the offsets that keep the track inside the film), and the share
-   of events with signal under them.
+   of events with signal under them; `screenkit.subtitles.trust` turns these and where
+   the events land into the confidence.
 """
 
 from __future__ import annotations
@@ -66,7 +67,6 @@ PEAK_SEPARATION_S = 0.5
 COARSE = 10  # frames per step of the ratio search (100 ms)
 FINALIST_SHARE = 0.97  # ratios within 3 % of the best coarse peak are compared at 10 ms
 TIE_PREFERENCE = 1.005
-Z_EVEN = 5.0  # the robust z at which a sync is as likely right as wrong
 SPLIT_EVENTS = 4.0  # a second offset must explain as much more as 4 typical events
 
 
@@ -95,8 +95,6 @@ class Alignment:
     """How far the best correlation peak stands above the rest (robust z-score)."""
     runner_up: float
     """The best peak of any other ratio, as a share of the winner's height."""
-    confidence: float
-    """0..1: the chance that this is right, from the prominence and the per-event evidence."""
     matched: float
     """Share of the events whose own evidence agrees with their segment's offset."""
 
@@ -369,17 +367,5 @@ def align(
         dropped=best.dropped,
         prominence=best.prominence,
         runner_up=runner_up,
-        confidence=_confidence(best.prominence, matched),
         matched=matched,
     )
-
-
-def _confidence(prominence: float, matched: float) -> float:
-    """0..1 from how far the evidence stands above chance (robust z) and the share of events
-    with speech under them. Measured on generated films: the right track stands 6-20 z
-    above chance (a minute of film or more), an unrelated one 2-4; a clip of 20 s is too
-    short to tell them apart reliably, and scores in between.
-    """
-    from_peak = 1.0 / (1.0 + np.exp(-1.5 * (prominence - Z_EVEN)))
-    from_events = min(1.0, max(0.0, (matched - 0.5) / 0.3))
-    return float(round(from_peak * (0.5 + 0.5 * from_events), 3))

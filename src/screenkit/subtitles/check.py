@@ -34,6 +34,8 @@ from screenkit.subtitles.text import (
 from screenkit.subtitles.timecode import format_fps, format_time
 
 DEFAULT_FPS = Fraction(25)
+FAR_OVER = 1.5
+"""A reading speed over this many times the profile's limit is ``reading-speed-far``."""
 _MAX_LISTED = 20
 
 
@@ -133,8 +135,12 @@ def check_track(
             f"the file is {track.encoding_label}, not UTF-8: players guess other encodings "
             "differently; 'screenkit subs convert' or 'subs fix' writes UTF-8",
         )
+    doubt = track.encoding_doubt()
+    if doubt is not None:
+        out.add("encoding-guess", None, None, doubt)
     for note in track.notes:
         out.add("load", None, None, note)
+    _timing_repairs(out, track)
     events = [(n, e) for n, e in enumerate(track.subs, 1) if not e.is_comment]
     if not events:
         out.add("empty-track", None, None, "the track holds no subtitles")
@@ -152,6 +158,27 @@ def check_track(
         _glyph_rule(out, events, fonts)
     ordered = sorted(out.findings, key=lambda f: (f.event is not None, f.event or 0))
     return CheckReport(track, profile, rate, source, film, tuple(ordered))
+
+
+def _timing_repairs(out: _Collector, track: Track) -> None:
+    starts = [e.start for e in track.subs]
+    for repair in track.repairs[:_MAX_LISTED]:
+        start = starts[repair.event - 1] if repair.event <= len(starts) else None
+        out.add(
+            "timing-line",
+            repair.event,
+            start,
+            f"{repair.describe()}: players may show it as text or skip the subtitle; "
+            "'screenkit subs fix' writes it properly",
+        )
+    if len(track.repairs) > _MAX_LISTED:
+        out.add(
+            "timing-line",
+            None,
+            None,
+            f"{len(track.repairs) - _MAX_LISTED} more timing lines were read the same way "
+            "('screenkit subs fix' lists and rewrites them all)",
+        )
 
 
 def _rate(track: Track, film: Film | None, fps: Fraction | None) -> tuple[Fraction, str]:
@@ -202,11 +229,13 @@ def _event_rules(out: _Collector, n: int, event: pysubs2.SSAEvent, profile: Prof
     if chars * 1000 > profile.max_cps * duration:
         cps = chars * 1000 / duration
         needed = chars * 1000 / profile.max_cps / 1000
+        far = cps > FAR_OVER * profile.max_cps and profile.severity_of("reading-speed-far")
+        how = f"more than {FAR_OVER:g} times the limit, unreadable" if far else "over the limit"
         out.add(
-            "reading-speed",
+            "reading-speed-far" if far else "reading-speed",
             n,
             event.start,
-            f"reads at {cps:.1f} characters per second (limit {profile.max_cps:g}): "
+            f"reads at {cps:.1f} characters per second (limit {profile.max_cps:g}; {how}): "
             f"{chars} characters need {needed:.2f} s on screen, it has {duration / 1000:.2f} s; "
             "shorten the text or give it more time",
         )

@@ -118,6 +118,9 @@ def fix_file(
     rate = fps or (facts.fps if facts else None) or track.fps or Fraction(25)
     result = fix_subs(track.subs, qc, fps=rate, film_end=facts.duration_ms if facts else None)
     changes = list(result.changes)
+    for repair in reversed(track.repairs):
+        start = track.subs[repair.event - 1].start if repair.event <= len(track.subs) else None
+        changes.insert(0, Change("timing-line", repair.event, start, repair.describe()))
     if not track.is_utf8 or track.bom:
         changes.insert(0, Change("encoding", None, None, f"{track.encoding_label} → utf-8"))
     if track.line_endings not in ("LF", "none"):

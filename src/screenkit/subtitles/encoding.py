@@ -1,26 +1,40 @@
 """Telling the text encoding of a subtitle file, with the track's language as a hint.
 
 Order of evidence, strongest first: a byte-order mark (UTF-8, UTF-16, UTF-32); the NUL
-pattern of BOM-less UTF-16/32; strict UTF-8; then the legacy code pages. For those, the
-language decides which code pages are tried and in which order (``uk`` tries cp1251 before
-koi8-u and mac-cyrillic; ``pl`` tries cp1250 before ISO 8859-2), and each candidate's
-decoding is scored for mojibake (control characters, symbols inside words, case flipping
-inside words, letters from the wrong script). Short Cyrillic lines decode without error in
-half a dozen code pages, and statistical detectors pick an exotic one (a koi8 line comes out
-as Shift-JIS); the hint and the score keep the choice to what subtitlers actually use.
-Without a language, charset-normalizer's guess joins a list of common code pages.
+pattern of BOM-less UTF-16/32; strict UTF-8; then the legacy code pages
+(`screenkit.subtitles.codepages`). Those are chosen by the letters a language actually uses
+(`screenkit.subtitles.letters`): each page's reading is scored by letter-pair models of the
+languages kept in that page (Italian in cp1252 reads "è già così", in cp1250 "č giŕ cosě",
+which no language writes), and the likeliest (page, language) wins. With a language hint
+only that language's pages are scored. Where another page's reading stays nearly as likely,
+`Decoded.alternatives` names it, so that ``subs check`` and ``subs convert`` can say so.
+Languages without a model (Hebrew, Arabic, CJK, Baltic …) fall back to a mojibake score
+(control characters, symbols inside words, case flipping inside words, letters from the
+wrong script) over the language's pages or, without a hint, the common pages and
+charset-normalizer's guess.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from screenkit.errors import SubtitleError
+from screenkit.subtitles.codepages import (
+    COMMON,
+    SCRIPT_OF,
+    candidates_for,
+    letter_pages,
+)
+
+if TYPE_CHECKING:
+    from screenkit.subtitles.letters import Choice
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its little-endian BOM starts with UTF-16's
@@ -31,79 +45,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-_CYRILLIC = ("cp1251", "koi8-r", "mac-cyrillic", "cp866", "iso8859-5")
-_CENTRAL = ("cp1250", "iso8859-2", "mac-latin2")
-_WESTERN = ("cp1252", "iso8859-15", "latin-1", "mac-roman")
-_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("ru", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn", "ba", "tt"), _CYRILLIC),
-    "uk": ("cp1251", "koi8-u", "mac-cyrillic", "cp866", "iso8859-5"),
-    **dict.fromkeys(("pl", "cs", "sk", "hu", "sl", "hr", "bs", "sq"), _CENTRAL),
-    "ro": ("cp1250", "iso8859-16", "iso8859-2"),
-    **dict.fromkeys(
-        (
-            "en",
-            "it",
-            "de",
-            "fr",
-            "es",
-            "pt",
-            "nl",
-            "da",
-            "sv",
-            "no",
-            "nb",
-            "nn",
-            "fi",
-            "is",
-            "ca",
-            "gl",
-            "eu",
-            "ga",
-            "cy",
-            "af",
-            "sw",
-            "id",
-            "ms",
-            "lb",
-            "fo",
-            "oc",
-            "br",
-        ),
-        _WESTERN,
-    ),
-    "el": ("cp1253", "iso8859-7"),
-    "tr": ("cp1254", "iso8859-9"),
-    "az": ("cp1254", "iso8859-9"),
-    "he": ("cp1255", "iso8859-8"),
-    "yi": ("cp1255", "iso8859-8"),
-    **dict.fromkeys(("ar", "fa", "ur"), ("cp1256", "iso8859-6")),
-    **dict.fromkeys(("lt", "lv", "et"), ("cp1257", "iso8859-13", "iso8859-4")),
-    "vi": ("cp1258",),
-    "th": ("cp874", "tis-620"),
-    "ja": ("cp932", "euc-jp", "iso2022-jp"),
-    "zh": ("gb18030", "big5"),
-    "ko": ("cp949", "euc-kr"),
-}
-_BY_TAG: dict[str, tuple[str, ...]] = {
-    "zh-TW": ("big5", "gb18030"),
-    "zh-HK": ("big5hkscs", "big5", "gb18030"),
-    "zh-Hant": ("big5", "gb18030"),
-    "sr-Latn": _CENTRAL,
-    "sr-Cyrl": _CYRILLIC,
-}
-_COMMON = (
-    *("cp1252", "cp1250", "iso8859-2", "cp1251", "koi8-r", "koi8-u", "mac-cyrillic", "cp866"),
-    *("cp1253", "cp1254", "cp1257", "cp1256", "cp1255"),
-)
-_SCRIPT_OF: dict[str, str] = {
-    **dict.fromkeys((*_CYRILLIC, "koi8-u"), "CYRILLIC"),
-    **dict.fromkeys((*_CENTRAL, *_WESTERN, "iso8859-16", "cp1254", "iso8859-9"), "LATIN"),
-    **dict.fromkeys(("cp1257", "iso8859-13", "iso8859-4", "cp1258"), "LATIN"),
-    **dict.fromkeys(("cp1253", "iso8859-7"), "GREEK"),
-    **dict.fromkeys(("cp1255", "iso8859-8"), "HEBREW"),
-    **dict.fromkeys(("cp1256", "iso8859-6"), "ARABIC"),
-    **dict.fromkeys(("cp874", "tis-620"), "THAI"),
-}
 # Punctuation that real text puts next to letters in any of these languages.
 _FRIENDLY = set("«»„“”‘’‚‹›–—…·•\u00a0¡¿°§№€£¥©®™×÷½¼¾²³¹ªº")
 _WORDISH = re.compile(
@@ -125,6 +66,10 @@ class Decoded:
     codec: str
     bom: bool = False
     nul_count: int = 0
+    alternatives: tuple[tuple[str, str], ...] = ()
+    """Other legacy readings that stay plausible: (codec, the language it reads as)."""
+    reads_as: str | None = None
+    """The language a legacy reading's letters look like (without a hint)."""
 
     @property
     def label(self) -> str:
@@ -134,15 +79,6 @@ class Decoded:
     @property
     def is_utf8(self) -> bool:
         return self.codec in ("utf-8", "ascii")
-
-
-def candidates_for(lang: str | None) -> tuple[str, ...]:
-    """Legacy code pages worth trying for a language tag, most likely first."""
-    if not lang:
-        return ()
-    if lang in _BY_TAG:
-        return _BY_TAG[lang]
-    return _BY_LANGUAGE.get(lang.split("-")[0].lower(), ())
 
 
 @cache
@@ -236,7 +172,46 @@ def _bomless_utf16_32(data: bytes) -> str | None:
     return None
 
 
-def _legacy(data: bytes, lang: str | None) -> tuple[str, str] | None:
+@dataclass(frozen=True)
+class _Legacy:
+    text: str
+    codec: str
+    alternatives: tuple[tuple[str, str], ...] = ()
+    reads_as: str | None = None
+
+
+def letter_choice(data: bytes, lang: str | None = None) -> Choice | None:
+    """What the letter models make of legacy bytes (`screenkit.subtitles.letters.choose`).
+
+    With a modelled language as hint, its code pages are scored under its model; without a
+    hint, every code page of a modelled language under each language using it. None when
+    no model decides (the language has none, or the text reads as no modelled language).
+    """
+    from screenkit.subtitles.letters import choose, model
+
+    hinted = candidates_for(lang)
+    if hinted:
+        base = (lang or "").split("-")[0].lower()
+        if model(base) is None:
+            return None
+        pages = tuple(codecs.lookup(c).name for c in hinted)
+        return choose(data, pages, lambda _codec: (base,))
+    pages, users = letter_pages()
+    return choose(data, pages, lambda codec: users.get(codec, ()))
+
+
+def _by_letters(data: bytes, lang: str | None) -> _Legacy | None:
+    choice = letter_choice(data, lang)
+    if choice is None:
+        return None
+    text = data.decode(choice.codec)
+    if mess_score(text, SCRIPT_OF.get(choice.codec), choice.lang) > 1.5:
+        return None
+    hinted = bool(candidates_for(lang))
+    return _Legacy(text, choice.codec, choice.alternatives, None if hinted else choice.lang)
+
+
+def _legacy(data: bytes, lang: str | None) -> _Legacy | None:
     """The best-scoring legacy decoding, or None when every one looks like mojibake.
 
     With a language, its code pages are tried in order and the first clean one wins. Without
@@ -244,8 +219,11 @@ def _legacy(data: bytes, lang: str | None) -> tuple[str, str] | None:
     score alike but read differently (Croatian in cp1250 reads as plausible French-looking
     letters in cp1252), the detector's letter statistics break the tie.
     """
+    by_letters = _by_letters(data, lang)
+    if by_letters is not None:
+        return by_letters
     hinted = candidates_for(lang)
-    script = _SCRIPT_OF.get(hinted[0]) if hinted else None
+    script = SCRIPT_OF.get(hinted[0]) if hinted else None
     guess: str | None = None
     tried: list[str] = list(hinted)
     if not hinted:
@@ -253,7 +231,7 @@ def _legacy(data: bytes, lang: str | None) -> tuple[str, str] | None:
 
         best = from_bytes(data[: 1 << 18]).best()
         guess = codecs.lookup(best.encoding).name if best is not None else None
-        tried = list(_COMMON)
+        tried = list(COMMON)
         if guess is not None and guess not in {codecs.lookup(c).name for c in tried}:
             tried.append(guess)
     scored: list[tuple[float, int, str, str]] = []
@@ -263,7 +241,7 @@ def _legacy(data: bytes, lang: str | None) -> tuple[str, str] | None:
         except (UnicodeDecodeError, LookupError):
             continue
         score = mess_score(text, script, lang)
-        if not hinted and codec not in _COMMON:
+        if not hinted and codec not in COMMON:
             score += _EXOTIC_BIAS  # a detector's guess must clearly beat the usual code pages
         scored.append((round(score, 2), order, codecs.lookup(codec).name, text))
         if scored[-1][0] == 0 and hinted:
@@ -280,7 +258,7 @@ def _legacy(data: bytes, lang: str | None) -> tuple[str, str] | None:
         if guessed is not None:
             # the same text under several names keeps the most common name
             chosen = next(s for s in tied if s[3] == guessed[3])
-    return chosen[3], chosen[2]
+    return _Legacy(chosen[3], chosen[2])
 
 
 def decode_bytes(data: bytes, lang: str | None = None, *, what: str = "the file") -> Decoded:
@@ -318,7 +296,29 @@ def decode_bytes(data: bytes, lang: str | None = None, *, what: str = "the file"
             f"cannot tell the text encoding of {what}",
             hint="pass --encoding (for example cp1251 or cp1250) if you know it",
         )
-    return _finish(legacy[0], legacy[1])
+    read = _finish(legacy.text, legacy.codec)
+    return dataclasses.replace(read, alternatives=legacy.alternatives, reads_as=legacy.reads_as)
+
+
+def describe_doubt(
+    codec: str,
+    reads_as: str | None,
+    alternatives: tuple[tuple[str, str], ...],
+    option: str = "--encoding",
+) -> str | None:
+    """``… read as cp1252 (the letters look like 'it' text), but cp1250 (like 'sk' text)
+    reads plausibly too; …``, naming the option that settles it; None without a doubt."""
+    if not alternatives:
+        return None
+    looks = f" (the letters look like '{reads_as}' text)" if reads_as else ""
+    others = ", ".join(f"{c} (like '{lang}' text)" for c, lang in alternatives)
+    first = alternatives[0][0]
+    return (
+        f"the encoding is a close call: read as {codec}{looks}, but {others} "
+        f"{'reads' if len(alternatives) == 1 else 'read'} plausibly too; look at the text, and "
+        f"if it is wrong give the encoding ({option} {first}) or the track's language "
+        f"(--lang, or name the file like it.srt)"
+    )
 
 
 def decode_with(data: bytes, codec: str, *, what: str = "the file") -> Decoded:

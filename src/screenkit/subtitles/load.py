@@ -24,9 +24,10 @@ import pysubs2
 from pysubs2.exceptions import FormatAutodetectionError
 
 from screenkit.errors import InputError, SubtitleError
-from screenkit.subtitles.encoding import Decoded, decode_bytes, decode_with
+from screenkit.subtitles.encoding import Decoded, decode_bytes, decode_with, describe_doubt
 from screenkit.subtitles.formats import by_extension
 from screenkit.subtitles.timecode import format_fps, parse_fps
+from screenkit.subtitles.timing import TimingRepair, repair_timing_lines
 from screenkit.subtitles.webvtt import read_webvtt
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -75,6 +76,12 @@ class Track:
     markup: tuple[str, ...] = ()
     line_endings: str = "LF"
     """``LF``, ``CRLF``, ``CR``, ``mixed`` or ``none`` (a single line)."""
+    repairs: tuple[TimingRepair, ...] = ()
+    """SRT timing lines with a slip (``00:00:09:500``), read as what they mean."""
+    encoding_alternatives: tuple[tuple[str, str], ...] = ()
+    """Other legacy code pages that read plausibly too: (codec, language it reads as)."""
+    encoding_reads_as: str | None = None
+    """The language the letters of a legacy reading look like (no hint given)."""
 
     @property
     def encoding_label(self) -> str:
@@ -84,6 +91,12 @@ class Track:
     @property
     def is_utf8(self) -> bool:
         return self.encoding in ("utf-8", "ascii")
+
+    def encoding_doubt(self, option: str = "--encoding") -> str | None:
+        """When the code page is a close call: what else it may be and how to say which."""
+        return describe_doubt(
+            self.encoding, self.encoding_reads_as, self.encoding_alternatives, option
+        )
 
 
 def language_from_name(path: Path) -> str | None:
@@ -168,11 +181,12 @@ def parse_text(
         raise SubtitleError("the file is empty" if not text else "the file holds only blank space")
     markup: list[str] | None = None
     used_fps: Fraction | None = None
+    repairs: tuple[TimingRepair, ...] = ()
     if re.match(r"\s*WEBVTT(?:[ \t\r\n]|$)", text):
         subs, markup, vtt_notes = read_webvtt(text)
         notes.extend(vtt_notes)
     else:
-        fmt = detect_format(text, path)
+        fmt, text, repairs = _detect_repairing(text, path)
         if fmt in ("srt", "ass", "ssa"):
             check_times(text, fmt)
         if fmt == "microdvd":
@@ -200,7 +214,29 @@ def parse_text(
         notes=tuple(notes),
         markup=tuple(markup),
         line_endings=endings,
+        repairs=repairs,
+        encoding_alternatives=decoded.alternatives,
+        encoding_reads_as=decoded.reads_as,
     )
+
+
+def _detect_repairing(text: str, path: Path) -> tuple[str, str, tuple[TimingRepair, ...]]:
+    """The format, and for SRT the text with slipped timing lines read (`repair_timing_lines`).
+
+    A file whose every timing line slipped is not recognised as SRT at first: then the
+    repaired text is tried.
+    """
+    try:
+        fmt = detect_format(text, path)
+    except SubtitleError:
+        repaired, repairs = repair_timing_lines(text)
+        if not repairs or detect_format(repaired, path) != "srt":
+            raise
+        return "srt", repaired, repairs
+    if fmt != "srt":
+        return fmt, text, ()
+    repaired, repairs = repair_timing_lines(text)
+    return fmt, repaired, repairs
 
 
 def line_endings(text: str) -> str:

@@ -1,5 +1,6 @@
 """The picture a subtitler looks at to trust a sync: speech against the track, before and after.
 
+Headed by the result in words (offset, ratio, segments, confidence), in the shipped font.
 One overview of the whole film and a few 30-second close-ups (the start, each cut, the
 middle, the end). In each: the film's speech activity as a dark area (or the reference
 track's events, for reference sync), the track as it was (red) and as synced (green). When
@@ -26,6 +27,8 @@ BEFORE: Colour = (215, 70, 50)
 AFTER: Colour = (40, 160, 70)
 GRID: Colour = (225, 225, 225)
 CUT: Colour = (230, 160, 0)
+TITLE_PX = 20
+HEAD = 58  # the title line and the overview's label
 
 
 def _clock(seconds: float) -> str:
@@ -92,9 +95,9 @@ def _panel(
     for mark in marks:
         if t0 <= mark <= t1:
             fill(image, x_of(mark) - 1, y, x_of(mark) + 1, y + area_h + 2 * (row_h + gap), CUT)
-    text(image, 8, y + area_h // 2 - 5, signal_name, SPEECH)
-    text(image, 8, y + area_h + gap + 2, "BEFORE", BEFORE)
-    text(image, 8, y + area_h + gap + row_h + gap + 2, "AFTER", AFTER)
+    text(image, 8, y + area_h // 2 - 8, signal_name, SPEECH)
+    text(image, 8, y + area_h + gap - 2, "before", BEFORE)
+    text(image, 8, y + area_h + gap + row_h + gap - 2, "after", AFTER)
     return y + area_h + 2 * (row_h + gap) + 30
 
 
@@ -122,18 +125,23 @@ def draw_sync(
     after: FloatArray,
     duration: float,
     marks: Sequence[float] = (),
-    signal_name: str = "SPEECH",
+    signal_name: str = "speech",
+    title: str = "",
 ) -> Path:
     """Write the plot PNG. ``activity`` is 0..1 per 10 ms of film; spans are (n, 2) seconds.
 
-    ``marks`` are film times to flag (where a cut scene joins).
+    ``marks`` are film times to flag (where a cut scene joins); ``title`` (the offset,
+    ratio, segments and confidence) heads the picture.
     """
     end = max(duration, float(after[:, 1].max()) if len(after) else 0.0, 1.0)
     windows = _windows(after, marks, end)
     panel_h = 56 + 2 * (14 + 6) + 30
-    image = canvas(WIDTH, 30 + panel_h * (1 + len(windows)))
-    text(image, 8, 8, f"OVERVIEW 0:00-{_clock(end)}", INK)
-    y = _panel(image, 30, 0.0, end, activity, before, after, marks, signal_name)
+    head = HEAD if title else 30
+    image = canvas(WIDTH, head + panel_h * (1 + len(windows)))
+    if title:
+        text(image, 8, 6, title, INK, size=TITLE_PX)
+    text(image, 8, head - 24, f"overview 0:00–{_clock(end)}", INK)
+    y = _panel(image, head, 0.0, end, activity, before, after, marks, signal_name)
     for start in windows:
         y = _panel(image, y, start, start + ZOOM_S, activity, before, after, marks, signal_name)
     return write_png(path, image)

@@ -16,7 +16,6 @@ written atomically.
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from screenkit.progress import Progress, ProgressCallback
 from screenkit.subtitles.load import load_track
 from screenkit.subtitles.raster import Image, canvas, fill, text, write_png
 from screenkit.subtitles.save import save_track
+from screenkit.tempdirs import scratch_dir
 
 GAP = 8
 LABEL_H = 22
@@ -239,7 +239,7 @@ def preview_sheet(
     all_text = "".join(e.plaintext for e in track.subs.events if not e.is_comment)
     missing = tuple(missing_glyphs(all_text, chosen))
     cells: list[Image] = []
-    with tempfile.TemporaryDirectory(prefix="screenkit-preview-") as tmp:
+    with scratch_dir("preview-") as tmp:
         work = Path(tmp)
         staged = work / "track.ass"
         save_track(track.subs, staged, format="ass")

@@ -29,6 +29,7 @@ RULES: MappingProxyType[str, Severity] = MappingProxyType(
         "line-length": "error",
         "line-count": "error",
         "reading-speed": "warning",
+        "reading-speed-far": "error",
         "duration-short": "warning",
         "duration-long": "warning",
         "gap": "warning",
@@ -40,7 +41,9 @@ RULES: MappingProxyType[str, Severity] = MappingProxyType(
         "unbalanced-tags": "error",
         "missing-glyphs": "error",
         "encoding": "warning",
+        "encoding-guess": "warning",
         "load": "warning",
+        "timing-line": "warning",
     }
 )
 """Every rule ``subs check`` knows, with its severity unless a profile says otherwise."""

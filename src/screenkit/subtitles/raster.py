@@ -1,38 +1,28 @@
-"""Pictures without a drawing library: RGB arrays, boxes, a 3x5 pixel font, PNG out.
+"""Pictures for the sync plot and the preview sheet: RGB arrays, boxes, labels, PNG out.
 
-The sync plot and the preview sheet need little: filled rectangles, a few labels (times,
-row names) and a PNG file. numpy holds the picture; the PNG is written by hand (zlib +
-struct, filter 0), atomically, so screenkit installs no imaging package.
+They need little: filled rectangles, labels (times, row names, a title) and a PNG file.
+numpy holds the picture; labels are drawn in the shipped font (`screenkit.fonts`) by
+FreeType through Pillow, so any text a track or a name holds reads as written; the PNG is
+written by hand (zlib + struct, filter 0), atomically.
 """
 
 from __future__ import annotations
 
 import struct
 import zlib
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
 
+from screenkit.fonts import shipped_font
 from screenkit.media.atomic import write_bytes_atomic
 
 Image = npt.NDArray[np.uint8]
 Colour = tuple[int, int, int]
-
-# 3 columns x 5 rows; each row is 3 bits, left bit first
-_GLYPHS: dict[str, tuple[int, ...]] = {
-    "0": (7, 5, 5, 5, 7), "1": (2, 6, 2, 2, 7), "2": (7, 1, 7, 4, 7), "3": (7, 1, 3, 1, 7),
-    "4": (5, 5, 7, 1, 1), "5": (7, 4, 7, 1, 7), "6": (7, 4, 7, 5, 7), "7": (7, 1, 2, 2, 2),
-    "8": (7, 5, 7, 5, 7), "9": (7, 5, 7, 1, 7), ":": (0, 2, 0, 2, 0), ".": (0, 0, 0, 0, 2),
-    "-": (0, 0, 7, 0, 0), "+": (0, 2, 7, 2, 0), "/": (1, 1, 2, 4, 4), " ": (0, 0, 0, 0, 0),
-    "#": (5, 7, 5, 7, 5), "=": (0, 7, 0, 7, 0), "%": (5, 1, 2, 4, 5),
-    "A": (2, 5, 7, 5, 5), "B": (6, 5, 6, 5, 6), "C": (3, 4, 4, 4, 3), "D": (6, 5, 5, 5, 6),
-    "E": (7, 4, 6, 4, 7), "F": (7, 4, 6, 4, 4), "G": (3, 4, 5, 5, 3), "H": (5, 5, 7, 5, 5),
-    "I": (7, 2, 2, 2, 7), "K": (5, 5, 6, 5, 5), "L": (4, 4, 4, 4, 7), "M": (5, 7, 7, 5, 5),
-    "N": (6, 5, 5, 5, 5), "O": (2, 5, 5, 5, 2), "P": (6, 5, 6, 4, 4), "R": (6, 5, 6, 5, 5),
-    "S": (3, 4, 2, 1, 6), "T": (7, 2, 2, 2, 2), "U": (5, 5, 5, 5, 7), "V": (5, 5, 5, 5, 2),
-    "W": (5, 5, 7, 7, 5), "X": (5, 5, 2, 5, 5), "Y": (5, 5, 2, 2, 2),
-}  # fmt: skip
 
 
 def canvas(width: int, height: int, colour: Colour = (255, 255, 255)) -> Image:
@@ -50,22 +40,38 @@ def fill(image: Image, x0: int, y0: int, x1: int, y1: int, colour: Colour) -> No
         image[y0:y1, x0:x1] = colour
 
 
-def text_width(text: str, scale: int = 2) -> int:
-    return len(text) * 4 * scale
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(shipped_font().path), size)
 
 
-def text(image: Image, x: int, y: int, label: str, colour: Colour, scale: int = 2) -> None:
-    """Write ``label`` (digits, ``:.-+/#=%``, A-Z; other letters upper-cased or skipped)."""
-    for n, ch in enumerate(label.upper()):
-        rows = _GLYPHS.get(ch)
-        if rows is None:
-            continue
-        for r, bits in enumerate(rows):
-            for c in range(3):
-                if bits & (4 >> c):
-                    px = x + (n * 4 + c) * scale
-                    py = y + r * scale
-                    fill(image, px, py, px + scale, py + scale, colour)
+def text_width(text: str, size: int = 14) -> int:
+    """Pixels ``text`` takes across in the shipped font at ``size`` px."""
+    return round(_font(size).getlength(text))
+
+
+def text(image: Image, x: int, y: int, label: str, colour: Colour, size: int = 14) -> None:
+    """Write ``label`` with its top-left at (x, y): the shipped font (Noto Sans: Latin,
+    Cyrillic, Greek), anti-aliased by FreeType through Pillow."""
+    if not label:
+        return
+    font = _font(size)
+    left, top, right, bottom = (round(v) for v in font.getbbox(label))
+    if right <= left or bottom <= top:
+        return
+    mask = PILImage.new("L", (right - left, bottom - top), 0)
+    ImageDraw.Draw(mask).text((-left, -top), label, font=font, fill=255)
+    alpha = np.asarray(mask, dtype=np.float32) / 255.0
+    x0, y0 = x + left, y + top
+    h, w = image.shape[:2]
+    cx0, cy0 = max(0, x0), max(0, y0)
+    cx1, cy1 = min(w, x0 + alpha.shape[1]), min(h, y0 + alpha.shape[0])
+    if cx1 <= cx0 or cy1 <= cy0:
+        return
+    a = alpha[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0, None]
+    region = image[cy0:cy1, cx0:cx1].astype(np.float32)
+    ink = np.array(colour, dtype=np.float32)
+    image[cy0:cy1, cx0:cx1] = np.round(region * (1.0 - a) + ink * a).astype(np.uint8)
 
 
 def encode_png(image: Image) -> bytes:

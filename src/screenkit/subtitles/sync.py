@@ -4,8 +4,9 @@ A sync (to the film's audio or to a reference track) yields an `Alignment`: film
 ratio · track time + offset, with one offset per segment of the track (more than one when a
 scene was cut or added). `apply_alignment` moves every event accordingly; events timed in a
 scene the film no longer has are dropped (and named). `finish` writes the result only when
-it can be trusted: below `MIN_CONFIDENCE` it raises `SyncNotTrusted`, which carries the
-result so that the caller can still show it, unless ``force`` is given.
+it can be trusted (`screenkit.subtitles.trust`): below `MIN_CONFIDENCE` it raises
+`SyncNotTrusted`, which carries the result so that the caller can still show it, unless
+``force`` is given. `SyncResult.summary` says in words what was changed and dropped.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from screenkit.errors import SubtitleError
 from screenkit.subtitles.align import FRAME_RATES, Alignment
 from screenkit.subtitles.load import Track
 from screenkit.subtitles.save import format_for, save_track
+from screenkit.subtitles.trust import MIN_CONFIDENCE, Verdict, level
 
-MIN_CONFIDENCE = 0.5
 MAX_TRACK_S = 6 * 3600.0  # no film is longer: later events are not used to align
 Method = Literal["film", "reference"]
 
@@ -72,6 +73,14 @@ class SyncResult:
     matched: float
     """Share of events whose own evidence agrees with the offset they were given."""
     mapping: Mapping | None = None
+    placed: int = 0
+    """Events written inside the film (or the reference's extent) at a time of their own."""
+    stacked: int = 0
+    """Events put on top of another that they did not overlap before."""
+    evidence: float = 0.0
+    """How far the match stands above chance (robust z): the strength behind the figure."""
+    reasons: tuple[str, ...] = ()
+    """Why the confidence is low, in words."""
     output: Path | None = None
     plot: Path | None = None
 
@@ -83,6 +92,54 @@ class SyncResult:
     @property
     def trusted(self) -> bool:
         return self.confidence >= MIN_CONFIDENCE
+
+    @property
+    def level(self) -> str:
+        return level(self.confidence)
+
+    @property
+    def summary(self) -> str:
+        """ "moved by −2.280 s; 15 of 15 events placed; confidence high (0.93)"."""
+        parts = [_moves(self)]
+        placed = f"{self.placed} of {self.events} events placed"
+        if self.dropped:
+            placed += f", {len(self.dropped)} dropped"
+        parts.append(placed)
+        parts.append(f"confidence {self.level} ({self.confidence:.2f})")
+        return "; ".join(parts)
+
+    @property
+    def title(self) -> str:
+        """The plot's title: "offset −3.000 s · ratio 1 · 1 segment · confidence high (0.97)"
+        (in characters the shipped font draws: it has no arrow)."""
+        count = len(self.segments)
+        parts = [
+            f"offset {signed(self.offset)}",
+            f"ratio {self.ratio_text.replace(' → ', ' fps to ')}",
+            f"{count} segment{'s' if count != 1 else ''}"
+            + (f" ({', '.join(signed(x.offset) for x in self.segments)})" if count > 1 else ""),
+        ]
+        if self.dropped:
+            parts.append(f"{len(self.dropped)} dropped")
+        parts.append(f"confidence {self.level} ({self.confidence:.2f})")
+        return " · ".join(parts)
+
+    @property
+    def meaning(self) -> str:
+        """What the confidence figure says about this result."""
+        against = "the film's speech" if self.method == "film" else "the reference's lines"
+        if self.trusted and self.mapping is not None and self.mapping.mode == "event-to-event":
+            return (
+                "each line took its counterpart's times: both tracks have the same lines, "
+                f"one map puts every start within {self.mapping.mean_error:.3f} s on average"
+            )
+        if self.trusted:
+            return (
+                f"the lines sit on {against} far better than any other placing "
+                f"(z {self.evidence:.1f}; {MIN_CONFIDENCE:.2f} or more is trusted)"
+            )
+        why = "; ".join(self.reasons) or "the match is no better than chance"
+        return f"not reliable: {why} (needs {MIN_CONFIDENCE:.2f})"
 
     @property
     def ratio_text(self) -> str:
@@ -114,8 +171,15 @@ class SyncResult:
             ],
             "dropped": list(self.dropped),
             "confidence": self.confidence,
+            "threshold": MIN_CONFIDENCE,
+            "level": self.level,
             "trusted": self.trusted,
+            "evidence": round(self.evidence, 2),
+            "reasons": list(self.reasons),
+            "summary": self.summary,
             "events": self.events,
+            "placed": self.placed,
+            "stacked": self.stacked,
             "matched": round(self.matched, 3),
             "mapping": None if self.mapping is None else _mapping_json(self.mapping),
             "output": None if self.output is None else str(self.output),
@@ -129,6 +193,36 @@ class SyncNotTrusted(SubtitleError):
     def __init__(self, message: str, *, result: SyncResult, hint: str | None = None) -> None:
         super().__init__(message, path=result.track, value=result.confidence, hint=hint)
         self.result = result
+
+
+def signed(seconds: float) -> str:
+    """``+0.500 s`` / ``−2.280 s`` (a true minus sign)."""
+    shown = round(seconds, 3)
+    return f"{'−' if shown < 0 else '+'}{abs(shown):.3f} s"
+
+
+def _moves(result: SyncResult) -> str:
+    scaled = "" if result.ratio == 1 else f"rescaled {result.ratio_text}, "
+    if len(result.segments) == 1:
+        return f"{scaled}moved by {signed(result.offset)}"
+    steps = ", then ".join(
+        f"{signed(s.offset)} from event {s.first_event}" for s in result.segments[1:]
+    )
+    return (
+        f"{scaled}moved in {len(result.segments)} parts (a scene cut or added): "
+        f"{signed(result.offset)}, then {steps}"
+    )
+
+
+def with_verdict(result: SyncResult, verdict: Verdict, strength: float) -> SyncResult:
+    return replace(
+        result,
+        confidence=verdict.confidence,
+        placed=verdict.placed,
+        stacked=verdict.stacked,
+        evidence=min(strength, 99.0),
+        reasons=verdict.reasons,
+    )
 
 
 def _fps(rate: Fraction) -> str:
@@ -224,9 +318,12 @@ def finish(
     if not result.trusted and not force:
         raise SyncNotTrusted(
             f"{track.path.name}: the sync is not reliable (confidence {result.confidence:.2f}, "
-            f"needs {MIN_CONFIDENCE:.2f}); nothing written",
+            f"needs {MIN_CONFIDENCE:.2f}"
+            + "".join(f"; {r}" for r in result.reasons)
+            + "); nothing written",
             result=result,
-            hint="check the plot (--plot), or write it anyway with --force",
+            hint="is this the right film or reference? check the plot (--plot), "
+            "or write it anyway with --force",
         )
     save_track(moved, output)
     return replace(result, output=output)

@@ -17,7 +17,7 @@ import numpy as np
 from screenkit.errors import InputError
 from screenkit.media.binaries import FFmpeg
 from screenkit.progress import ProgressCallback
-from screenkit.subtitles.align import CANDIDATE_RATIOS, FloatArray, align
+from screenkit.subtitles.align import CANDIDATE_RATIOS, Alignment, FloatArray, align
 from screenkit.subtitles.load import load_track
 from screenkit.subtitles.plot import draw_sync
 from screenkit.subtitles.sync import (
@@ -28,7 +28,9 @@ from screenkit.subtitles.sync import (
     segments_of,
     spans_of,
     timed_events,
+    with_verdict,
 )
+from screenkit.subtitles.trust import judge
 from screenkit.subtitles.vad import SpeechActivity, speech_activity
 
 NOT_SPEECH_WEIGHT = 0.5  # frames webrtcvad calls silence count half
@@ -57,6 +59,15 @@ def film_signal(activity: SpeechActivity) -> FloatArray:
         return np.zeros_like(raw)
     z = np.minimum((raw - raw.mean()) / spread, CLIP_Z)
     return np.asarray(z - z.mean())
+
+
+def mapped_spans(spans: FloatArray, alignment: Alignment) -> tuple[FloatArray, FloatArray]:
+    """The spans of the events ``alignment`` kept, before and after its map (unclipped)."""
+    ratio = float(alignment.ratio)
+    keep = [j for s in alignment.segments for j in range(s.first, s.last + 1)]
+    offsets = np.array([s.offset for s in alignment.segments for _ in range(s.first, s.last + 1)])
+    before = spans[keep] if keep else np.zeros((0, 2))
+    return before, before * ratio + offsets[:, None] if keep else np.zeros((0, 2))
 
 
 def sync_to_film(
@@ -105,10 +116,21 @@ def sync_to_film(
         ratio=alignment.ratio,
         segments=segments_of(order, track.subs, alignment),
         dropped=dropped,
-        confidence=alignment.confidence if signal.any() else 0.0,
+        confidence=0.0,
         events=len(track.subs.events),
         matched=alignment.matched,
     )
+    before, after = mapped_spans(spans, alignment)
+    strength = alignment.prominence if signal.any() else 0.0
+    verdict = judge(
+        strength=strength,
+        agreement=alignment.matched,
+        before=before,
+        after=after,
+        total=len(track.subs.events),
+        extent=activity.duration,
+    )
+    result = with_verdict(result, verdict, strength)
     if options.plot is not None:
         draw_sync(
             options.plot,
@@ -119,6 +141,7 @@ def sync_to_film(
             marks=[
                 float(alignment.ratio) * s.track_start + s.offset for s in alignment.segments[1:]
             ],
+            title=result.title,
         )
         result = replace(result, plot=options.plot)
     return finish(result, moved, track, output, force=options.force)

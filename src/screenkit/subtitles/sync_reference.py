@@ -9,6 +9,11 @@ event stand for two or three of the other's (merged or split lines) and leaves e
 without a counterpart where there is none. Matched events take the reference's times
 (a merged line spans its parts; split parts share their line's span in proportion); events
 without a counterpart move with their matched neighbours.
+
+Where the reference's cut lost or gained a scene, the global map is piecewise, found as
+audio sync finds it (`screenkit.subtitles.align`, the reference's events as the signal):
+one offset per stretch, the track's lines of a scene the reference lacks dropped and
+listed, and the event alignment done on each stretch under its own offset.
 """
 
 from __future__ import annotations
@@ -22,7 +27,14 @@ import numpy as np
 import pysubs2
 
 from screenkit.errors import InputError
-from screenkit.subtitles.align import CANDIDATE_RATIOS, FRAME_S, FloatArray, align, indicator
+from screenkit.subtitles.align import (
+    CANDIDATE_RATIOS,
+    FRAME_S,
+    Alignment,
+    FloatArray,
+    align,
+    indicator,
+)
 from screenkit.subtitles.load import load_track
 from screenkit.subtitles.plot import draw_sync
 from screenkit.subtitles.sync import (
@@ -31,9 +43,12 @@ from screenkit.subtitles.sync import (
     SyncSegment,
     finish,
     guard_output,
+    segments_of,
     spans_of,
     timed_events,
+    with_verdict,
 )
+from screenkit.subtitles.trust import Z_CAP, judge
 
 SAME_SHAPE_S = 0.4  # event-to-event when every start fits one linear map this well
 BAND_S = 8.0  # the DP considers counterparts within this many seconds of the global map
@@ -41,6 +56,8 @@ SKIP_COST = 1.2  # seconds-equivalent of leaving an event without a counterpart
 GROUP_COST = 0.25  # extra cost per additional event in a merged/split group
 MAX_GROUP = 3
 RATIO_SNAP = 0.0005
+GOOD_S = 0.5  # a matched event agrees with the map when its counterpart starts this near
+REACH_S = 10.0  # a line may end the track this long after the reference's last one
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,8 @@ class ReferenceSyncOptions:
     force: bool = False
     plot: Path | None = None
     lang: str | None = None
+    split: bool = True
+    """Look for cut or added scenes (an offset per stretch)."""
 
 
 @dataclass(frozen=True)
@@ -199,74 +218,122 @@ def sync_to_reference(
     t = spans_of(track.subs, order)
     r = spans_of(ref.subs, ref_order)
     ok, a, b, _ = same_shape(t, r)
+    segments: tuple[SyncSegment, ...]
+    dropped: tuple[int, ...]
     if ok:
         new, has = r.copy(), [True] * len(t)
-        ratio, offset = _snap(a), b
+        segments = (SyncSegment(order[0] + 1, order[-1] + 1, float(t[0, 0]), float(b)),)
         mapping = Mapping(
             "event-to-event", len(t), 0, 0, 0, float(np.mean(np.abs(a * t[:, 0] + b - r[:, 0])))
         )
-        confidence, matched = 1.0, 1.0
+        ratio, dropped, strength, agreement = _snap(a), (), Z_CAP, 1.0
     else:
-        new, has, ratio, offset, mapping, confidence = _aligned(t, r, options.max_offset)
-        matched = float(np.mean(has))
-    moved = _moved(track.subs, order, new)
+        fit = _aligned(t, r, options.max_offset, split=options.split)
+        new, has, mapping, strength, agreement = (
+            fit.new,
+            fit.has,
+            fit.mapping,
+            fit.strength,
+            fit.agreement,
+        )
+        ratio = fit.alignment.ratio
+        segments = segments_of(order, track.subs, fit.alignment)
+        dropped = tuple(order[j] + 1 for j in fit.alignment.dropped)
+    kept = [j for j in range(len(t)) if order[j] + 1 not in dropped]
+    verdict = judge(
+        strength=strength,
+        agreement=agreement,
+        before=t[kept],
+        after=new[kept],
+        total=len(track.subs.events),
+        extent=float(r[:, 1].max()) + REACH_S,
+    )
+    moved = _moved(track.subs, order, new, set(dropped))
     result = SyncResult(
         track=track_path,
         against=reference,
         method="reference",
         ratio=ratio,
-        segments=(SyncSegment(order[0] + 1, order[-1] + 1, float(t[0, 0]), float(offset)),),
-        dropped=(),
-        confidence=confidence,
+        segments=segments,
+        dropped=dropped,
+        confidence=0.0,
         events=len(track.subs.events),
-        matched=matched,
+        matched=float(np.mean([has[j] for j in kept])) if kept else 0.0,
         mapping=mapping,
     )
+    result = with_verdict(result, verdict, strength)
     if options.plot is not None:
-        end = float(max(r[:, 1].max(), new[:, 1].max()))
+        end = float(max(r[:, 1].max(), new[kept, 1].max() if kept else 0.0))
         draw_sync(
             options.plot,
             activity=indicator(r, round(end / FRAME_S) + 1),
             before=t,
-            after=new,
+            after=new[kept],
             duration=end,
+            marks=[float(ratio) * s.track_start + s.offset for s in segments[1:]],
             signal_name="REFERENCE",
+            title=result.title,
         )
         result = replace(result, plot=options.plot)
     return finish(result, moved, track, output, force=options.force)
 
 
-def _aligned(
-    t: FloatArray, r: FloatArray, max_offset: float
-) -> tuple[FloatArray, list[bool], Fraction, float, Mapping, float]:
-    """The DP path: (new spans, matched flags, ratio, offset, mapping, confidence)."""
+@dataclass(frozen=True)
+class _AlignedFit:
+    alignment: Alignment
+    new: FloatArray
+    """New (start, end) per track event (dropped ones included, unused)."""
+    has: list[bool]
+    mapping: Mapping
+    strength: float
+    agreement: float
+    """Share of kept events matched to a reference event within ``GOOD_S`` of the map."""
+
+
+def _aligned(t: FloatArray, r: FloatArray, max_offset: float, *, split: bool) -> _AlignedFit:
+    """The DP path, per segment of the piecewise map (a cut or added scene: a new offset)."""
     # the reference's extent only: offsets that push the track past it explain nothing
     signal = indicator(r, round((float(r[:, 1].max()) + 1.0) / FRAME_S))
     signal = (signal - signal.mean()) / (signal.std() or 1.0)
-    glob = align(signal, t, max_offset=max_offset, split=False)
+    glob = align(signal, t, max_offset=max_offset, split=split)
     ratio = float(glob.ratio)
-    offset = glob.segments[0].offset
-    mapped = t * ratio + offset
-    pairs = align_events(mapped, r)
-    new, has = _retime(mapped, r, pairs)
+    mapped = t * ratio
+    kept = np.zeros(len(t), dtype=bool)
+    for s in glob.segments:
+        mapped[s.first : s.last + 1] += s.offset
+        kept[s.first : s.last + 1] = True
+    index = np.flatnonzero(kept)
+    pairs = align_events(mapped[index], r)
+    part, has_part = _retime(mapped[index], r, pairs)
+    new = mapped.copy()
+    new[index] = part
+    has = [False] * len(t)
+    for k, j in enumerate(index):
+        has[int(j)] = has_part[k]
     one = [p for p in pairs if p.ti == p.tj and p.ri == p.rj]
-    mean_error = float(np.mean([abs(mapped[p.ti, 0] - r[p.ri, 0]) for p in one])) if one else 0.0
+    sub = mapped[index]
+    errors = [abs(sub[p.ti, 0] - r[p.ri, 0]) for p in one]
+    good = sum(p.tj - p.ti + 1 for p in pairs if abs(sub[p.ti, 0] - r[p.ri, 0]) <= GOOD_S)
     mapping = Mapping(
         mode="aligned",
         one_to_one=len(one),
         merged=sum(1 for p in pairs if p.ti == p.tj and p.rj > p.ri),
         split=sum(1 for p in pairs if p.tj > p.ti and p.ri == p.rj),
-        unmatched=sum(1 for ok in has if not ok),
-        mean_error=mean_error,
+        unmatched=sum(1 for ok in has_part if not ok),
+        mean_error=float(np.mean(errors)) if errors else 0.0,
     )
-    share = float(np.mean(has))
-    confidence = round(min(glob.confidence, max(0.0, (share - 0.4) / 0.4)), 3)
-    return new, has, glob.ratio, offset, mapping, min(1.0, confidence)
+    agreement = good / len(index) if len(index) else 0.0
+    return _AlignedFit(glob, new, has, mapping, glob.prominence, agreement)
 
 
-def _moved(subs: pysubs2.SSAFile, order: list[int], new: FloatArray) -> pysubs2.SSAFile:
+def _moved(
+    subs: pysubs2.SSAFile, order: list[int], new: FloatArray, dropped: set[int]
+) -> pysubs2.SSAFile:
+    """A copy of ``subs`` with the timed events moved to ``new``, the ``dropped`` (1-based)
+    left out; other events (comments, zero-length) keep their times."""
     out = copy.deepcopy(subs)
     for j, i in enumerate(order):
         start, end = round(new[j, 0] * 1000), round(new[j, 1] * 1000)
         out.events[i].start, out.events[i].end = max(0, start), max(1, end)
+    out.events = [e for n, e in enumerate(out.events) if n + 1 not in dropped]
     return out

@@ -112,6 +112,9 @@ class PageInputs:
     language_names: Mapping[str, str] = field(default_factory=dict)
     """Native names by tag; a tag not named here gets `screenkit.webpage.names.native_name`."""
     strings: PageStrings = field(default_factory=PageStrings)
+    subtitles_on: bool = True
+    """Whether the screening language's track starts on; off where the film has the
+    subtitles burned into the picture already (a second copy would cover the first)."""
 
     def __post_init__(self) -> None:
         relative_url(self.video, "video")

@@ -155,7 +155,8 @@ def _tracks(inputs: PageInputs) -> tuple[tuple[_Track, ...], int]:
     tracks = tuple(_Track(t.tag, names[t.tag], page_cues(t.tag, t.webvtt)) for t in inputs.tracks)
     lowered = [t.tag.lower() for t in tracks]
     wanted = inputs.language.lower()
-    return tracks, lowered.index(wanted) if wanted in lowered else -1
+    on = inputs.subtitles_on and wanted in lowered
+    return tracks, lowered.index(wanted) if on else -1
 
 
 def _data(inputs: PageInputs, tracks: tuple[_Track, ...], default: int) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""The last step of a bundle: place the cached files, write ``manifest.json``, swap in.
+"""The manifest step, a bundle's last: place the cached files, write ``manifest.json``, swap in.
 
 Every file comes from a verified cache entry, so its sha256 is already known: the manifest
 costs no re-reading, even for a film of several gigabytes. The manifest is written last,
@@ -8,23 +8,30 @@ inside the hidden partial folder, and the folder is then swapped into place.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from screenkit import __version__
-from screenkit.bundle.actions import main_file
 from screenkit.bundle.assemble import partial_bundle, place, publish, recover
 from screenkit.bundle.cache import Entry
 from screenkit.bundle.errors import disk_full_guard
 from screenkit.bundle.hashing import FileDigest, FileHasher
 from screenkit.bundle.manifest import FileRecord, InputRecord, Manifest, StepRecord, write_manifest
 from screenkit.bundle.model import BundlePlan
-from screenkit.bundle.steps import Step, StepRun
+from screenkit.bundle.planner import Planner, portable
+from screenkit.bundle.step import Command, Dep, Folders, Step, StepRun, main_file
 
-PLACED_WHOLE = ("sidecars", "stills", "sheet")
+KIND = "manifest"
+
+PLACED_WHOLE = ("sidecars", "stills", "sheet", "poster", "webpage")
 """Kinds whose every file goes into the bundle under its own relative name."""
+
+
+@dataclass(frozen=True)
+class Result:
+    folder: str
+    video: str
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ def _relative(path: str, root: str) -> str:
     return path[len(root) + 1 :] if path.startswith(root + "/") else path
 
 
-def _placements(bundle: BundlePlan, deps: dict[str, Entry]) -> list[tuple[Entry, str, str]]:
+def _placements(bundle: BundlePlan, deps: Mapping[str, Entry]) -> list[tuple[Entry, str, str]]:
     """(entry, its file, the path in the bundle) for every file the bundle holds."""
     out: list[tuple[Entry, str, str]] = []
     final = deps[bundle.final_step]
@@ -57,8 +64,20 @@ def _placements(bundle: BundlePlan, deps: dict[str, Entry]) -> list[tuple[Entry,
     return out
 
 
-def assemble_bundle(ctx: BundleContext, bundle: BundlePlan, run: StepRun) -> dict[str, Any]:
-    deps = dict(run.deps)
+@dataclass(frozen=True)
+class Settings:
+    context: BundleContext
+    bundle: BundlePlan
+
+
+def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
+    return []  # no ffmpeg: hard links, a JSON file, a rename
+
+
+def run(run: StepRun) -> Result:
+    s: Settings = run.step.settings
+    ctx, bundle = s.context, s.bundle
+    deps = run.deps
     recover(bundle.folder)
     with (
         disk_full_guard(f"writing the bundle {bundle.folder.name}", bundle.folder.parent),
@@ -82,6 +101,7 @@ def assemble_bundle(ctx: BundleContext, bundle: BundlePlan, run: StepRun) -> dic
                 "venue": bundle.request.venue,
                 "date": bundle.request.date,
                 "contact": bundle.request.contact,
+                **({"stand_in_appeal": list(bundle.stand_in)} if bundle.stand_in else {}),
             },
             ffmpeg_version=ctx.ffmpeg_version,
             screenkit_version=__version__,
@@ -103,20 +123,22 @@ def assemble_bundle(ctx: BundleContext, bundle: BundlePlan, run: StepRun) -> dic
     hasher = FileHasher(Path(ctx.hash_index))
     for record in files:
         hasher.remember(bundle.folder / record.path, FileDigest(record.sha256, record.size))
-    return {"folder": str(bundle.folder), "video": str(main_file(deps[bundle.final_step]))}
+    return Result(str(bundle.folder), str(main_file(deps[bundle.final_step])))
 
 
-def manifest_step(ctx: BundleContext, bundle: BundlePlan) -> Step:
+def plan(p: Planner, ctx: BundleContext, bundle: BundlePlan) -> Step:
+    """The bundle's assembly: not cached (it writes the bundle folder itself)."""
+    needs = [s for s in bundle.step_ids if s != bundle.manifest_step]
     return Step(
         id=bundle.manifest_step,
-        kind="manifest",
+        kind=KIND,
         label=f"bundle {bundle.folder.name}",
-        deps=tuple(s for s in bundle.step_ids if s != bundle.manifest_step),
         key=None,
-        params={},
-        command_note="links the files into a hidden folder, writes manifest.json last, "
+        deps=tuple(Dep(d, d, p.key(d)) for d in needs),
+        settings=Settings(ctx, replace(bundle, preset=portable(bundle.preset))),
+        tools=p.tools,
+        note="links the files into a hidden folder, writes manifest.json last, "
         "swaps the folder into place",
         weight=0.2,
-        action=partial(assemble_bundle, ctx, bundle),
         bundle=bundle.request.name,
     )

@@ -1,0 +1,91 @@
+"""The mux step: soft tracks into the joined file, by stream copy (no second encode).
+
+Each track is shifted by the card in front and staged in UTF-8 under a plain name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from screenkit.bundle.cache import Entry
+from screenkit.bundle.mediaops import mux_args
+from screenkit.bundle.planner import Planner
+from screenkit.bundle.results import result_of
+from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun, main_file
+from screenkit.bundle.steps.join import Result as Joined
+from screenkit.bundle.tracks import stage_shifted
+from screenkit.encode import SubtitleInput
+from screenkit.encode.subs import soft_name
+
+KIND = "mux"
+
+
+@dataclass(frozen=True)
+class Settings:
+    tracks: tuple[SubtitleInput, ...]
+    default: str
+    container: str
+    faststart: bool
+    extension: str
+
+
+@dataclass(frozen=True)
+class Result:
+    out: str
+    offset: float
+    tracks: tuple[str, ...]
+
+
+def plan(
+    p: Planner,
+    joined_id: str,
+    tracks: Sequence[SubtitleInput],
+    inputs: Sequence[InputFile],
+    settings: Settings,
+    name: str,
+) -> str:
+    return p.add(
+        KIND,
+        f"soft tracks ({name})",
+        settings=settings,
+        params={
+            "langs": [t.lang for t in tracks],
+            "default": settings.default,
+            "container": settings.container,
+            "faststart": settings.faststart,
+        },
+        inputs=inputs,
+        deps={"joined": joined_id},
+        weight=p.master.duration * 0.02,
+        note="stream copy; tracks shifted by the card length",
+    )
+
+
+def staged(tracks: Sequence[SubtitleInput], container: str, folder: Folders) -> list[SubtitleInput]:
+    return [
+        SubtitleInput(folder.scratch / soft_name(n, t, container), t.lang)
+        for n, t in enumerate(tracks)
+    ]
+
+
+def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
+    s: Settings = step.settings
+    args = mux_args(
+        main_file(deps["joined"]),
+        staged(s.tracks, s.container, folders),
+        folders.work / f"video{s.extension}",
+        container=s.container,
+        faststart=s.faststart,
+        default=s.default,
+    )
+    return [Command(tuple(args), "soft tracks")]
+
+
+def run(run: StepRun) -> Result:
+    s: Settings = run.step.settings
+    offset = result_of(run.deps["joined"], Joined).film_offset
+    stage_shifted(s.tracks, run.scratch, container=s.container, by=offset)
+    (command,) = commands(run.step, run.deps, run.folders)
+    run.execute(command, "adding the subtitle tracks")
+    return Result(f"video{s.extension}", offset, tuple(t.lang for t in s.tracks))
