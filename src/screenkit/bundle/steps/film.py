@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from screenkit.bundle.cache import Entry
 from screenkit.bundle.manifest import preset_to_json
@@ -70,7 +71,7 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
         note = f"picture {planned.format.size_note}; {note}"
     what = f"{preset.name}{', burn ' + burn if burn else ''}"
     deps = {"loudness": loud_id} if loud_id else {}
-    params = {
+    params: dict[str, Any] = {
         "preset": preset_to_json(preset),
         "burn": burn,
         "x264": p.settings.x264_preset,
