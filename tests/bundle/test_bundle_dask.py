@@ -84,7 +84,7 @@ def _film_encoder(kit: Path) -> tuple[int, int] | None:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        if b"libx264" in cmdline and str(kit).encode() in cmdline and b".film.part-" in cmdline:
+        if b"libx264" in cmdline and str(kit).encode() in cmdline and b"/film.mp4" in cmdline:
             return int(stat.rsplit(")", 1)[1].split()[1]), int(entry.name)
     return None
 
@@ -185,7 +185,7 @@ def test_ctrl_c_stops_the_workers_encode_and_leaves_no_bundle(matrix_kit: Path) 
         stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 90
-    while not list((cache / "tmp").glob("*/.film.part-*")):
+    while not list((cache / "tmp").glob("*/film.mp4")):
         assert proc.poll() is None and time.monotonic() < deadline, "no film encode started"
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
@@ -194,5 +194,5 @@ def test_ctrl_c_stops_the_workers_encode_and_leaves_no_bundle(matrix_kit: Path) 
     assert not (matrix_kit / "out" / "sample-m-en-usb").exists()
     time.sleep(1)
     assert _film_encoder(matrix_kit) is None  # the worker's ffmpeg was stopped
-    assert not list((cache / "tmp").glob("*/.film.part-*"))
+    assert not list((cache / "tmp").glob("*/film.mp4"))
     assert not [r for r in StepCache(cache).journal() if r.kind == "film" and r.event == "done"]
