@@ -155,9 +155,12 @@ def test_dry_run_shows_the_commands_and_what_is_cached(built_all: Path) -> None:
     assert states.pop("sheet") == "to run"
     assert states.pop("manifest") == "always runs"
     assert set(states.values()) == {"cached"}
-    film = steps["film"]["commands"][-1]
+    *encodes, measure = steps["film"]["commands"]
+    film = encodes[-1]
     graph = film[film.index("-filter_complex") + 1]
     assert "libx264" in film and "subtitles=" in graph
+    # the picture quality is measured last, against the master fed the same way
+    assert "ssim=" in measure[measure.index("-filter_complex") + 1] and measure[-1] == "-"
     # the loudness measurement is cached, so the gain is in the command, not a placeholder
     assert "volume=" in graph or "loudnorm" in graph
     assert "nan" not in graph

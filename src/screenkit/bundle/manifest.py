@@ -110,6 +110,14 @@ def preset_to_json(preset: VenuePreset) -> dict[str, Any]:
     return dict(document)
 
 
+def preset_params(preset: VenuePreset) -> dict[str, Any]:
+    """What an encode's cache key holds of its preset: not the file it was read from (a
+    kit's preset read from a moved or copied kit is the same preset, its encodes cached)."""
+    document = preset_to_json(preset)
+    document.pop("source", None)
+    return document
+
+
 def _build(cls: type[Any], data: Mapping[str, Any]) -> Any:
     nested = {
         "video": VideoSpec,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screenkit.bundle.cache import Entry
-from screenkit.bundle.manifest import preset_to_json
+from screenkit.bundle.manifest import preset_params
 from screenkit.bundle.mediaops import keyframe_before
 from screenkit.bundle.planner import Planner
 from screenkit.bundle.step import Command, Folders, Step, StepRun, Tools
@@ -96,7 +96,7 @@ def plan(p: Planner, settings: Settings, what: str, count: int) -> str:
         f"film chunk {s.chunk.index + 1}/{count} ({what})",
         settings=s,
         params={
-            "preset": preset_to_json(s.preset),
+            "preset": preset_params(s.preset),
             "x264": p.settings.x264_preset,
             "first": s.chunk.first,
             "frames": s.chunk.frames,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from screenkit.bundle.cache import Entry
-from screenkit.bundle.manifest import preset_to_json
+from screenkit.bundle.manifest import preset_params
 from screenkit.bundle.planner import Planner, portable
 from screenkit.bundle.results import result_of
 from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun, Tools, main_file
@@ -72,7 +72,7 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     what = f"{preset.name}{', burn ' + burn if burn else ''}"
     deps = {"loudness": loud_id} if loud_id else {}
     params: dict[str, Any] = {
-        "preset": preset_to_json(preset),
+        "preset": preset_params(preset),
         "burn": burn,
         "x264": p.settings.x264_preset,
         "audio_lang": p.kit.original_language,
