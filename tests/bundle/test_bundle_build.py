@@ -155,9 +155,12 @@ def test_dry_run_shows_the_commands_and_what_is_cached(built_all: Path) -> None:
     assert states.pop("sheet") == "to run"
     assert states.pop("manifest") == "always runs"
     assert set(states.values()) == {"cached"}
-    film = steps["film"]["commands"][-1]
+    *encodes, measure = steps["film"]["commands"]
+    film = encodes[-1]
     graph = film[film.index("-filter_complex") + 1]
     assert "libx264" in film and "subtitles=" in graph
+    # the picture quality is measured last, against the master fed the same way
+    assert "ssim=" in measure[measure.index("-filter_complex") + 1] and measure[-1] == "-"
     # the loudness measurement is cached, so the gain is in the command, not a placeholder
     assert "volume=" in graph or "loudnorm" in graph
     assert "nan" not in graph
@@ -252,3 +255,46 @@ def test_a_full_disk_while_writing_the_bundle(
     assert code == 0, err
     assert {s["status"] for s in json.loads(out)["steps"] if s["kind"] != "manifest"} == {"cached"}
     assert run_cli("verify", str(out_dir / "sample-demo"))[0] == 0
+
+
+def test_every_film_encode_records_its_picture_quality(built_all: Path) -> None:
+    """In the manifest and the sheet's specs; a copied video stream alone has none."""
+    cache = StepCache(built_all / ".screenkit" / "cache")
+    measured = 0
+    for folder in bundles(built_all):
+        manifest = read_manifest(folder)
+        film = next(s for s in manifest.steps if s.kind == "film")
+        entry = cache.peek_entry(film.key) if film.key else None
+        assert entry is not None
+        if entry.meta["copied_video"]:
+            assert manifest.quality is None
+            continue
+        quality = manifest.quality
+        assert quality is not None, folder.name
+        assert (
+            0.9 < quality["ssim"] < 1.0
+            and quality["psnr"] > 25
+            and quality["frames"] * quality["every"] >= 1450
+        )
+        assert quality == entry.meta["quality"]
+        sheet = (folder / TEXT_NAME).read_text(encoding="utf-8")
+        assert f"SSIM {quality['ssim']:.4f}" in sheet
+        assert f"SSIM {quality['ssim']:.4f}" in (folder / HTML_NAME).read_text(encoding="utf-8")
+        measured += 1
+    assert measured >= 10
+
+
+def test_verify_does_not_measure_the_quality_again(
+    built_all: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screenkit.encode import quality, run
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("verify measured the picture quality")
+
+    monkeypatch.setattr(quality, "measure_quality", refuse)
+    monkeypatch.setattr(run, "measure_quality", refuse)
+    folder = built_all / "out" / "sample-en-usb-player"
+    code, out, err = run_cli("verify", str(folder), "--json")
+    assert code == 0, out + err
+    assert read_manifest(folder).quality is not None

@@ -71,6 +71,8 @@ class Manifest:
     steps: tuple[StepRecord, ...]
     files: tuple[FileRecord, ...]
     format: int = FORMAT
+    quality: Mapping[str, Any] | None = None
+    """The film encode's SSIM/PSNR against the master (`screenkit.encode.quality`)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +92,7 @@ class Manifest:
             "inputs": [vars(r) for r in self.inputs],
             "steps": [vars(r) for r in self.steps],
             "files": [vars(r) for r in self.files],
+            "quality": dict(self.quality) if self.quality is not None else None,
         }
 
 
@@ -191,6 +194,7 @@ def read_manifest(folder: Path) -> Manifest:
             inputs=_records(InputRecord, data.get("inputs", [])),
             steps=_records(StepRecord, data.get("steps", [])),
             files=_records(FileRecord, data["files"]),
+            quality=data.get("quality"),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{path} is damaged: {exc}", path=path) from exc

@@ -29,6 +29,8 @@ class BuildSettings:
     estimate_after: float | None = 120.0
     """Estimate the film encodes' wall time (a timed sample) for masters at least this many
     seconds long; None never estimates."""
+    chunks: str = "off"
+    """Film encodes in chunks: ``off``, ``auto`` (films over 3 minutes) or the seconds."""
 
 
 @dataclass(frozen=True)

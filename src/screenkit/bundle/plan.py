@@ -211,6 +211,7 @@ def _plan_bundle(
         "clip": clip_id,
         "card_image": card_image_id,
         "frame_image": frame_image_id,
+        "film": film_id,  # its measured picture quality
     }
     sheet_id = sheet.plan(p, sheet_settings, ends)
     extras = [

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from screenkit import diskspace
 from screenkit.bundle.cache import StepCache
+from screenkit.bundle.dask_executor import ClusterSpec, run_on_cluster
 from screenkit.bundle.executor import StepOutcome, execute
 from screenkit.bundle.model import BuildPlan
 from screenkit.bundle.step import Step
@@ -81,11 +82,13 @@ def build(
     jobs: int = 1,
     progress: ProgressCallback | None = None,
     processes: bool = False,
+    cluster: ClusterSpec | None = None,
 ) -> BuildReport:
     """Run what the plan's out-of-date bundles need; up-to-date bundles are left alone.
 
     ``processes`` runs each step in a worker process from its description alone (see
-    `screenkit.bundle.executor`).
+    `screenkit.bundle.executor`); ``cluster`` runs them on a Dask cluster instead
+    (`dask_executor`).
     """
     started = time.monotonic()
     cache = StepCache(plan.cache_root, progress=progress)
@@ -93,9 +96,12 @@ def build(
     diskspace.prepare_output(plan.out)  # before the long steps, as is the space check
     cached = [s.id for s in plan.steps if s.key and cache.peek(s.key)]
     diskspace.check_space(diskspace.plan_needs(plan, cached))
-    result = execute(
-        plan.pending(), cache, run=run_step, jobs=jobs, progress=progress, processes=processes
-    )
+    if cluster is not None:
+        result = run_on_cluster(plan, cache, cluster, progress)
+    else:
+        result = execute(
+            plan.pending(), cache, run=run_step, jobs=jobs, progress=progress, processes=processes
+        )
     bundles = tuple(
         BundleResult(
             name=b.request.name,

@@ -13,6 +13,7 @@ venue, ...) is HTML-escaped in the HTML sheet.
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -25,6 +26,7 @@ from screenkit.bundle.sheet_words import (
     timing,
     troubleshooting,
 )
+from screenkit.encode.quality import Quality
 from screenkit.i18n import Translator, translator
 from screenkit.media.info import MediaInfo
 from screenkit.placeholders import stand_in_note
@@ -90,6 +92,8 @@ class SheetData:
     clip_id: str = ""
     card_image_id: str = ""
     frame_image_id: str = ""
+    quality: Quality | None = None
+    """The film encode's measured picture quality (None: its video was copied)."""
 
     @property
     def folder(self) -> str:
@@ -186,7 +190,20 @@ def specs(data: SheetData, tr: Translator) -> list[tuple[str, str]]:
     subs = [tr.language_name(s.language or "und") for s in info.subtitles]
     if subs:
         rows.append((_("soft tracks"), ", ".join(subs)))
+    if data.quality is not None:
+        rows.append((_("quality"), _quality(data.quality, tr)))
     return rows
+
+
+def _quality(q: Quality, tr: Translator) -> str:
+    """``SSIM 0.9871, PSNR 41.2 dB against the master (every frame)``: the figures as
+    measurement tools print them, the words in the sheet's language."""
+    _ = tr.gettext
+    sampled = _("every frame") if q.every == 1 else _("one frame in {n}").format(n=q.every)
+    psnr = f"{q.psnr:.1f} dB" if math.isfinite(q.psnr) else _("identical")
+    return _("SSIM {ssim}, PSNR {psnr} against the master ({sampled})").format(
+        ssim=f"{q.ssim:.4f}", psnr=psnr, sampled=sampled
+    )
 
 
 def sheet_sections(data: SheetData, tr: Translator | None = None) -> Sheet:

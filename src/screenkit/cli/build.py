@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from screenkit.bundle import (
     verify_bundle,
 )
 from screenkit.bundle.cache import user_cache_dir
+from screenkit.bundle.dask_executor import SCHEDULER_ENV, ClusterSpec, require_dask
 from screenkit.cli.common import (
     emit_json,
     json_option,
@@ -63,6 +65,24 @@ from screenkit.kit import MANIFEST, OUTRO_MAX, OUTRO_SECONDS, load_kit
     help="Steps to run side by side (ffmpeg itself uses every core).",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    help="Run on a local Dask cluster of N worker processes (the cluster extra).",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Run on an existing Dask cluster (default: $SCREENKIT_SCHEDULER).",
+)
+@click.option(
+    "--chunks",
+    default="auto",
+    show_default=True,
+    metavar="off|auto|SECONDS",
+    callback=lambda _ctx, _param, value: _chunks(value),
+    help="Encode a long film in chunks of SECONDS (auto: 60-s chunks over 3 minutes).",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where bundles go (default: <kit>/out).",
@@ -97,6 +117,9 @@ def build_command(
     contact: str | None,
     outro: float | None,
     jobs: int,
+    workers: int | None,
+    scheduler: str | None,
+    chunks: str,
     out: Path | None,
     speed: str | None,
     allow_placeholder: bool,
@@ -117,7 +140,9 @@ def build_command(
       screenkit build --preset usb-player --lang it --venue "Circolo Arci" --date "12 May"
       screenkit build --preset web --lang uk --outro 60
       screenkit build --all --jobs 2 --dry-run
+      screenkit build --all --workers 2
     """
+    cluster = _cluster(workers, scheduler, processes)
     kit = load_kit(kit_dir)
     requests = resolve_requests(
         kit,
@@ -130,7 +155,9 @@ def build_command(
         outro=outro,
     )
     with progress_bars(quiet or as_json) as progress:
-        settings = BuildSettings(out=out, x264_preset=speed, allow_placeholder=allow_placeholder)
+        settings = BuildSettings(
+            out=out, x264_preset=speed, allow_placeholder=allow_placeholder, chunks=chunks
+        )
         plan = plan_build(kit, requests, settings, progress=progress)
         if dry_run:
             _show_plan(plan, as_json)
@@ -138,7 +165,7 @@ def build_command(
         if not (quiet or as_json):
             for estimate in plan.estimates:
                 note(estimate.sentence())
-        report = build(plan, jobs=jobs, progress=progress, processes=processes)
+        report = build(plan, jobs=jobs, progress=progress, processes=processes, cluster=cluster)
     if as_json:
         emit_json({**report.to_json(), "estimates": [e.to_json() for e in plan.estimates]})
         return
@@ -153,6 +180,31 @@ def build_command(
     ran = sum(1 for s in report.steps if s.status == "built")
     cached = sum(1 for s in report.steps if s.status == "cached")
     note(f"{ran} steps run, {cached} from the cache, in {report.elapsed:.1f} s")
+
+
+def _chunks(value: str) -> str:
+    if value in ("off", "auto"):
+        return value
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 5 <= seconds <= 24 * 3600:
+        raise click.BadParameter(f"{value!r}: give off, auto or the seconds of a chunk (>= 5)")
+    return f"{seconds:g}"
+
+
+def _cluster(workers: int | None, scheduler: str | None, processes: bool) -> ClusterSpec | None:
+    if workers is not None and scheduler:
+        raise click.UsageError("--workers and --scheduler exclude each other: choose one")
+    if processes and (workers is not None or scheduler):
+        raise click.UsageError("--processes runs on this machine: leave it out with a cluster")
+    if workers is None:
+        scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
+    if workers is None and scheduler is None:
+        return None
+    require_dask()
+    return ClusterSpec(workers=workers, scheduler=scheduler)
 
 
 def _show_plan(plan: BuildPlan, as_json: bool) -> None:

@@ -201,6 +201,23 @@ def _video_chain(
     return stream
 
 
+def reference_video(
+    info: MediaInfo,
+    preset: VenuePreset,
+    options: EncodeOptions,
+    fmt: OutputFormat,
+    workdir: Path,
+) -> Any:
+    """The master's picture exactly as the encoder is fed it (rate, scaling, 4:2:0, burn-in).
+
+    What an encode's picture quality is measured against: only the compression differs.
+    """
+    assert info.video is not None
+    return _video_chain(
+        _main_input(info, options)[str(info.video.index)], info, fmt, preset, options, workdir
+    )
+
+
 def downmix_and_normalise(stream: Any, preset: VenuePreset, loudness: Loudness | None) -> Any:
     """The preset's channel layout, then the measured loudness gain (every audio chain's head)."""
     for name, opts in downmix_filters(preset.audio.channels):

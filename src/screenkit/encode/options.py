@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from screenkit.fonts import Font
 from screenkit.media.info import MediaInfo
+
+if TYPE_CHECKING:
+    from screenkit.encode.quality import Quality
 
 
 @dataclass(frozen=True)
@@ -104,3 +108,5 @@ class EncodeResult:
     elapsed: float
     enlarged_from: tuple[int, int] | None = None
     """The source's stored size when the encode enlarged it to the preset's minimum frame."""
+    quality: Quality | None = None
+    """SSIM/PSNR against the master, when asked for (None: not measured, or video copied)."""

@@ -16,6 +16,7 @@ from screenkit.encode.builder import EncodePlan, plan_encode
 from screenkit.encode.compliance import ComplianceError, check_compliance
 from screenkit.encode.loudness import Loudness, cached_loudness, measure_args, measure_loudness
 from screenkit.encode.options import EncodeOptions, EncodeResult
+from screenkit.encode.quality import Quality, measure_quality
 from screenkit.encode.subs import (
     check_sidecars,
     sidecar_tracks,
@@ -126,12 +127,15 @@ def encode(
     ffmpeg: FFmpeg | None = None,
     check: bool = True,
     sha256: str | None = None,
+    quality: bool = False,
 ) -> EncodeResult:
     """Encode ``source`` to ``out`` under ``preset``; the output is compliance-checked.
 
     ``cache_dir`` keeps the loudness measurement of the source between runs (``sha256``:
     the source's content digest, when the caller knows it; see `measurement_key`). Raises
     `InputError`/`ProbeError` for an unusable source, `FFmpegFailed`, `ComplianceError`.
+    ``quality`` measures the picture's SSIM/PSNR against the master (`measure_quality`)
+    before the file is published; a copied video stream is the master's and is not measured.
     """
     started = time.monotonic()
     ffmpeg = ffmpeg or find_ffmpeg()
@@ -167,6 +171,18 @@ def encode(
         done = run_plan(
             plan, info, preset, options, ffmpeg=ffmpeg, progress=progress, check=check, out=out
         )
+        measured: Quality | None = None
+        if quality and not plan.copy_video:
+            measured = measure_quality(
+                part,
+                info,
+                preset,
+                options,
+                plan.format,
+                Path(tmp),
+                ffmpeg=ffmpeg,
+                progress=progress,
+            )
     written = write_sidecars(sidecars, preset, out)
     return EncodeResult(
         out=out,
@@ -179,6 +195,7 @@ def encode(
         warnings=done.warnings,
         elapsed=time.monotonic() - started,
         enlarged_from=plan.format.enlarged_from,
+        quality=measured,
     )
 
 

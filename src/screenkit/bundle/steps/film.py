@@ -9,19 +9,26 @@ languages share one encode.
 from __future__ import annotations
 
 import math
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from screenkit.bundle.cache import Entry
 from screenkit.bundle.manifest import preset_key
 from screenkit.bundle.planner import Planner, portable
 from screenkit.bundle.results import result_of
-from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun, Tools
-from screenkit.bundle.steps import loudness
+from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun, Tools, main_file
+from screenkit.bundle.steps import chunk, loudness
 from screenkit.encode import EncodeOptions, EncodePlan, Loudness, SubtitleInput, plan_encode
-from screenkit.encode.run import run_plan
+from screenkit.encode.chunks import LIST_NAME, Chunk, join_args
+from screenkit.encode.compliance import ComplianceError, check_compliance
+from screenkit.encode.quality import STATS_NAME, Quality, parse_quality, quality_args, sample_step
+from screenkit.encode.run import PlanRun, encode_warnings, run_plan
+from screenkit.encode.subs import stage_burn
 from screenkit.media.info import MediaInfo
+from screenkit.media.probe import probe
 from screenkit.presets import VenuePreset
 
 KIND = "film"
@@ -33,6 +40,8 @@ class Settings:
     preset: VenuePreset
     burn: SubtitleInput | None
     audio_lang: str
+    chunks: tuple[Chunk, ...] = ()
+    """The chunk steps the picture is joined from (``steps/chunk.py``); (): one encode."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,8 @@ class Result:
     two_pass: bool
     warnings: tuple[str, ...]
     duration: float
+    quality: Quality | None = None
+    """SSIM/PSNR against the master fed the same way (None: the video was copied)."""
 
 
 def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[InputFile]]:
@@ -49,7 +60,8 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     loud_id = loudness.plan(p, preset)
     track, track_input = p.track(burn) if burn else (None, None)
     inputs = [p.master_file, *p.font_files, *([track_input] if track_input else [])]
-    settings = Settings(p.master, portable(preset), track, p.kit.original_language)
+    pieces = chunk.split(p, portable(preset), track)
+    settings = Settings(p.master, portable(preset), track, p.kit.original_language, pieces)
     # planned now with stand-in loudness: a preset the film cannot meet fails before any run
     stand_in = Loudness(*[math.nan] * 4) if loud_id else None
     planned = _encode_plan(settings, p.tools, stand_in, Folders(p.cache.root, p.cache.root))
@@ -57,19 +69,29 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     note = "the loudnorm/volume values come from the loudness step"
     if planned.format.size_note:  # the dry-run says a small master is enlarged
         note = f"picture {planned.format.size_note}; {note}"
+    what = f"{preset.name}{', burn ' + burn if burn else ''}"
+    deps = {"loudness": loud_id} if loud_id else {}
+    params: dict[str, Any] = {
+        "preset": preset_key(preset),
+        "burn": burn,
+        "x264": p.settings.x264_preset,
+        "audio_lang": p.kit.original_language,
+    }
+    if pieces:  # the picture from chunk steps, joined by copy: the film step is light
+        for piece in pieces:
+            piece_settings = chunk.Settings(p.master, portable(preset), track, piece)
+            deps[chunk.role(piece.index)] = chunk.plan(p, piece_settings, what, len(pieces))
+        params["chunks"] = [[c.first, c.frames] for c in pieces]
+        what = f"{what}, {len(pieces)} chunks"
+        note = f"joins the chunks by stream copy, encodes the sound once; {note}"
     step_id = p.add(
         KIND,
-        f"film encode ({preset.name}{', burn ' + burn if burn else ''})",
+        f"film encode ({what})",
         settings=settings,
-        params={
-            "preset": preset_key(preset),
-            "burn": burn,
-            "x264": p.settings.x264_preset,
-            "audio_lang": p.kit.original_language,
-        },
+        params=params,
         inputs=inputs,
-        deps={"loudness": loud_id} if loud_id else {},
-        weight=p.master.duration * (0.05 if copy else 1.0),
+        deps=deps,
+        weight=p.master.duration * (0.05 if copy else 0.1 if pieces else 1.0),
         note=note,
     )
     return step_id, inputs
@@ -108,30 +130,108 @@ def _plan_for(step: Step, deps: Mapping[str, Entry], folders: Folders) -> Encode
     return _encode_plan(step.settings, step.tools, measured, folders)
 
 
+def _quality_command(step: Step, planned: EncodePlan) -> Command | None:
+    """The comparison of the encoded picture with the master's (none for a copied one)."""
+    if planned.copy_video:
+        return None
+    s: Settings = step.settings
+    every = sample_step(planned.format)
+    args = quality_args(
+        planned.out,
+        s.master,
+        s.preset,
+        encode_options(s, step.tools),
+        planned.format,
+        planned.workdir,
+        every,
+    )
+    return Command(tuple(args), "picture quality", "info", planned.format.duration)
+
+
+def _join_command(step: Step, deps: Mapping[str, Entry], planned: EncodePlan) -> Command:
+    """The chunks' pictures by stream copy and the master's sound encoded once."""
+    s: Settings = step.settings
+    measured = result_of(deps["loudness"], Loudness) if "loudness" in deps else None
+    args = join_args(
+        planned.workdir / LIST_NAME,
+        s.master,
+        s.preset,
+        encode_options(s, step.tools),
+        measured,
+        planned.out,
+    )
+    return Command(tuple(args), "join chunks", duration=planned.format.duration)
+
+
 def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
     planned = _plan_for(step, deps, folders)
-    return [
-        Command(args, label, duration=planned.format.duration)
-        for args, label in zip(planned.commands, planned.steps, strict=True)
-    ]
+    measure = _quality_command(step, planned)
+    if step.settings.chunks:
+        encodes = [_join_command(step, deps, planned)]
+    else:
+        encodes = [
+            Command(args, label, duration=planned.format.duration)
+            for args, label in zip(planned.commands, planned.steps, strict=True)
+        ]
+    return [*encodes, *([measure] if measure else [])]
+
+
+def _join(run: StepRun, planned: EncodePlan) -> PlanRun:
+    """Join the chunk steps' pictures into the film, checked against the preset."""
+    s: Settings = run.step.settings
+    choices = encode_options(s, run.step.tools)
+    lines = []
+    for piece in s.chunks:
+        found = main_file(run.deps[chunk.role(piece.index)])
+        staged = run.scratch / found.name
+        try:
+            staged.hardlink_to(found)
+        except OSError:
+            shutil.copyfile(found, staged)
+        lines.append(f"file '{staged.name}'\n")
+    (run.scratch / LIST_NAME).write_text("".join(lines), encoding="utf-8")
+    if s.burn is not None and s.preset.subtitles.burn:  # the reference the quality reads
+        stage_burn(s.burn, s.preset, planned.format, run.scratch, choices.fonts)
+    done = run.execute(_join_command(run.step, run.deps, planned), f"joining {s.master.path.name}")
+    info = probe(planned.out, ffmpeg=run.ffmpeg)
+    mismatches = check_compliance(info, s.preset, planned.format)
+    if mismatches:
+        raise ComplianceError(planned.out, s.preset.name, mismatches)
+    return PlanRun(info, (done.argv,), tuple(encode_warnings(s.preset, choices)))
+
+
+def _measure(run: StepRun, planned: EncodePlan) -> Quality | None:
+    measure = _quality_command(run.step, planned)
+    if measure is None:
+        return None
+    done = run.execute(measure, f"measuring the picture quality of {planned.out.name}")
+    stats_file = planned.workdir / STATS_NAME
+    stats = stats_file.read_text(encoding="utf-8", errors="replace")
+    stats_file.unlink(missing_ok=True)
+    return parse_quality(done.log, stats, sample_step(planned.format))
 
 
 def run(run: StepRun) -> Result:
     s: Settings = run.step.settings
     planned = _plan_for(run.step, run.deps, run.folders)
-    done = run_plan(
-        planned,
-        s.master,
-        s.preset,
-        encode_options(s, run.step.tools),
-        ffmpeg=run.ffmpeg,
-        progress=run.progress,
-    )
-    run.ran += done.commands
+    if s.chunks:
+        done = _join(run, planned)
+    else:
+        done = run_plan(
+            planned,
+            s.master,
+            s.preset,
+            encode_options(s, run.step.tools),
+            ffmpeg=run.ffmpeg,
+            progress=run.progress,
+        )
+        run.ran += done.commands
+    quality = _measure(run, planned)
     return Result(
         out=planned.out.name,
         copied_video=planned.copy_video,
-        two_pass=planned.two_pass,
+        two_pass=planned.two_pass and not s.chunks,
         warnings=done.warnings,
         duration=done.info.duration,
+        quality=quality,
     )

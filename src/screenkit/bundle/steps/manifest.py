@@ -116,6 +116,7 @@ def run(run: StepRun) -> Result:
             ),
             steps=tuple(StepRecord(sid, e.kind, e.key) for sid, e in deps.items() if e.folder.name),
             files=tuple(files),
+            quality=next((e.meta.get("quality") for e in deps.values() if e.kind == "film"), None),
         )
         write_manifest(part.folder, manifest)  # last: the bundle is complete now
         publish(part)

@@ -18,6 +18,7 @@ from screenkit.bundle.results import to_meta
 from screenkit.bundle.step import Command, Folders, Step, StepRun, make_scratch
 from screenkit.bundle.steps import (
     card,
+    chunk,
     clip,
     film,
     join,
@@ -48,6 +49,7 @@ class Kind(Protocol):
 
 KINDS: dict[str, Kind] = {
     "loudness": loudness,
+    "chunk": chunk,
     "film": film,
     "card": card,
     "join": join,

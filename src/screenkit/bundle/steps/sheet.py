@@ -17,7 +17,7 @@ from screenkit.bundle.planner import Planner
 from screenkit.bundle.results import result_of
 from screenkit.bundle.sheet import SheetData, SheetFile, render_html, render_text
 from screenkit.bundle.step import Command, Folders, Step, StepRun, main_file
-from screenkit.bundle.steps import clip, poster, sidecars, stills, webpage
+from screenkit.bundle.steps import clip, film, poster, sidecars, stills, webpage
 from screenkit.media.atomic import write_text_atomic
 from screenkit.media.probe import probe
 
@@ -29,7 +29,15 @@ TEXT_NAME = "SCREENING.txt"
 Settings = SheetData
 """What the plan knows of the sheet: every text and name; the measured parts stay empty."""
 
-_MEASURED = ("video", "files", "card_image", "frame_image", "card_seconds", "clip_seconds")
+_MEASURED = (
+    "video",
+    "files",
+    "card_image",
+    "frame_image",
+    "card_seconds",
+    "clip_seconds",
+    "quality",
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,8 @@ def params(settings: Settings) -> dict[str, Any]:
 
 
 def plan(p: Planner, settings: Settings, ids: Mapping[str, str]) -> str:
-    """``ids``: the ``final``, ``sidecars``, ``clip``, ``card_image``, ``frame_image`` steps."""
+    """``ids``: the ``final``, ``sidecars``, ``clip``, ``card_image``, ``frame_image``,
+    ``film`` steps."""
     return p.add(
         KIND,
         f"screening sheet ({settings.bundle})",
@@ -110,6 +119,7 @@ def run(run: StepRun) -> Result:
         frame_image=frame.image,
         card_seconds=clip_result.card,
         clip_seconds=probe(clip_entry.path(clip_out), ffmpeg=run.ffmpeg).duration,
+        quality=result_of(run.deps["film"], film.Result).quality,
     )
     write_text_atomic(run.work / HTML_NAME, render_html(data))
     write_text_atomic(run.work / TEXT_NAME, render_text(data))

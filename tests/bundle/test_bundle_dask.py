@@ -1,0 +1,198 @@
+"""Builds on a Dask cluster: a LocalCluster of 2 worker processes on the tiny sample kit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from bundle_helpers import SPEED, kit_with_film, run_cli
+
+from screenkit.bundle.cache import StepCache
+from screenkit.bundle.manifest import read_manifest
+
+pytest.importorskip("distributed", reason="the cluster extra (Dask) is not installed")
+pytestmark = pytest.mark.slow
+
+MATRIX = """
+[bundles.m-en-usb]
+preset = "usb-player"
+lang = "en"
+burn = "en"
+
+[bundles.m-it-usb]
+preset = "usb-player"
+lang = "it"
+burn = "it"
+
+[bundles.m-en-laptop]
+preset = "laptop"
+lang = "en"
+
+[bundles.m-it-laptop]
+preset = "laptop"
+lang = "it"
+"""
+NAMES = ("m-en-usb", "m-it-usb", "m-en-laptop", "m-it-laptop")
+
+
+@pytest.fixture
+def matrix_kit(tmp_path: Path, sample_kit_film: Path) -> Path:
+    kit = kit_with_film(tmp_path / "kit", sample_kit_film)
+    with (kit / "screenkit.toml").open("a", encoding="utf-8") as fh:
+        fh.write(MATRIX)
+    return kit
+
+
+def _verify_all(kit: Path, names: tuple[str, ...]) -> None:
+    for name in names:
+        folder = kit / "out" / f"sample-{name}"
+        code, out, err = run_cli("verify", str(folder))
+        assert code == 0, out + err
+        if "usb" in name:
+            assert read_manifest(folder).quality is not None
+
+
+def test_a_matrix_of_two_languages_by_two_presets_builds_and_verifies(matrix_kit: Path) -> None:
+    code, out, err = run_cli(
+        "build", *NAMES, "--kit", str(matrix_kit), "--workers", "2", "--speed", SPEED, "--json"
+    )
+    assert code == 0, err
+    _verify_all(matrix_kit, NAMES)
+    journal = StepCache(matrix_kit / ".screenkit" / "cache").journal()
+    films = [r for r in journal if r.kind == "film" and r.event == "done"]
+    assert len(films) == 3  # two burned encodes, one shared by the two laptop bundles
+    # the same plan again runs nothing: the cluster shares the in-process cache
+    code, out, err = run_cli("build", *NAMES, "--kit", str(matrix_kit), "--speed", SPEED, "--json")
+    assert code == 0, err
+    assert '"status": "built"' not in out
+
+
+def _film_encoder(kit: Path) -> tuple[int, int] | None:
+    """(worker pid, ffmpeg pid) of a running film encode of ``kit``'s build."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if b"libx264" in cmdline and str(kit).encode() in cmdline and b"/film.mp4" in cmdline:
+            return int(stat.rsplit(")", 1)[1].split()[1]), int(entry.name)
+    return None
+
+
+def test_a_worker_killed_mid_encode_the_build_completes(matrix_kit: Path) -> None:
+    killed: list[int] = []
+
+    def killer() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not killed:
+            found = _film_encoder(matrix_kit)
+            if found is not None:
+                time.sleep(0.3)  # well inside the encode
+                for pid in found:
+                    os.kill(pid, signal.SIGKILL)
+                killed.extend(found)
+                return
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=killer, daemon=True)
+    thread.start()
+    names = ("m-en-usb", "m-it-usb")
+    code, _, err = run_cli(
+        "build", *names, "--kit", str(matrix_kit), "--workers", "2", "--speed", SPEED, "--quiet"
+    )
+    thread.join(timeout=5)
+    assert killed, "no film encode was seen running"
+    assert code == 0, err
+    _verify_all(matrix_kit, names)
+    tmp = matrix_kit / ".screenkit" / "cache" / "tmp"
+    assert not [p for p in tmp.glob("*.*") if p.is_dir() and len(p.name) > 64]
+
+
+def test_a_step_failing_in_a_worker_is_an_error(matrix_kit: Path) -> None:
+    (matrix_kit / "subtitles" / "it.srt").write_bytes(bytes(range(256)) * 20)
+    code, _, err = run_cli(
+        "build", "m-it-usb", "--kit", str(matrix_kit), "--workers", "2", "--speed", SPEED
+    )
+    assert code == 1
+    assert "Error: " in err and "it.srt" in err
+    assert "Traceback" not in err
+    assert not (matrix_kit / "out" / "sample-m-it-usb").exists()
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_within_ten_seconds(matrix_kit: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nobody listens there
+    started = time.monotonic()
+    code, _, err = run_cli(
+        "build", "m-en-usb", "--kit", str(matrix_kit), "--scheduler", f"tcp://127.0.0.1:{port}"
+    )
+    assert time.monotonic() - started < 10
+    assert code == 1
+    assert f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in err
+
+
+def test_workers_without_the_extra_names_the_install_line(tmp_path: Path) -> None:
+    script = (
+        "import sys; sys.modules['distributed'] = None\n"
+        "from screenkit.cli import main\n"
+        "main(['build', '--kit', sys.argv[1], '--workers', '2'])\n"
+    )
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(kit)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "pip install 'screenkit[cluster]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_progress_from_the_workers_reaches_the_client(matrix_kit: Path) -> None:
+    from screenkit.bundle import BuildSettings, build, plan_build, resolve_requests
+    from screenkit.bundle.dask_executor import ClusterSpec
+    from screenkit.kit import load_kit
+    from screenkit.progress import Progress
+
+    kit = load_kit(matrix_kit)
+    plan = plan_build(kit, resolve_requests(kit, ("m-en-usb",)), BuildSettings(x264_preset=SPEED))
+    events: list[Progress] = []
+    build(plan, progress=events.append, cluster=ClusterSpec(workers=2))
+    film = next(s.label for s in plan.steps if s.kind == "film")
+    encoding = [e for e in events if e.step == film and e.total]
+    assert len(encoding) >= 2  # sent from the worker while ffmpeg ran
+    assert encoding[-1].done >= 0.9 * (encoding[-1].total or 0)
+    overall = [e.done for e in events if e.step == "overall"]
+    assert overall == sorted(overall) and overall[-1] == pytest.approx(100.0)
+
+
+def test_ctrl_c_stops_the_workers_encode_and_leaves_no_bundle(matrix_kit: Path) -> None:
+    cache = matrix_kit / ".screenkit" / "cache"
+    args = ["build", "m-en-usb", "--kit", str(matrix_kit), "--workers", "2", "--speed", SPEED]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "screenkit", *args, "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 90
+    while not list((cache / "tmp").glob("*/film.mp4")):
+        assert proc.poll() is None and time.monotonic() < deadline, "no film encode started"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert not (matrix_kit / "out" / "sample-m-en-usb").exists()
+    time.sleep(1)
+    assert _film_encoder(matrix_kit) is None  # the worker's ffmpeg was stopped
+    assert not list((cache / "tmp").glob("*/film.mp4"))
+    assert not [r for r in StepCache(cache).journal() if r.kind == "film" and r.event == "done"]
