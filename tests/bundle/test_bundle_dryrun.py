@@ -29,10 +29,9 @@ BUNDLES = {
 }
 KINDS_WITH_COMMANDS = ("loudness", "film", "card", "join", "mux", "clip", "stills")
 WRAPPER = """#!/bin/sh
-if true; then
-  printf '%s\\037' "$0" "$@" >> {log}
-  printf '\\n' >> {log}
-fi
+# one file per run: two ffmpeg started at once must not interleave their lines in one log
+mkdir -p {log}
+printf '%s\\037' "$0" "$@" > "$(mktemp -p {log} run.XXXXXXXX)"
 exec {real} "$@"
 """
 
@@ -56,9 +55,10 @@ def _normal(argv: list[str]) -> tuple[str, ...]:
 
 
 def _logged(log: Path) -> list[tuple[str, ...]]:
-    if not log.exists():
+    """The argv of every ffmpeg run the wrapper saw (a folder of one file per run)."""
+    if not log.is_dir():
         return []
-    runs = [line.split("\x1f")[:-1] for line in log.read_text().splitlines()]
+    runs = [f.read_text().split("\x1f")[:-1] for f in sorted(log.glob("run.*"))]
     return sorted(_normal(r) for r in runs if "-version" not in r)
 
 
@@ -67,7 +67,7 @@ def wrapped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_kit_film: Path
 ) -> tuple[Path, Path]:
     real = find_ffmpeg()
-    log = tmp_path / "argv.log"
+    log = tmp_path / "argv"
     wrapper = tmp_path / "bin" / "ffmpeg"
     wrapper.parent.mkdir()
     wrapper.write_text(WRAPPER.format(log=log, real=real.path))
@@ -134,6 +134,6 @@ def test_dry_run_lists_exactly_what_the_build_runs(name: str, wrapped: tuple[Pat
         planned = [listing[str(s["id"])] for s in chosen]
         assert all(p["state"] == "to run" for p in planned), kind
         assert all(p["commands"] for p in planned), (kind, [p["note"] for p in planned])
-        log.unlink(missing_ok=True)
+        shutil.rmtree(log, ignore_errors=True)
         _build(kit, name)
         assert _logged(log) == _listed(planned), kind
