@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -48,6 +47,7 @@ from screenkit.media.probe import probe
 from screenkit.media.runner import input_arg, output_arg, run_ffmpeg
 from screenkit.presets.model import VenuePreset
 from screenkit.progress import ProgressCallback
+from screenkit.tempdirs import scratch_dir
 
 AUTO_ABOVE = 180.0
 """``--chunks auto`` splits films longer than this many seconds."""
@@ -165,7 +165,7 @@ def encode_chunk(
     rate = fmt.frame_rate
     cut = chunk_options(options, chunk, rate)
     length = chunk.length(rate) or max(0.0, info.duration - chunk.start(rate))
-    with tempfile.TemporaryDirectory(prefix="screenkit-chunk-") as tmp, atomic_output(out) as part:
+    with scratch_dir("chunk-") as tmp, atomic_output(out) as part:
         if options.burn is not None and preset.subtitles.burn:
             stage_burn(options.burn, preset, fmt, Path(tmp), options.fonts, cut.start)
         args = chunk_args(info, preset, options, chunk, Path(tmp), part, ffmpeg.version_tuple)
@@ -220,7 +220,7 @@ def join_chunks(
     """Join encoded chunks into the film at ``out``, compliance-checked and measured."""
     started = time.monotonic()
     fmt = output_format(info, preset, options)
-    with tempfile.TemporaryDirectory(prefix="screenkit-join-") as tmp, atomic_output(out) as part:
+    with scratch_dir("join-") as tmp, atomic_output(out) as part:
         work = Path(tmp)
         lines = []
         for n, chunk in enumerate(chunks):
