@@ -313,16 +313,7 @@ def execute_on_cluster(
                 entry, elapsed = future.result()
                 entries[step.id] = entry
                 hub.finished(step)
-                outcomes.append(
-                    StepOutcome(
-                        step.id,
-                        step.kind,
-                        step.label,
-                        step.key,
-                        entry.status,
-                        elapsed,
-                    )
-                )
+                outcomes.append(StepOutcome.of(step, entry, elapsed))
     except BaseException:
         _stop(client, stop, list(pending), distributed)
         raise

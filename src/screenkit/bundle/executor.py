@@ -61,6 +61,11 @@ class StepOutcome:
     status: Status
     elapsed: float
 
+    @classmethod
+    def of(cls, step: Step, entry: Entry, elapsed: float) -> StepOutcome:
+        """What became of ``step``: its entry's status and the seconds it took."""
+        return cls(step.id, step.kind, step.label, step.key, entry.status, elapsed)
+
 
 @dataclass(frozen=True)
 class ExecutionResult:
@@ -208,16 +213,7 @@ def execute(
                 entry = future.result()
                 entries[step.id] = entry
                 hub.finished(step)
-                outcomes.append(
-                    StepOutcome(
-                        step.id,
-                        step.kind,
-                        step.label,
-                        step.key,
-                        entry.status,
-                        time.monotonic() - started,
-                    )
-                )
+                outcomes.append(StepOutcome.of(step, entry, time.monotonic() - started))
     except BaseException as exc:  # Ctrl-C / SIGTERM in the main thread: stop the workers
         hub.cancel.set()
         _drain(running)
