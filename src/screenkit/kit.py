@@ -117,6 +117,16 @@ class Kit:
     def presets_dir(self) -> Path:
         return self.root / "presets"
 
+    def require_language(self, lang: str) -> str:
+        """``lang`` when it is one of the kit's languages; else an `InputError` naming them."""
+        if lang not in self.languages:
+            raise InputError(
+                f"'{lang}' is not one of the kit's languages ({', '.join(self.languages)})",
+                value=lang,
+                path=self.manifest,
+            )
+        return lang
+
     def subtitle_path(self, lang: str) -> Path:
         """The track for ``lang``: ``subtitles/<lang>.srt`` (or another kit track format)."""
         for ext in SUBTITLE_EXTS:

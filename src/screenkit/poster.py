@@ -59,12 +59,7 @@ def poster_spec_from_kit(
     date: str | None = None,
     contact: str | None = None,
 ) -> PosterSpec:
-    if lang not in kit.languages:
-        raise InputError(
-            f"'{lang}' is not one of the kit's languages ({', '.join(kit.languages)})",
-            value=lang,
-            path=kit.manifest,
-        )
+    kit.require_language(lang)
     return PosterSpec(
         title=kit.appeal.title or kit.title,
         appeal=kit.appeal_text(lang),

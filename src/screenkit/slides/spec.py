@@ -110,12 +110,7 @@ def card_spec_from_kit(
 
     Raises `InputError` when the kit has no appeal text for ``lang``.
     """
-    if lang not in kit.languages:
-        raise InputError(
-            f"'{lang}' is not one of the kit's languages ({', '.join(kit.languages)})",
-            value=lang,
-            path=kit.manifest,
-        )
+    kit.require_language(lang)
     return CardSpec(
         title=kit.appeal.title or kit.title,
         appeal=kit.appeal_text(lang),
