@@ -8,16 +8,6 @@ from pathlib import Path
 from support import run_cli
 
 
-def test_build_refuses_a_dvd_bundle_clearly_for_now(sample_kit: Path) -> None:
-    code, out, err = run_cli(
-        "build", "--kit", str(sample_kit), "--preset", "dvd-pal", "--lang", "uk"
-    )
-    assert code == 1 and out == ""
-    assert "Error: bundles for dvd-pal are not built yet" in err
-    assert "screenkit encode FILM --preset dvd-pal" in err
-    assert "Traceback" not in err
-
-
 def test_presets_list_shows_the_old_players() -> None:
     code, out, _ = run_cli("presets", "list")
     assert code == 0

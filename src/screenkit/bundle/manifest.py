@@ -65,7 +65,8 @@ class Manifest:
     created: str
     plan_key: str
     video: str
-    test_clip: str
+    test_clip: str | None
+    """None: the bundle has no test clip (a DVD: the disc itself is tried)."""
     cache: str
     inputs: tuple[InputRecord, ...]
     steps: tuple[StepRecord, ...]
@@ -189,7 +190,7 @@ def read_manifest(folder: Path) -> Manifest:
             created=str(data["created"]),
             plan_key=str(data["plan_key"]),
             video=str(data["video"]),
-            test_clip=str(data["test_clip"]),
+            test_clip=None if data.get("test_clip") is None else str(data["test_clip"]),
             cache=str(data.get("cache", "")),
             inputs=_records(InputRecord, data.get("inputs", [])),
             steps=_records(StepRecord, data.get("steps", [])),

@@ -77,13 +77,18 @@ def still_args(
     fontsdir: Path | None = None,
     font_family: str | None = None,
     font_size: int | None = None,
+    size: tuple[int, int] | None = None,
 ) -> list[str]:
     """One frame of ``source`` at ``at`` seconds as PNG, optionally with a track drawn on it.
 
     ``subtitles`` and ``fontsdir`` must be staged copies under plain names (they go into a
     filter option; ffmpeg-python escapes them, the plain names keep them readable).
+    ``size``: the picture as it is displayed (a DVD's 720x576 stored frame shown 1024x576),
+    scaled to before the track is drawn, as the subpictures were.
     """
     video = _input(source, ss=f"{at:.3f}").video
+    if size is not None:
+        video = video.filter("scale", size[0], size[1]).filter("setsar", "1")
     if subtitles is not None:
         style = []
         if font_family:

@@ -41,7 +41,8 @@ class BundlePlan:
     soft: tuple[str, ...]
     folder: Path
     video_name: str
-    clip_name: str
+    clip_name: str | None
+    """None: no test clip (a DVD bundle)."""
     final_step: str
     step_ids: tuple[str, ...]
     manifest_step: str

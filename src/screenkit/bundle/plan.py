@@ -27,6 +27,7 @@ from screenkit.bundle.estimates import estimate_films
 from screenkit.bundle.hashing import FileHasher
 from screenkit.bundle.manifest import read_manifest
 from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan
+from screenkit.bundle.plan_dvd import PlannedVideo, VideoRequest, is_dvd, plan_dvd
 from screenkit.bundle.planner import Planner, portable
 from screenkit.bundle.request import BundleRequest
 from screenkit.bundle.step import Step
@@ -35,6 +36,7 @@ from screenkit.bundle.steps import (
     clip,
     film,
     join,
+    legacycard,
     manifest,
     mux,
     poster,
@@ -44,7 +46,9 @@ from screenkit.bundle.steps import (
     webpage,
 )
 from screenkit.bundle.steps.manifest import BundleContext
+from screenkit.bundle.tracks import film_sidecar_name
 from screenkit.encode import EncodeOptions, output_format
+from screenkit.encode.subs import check_sidecars
 from screenkit.errors import ScreenkitError
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
@@ -54,7 +58,7 @@ from screenkit.poster import poster_spec_from_kit
 from screenkit.presets import VenuePreset, load_preset
 from screenkit.presets.model import LEGACY_CODECS
 from screenkit.progress import ProgressCallback
-from screenkit.slides import card_spec_from_kit
+from screenkit.slides import CardSpec, card_spec_from_kit
 from screenkit.webpage import PageAppeal
 
 
@@ -122,24 +126,15 @@ def plan_build(
 def _plan_bundle(
     p: Planner, request: BundleRequest, out: Path, stand_in: tuple[str, ...] = ()
 ) -> BundlePlan:
-    """One bundle as a composition of step kinds (each planned in its own module)."""
+    """One bundle as a composition of step kinds (each planned in its own module): the video
+    part (a file with the card in front, or a DVD), then the stills, sheet, poster, page."""
     kit = p.kit
     preset = load_preset(request.preset, kit.root)
-    if preset.video.codec in LEGACY_CODECS:  # issue 12: the DVD/DivX bundle steps come later
-        raise BundleError(
-            f"bundles for {preset.name} are not built yet",
-            value=preset.name,
-            hint=f"make the film with: screenkit encode FILM --preset {preset.name} -o OUT",
-        )
     burn, soft = _resolve(kit, request, preset)
     folder = check_inside(out, out / f"{kit.name}-{request.name}", "bundle folder")
     stem = video_stem(kit.title, request.lang, preset.name)
-    video_name, clip_name = f"{stem}{preset.extension}", f"test-clip{preset.extension}"
     venue, date, contact = request.venue, request.date, request.contact
     intro = card_spec_from_kit(kit, request.lang, venue=venue, date=date, contact=contact)
-    film_id, inputs = film.plan(p, preset, burn)
-    intro_id = card.plan(p, intro, preset, film_id)
-    parts = [intro_id, film_id]
     outro = None
     if request.outro is not None:
         outro = card_spec_from_kit(
@@ -151,38 +146,13 @@ def _plan_bundle(
             contact=contact,
             duration=request.outro,
         )
-        parts.append(card.plan(p, outro, preset, film_id))
-    join_id = join.plan(p, parts, film_id, request.name, preset.extension)
-    tracks = [p.track(lang) for lang in soft]
-    track_files, track_inputs = [t for t, _ in tracks], [i for _, i in tracks]
-    inputs += track_inputs
-    # what the audience reads: the burned track, else the screening language's
-    screening = p.track(burn)[0] if burn else (track_files[0] if track_files else None)
-    carried = tuple(track_files) if preset.subtitles.soft else ()
-    final_id = join_id
-    if carried:
-        mux_settings = mux.Settings(
-            carried, request.lang, preset.container, preset.faststart, preset.extension
-        )
-        final_id = mux.plan(p, join_id, carried, track_inputs, mux_settings, request.name)
+    shape = VideoRequest(request, preset, burn, soft, stem, intro, outro)
+    video = plan_dvd(p, shape) if is_dvd(preset) else _plan_file(p, shape)
     portable_preset = portable(preset)
-    side_id = sidecars.plan(
-        p,
-        join_id,
-        track_files,
-        track_inputs,
-        sidecars.Settings(tuple(track_files), stem, portable_preset),
-        request.name,
+    card_image_id = stills.plan_card(p, video.intro_id, request.lang, preset)
+    frame_image_id = stills.plan_frame(
+        p, video.film_id, video.screening, burn is not None, portable_preset
     )
-    clip_id = clip.plan(
-        p,
-        {"film": film_id, "intro": intro_id, "joined": join_id, "final": final_id},
-        [*track_inputs, *([p.track(screening.lang)[1]] if screening else [])],
-        clip.Settings(screening, carried, request.lang, portable_preset),
-        request.name,
-    )
-    card_image_id = stills.plan_card(p, intro_id, request.lang, preset)
-    frame_image_id = stills.plan_frame(p, film_id, screening, burn is not None, portable_preset)
     sheet_settings = sheet.Settings(
         kit_name=kit.name,
         title=kit.title,
@@ -191,8 +161,8 @@ def _plan_bundle(
         burned=burn,
         soft=soft,
         preset=portable_preset,
-        video_name=video_name,
-        clip_name=clip_name,
+        video_name=video.video_name,
+        clip_name=video.clip_name,
         appeal_text=intro.appeal,
         beneficiary=intro.beneficiary,
         link=intro.link,
@@ -206,12 +176,10 @@ def _plan_bundle(
         page=webpage.plays_in_a_browser(preset),
     )
     ends = {
-        "final": final_id,
-        "sidecars": side_id,
-        "clip": clip_id,
+        **video.ends,
         "card_image": card_image_id,
         "frame_image": frame_image_id,
-        "film": film_id,  # its measured picture quality
+        "film": video.film_id,  # its measured picture quality
     }
     sheet_id = sheet.plan(p, sheet_settings, ends)
     extras = [
@@ -222,22 +190,22 @@ def _plan_bundle(
     if webpage.plays_in_a_browser(preset):
         page = webpage.Settings(
             title=kit.title,
-            video_name=video_name,
+            video_name=video.video_name,
             lang=request.lang,
-            tracks=tuple(track_files),
+            tracks=video.tracks,
             appeal=PageAppeal(intro.title, intro.appeal, intro.beneficiary, intro.link),
             burned=burn is not None,
         )
-        ids = {"joined": join_id, "card_image": card_image_id}
-        extras.append(webpage.plan(p, page, track_inputs, ids, request.name))
-    step_ids = _closure(p.steps, [*ends.values(), sheet_id, *extras])
+        ids = {"joined": video.ends["joined"], "card_image": card_image_id}
+        extras.append(webpage.plan(p, page, video.track_inputs, ids, request.name))
+    step_ids = _closure(p.steps, [video.final_id, *ends.values(), sheet_id, *extras])
     plan_key = step_key(
         "bundle",
         params={
             "name": request.name,
             "folder": folder.name,
-            "video": video_name,
-            "clip": clip_name,
+            "video": video.video_name,
+            "clip": video.clip_name,
             "request": vars(request),
         },
         inputs={},
@@ -251,16 +219,77 @@ def _plan_bundle(
         burn=burn,
         soft=soft,
         folder=folder,
-        video_name=video_name,
-        clip_name=clip_name,
-        final_step=final_id,
+        video_name=video.video_name,
+        clip_name=video.clip_name,
+        final_step=video.final_id,
         step_ids=(*step_ids, manifest_id),
         manifest_step=manifest_id,
         plan_key=plan_key,
         up_to_date=_up_to_date(folder, plan_key, p.cache.hasher),
-        inputs=tuple(dict.fromkeys(inputs)),
+        inputs=tuple(dict.fromkeys(video.inputs)),
         stand_in=stand_in,
     )
+
+
+def _plan_file(p: Planner, shape: VideoRequest) -> PlannedVideo:
+    """A video file with the card in front: encode, card(s), join, soft tracks, sidecars, clip."""
+    request, preset, burn, soft = shape.request, shape.preset, shape.burn, shape.soft
+    video_name, clip_name = f"{shape.stem}{preset.extension}", f"test-clip{preset.extension}"
+    film_id, inputs = film.plan(p, preset, burn)
+    intro_id = _card(p, shape.intro, preset, film_id)
+    parts = [intro_id, film_id]
+    if shape.outro is not None:
+        parts.append(_card(p, shape.outro, preset, film_id))
+    join_id = join.plan(p, parts, film_id, request.name, preset.extension)
+    tracks = [p.track(lang) for lang in soft]
+    track_files, track_inputs = [t for t, _ in tracks], [i for _, i in tracks]
+    inputs += track_inputs
+    # what the audience reads: the burned track, else the screening language's
+    screening = p.track(burn)[0] if burn else (track_files[0] if track_files else None)
+    if screening is not None and film_sidecar_name(shape.stem, screening.lang, preset):
+        check_sidecars([screening], preset)  # a code page that cannot hold it: fail now
+    carried = tuple(track_files) if preset.subtitles.soft else ()
+    final_id = join_id
+    if carried:
+        mux_settings = mux.Settings(
+            carried, request.lang, preset.container, preset.faststart, preset.extension
+        )
+        final_id = mux.plan(p, join_id, carried, track_inputs, mux_settings, request.name)
+    portable_preset = portable(preset)
+    side_id = sidecars.plan(
+        p,
+        join_id,
+        track_files,
+        track_inputs,
+        sidecars.Settings(tuple(track_files), shape.stem, portable_preset),
+        request.name,
+    )
+    clip_id = clip.plan(
+        p,
+        {"film": film_id, "intro": intro_id, "joined": join_id, "final": final_id},
+        [*track_inputs, *([p.track(screening.lang)[1]] if screening else [])],
+        clip.Settings(screening, carried, request.lang, portable_preset),
+        request.name,
+    )
+    return PlannedVideo(
+        video_name=video_name,
+        clip_name=clip_name,
+        film_id=film_id,
+        intro_id=intro_id,
+        final_id=final_id,
+        ends={"final": final_id, "joined": join_id, "sidecars": side_id, "clip": clip_id},
+        screening=screening,
+        tracks=tuple(track_files),
+        track_inputs=tuple(track_inputs),
+        inputs=tuple(inputs),
+    )
+
+
+def _card(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
+    """The card in the film's own codec: H.264 like the film, or for an old player (DivX)."""
+    if preset.video.codec in LEGACY_CODECS:
+        return legacycard.plan(p, spec, preset)
+    return card.plan(p, spec, preset, film_id)
 
 
 def _closure(steps: Mapping[str, Step], roots: Sequence[str]) -> tuple[str, ...]:

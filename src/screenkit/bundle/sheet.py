@@ -13,11 +13,11 @@ venue, ...) is HTML-escaped in the HTML sheet.
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from screenkit.bundle.sheet_specs import specs
 from screenkit.bundle.sheet_words import (
     FileKind,
     checklist,
@@ -47,6 +47,18 @@ class SheetFile:
 
 
 @dataclass(frozen=True)
+class DiscFacts:
+    """What the authoring step measured of a DVD."""
+
+    disc: str
+    """``DVD-5`` or ``DVD-9``: the blank it needs."""
+    size: int
+    langs: tuple[str, ...]
+    """Subpicture streams in order (the screening language first, shown from the start)."""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SheetData:
     """Everything the sheet says, and (for the bundle step) where its measured parts come from.
 
@@ -64,7 +76,7 @@ class SheetData:
     soft: tuple[str, ...]
     preset: VenuePreset
     video_name: str
-    clip_name: str
+    clip_name: str | None
     appeal_text: str
     beneficiary: str
     link: str
@@ -94,6 +106,8 @@ class SheetData:
     frame_image_id: str = ""
     quality: Quality | None = None
     """The film encode's measured picture quality (None: its video was copied)."""
+    disc: DiscFacts | None = None
+    """For a DVD bundle: the disc it needs and its subpicture streams."""
 
     @property
     def folder(self) -> str:
@@ -122,90 +136,6 @@ class Sheet:
     figures: tuple[tuple[str, str], ...] = ()
 
 
-def _fps(info: MediaInfo, tr: Translator) -> str:
-    if info.video is None:
-        return "-"
-    rate = float(info.video.frame_rate)
-    return tr.number(rate, 3).rstrip("0").rstrip(",.") if rate % 1 else tr.number(rate, 0)
-
-
-def _clock(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
-def specs(data: SheetData, tr: Translator) -> list[tuple[str, str]]:
-    _ = tr.gettext
-    info = data.video
-    if info is None:
-        raise ValueError("the sheet's specs need the probed video (SheetData.video)")
-    mp4 = "mp4" in info.container.split(",")
-    rows = [
-        (_("file"), data.video_name),
-        (_("preset"), f"{data.preset.name} — {data.preset.description}"),
-        (_("container"), "MP4" if mp4 else "Matroska (MKV)"),
-        (_("duration"), _clock(info.duration)),
-        (_("size"), _("{size} MB").format(size=tr.number(info.size_bytes / 1e6))),
-    ]
-    if info.video is not None:
-        v = info.video
-        level = tr.number(v.level / 10) if v.level else "?"
-        word = _("level")
-        rows.append(
-            (_("video"), f"{v.codec} {v.profile or ''} @ {word} {level}, {v.pix_fmt or ''}")
-        )
-        rows.append(
-            (
-                _("picture"),
-                _("{width}x{height} at {fps} fps").format(
-                    width=v.width, height=v.height, fps=_fps(info, tr)
-                ),
-            )
-        )
-        if data.enlarged_from is not None:
-            stored_w, stored_h = data.enlarged_from
-            rows.append(
-                (
-                    "",
-                    _("enlarged from the master's stored {width}x{height}").format(
-                        width=stored_w, height=stored_h
-                    ),
-                )
-            )
-    for a in info.audio:
-        channels = tr.ngettext("{n} channel", "{n} channels", a.channels).format(n=a.channels)
-        rows.append((_("audio"), f"{a.codec}, {channels}, {a.sample_rate} Hz"))
-    if data.preset.audio.loudness is not None:
-        target = tr.number(data.preset.audio.loudness.target, 0)
-        rows.append((_("loudness"), f"{target} LUFS (EBU R128)"))
-    if data.burned:
-        rows.append(
-            (
-                _("subtitles"),
-                _("{language}, burned into the picture").format(
-                    language=tr.language_name(data.burned)
-                ),
-            )
-        )
-    subs = [tr.language_name(s.language or "und") for s in info.subtitles]
-    if subs:
-        rows.append((_("soft tracks"), ", ".join(subs)))
-    if data.quality is not None:
-        rows.append((_("quality"), _quality(data.quality, tr)))
-    return rows
-
-
-def _quality(q: Quality, tr: Translator) -> str:
-    """``SSIM 0.9871, PSNR 41.2 dB against the master (every frame)``: the figures as
-    measurement tools print them, the words in the sheet's language."""
-    _ = tr.gettext
-    sampled = _("every frame") if q.every == 1 else _("one frame in {n}").format(n=q.every)
-    psnr = f"{q.psnr:.1f} dB" if math.isfinite(q.psnr) else _("identical")
-    return _("SSIM {ssim}, PSNR {psnr} against the master ({sampled})").format(
-        ssim=f"{q.ssim:.4f}", psnr=psnr, sampled=sampled
-    )
-
-
 def sheet_sections(data: SheetData, tr: Translator | None = None) -> Sheet:
     """What the sheet says, in its language, before any layout."""
     tr = tr or data.translator()
@@ -224,9 +154,8 @@ def sheet_sections(data: SheetData, tr: Translator | None = None) -> Sheet:
         Section(_("How to play it"), "steps", tuple(how_to_play(data, tr)), anchor="play"),
     ]
     if timing(data, tr):
-        sections.append(
-            Section(_("The cards and the test clip"), "paragraphs", tuple(timing(data, tr)))
-        )
+        heading = _("The cards and the test clip") if data.clip_name else _("The cards")
+        sections.append(Section(heading, "paragraphs", tuple(timing(data, tr))))
     sections += [
         Section(_("Specs (measured)"), "table", rows=tuple(specs(data, tr)), anchor="specs"),
         Section(_("Before the doors open"), "checks", tuple(checklist(data, tr))),

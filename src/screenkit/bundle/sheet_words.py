@@ -7,6 +7,7 @@ in one place. Every message goes through the bundle language's `Translator`.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
 from screenkit.i18n import Translator
@@ -15,7 +16,7 @@ from screenkit.presets import VenuePreset
 if TYPE_CHECKING:
     from screenkit.bundle.sheet import SheetData, SheetFile
 
-Device = Literal["usb", "laptop", "browser", "archive"]
+Device = Literal["usb", "laptop", "browser", "archive", "dvd", "divx"]
 
 FileKind = Literal[
     "film",
@@ -29,6 +30,8 @@ FileKind = Literal[
     "manifest",
     "poster",
     "page",
+    "disc-image",
+    "dvd-folder",
 ]
 FAT32_LIMIT = 4 << 30
 
@@ -54,6 +57,8 @@ def file_what(f: SheetFile, tr: Translator) -> str:
         "manifest": _("what is in the bundle and its checksums (screenkit verify)"),
         "poster": _("a poster to print: A4, with the QR code"),
         "page": _("open it in a browser: the film with every subtitle track, no internet needed"),
+        "disc-image": _("the DVD as a disc image: burn this onto a blank DVD"),
+        "dvd-folder": _("the DVD's files: burn as a DVD-Video disc, or open in VLC to try it"),
     }
     return words[f.kind]
 
@@ -71,6 +76,25 @@ def troubleshooting(
 ) -> list[str]:
     """The usual failures of an evening and the fix for each, for this kind of device."""
     _ = tr.gettext
+    if device_kind(preset) == "dvd":
+        return [
+            _(
+                "The player does not start the disc: burn it again at a low speed on a DVD-R, "
+                "as a disc image; or play the VIDEO_TS folder from a laptop with VLC."
+            ),
+            _(
+                "No subtitles: press the remote's subtitle button (SUBTITLE or SUB) until the "
+                "language shows."
+            ),
+            _(
+                "No sound: choose stereo or PCM instead of Dolby Digital or bitstream in the "
+                "player's audio settings, and check the volume of the amplifier."
+            ),
+            _(
+                "The picture is squeezed or stretched: set the player's TV type to 16:9 "
+                "(widescreen), or 4:3 letterbox on an old square TV."
+            ),
+        ]
     legacy = f"screenkit build --preset usb-player-legacy --lang {lang}"
     return [
         _(
@@ -97,6 +121,10 @@ def troubleshooting(
 
 def device_kind(preset: VenuePreset) -> Device:
     """Which playing guide fits: from what the preset does, not from its name."""
+    if preset.container == "dvd":
+        return "dvd"
+    if preset.container == "avi":
+        return "divx"
     if preset.audio.is_pcm:
         return "archive"
     if preset.subtitles.burn:
@@ -111,6 +139,8 @@ def how_to_play(data: SheetData, tr: Translator) -> list[str]:
     kind = device_kind(data.preset)
     name = data.video_name
     lang_name = tr.language_name(data.burned or data.lang)
+    if kind in ("dvd", "divx"):
+        return old_player_steps(data, tr)
     if kind == "usb":
         return [
             _("Copy the whole folder onto a USB stick ({format}); eject it properly.").format(
@@ -170,6 +200,50 @@ def how_to_play(data: SheetData, tr: Translator) -> list[str]:
     ]
 
 
+def old_player_steps(data: SheetData, tr: Translator) -> list[str]:
+    """How to play a DVD or a DivX file: burn the image, or copy the AVI and its .srt."""
+    _ = tr.gettext
+    name = data.video_name
+    if device_kind(data.preset) == "dvd":
+        disc = data.disc.disc if data.disc else "DVD-5"
+        blank = _("a dual-layer DVD-9 (DVD+R DL)") if disc == "DVD-9" else _("a blank DVD-R")
+        return [
+            _(
+                "Burn '{name}' onto {blank} with any burning program, as a disc image (Windows: "
+                "right-click > Burn disc image; macOS: Finder or Disk Utility; Linux: Brasero "
+                "or K3b: 'burn image'), not as a data disc of files."
+            ).format(name=name, blank=blank),
+            _(
+                "Put the disc in the DVD player: the appeal card plays, then the film, by "
+                "themselves. The {language} subtitles show from the start."
+            ).format(language=tr.language_name(data.lang)),
+            _(
+                "The remote's subtitle button (SUBTITLE or SUB) switches to another language or "
+                "turns the subtitles off; next and previous skip five minutes (a chapter)."
+            ),
+            _(
+                "Try the disc on the evening's very player before the doors open: some older "
+                "players read only DVD-R, not DVD+RW or dual-layer discs."
+            ),
+        ]
+    srt = f"{PurePosixPath(name).stem}.srt"
+    return [
+        _(
+            "Copy '{name}' and '{srt}' to the top folder of a USB stick (FAT32), not into a "
+            "folder, and keep their names: the player finds the subtitles by the name."
+        ).format(name=name, srt=srt),
+        _(
+            "Plug the stick into the DVD player or TV and open its USB or media menu; choose "
+            "'{name}'."
+        ).format(name=name),
+        _(
+            "The {language} subtitles are burned into the picture. If the player also shows "
+            "the .srt's text (the same words twice), press the subtitle button until one "
+            "shows, or leave '{srt}' off the stick."
+        ).format(language=tr.language_name(data.burned or data.lang), srt=srt),
+    ]
+
+
 def timing(data: SheetData, tr: Translator) -> list[str]:
     """When the cards show and how long the test clip is, to the millisecond as measured."""
     _ = tr.gettext
@@ -198,10 +272,17 @@ def timing(data: SheetData, tr: Translator) -> list[str]:
 
 def checklist(data: SheetData, tr: Translator) -> list[str]:
     _ = tr.gettext
-    return [
-        _(
+    if data.clip_name is None:
+        first = _(
+            "Play the first minutes of the burned disc on the very player of the evening, with "
+            "its sound system, and press the subtitle button once to see the languages."
+        )
+    else:
+        first = _(
             "Play the test clip ({clip}) on the very device of the evening, with its sound system."
-        ).format(clip=data.clip_name),
+        ).format(clip=data.clip_name)
+    return [
+        first,
         _("Check the subtitles are readable from the back row."),
         _("Set the sound level with the card and the first minutes: voices clear at the back."),
         _("Check the QR code on the card can be scanned from the seats (try with two phones)."),

@@ -75,14 +75,27 @@ def sidecar_encodings(preset: VenuePreset, lang: str) -> list[str]:
 def sidecar_names(stem: str, lang: str, preset: VenuePreset) -> list[tuple[str, str]]:
     """(path in the bundle, encoding): ``subtitles/<video stem>.<lang>[.<cp>].<fmt>``.
 
-    The video's name first, so VLC finds them in ``subtitles/`` by itself.
+    The video's name first, so VLC finds them in ``subtitles/`` by itself. Where the preset
+    names its sidecar like the film (DivX players find it so), the code-page copy is that
+    one file beside the video (`film_sidecar_name`, the screening language's only); here
+    each language is in UTF-8.
     """
     fmt = sidecar_format(preset)
+    if preset.subtitles.sidecar_name == "film":
+        return [(f"subtitles/{stem}.{lang}.{fmt}", "utf-8")]
     names = []
     for enc in sidecar_encodings(preset, lang):
         middle = "" if enc == "utf-8" else f".{enc}"
         names.append((f"subtitles/{stem}.{lang}{middle}.{fmt}", enc))
     return names
+
+
+def film_sidecar_name(stem: str, lang: str, preset: VenuePreset) -> tuple[str, str] | None:
+    """(name, encoding) of the sidecar named exactly like the video, beside it (``<stem>.srt``
+    in the language's code page for DivX players); None where the preset writes none."""
+    if preset.subtitles.sidecar_name != "film" or preset.subtitles.sidecar == "none":
+        return None
+    return f"{stem}.{preset.subtitles.sidecar}", sidecar_encodings(preset, lang)[-1]
 
 
 def busiest_window(spans: Sequence[tuple[float, float]], length: float) -> float:

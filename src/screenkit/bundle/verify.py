@@ -3,7 +3,8 @@
 Re-hashes every file the manifest lists (and notices files it does not list), probes the
 video against the preset recorded in the manifest (the encode engine's compliance check:
 no kit needed, so a bundle can be checked on the stick it was copied to), and decodes the
-whole test clip, where any decoder complaint is a problem.
+whole test clip, where any decoder complaint is a problem. DVD and DivX bundles get their
+own checks besides (`screenkit.bundle.verify_legacy`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from screenkit.bundle.mediaops import decode_check_args
 from screenkit.bundle.steps.webpage import NAME as PAGE_NAME
 from screenkit.bundle.steps.webpage import plays_in_a_browser
 from screenkit.bundle.tracks import events, sidecar_names
+from screenkit.bundle.verify_legacy import check_old_player
 from screenkit.encode import check_compliance
 from screenkit.errors import FFmpegFailed, ScreenkitError
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
@@ -121,6 +123,8 @@ def _check_video(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> list[Probl
 
 
 def _check_clip(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> list[Problem]:
+    if manifest.test_clip is None:
+        return []
     path = _inside(folder, manifest.test_clip)
     if path is None or not path.is_file():
         return []
@@ -175,9 +179,13 @@ def verify_bundle(
     manifest = read_manifest(folder)
     ffmpeg = ffmpeg or find_ffmpeg()
     problems = _check_files(folder, manifest, progress)
-    problems += _check_video(folder, manifest, ffmpeg)
+    if manifest.preset.container != "dvd":  # a DVD's video is its image: checked as a disc
+        problems += _check_video(folder, manifest, ffmpeg)
     problems += _check_clip(folder, manifest, ffmpeg)
     problems += _check_page(folder, manifest)
+    found, warnings = check_old_player(folder, manifest, ffmpeg)
+    problems += [Problem(path, what) for path, what in found]
     stand_in = [str(p) for p in manifest.options.get("stand_in_appeal") or []]
-    warnings = [f"built with a placeholder appeal: {'; '.join(stand_in)}"] if stand_in else []
+    if stand_in:
+        warnings.append(f"built with a placeholder appeal: {'; '.join(stand_in)}")
     return VerifyReport(folder, manifest, len(manifest.files), tuple(problems), tuple(warnings))

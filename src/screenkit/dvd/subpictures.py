@@ -157,6 +157,71 @@ def _stored(preset: VenuePreset) -> tuple[int, int]:
     return size
 
 
+@dataclass(frozen=True)
+class SubpictureRender:
+    """A track's subpictures worked out before anything is drawn: the script that draws
+    span k at second k, the spans' real times, and the one ffmpeg command (None: no text)."""
+
+    track: SubtitleInput
+    folder: Path
+    script: pysubs2.SSAFile
+    spans: tuple[tuple[int, int], ...]
+    args: tuple[str, ...] | None
+
+
+def prepare_subpictures(
+    track: SubtitleInput,
+    preset: VenuePreset,
+    folder: Path,
+    *,
+    fmt: OutputFormat,
+    fonts: Sequence[Font] = (),
+) -> SubpictureRender:
+    """Lay ``track`` out like burn-in on the display canvas; writes nothing."""
+    canvas = burn_format(fmt, preset)
+    laid_out = burn_track(track, preset, canvas, burn_family(fonts))
+    script, spans = render_script(laid_out)
+    args = tuple(render_args(folder, canvas, _stored(preset), len(spans))) if spans else None
+    return SubpictureRender(track, folder, script, tuple(spans), args)
+
+
+def stage_subpictures(render: SubpictureRender, fonts: Sequence[Font] = ()) -> None:
+    """Write the render's script and fonts into its folder (under fixed names)."""
+    render.folder.mkdir(parents=True, exist_ok=True)
+    stage_fonts(render.folder / FONTS_NAME, fonts_or_shipped(fonts))
+    if render.spans:
+        save_track(render.script, render.folder / RENDER_NAME, format="ass")
+
+
+def collect_subpictures(
+    render: SubpictureRender, preset: VenuePreset, *, speed: Fraction = Fraction(1)
+) -> SubpictureTrack:
+    """After the render ran: each frame reduced to four colours and cropped, the spumux XML
+    written beside them. ``speed`` is the PAL speed-up the track's times are divided by."""
+    folder = render.folder
+    spus: list[Spu] = []
+    for k, (start, end) in enumerate(render.spans):
+        frame = folder / (FRAME_PATTERN % k)
+        picture = quantise(read_rgba(frame))
+        frame.unlink()
+        if picture is None:
+            continue
+        name = f"spu{k:05d}.png"
+        write_rgba(folder / name, picture[0])
+        spus.append(
+            Spu(
+                start_ms=round(start / speed),
+                end_ms=round(end / speed),
+                image=name,
+                x=picture[1][0],
+                y=picture[1][1],
+            )
+        )
+    result = SubpictureTrack(lang=render.track.lang, folder=folder, spus=tuple(spus))
+    result.xml.write_text(spumux_xml(result, preset), encoding="utf-8")
+    return result
+
+
 def render_subpictures(
     track: SubtitleInput,
     preset: VenuePreset,
@@ -170,40 +235,15 @@ def render_subpictures(
     """Draw ``track`` as subpicture images in ``folder`` (a private work folder) with the
     spumux XML beside them. ``fmt`` is the film's DVD format; ``speed`` the PAL speed-up
     its times are divided by."""
-    ffmpeg = ffmpeg or find_ffmpeg()
-    folder.mkdir(parents=True, exist_ok=True)
-    canvas = burn_format(fmt, preset)
-    stage_fonts(folder / FONTS_NAME, fonts_or_shipped(fonts))
-    laid_out = burn_track(track, preset, canvas, burn_family(fonts))
-    script, spans = render_script(laid_out)
-    spus: list[Spu] = []
-    if spans:
-        save_track(script, folder / RENDER_NAME, format="ass")
+    render = prepare_subpictures(track, preset, folder, fmt=fmt, fonts=fonts)
+    stage_subpictures(render, fonts)
+    if render.args is not None:
         run_ffmpeg(
-            render_args(folder, canvas, _stored(preset), len(spans)),
-            ffmpeg=ffmpeg,
+            render.args,
+            ffmpeg=ffmpeg or find_ffmpeg(),
             what=f"drawing the {track.lang} subpictures",
         )
-        for k, (start, end) in enumerate(spans):
-            frame = folder / (FRAME_PATTERN % k)
-            picture = quantise(read_rgba(frame))
-            frame.unlink()
-            if picture is None:
-                continue
-            name = f"spu{k:05d}.png"
-            write_rgba(folder / name, picture[0])
-            spus.append(
-                Spu(
-                    start_ms=round(start / speed),
-                    end_ms=round(end / speed),
-                    image=name,
-                    x=picture[1][0],
-                    y=picture[1][1],
-                )
-            )
-    result = SubpictureTrack(lang=track.lang, folder=folder, spus=tuple(spus))
-    result.xml.write_text(spumux_xml(result, preset), encoding="utf-8")
-    return result
+    return collect_subpictures(render, preset, speed=speed)
 
 
 def _clock(ms: int) -> str:

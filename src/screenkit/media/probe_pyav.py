@@ -28,10 +28,17 @@ from screenkit.media.probe import (
 _OPTIONS = {"protocol_whitelist": "file,pipe"}
 
 
-def _open(path: Path) -> Any:
+def _open(path: Path, *, every_stream: bool = False) -> Any:
+    """``every_stream``: read the whole file while opening, so that streams which start late
+    are known (an MPEG-PS announces none: a DVD's subpicture streams appear only with their
+    first picture, after the card; PyAV fails on a packet of a stream it was not told of)."""
     admit_media(path)  # every PyAV open is sniffed first, whoever calls it
+    options = dict(_OPTIONS)
+    if every_stream:
+        size = max(5_000_000, path.stat().st_size)
+        options |= {"probesize": str(size), "analyzeduration": str(2**62)}
     try:
-        return av.open(str(path), options=_OPTIONS)
+        return av.open(str(path), options=options)
     except av.error.FFmpegError as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ProbeError(
@@ -63,8 +70,15 @@ def video_times(path: Path, index: int) -> list[float]:
     The same values as the ffprobe route's (pts, else dts), from a container of its own so
     that the main one stays at the start.
     """
+    try:
+        return _video_times(path, index, every_stream=False)
+    except IndexError:  # a stream began after the opening read (see `_open`)
+        return _video_times(path, index, every_stream=True)
+
+
+def _video_times(path: Path, index: int, *, every_stream: bool) -> list[float]:
     times: list[float] = []
-    container = _open(path)
+    container = _open(path, every_stream=every_stream)
     try:
         stream = container.streams[index]
         base = stream.time_base
@@ -94,16 +108,23 @@ def _tail_end(path: Path, duration: float) -> float | None:
     Where the container cannot seek (a file cut short, an mkv without cues) it is read
     from the start instead: slower, but only on files that are already suspect.
     """
+    try:
+        return _read_tail(path, duration, every_stream=False)
+    except IndexError:  # a stream began after the opening read (see `_open`)
+        return _read_tail(path, duration, every_stream=True)
+
+
+def _read_tail(path: Path, duration: float, *, every_stream: bool) -> float | None:
     end: float | None = None
     start = max(0.0, duration - TAIL_SECONDS)
-    container = _open(path)
+    container = _open(path, every_stream=every_stream)
     try:
         if start > 0:
             try:
                 container.seek(int(start * av.time_base), backward=True, any_frame=False)
             except av.error.FFmpegError:
                 container.close()
-                container = _open(path)
+                container = _open(path, every_stream=every_stream)
         with contextlib.suppress(av.error.FFmpegError):
             for packet in container.demux():
                 t = _seconds(packet)

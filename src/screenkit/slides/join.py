@@ -176,8 +176,8 @@ def plan_join(
         raise JoinError("nothing to join")
     parts = tuple(Path(p) for p in parts)
     out = Path(out)
-    if out.suffix.lower() not in (".mp4", ".mkv", ".m4v", ".mov"):
-        raise JoinError(f"{out}: the joined file must be .mp4 or .mkv", path=out)
+    if out.suffix.lower() not in (".mp4", ".mkv", ".m4v", ".mov", ".avi"):
+        raise JoinError(f"{out}: the joined file must be .mp4, .mkv or .avi (DivX)", path=out)
     for part in parts:
         if part.absolute() == out.absolute():
             raise JoinError(f"{out} is one of the parts; write the join elsewhere", path=out)

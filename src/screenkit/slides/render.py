@@ -93,7 +93,7 @@ def _rate(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
-def _video(
+def card_picture(
     layout: CardLayout,
     staged: StagedCard,
     target: CardTarget,
@@ -102,6 +102,9 @@ def _video(
     frames: int,
     still_frame: int | None,
 ) -> Any:
+    """PURE: the card's picture as an ffmpeg-python node (colour, text, QR, fades), in
+    ``target``'s size and pixel format; ``still_frame`` picks one frame. Encoders for other
+    codecs than H.264 (the old players' cards) chain onto it."""
     size = f"{target.width}x{target.height}"
     video = ffmpeg_graph.input(
         f"color=c={BACKGROUND}:s={size}:r={_rate(target.frame_rate)}", f="lavfi"
@@ -162,7 +165,7 @@ def card_args(
     fade: float,
 ) -> list[str]:
     """PURE: ffmpeg arguments rendering the whole card (video + silent audio) into ``out``."""
-    video = _video(layout, staged, target, fade=fade, frames=timing.frames, still_frame=None)
+    video = card_picture(layout, staged, target, fade=fade, frames=timing.frames, still_frame=None)
     streams = [video]
     args = _video_codec_args(target)
     for n, audio in enumerate(target.audio):
@@ -185,7 +188,7 @@ def still_args(
     layout: CardLayout, staged: StagedCard, target: CardTarget, timing: CardTiming, out: Path
 ) -> list[str]:
     """PURE: ffmpeg arguments writing the card's middle frame as a PNG to ``out``."""
-    video = _video(
+    video = card_picture(
         layout, staged, target, fade=0, frames=timing.frames, still_frame=timing.frames // 2
     )
     graph = ffmpeg_graph.output(video, output_arg(out), **{"frames:v": 1, "update": 1})

@@ -24,7 +24,7 @@ from screenkit.bundle.step import Command, Dep, Folders, Step, StepRun, main_fil
 
 KIND = "manifest"
 
-PLACED_WHOLE = ("sidecars", "stills", "sheet", "poster", "webpage")
+PLACED_WHOLE = ("sidecars", "stills", "sheet", "poster", "webpage", "dvdauthor")
 """Kinds whose every file goes into the bundle under its own relative name."""
 
 
@@ -55,7 +55,9 @@ def _placements(bundle: BundlePlan, deps: Mapping[str, Entry]) -> list[tuple[Ent
     final = deps[bundle.final_step]
     out.append((final, str(final.meta["out"]), bundle.video_name))
     for entry in deps.values():
-        if entry.kind == "clip":  # the clip, and the clip's own sidecar where it has one
+        if (
+            entry.kind == "clip" and bundle.clip_name
+        ):  # the clip, and the clip's own sidecar where it has one
             main = str(entry.meta["out"])
             out.append((entry, main, bundle.clip_name))
             out += [(entry, name, name) for name in sorted(entry.files) if name != main]

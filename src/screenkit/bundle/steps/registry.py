@@ -20,8 +20,11 @@ from screenkit.bundle.steps import (
     card,
     chunk,
     clip,
+    dvdauthor,
+    dvdiso,
     film,
     join,
+    legacycard,
     loudness,
     manifest,
     mux,
@@ -29,6 +32,7 @@ from screenkit.bundle.steps import (
     sheet,
     sidecars,
     stills,
+    subpictures,
     webpage,
 )
 from screenkit.progress import ProgressCallback
@@ -61,6 +65,10 @@ KINDS: dict[str, Kind] = {
     "manifest": manifest,
     "poster": poster,
     "webpage": webpage,
+    "legacycard": legacycard,
+    "subpictures": subpictures,
+    "dvdauthor": dvdauthor,
+    "dvdiso": dvdiso,
 }
 
 

@@ -15,9 +15,11 @@ from screenkit.bundle.cache import Entry
 from screenkit.bundle.manifest import MANIFEST_NAME, preset_key
 from screenkit.bundle.planner import Planner
 from screenkit.bundle.results import result_of
-from screenkit.bundle.sheet import SheetData, SheetFile, render_html, render_text
+from screenkit.bundle.sheet import DiscFacts, SheetData, SheetFile, render_html, render_text
 from screenkit.bundle.step import Command, Folders, Step, StepRun, main_file
-from screenkit.bundle.steps import clip, film, poster, sidecars, stills, webpage
+from screenkit.bundle.steps import clip, dvdauthor, film, poster, sidecars, stills, webpage
+from screenkit.bundle.steps.card import Result as CardResult
+from screenkit.dvd.author import VIDEO_TS
 from screenkit.media.atomic import write_text_atomic
 from screenkit.media.probe import probe
 
@@ -37,6 +39,7 @@ _MEASURED = (
     "card_seconds",
     "clip_seconds",
     "quality",
+    "disc",
 )
 
 
@@ -60,8 +63,8 @@ def params(settings: Settings) -> dict[str, Any]:
 
 
 def plan(p: Planner, settings: Settings, ids: Mapping[str, str]) -> str:
-    """``ids``: the ``final``, ``sidecars``, ``clip``, ``card_image``, ``frame_image``,
-    ``film`` steps."""
+    """``ids``: the ``final`` (the video it probes), ``card_image``, ``frame_image`` and
+    ``film`` steps; ``sidecars`` and ``clip`` for a file bundle, ``disc`` for a DVD."""
     return p.add(
         KIND,
         f"screening sheet ({settings.bundle})",
@@ -78,7 +81,12 @@ def _files(
     images: list[stills.Result],
     clip_extras: list[str],
 ) -> list[SheetFile]:
-    files = [SheetFile(s.video_name, "film"), SheetFile(s.clip_name, "clip")]
+    if s.preset.container == "dvd":
+        files = [SheetFile(s.video_name, "disc-image"), SheetFile(f"{VIDEO_TS}/", "dvd-folder")]
+    else:
+        files = [SheetFile(s.video_name, "film")]
+    if s.clip_name is not None:
+        files.append(SheetFile(s.clip_name, "clip"))
     files += [SheetFile(name, "clip-subtitles", s.lang) for name in clip_extras]
     files += [SheetFile(r.path, "sidecar", r.lang, r.encoding) for r in written]
     card, frame = images
@@ -106,20 +114,32 @@ def run(run: StepRun) -> Result:
     final = main_file(run.deps["final"])
     card = result_of(run.deps["card_image"], stills.Result)
     frame = result_of(run.deps["frame_image"], stills.Result)
-    written = result_of(run.deps["sidecars"], sidecars.Result).files
-    clip_entry = run.deps["clip"]
-    clip_out = result_of(clip_entry, clip.Result).out
-    clip_extras = sorted(name for name in clip_entry.files if name != clip_out)
-    clip_result = result_of(clip_entry, clip.Result)
+    written: tuple[sidecars.Sidecar, ...] = ()
+    if "sidecars" in run.deps:
+        written = result_of(run.deps["sidecars"], sidecars.Result).files
+    clip_extras: list[str] = []
+    card_seconds = clip_seconds = None
+    if "clip" in run.deps:
+        clip_entry = run.deps["clip"]
+        clip_result = result_of(clip_entry, clip.Result)
+        clip_extras = sorted(name for name in clip_entry.files if name != clip_result.out)
+        card_seconds = clip_result.card
+        clip_seconds = probe(clip_entry.path(clip_result.out), ffmpeg=run.ffmpeg).duration
+    disc = None
+    if "disc" in run.deps:
+        authored = result_of(run.deps["disc"], dvdauthor.Result)
+        disc = DiscFacts(authored.disc, authored.size, authored.langs, authored.warnings)
+        card_seconds = result_of(run.deps["card"], CardResult).duration
     data = replace(
         s,
         video=probe(final, ffmpeg=run.ffmpeg),
         files=tuple(_files(s, written, [card, frame], clip_extras)),
         card_image=card.image,
         frame_image=frame.image,
-        card_seconds=clip_result.card,
-        clip_seconds=probe(clip_entry.path(clip_out), ffmpeg=run.ffmpeg).duration,
+        card_seconds=card_seconds,
+        clip_seconds=clip_seconds,
         quality=result_of(run.deps["film"], film.Result).quality,
+        disc=disc,
     )
     write_text_atomic(run.work / HTML_NAME, render_html(data))
     write_text_atomic(run.work / TEXT_NAME, render_text(data))

@@ -1,4 +1,8 @@
-"""The sidecars step: ``subtitles/<video stem>.<lang>[.<code page>].<fmt>``, timed for the card."""
+"""The sidecars step: ``subtitles/<video stem>.<lang>[.<code page>].<fmt>``, timed for the card.
+
+Where the preset names its sidecar like the film (DivX), the screening language's track is
+also ``<video stem>.srt`` beside the video, in the language's code page.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from screenkit.bundle.planner import Planner
 from screenkit.bundle.results import result_of
 from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun
 from screenkit.bundle.steps.join import Result as Joined
-from screenkit.bundle.tracks import shifted, sidecar_names
+from screenkit.bundle.tracks import film_sidecar_name, shifted, sidecar_names
 from screenkit.encode import SubtitleInput
 from screenkit.presets import VenuePreset
 from screenkit.subtitles.save import save_track
@@ -72,9 +76,11 @@ def run(run: StepRun) -> Result:
     s: Settings = run.step.settings
     offset = result_of(run.deps["joined"], Joined).film_offset
     written: list[Sidecar] = []
-    for track in s.tracks:
+    for n, track in enumerate(s.tracks):
         subs = shifted(track.path, track.lang, by=offset)
-        for name, encoding in sidecar_names(s.stem, track.lang, s.preset):
+        names = sidecar_names(s.stem, track.lang, s.preset)
+        beside = film_sidecar_name(s.stem, track.lang, s.preset) if n == 0 else None
+        for name, encoding in [*([beside] if beside else []), *names]:
             save_track(subs, run.work / name, encoding=encoding)
             written.append(Sidecar(name, track.lang, encoding))
     return Result("subtitles", tuple(written), offset)

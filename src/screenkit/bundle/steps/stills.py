@@ -8,7 +8,7 @@ own rendering differs a little, the size and place do not).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from screenkit.bundle.cache import Entry
@@ -19,6 +19,7 @@ from screenkit.bundle.step import Command, Folders, Step, StepRun, main_file
 from screenkit.bundle.steps.card import Result as CardResult
 from screenkit.bundle.tracks import events, showcase_event
 from screenkit.encode import SubtitleInput
+from screenkit.encode.legacy import display_canvas
 from screenkit.encode.options import OutputFormat
 from screenkit.encode.subs import BURN_NAME, FONTS_NAME, stage_burn
 from screenkit.media.info import MediaInfo
@@ -36,6 +37,8 @@ class Settings:
     screening: SubtitleInput | None = None
     burned: bool = False
     preset: VenuePreset | None = None
+    display: tuple[int, int] | None = None
+    """The displayed picture when it is not the stored one (a DVD's anamorphic frame)."""
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,17 @@ class Result:
     at: float | None = None
 
 
+def _display(preset: VenuePreset) -> dict[str, list[int]]:
+    shown = display_canvas(preset)
+    return {"display": list(shown)} if shown else {}
+
+
 def plan_card(p: Planner, intro_id: str, lang: str, preset: VenuePreset) -> str:
     return p.add(
         KIND,
         f"picture of the card ({lang}, {preset.name})",
-        settings=Settings("card"),
-        params={"image": "card"},
+        settings=Settings("card", display=display_canvas(preset)),
+        params={"image": "card", **_display(preset)},
         deps={"card": intro_id},
         weight=0.3,
     )
@@ -63,9 +71,10 @@ def plan_frame(
     return p.add(
         KIND,
         f"subtitled frame ({preset.name}, {screening.lang if screening else 'none'})",
-        settings=Settings("frame", screening, burned, preset),
+        settings=Settings("frame", screening, burned, preset, display_canvas(preset)),
         params={
             "image": "frame",
+            **_display(preset),
             "screening": screening.lang if screening else None,
             "burned": burned,
             "safe_area": preset.safe_area,
@@ -91,20 +100,23 @@ def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Co
     s: Settings = step.settings
     if s.image == "card":
         middle = result_of(deps["card"], CardResult).duration / 2
-        args = still_args(main_file(deps["card"]), folders.work / CARD_IMAGE, at=middle)
+        args = still_args(
+            main_file(deps["card"]), folders.work / CARD_IMAGE, at=middle, size=s.display
+        )
         return [Command(tuple(args), "picture of the card")]
     at = _frame_at(s)
     if at is None:
         return []
     film, frame = main_file(deps["film"]), folders.work / FRAME_IMAGE
     if s.burned:
-        return [Command(tuple(still_args(film, frame, at=at)), "subtitled frame")]
+        return [Command(tuple(still_args(film, frame, at=at, size=s.display)), "subtitled frame")]
     args = still_args(
         film,
         frame,
         at=at,
         subtitles=folders.scratch / BURN_NAME,
         fontsdir=folders.scratch / FONTS_NAME,
+        size=s.display,
     )
     return [Command(tuple(args), "subtitled frame")]
 
@@ -120,7 +132,10 @@ def run(run: StepRun) -> Result:
         return Result(CARD_IMAGE, CARD_IMAGE)
     if not s.burned and s.screening is not None and s.preset is not None:
         info = probe(main_file(run.deps["film"]), ffmpeg=run.ffmpeg)
-        stage_burn(s.screening, s.preset, _format_of(info), run.scratch, run.step.tools.fonts)
+        shown = _format_of(info)
+        if s.display is not None:
+            shown = replace(shown, width=s.display[0], height=s.display[1])
+        stage_burn(s.screening, s.preset, shown, run.scratch, run.step.tools.fonts)
     run.execute(listed[0], "taking a subtitled frame")
     return Result(FRAME_IMAGE, FRAME_IMAGE, _frame_at(s))
 

@@ -1,0 +1,95 @@
+"""The video part of a bundle, and its DVD composition.
+
+`screenkit.bundle.plan` composes every bundle from its video part (`PlannedVideo`) and the
+steps every bundle has (stills, sheet, poster, page). The video part is a file with the card
+in front (`plan._plan_file`: H.264, or DivX for an old player's USB port) or, here, a DVD:
+
+    film encode (MPEG-2 VOB) → subpictures (one stream per kit language, spumux)
+    card VOB (and outro VOB)  ┘→ dvdauthor (VIDEO_TS/, cells: card, film, outro) → ISO
+
+The film's encode and its subpictures do not depend on the appeal: a new appeal re-renders
+the card's VOB, re-authors and re-writes the image (seconds), as the cache's record shows.
+A DVD has no separate test clip: the disc itself is tried (the sheet says how).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from screenkit.bundle.planner import Planner
+from screenkit.bundle.request import BundleRequest
+from screenkit.bundle.step import InputFile
+from screenkit.bundle.steps import dvdauthor, dvdiso, film, legacycard, subpictures
+from screenkit.dvd import require_dvd_tools
+from screenkit.encode import SubtitleInput
+from screenkit.presets import VenuePreset
+from screenkit.slides import CardSpec
+
+
+@dataclass(frozen=True)
+class VideoRequest:
+    """What the video part of a bundle is asked for (resolved against the preset)."""
+
+    request: BundleRequest
+    preset: VenuePreset
+    burn: str | None
+    soft: tuple[str, ...]
+    """Every track the bundle carries, the screening language first."""
+    stem: str
+    intro: CardSpec
+    outro: CardSpec | None
+
+
+@dataclass(frozen=True)
+class PlannedVideo:
+    """The steps of a bundle's video part and what the rest of the bundle reads of it."""
+
+    video_name: str
+    clip_name: str | None
+    film_id: str
+    intro_id: str
+    final_id: str
+    """The step whose main file is the bundle's video (``video_name``)."""
+    ends: Mapping[str, str]
+    """What the sheet reads, by role: ``final`` (the file it probes), ``joined``,
+    ``sidecars``, ``clip`` (a file bundle); ``final``, ``disc``, ``image``, ``card`` (a DVD)."""
+    screening: SubtitleInput | None
+    tracks: tuple[SubtitleInput, ...]
+    track_inputs: tuple[InputFile, ...]
+    inputs: tuple[InputFile, ...]
+
+
+def is_dvd(preset: VenuePreset) -> bool:
+    return preset.container == "dvd"
+
+
+def plan_dvd(p: Planner, shape: VideoRequest) -> PlannedVideo:
+    """The DVD steps of one bundle (see the module docstring)."""
+    require_dvd_tools()  # before any encode: a missing tool costs seconds, with the install line
+    request, preset = shape.request, shape.preset
+    film_id, inputs = film.plan(p, preset, shape.burn)
+    intro_id = legacycard.plan(p, shape.intro, preset)
+    tracks = [p.track(lang) for lang in shape.soft]
+    files, track_inputs = [t for t, _ in tracks], [i for _, i in tracks]
+    screening = p.track(shape.burn)[0] if shape.burn else (files[0] if files else None)
+    drawn = files if preset.subtitles.subpictures else []
+    sub_id = subpictures.plan(p, film_id, drawn, track_inputs[: len(drawn)], preset)
+    ids = {"card": intro_id, "film": sub_id}
+    if shape.outro is not None:
+        ids["outro"] = legacycard.plan(p, shape.outro, preset)
+    author_id = dvdauthor.plan(p, ids, preset, request.name)
+    video_name = f"{shape.stem}.iso"
+    iso_id = dvdiso.plan(p, author_id, video_name, p.kit.title)
+    return PlannedVideo(
+        video_name=video_name,
+        clip_name=None,
+        film_id=film_id,
+        intro_id=intro_id,
+        final_id=iso_id,
+        ends={"final": sub_id, "disc": author_id, "image": iso_id, "card": intro_id},
+        screening=screening,
+        tracks=tuple(files),
+        track_inputs=tuple(track_inputs),
+        inputs=(*inputs, *track_inputs),
+    )

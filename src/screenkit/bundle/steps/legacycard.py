@@ -1,0 +1,139 @@
+"""The card for an old player: the appeal card as a DVD VOB (MPEG-2, AC-3) or a DivX AVI.
+
+The same card as every other bundle's (libass text, the QR code, the fades: `screenkit.slides`),
+laid out on the picture *as it is displayed* (1024x576 square pixels for 16:9 PAL), then
+squeezed to the stored frame and encoded with the very codec words of the film's encode
+(`screenkit.encode.legacy.codec_words`), so that dvdauthor can make it a cell of the film's
+title, or the concat demuxer can join it to the DivX film by stream copy. The format comes
+from the master and the preset (`legacy_format`, which the film's encode uses too), so the
+card does not wait for the film: a new appeal re-renders this short file only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import ffmpeg as ffm
+
+from screenkit.bundle.cache import Entry
+from screenkit.bundle.planner import Planner, portable
+from screenkit.bundle.step import Command, Folders, Step, StepRun
+from screenkit.bundle.steps.card import Result
+from screenkit.encode import EncodeOptions
+from screenkit.encode.legacy import burn_format, codec_words, legacy_format
+from screenkit.encode.options import OutputFormat
+from screenkit.media.runner import output_arg
+from screenkit.presets import VenuePreset
+from screenkit.slides import CardSpec, CardTarget, card_timing, layout_card
+from screenkit.slides.layout import CardLayout
+from screenkit.slides.render import StagedCard, card_picture, stage_card
+
+KIND = "legacycard"
+
+__all__ = ["KIND", "Result", "Settings", "commands", "plan", "run"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    spec: CardSpec
+    preset: VenuePreset
+    fmt: OutputFormat
+    """The film's picture and sound (the card matches it)."""
+
+
+def plan(p: Planner, spec: CardSpec, preset: VenuePreset) -> str:
+    fmt = legacy_format(p.master, preset, EncodeOptions())
+    settings = Settings(spec, portable(preset), fmt)
+    layout_card(spec, _target(settings))  # an appeal too long for the card fails now
+    fields = {
+        "title": spec.title,
+        "appeal": spec.appeal,
+        "beneficiary": spec.beneficiary,
+        "link": spec.link,
+        "lang": spec.lang,
+        "venue": spec.venue,
+        "date": spec.date,
+        "contact": spec.contact,
+        "kind": spec.kind,
+        "duration": spec.seconds,
+        "fade": spec.fade,
+        "format": [fmt.width, fmt.height, str(fmt.frame_rate), fmt.sample_rate, fmt.channels],
+        "codec": [preset.video.codec, preset.audio.codec, preset.container],
+        "bitrate": preset.video.bitrate_kbps,
+        "aspect": preset.video.aspect,
+        "safe_area": preset.safe_area,
+    }
+    return p.add(
+        KIND,
+        f"{spec.kind} card ({spec.lang}, {preset.name})",
+        settings=settings,
+        params=fields,
+        inputs=p.font_files,
+        weight=spec.seconds * 0.5,
+        note=f"rendered with libass on the displayed picture, encoded as {preset.video.codec}",
+    )
+
+
+def _target(s: Settings) -> CardTarget:
+    canvas = burn_format(s.fmt, s.preset)
+    return CardTarget(
+        width=canvas.width,
+        height=canvas.height,
+        frame_rate=s.fmt.frame_rate,
+        safe_area=s.preset.safe_area,
+        audio=(),  # the silence is laid under the picture here, in the film's codec
+    )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    command: Command
+    staged: StagedCard
+    layout: CardLayout
+    seconds: float
+    out: str
+
+
+def _prepare(step: Step, folders: Folders) -> _Prepared:
+    s: Settings = step.settings
+    fmt, preset = s.fmt, s.preset
+    target = _target(s)
+    layout = layout_card(s.spec, target)
+    timing = card_timing(s.spec.seconds, target)
+    staged = StagedCard(
+        script=folders.scratch / "card.ass",
+        qr=folders.scratch / "qr.png",
+        fontsdir=folders.scratch / "fonts",
+    )
+    picture = card_picture(
+        layout, staged, target, fade=s.spec.fade, frames=timing.frames, still_frame=None
+    )
+    if (fmt.width, fmt.height) != (target.width, target.height):
+        picture = picture.filter("scale", fmt.width, fmt.height)
+    if preset.video.aspect is not None:
+        picture = picture.filter("setdar", "16/9" if preset.video.aspect == "16:9" else "4/3")
+    seconds = float(timing.slot)
+    layout_name = "mono" if fmt.channels == 1 else "stereo"
+    silence = ffm.input(
+        f"anullsrc=r={fmt.sample_rate}:cl={layout_name}", f="lavfi", t=f"{seconds:.6f}"
+    )
+    out = folders.work / f"{s.spec.kind}{preset.extension}"
+    words = codec_words(preset, fmt, preset.video.bitrate_kbps or 2000)
+    node = ffm.output(picture, silence["a"], output_arg(out), **words)
+    command = Command(tuple(ffm.get_args(node)), f"{s.spec.kind} card", duration=seconds)
+    return _Prepared(command, staged, layout, seconds, out.name)
+
+
+def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
+    return [_prepare(step, folders).command]
+
+
+def run(run: StepRun) -> Result:
+    s: Settings = run.step.settings
+    prepared = _prepare(run.step, run.folders)
+    staged = stage_card(prepared.layout, s.spec, prepared.seconds, run.scratch)
+    if staged != prepared.staged:
+        raise AssertionError(f"the card was staged as {staged}, not as its command reads")
+    run.execute(prepared.command, f"rendering the {s.spec.kind} card for {s.preset.name}")
+    return Result(out=prepared.out, duration=prepared.seconds)
