@@ -129,7 +129,9 @@ def test_both_probe_routes_read_the_vob_whose_subpictures_start_after_the_card(
 
 
 @needs_dvd_tools
-def test_mpv_plays_the_disc_with_ukrainian_subpictures_first(dvd_bundle: Path) -> None:
+def test_mpv_plays_the_disc_with_ukrainian_subpictures_first(
+    dvd_bundle: Path, tmp_path: Path
+) -> None:
     # mpv ignores a disc's pre-commands (its own track choice wins), so stream 1 is asked for
     # explicitly: that it is Ukrainian is the disc's tagging; that the disc switches it on
     # by itself is checked from the IFO in the test above
@@ -140,6 +142,21 @@ def test_mpv_plays_the_disc_with_ukrainian_subpictures_first(dvd_bundle: Path) -
     assert "(+) Video --vid=1 (mpeg2video 720x576 25.000fps)" in lines, lines
     errors = [ln for ln in lines.splitlines() if "error" in ln.lower()]
     assert not errors, errors
+    if shutil.which("tesseract") is None:
+        pytest.skip("no tesseract on this machine: the subpictures' words not read")
+    # one frame as mpv shows it, 25 s into the film (after the 12 s card): Ukrainian words
+    shots = tmp_path / "shots"
+    subprocess.run(
+        ["mpv", "--no-config", "--ao=null", "--vo=image", "--vo-image-format=png",
+         f"--vo-image-outdir={shots}", f"--dvd-device={dvd_bundle / 'VIDEO_TS'}", "dvd://",
+         "--sid=1", "--start=37", "--frames=1"],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    (shot,) = shots.iterdir()
+    read = _ocr(shot, "ukr", tmp_path)
+    track = (REPO / "subtitles" / "uk.srt").read_text(encoding="utf-8").lower()
+    seen = set(re.findall(r"\w{4,}", read.lower())) & set(re.findall(r"\w{4,}", track))
+    assert len(seen) >= 2, read
 
 
 @needs_dvd_tools
@@ -215,16 +232,13 @@ def old_film(bundle: Path) -> Path:
     return kit / "media" / "film.mkv"
 
 
-def test_the_divx_film_shows_the_italian_burned_in(divx_bundle: Path, tmp_path: Path) -> None:
-    if shutil.which("tesseract") is None:
-        pytest.skip("no tesseract on this machine: burned subtitles not read")
-    # the sheet's subtitled frame is the AVI's own picture (burned: nothing drawn on it);
-    # its lower part, three times larger, white text kept (the bars behind it dropped)
-    frame = divx_bundle / "images" / "subtitled-frame.png"
-    width = probe(frame).video.width * 3  # type: ignore[union-attr]
+def _ocr(picture: Path, lang: str, tmp_path: Path) -> str:
+    """tesseract on the lower part of ``picture``, three times larger, white text kept
+    (the colour bars behind it dropped)."""
+    width = probe(picture).video.width * 3  # type: ignore[union-attr]
     raw = tmp_path / "lower.rgb"
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(frame), "-vf",
+        ["ffmpeg", "-v", "error", "-y", "-i", str(picture), "-vf",
          "crop=iw:ih*0.3:0:ih*0.7,scale=iw*3:-1:flags=lanczos", "-f", "rawvideo",
          "-pix_fmt", "rgb24", str(raw)],
         check=True,
@@ -234,15 +248,22 @@ def test_the_divx_film_shows_the_italian_burned_in(divx_bundle: Path, tmp_path: 
     pgm = tmp_path / "lower.pgm"
     pgm.write_bytes(f"P5 {width} {text.shape[0]} 255\n".encode() + text.tobytes())
     done = subprocess.run(
-        ["tesseract", str(pgm), "-", "-l", "ita", "--psm", "6"],
+        ["tesseract", str(pgm), "-", "-l", lang, "--psm", "6"],
         capture_output=True,
         text=True,
         check=False,
     )
-    italian = REPO / "subtitles" / "it.srt"
-    words = set(re.findall(r"\w{4,}", italian.read_text(encoding="utf-8").lower()))
-    seen = set(re.findall(r"\w{4,}", done.stdout.lower()))
-    assert len(seen & words) >= 3, done.stdout
+    return done.stdout
+
+
+def test_the_divx_film_shows_the_italian_burned_in(divx_bundle: Path, tmp_path: Path) -> None:
+    if shutil.which("tesseract") is None:
+        pytest.skip("no tesseract on this machine: burned subtitles not read")
+    # the sheet's subtitled frame is the AVI's own picture (burned: nothing drawn on it)
+    read = _ocr(divx_bundle / "images" / "subtitled-frame.png", "ita", tmp_path)
+    italian = (REPO / "subtitles" / "it.srt").read_text(encoding="utf-8").lower()
+    seen = set(re.findall(r"\w{4,}", read.lower())) & set(re.findall(r"\w{4,}", italian))
+    assert len(seen) >= 3, read
 
 
 def test_a_dvd_build_without_its_tools_fails_before_encoding(
