@@ -283,3 +283,42 @@ def test_a_dvd_build_without_its_tools_fails_before_encoding(
     assert "apt-get install dvdauthor xorriso lsdvd" in err
     journal = StepCache(sample_kit / ".screenkit" / "cache").journal()
     assert not [r for r in journal if r.kind in ("film", "loudness")], "ran before the check"
+
+
+@needs_dvd_tools
+def test_an_outro_is_a_third_cell_and_the_film_is_not_encoded_again(
+    dvd_bundle: Path, old_kit: Path
+) -> None:
+    code, out, err = run_cli(
+        "build", "--kit", str(old_kit), "--preset", "dvd-pal", "--lang", "uk", "--outro", "15",
+        "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    ran = {s["kind"]: s["status"] for s in json.loads(out)["steps"]}
+    assert ran["film"] == ran["subpictures"] == "cached", ran
+    (title,) = read_dvd(dvd_bundle, require_dvd_tools()).titles
+    assert title.cells == 3  # card, film, outro
+    code, out, err = run_cli("verify", str(dvd_bundle))
+    assert code == 0, out + err  # the VOB's rate over the title's length, not its timestamps
+    sheet = (dvd_bundle / "SCREENING.txt").read_text(encoding="utf-8")
+    assert "15" in sheet
+
+
+@needs_dvd_tools
+def test_verify_without_lsdvd_says_what_it_did_not_check(
+    dvd_bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screenkit.bundle import verify_legacy
+
+    monkeypatch.setattr(verify_legacy, "find_tool", lambda name: None)
+    problems, warnings = check_dvd(dvd_bundle, read_manifest(dvd_bundle), find_ffmpeg())
+    assert problems == []
+    assert len(warnings) == 1 and "apt-get install dvdauthor xorriso lsdvd" in warnings[0]
+
+
+def test_burn_on_a_dvd_preset_names_the_subpictures(sample_kit: Path) -> None:
+    code, _, err = run_cli(
+        "build", "--kit", str(sample_kit), "--preset", "dvd-pal", "--lang", "uk", "--burn", "en"
+    )  # fmt: skip
+    assert code == 1 and "Traceback" not in err
+    assert "carries them as DVD subpictures, chosen with the remote" in err, err

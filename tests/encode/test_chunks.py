@@ -15,6 +15,7 @@ from screenkit.encode.chunks import (
     Chunk,
     chunk_bounds,
     chunk_seconds,
+    chunkable,
     encode_chunk,
     join_chunks,
     targets,
@@ -146,3 +147,12 @@ def test_peak_rate_in_every_second_and_quality_match_the_single_encode(
     assert dataclasses.replace(joined.quality, ssim=0, psnr=0) == dataclasses.replace(
         single.quality, ssim=0, psnr=0
     )
+
+
+def test_old_player_encodes_are_never_chunked(film: Path, ffmpeg: FFmpeg) -> None:
+    # a 70-minute DVD or DivX master was planned as H.264-style chunks joined by copy: the
+    # chunk step writes MP4 parts, which no MPEG-PS or AVI join can take
+    info = probe(film, ffmpeg=ffmpeg)
+    assert chunkable(info, _usb_player(), OPTIONS)
+    for name in ("dvd-pal", "dvd-ntsc", "divx"):
+        assert not chunkable(info, load_preset(name), EncodeOptions()), name

@@ -66,9 +66,11 @@ def _resolve(
     kit: Kit, request: BundleRequest, preset: VenuePreset
 ) -> tuple[str | None, tuple[str, ...]]:
     if request.burn is not None and not preset.subtitles.burn:
+        carried = "soft tracks" if preset.subtitles.soft else "sidecar files"
+        if preset.subtitles.subpictures:
+            carried = "DVD subpictures, chosen with the remote"
         raise BundleError(
-            f"preset {preset.name} does not burn subtitles in (it carries them as "
-            f"{'soft tracks' if preset.subtitles.soft else 'sidecar files'})",
+            f"preset {preset.name} does not burn subtitles in (it carries them as {carried})",
             key="burn",
             value=request.burn,
             hint="drop --burn, or choose a preset that burns, e.g. usb-player",

@@ -17,7 +17,8 @@ from screenkit.names import bundle_folder_problem
 from screenkit.presets import STANDARD
 
 OLD_PLAYERS = ("dvd-pal", "dvd-ntsc", "divx")
-"""Standard presets whose bundle steps (DVD authoring, the DivX film) are not built yet."""
+"""Standard presets for old players (a disc, an AVI): asked for by name, not in ``--all``
+(each needs its own kind of player and, for a DVD, tools beside ffmpeg)."""
 MATRIX = tuple(name for name in STANDARD if name not in OLD_PLAYERS)
 
 # what the user asked for has the very shape of a named bundle in the manifest

@@ -11,6 +11,7 @@ are skipped with a warning naming the install line, never passed in silence.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from screenkit.bundle.manifest import Manifest
@@ -25,6 +26,7 @@ from screenkit.encode.legacy_check import check_sidecar
 from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import probe
+from screenkit.presets import VenuePreset
 
 Found = tuple[list[tuple[str | None, str]], list[str]]
 """(problems as (path, what), warnings)."""
@@ -48,54 +50,72 @@ def _tools() -> DvdTools | None:
 
 
 def check_dvd(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> Found:
-    problems: list[tuple[str | None, str]] = []
-    warnings: list[str] = []
     preset = manifest.preset
     video_ts = folder / VIDEO_TS
     if not (video_ts / "VIDEO_TS.IFO").is_file():
         return [(f"{VIDEO_TS}/", "missing: the DVD's files are not there")], []
-    vob = video_ts / "VTS_01_1.VOB"
-    if vob.is_file():
-        try:
-            info = probe(vob, ffmpeg=ffmpeg)
-        except ScreenkitError as exc:
-            problems.append((f"{VIDEO_TS}/{vob.name}", f"cannot be read: {exc.message}"))
-        else:
-            for m in check_compliance(info, preset):
-                problems.append((f"{VIDEO_TS}/{vob.name}", f"does not meet {preset.name}: {m}"))
     tools = _tools()
     if tools is None:
-        warnings.append(
-            f"lsdvd or xorriso is not installed: the DVD's structure and image were not "
+        warning = (
+            "lsdvd or xorriso is not installed: the DVD's structure and image were not "
             f"checked ({INSTALL_LINE})"
         )
-        return problems, warnings
+        return _check_vob(video_ts, preset, None, ffmpeg), [warning]
     langs = tuple(str(lang) for lang in manifest.options.get("soft") or ())
     if not preset.subtitles.subpictures:
         langs = ()
     try:
         report = read_dvd(folder, tools)
     except ScreenkitError as exc:
-        return [*problems, (f"{VIDEO_TS}/", f"cannot be read as a DVD: {exc.message}")], warnings
-    problems += [
+        return [(f"{VIDEO_TS}/", f"cannot be read as a DVD: {exc.message}")], []
+    problems: list[tuple[str | None, str]] = [
         (f"{VIDEO_TS}/", p) for p in disc_problems(report, langs, preset.video.aspect or "4:3")
     ]
+    length = report.titles[0].length if report.titles else None
+    problems += _check_vob(video_ts, preset, length, ffmpeg)
+    found, warnings = _check_image(folder, manifest, tools)
+    return [*problems, *found], warnings
+
+
+def _check_vob(
+    video_ts: Path, preset: VenuePreset, length: float | None, ffmpeg: FFmpeg
+) -> list[tuple[str | None, str]]:
+    """The title set's first VOB against the preset. Its average rate is the title's VOBs
+    over the title's length as the IFO says: the timestamps start again in every cell, so
+    the probed duration of a VOB holding several cells says nothing."""
+    vob = video_ts / "VTS_01_1.VOB"
+    where = f"{VIDEO_TS}/{vob.name}"
+    if not vob.is_file():
+        return [(where, "missing: the title's video is not there")]
+    try:
+        info = probe(vob, ffmpeg=ffmpeg)
+    except ScreenkitError as exc:
+        return [(where, f"cannot be read: {exc.message}")]
+    vobs = sum(p.stat().st_size for p in video_ts.glob("VTS_01_[1-9].VOB"))
+    rate = round(vobs * 8 / length) if length else None
+    checked = replace(info, bit_rate=rate)
+    return [(where, f"does not meet {preset.name}: {m}") for m in check_compliance(checked, preset)]
+
+
+def _check_image(folder: Path, manifest: Manifest, tools: DvdTools) -> Found:
     iso = folder / manifest.video
-    if iso.is_file():
-        try:
-            listed = set(iso_listing(iso, tools))
-        except ScreenkitError as exc:
-            return [*problems, (manifest.video, f"cannot be read: {exc.message}")], warnings
-        wanted = {f"/{r.path}" for r in manifest.files if r.path.startswith(f"{VIDEO_TS}/")}
-        lacking = sorted(wanted - listed)
-        if lacking:
-            problems.append((manifest.video, f"lacks {', '.join(lacking)}"))
-        size = iso.stat().st_size
-        if size > DVD9_BYTES:
-            problems.append((manifest.video, f"{size / 1e9:.2f} GB: larger than a DVD-9"))
-        elif size > DVD5_BYTES:
-            warnings.append(f"{manifest.video} needs a dual-layer DVD-9 ({size / 1e9:.2f} GB)")
-    return problems, warnings
+    if not iso.is_file():
+        return [], []  # reported by the file check
+    try:
+        listed = set(iso_listing(iso, tools))
+    except ScreenkitError as exc:
+        return [(manifest.video, f"cannot be read: {exc.message}")], []
+    wanted = {f"/{r.path}" for r in manifest.files if r.path.startswith(f"{VIDEO_TS}/")}
+    lacking = sorted(wanted - listed)
+    problems: list[tuple[str | None, str]] = []
+    if lacking:
+        problems.append((manifest.video, f"lacks {', '.join(lacking)}"))
+    size = iso.stat().st_size
+    if size > DVD9_BYTES:
+        problems.append((manifest.video, f"{size / 1e9:.2f} GB: larger than a DVD-9"))
+    elif size > DVD5_BYTES:
+        return problems, [f"{manifest.video} needs a dual-layer DVD-9 ({size / 1e9:.2f} GB)"]
+    return problems, []
 
 
 def check_divx_sidecar(folder: Path, manifest: Manifest) -> list[tuple[str | None, str]]:

@@ -39,7 +39,12 @@ from screenkit.kit import MANIFEST, OUTRO_MAX, OUTRO_SECONDS, load_kit
 @click.command("build")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @kit_option()
-@click.option("--all", "all_bundles", is_flag=True, help="Every kit language x standard preset.")
+@click.option(
+    "--all",
+    "all_bundles",
+    is_flag=True,
+    help="Every kit language x standard file preset (old players by --preset).",
+)
 @click.option("--preset", metavar="P", help="An ad-hoc bundle for this venue preset.")
 @lang_option("The screening language of an ad-hoc bundle.")
 @lang_option("Burn this language into the picture.", "--burn")
@@ -133,12 +138,15 @@ def build_command(
     A bundle is a folder to copy onto the stick: the film with the appeal card in front, a
     test clip, the subtitle files, SCREENING.html/.txt, poster.pdf, index.html where a
     browser can play the film, and manifest.json (check it later with screenkit verify).
-    Before a long encode the plan says how long it should take on this machine.
+    Before a long encode the plan says how long it should take on this machine. For old
+    players: dvd-pal / dvd-ntsc make VIDEO_TS/ and an .iso to burn (every language as a
+    subtitle stream on the remote), divx an AVI with its .srt for a DVD player's USB port.
 
     \b
       screenkit build demo
       screenkit build --preset usb-player --lang it --venue "Circolo Arci" --date "12 May"
       screenkit build --preset web --lang uk --outro 60
+      screenkit build --preset dvd-pal --lang uk --outro
       screenkit build --all --jobs 2 --dry-run
       screenkit build --all --workers 2
     """

@@ -45,7 +45,7 @@ from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.media.probe import probe
 from screenkit.media.runner import input_arg, output_arg, run_ffmpeg
-from screenkit.presets.model import VenuePreset
+from screenkit.presets.model import LEGACY_CODECS, VenuePreset
 from screenkit.progress import ProgressCallback
 from screenkit.tempdirs import scratch_dir
 
@@ -82,7 +82,14 @@ def chunk_seconds(mode: str, duration: float) -> float | None:
 
 
 def chunkable(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) -> bool:
-    """Whether this encode may be chunked: a single-pass re-encode of the whole film."""
+    """Whether this encode may be chunked: a single-pass H.264 re-encode of the whole film.
+
+    Not the old players' encodes: MPEG-2 and MPEG-4 Part 2 are many times faster than x264
+    at DVD sizes (one pass is minutes for a feature), and their chunks would need joins of
+    MPEG-PS and AVI at a GOP boundary with the PAL speed-up's sound stretched per chunk.
+    """
+    if preset.video.codec in LEGACY_CODECS:
+        return False
     fmt = output_format(info, preset, options)
     return not fmt.copy_video and bitrate_budget(preset, fmt) is None and options.start is None
 
