@@ -39,6 +39,7 @@ from screenkit.media.probe import probe
 from screenkit.media.runner import output_arg, run_ffmpeg
 from screenkit.presets import load_preset
 from screenkit.sample.film import render_film
+from screenkit.tempdirs import placeholder
 
 REPO = Path(__file__).resolve().parent.parent
 LANGS = ("uk", "en", "it", "pl", "de")
@@ -61,9 +62,6 @@ def tiled_track(lang: str, folder: Path, seconds: float) -> Path:
     return path
 
 
-PLACEHOLDER = "/screenkit-encode-XXXXXX"
-
-
 def dry_run(args: list[str], staged: Path | None = None) -> list[str]:
     """The printed command; its placeholder work folder replaced by ``staged`` (where the
     burned track and fonts were staged as the real encode stages them)."""
@@ -74,7 +72,8 @@ def dry_run(args: list[str], staged: Path | None = None) -> list[str]:
     assert len(lines) == 1, lines
     if staged is None:
         return lines[0]
-    return [re.sub(r"/[^:']*" + re.escape(PLACEHOLDER), str(staged), w) for w in lines[0]]
+    shown = re.escape(str(placeholder("encode")))
+    return [re.sub(shown, str(staged), w) for w in lines[0]]
 
 
 def stage_for_bare(film: Path, track: SubtitleInput, folder: Path) -> Path:

@@ -23,10 +23,11 @@ from bundle_helpers import REPO, kit_with_film, run_cli
 
 from screenkit.bundle.cache import StepCache
 from screenkit.bundle.manifest import read_manifest
-from screenkit.bundle.verify_legacy import check_dvd
+from screenkit.bundle.verify_legacy import check_divx_sidecar, check_dvd
 from screenkit.dvd import missing_tools, read_dvd, require_dvd_tools
 from screenkit.dvd.iso import iso_listing
 from screenkit.encode.divx import avi_fourcc
+from screenkit.i18n import translator
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.probe import probe
 from screenkit.sample.film import render_film
@@ -322,3 +323,44 @@ def test_burn_on_a_dvd_preset_names_the_subpictures(sample_kit: Path) -> None:
     )  # fmt: skip
     assert code == 1 and "Traceback" not in err
     assert "carries them as DVD subpictures, chosen with the remote" in err, err
+
+
+@needs_dvd_tools
+def test_the_dvd_sheet_says_in_ukrainian_how_to_burn_and_the_subtitle_button(
+    dvd_bundle: Path,
+) -> None:
+    tr = translator("uk")
+    sheet = (dvd_bundle / "SCREENING.txt").read_text(encoding="utf-8")
+    button = (
+        "The remote's subtitle button (SUBTITLE or SUB) switches to another language or "
+        "turns the subtitles off; next and previous skip five minutes (a chapter)."
+    )
+    assert tr.gettext(button) != button and tr.gettext(button) in sheet
+    iso = read_manifest(dvd_bundle).video
+    assert f"«{iso}»" in sheet or f"'{iso}'" in sheet  # the burn step names the image
+    assert "test-clip" not in sheet  # a DVD has none: the disc itself is tried
+
+
+def test_the_divx_sheet_says_in_italian_to_copy_the_avi_and_its_srt(divx_bundle: Path) -> None:
+    sheet = (divx_bundle / "SCREENING.txt").read_text(encoding="utf-8")
+    video = read_manifest(divx_bundle).video
+    srt = Path(video).with_suffix(".srt").name
+    steps = [line for line in sheet.splitlines() if video in line and srt in line]
+    assert steps, sheet
+    tr = translator("it")
+    copy = (
+        "Copy '{name}' and '{srt}' to the top folder of a USB stick (FAT32), not into a "
+        "folder, and keep their names: the player finds the subtitles by the name."
+    )
+    assert tr.gettext(copy).format(name=video, srt=srt) in sheet
+
+
+def test_verify_finds_a_divx_sidecar_saved_as_utf8(divx_bundle: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "bundle"
+    shutil.copytree(divx_bundle, copy)
+    manifest = read_manifest(copy)
+    assert check_divx_sidecar(copy, manifest) == []
+    sidecar = (copy / manifest.video).with_suffix(".srt")
+    sidecar.write_text(sidecar.read_bytes().decode("cp1252"), encoding="utf-8")
+    problems = check_divx_sidecar(copy, manifest)
+    assert problems and "cp1252" in problems[0][1], problems
