@@ -171,3 +171,28 @@ def test_soft_track_names_carry_no_invented_region() -> None:
     subs = tuple(SubtitleStream(n + 2, "mov_text", code) for n, code in enumerate(["ukr", "eng"]))
     it = render_text(sheet("it", "laptop", video=replace(_info(), subtitles=subs)))
     assert "ucraino, inglese" in it and "Stati Uniti" not in it
+
+
+def _master(fps: Fraction) -> MediaInfo:
+    info = _info()
+    assert info.video is not None
+    return replace(info, video=replace(info.video, frame_rate=fps, avg_frame_rate=fps))
+
+
+def test_the_dvd_sheet_says_how_the_masters_rate_was_conformed() -> None:
+    from screenkit.bundle.plan import conformed
+
+    pal, ntsc = load_preset("dvd-pal"), load_preset("dvd-ntsc")
+    assert conformed(_master(Fraction(25)), pal) is None  # 25 fps: untouched
+    assert conformed(_master(Fraction(25)), load_preset("usb-player")) is None
+    film = conformed(_master(Fraction(24000, 1001)), pal)
+    assert film == (pytest.approx(23.976, abs=1e-3), 25.0, True)
+    text = render_text(sheet("en", "dvd-pal", conformed=film))
+    assert "the master's 23.976 fps sped up to 25.00, as PAL television does" in text
+    assert "the film 4% shorter" in text
+    repeated = conformed(_master(Fraction(24)), ntsc)
+    assert repeated is not None and repeated[2] is False
+    assert "із повторенням кадрів" in render_text(sheet("uk", "dvd-ntsc", conformed=repeated))
+    dropped = conformed(_master(Fraction(50)), pal)
+    assert dropped == (50.0, 25.0, False)
+    assert "by leaving frames out" in render_text(sheet("en", "dvd-pal", conformed=dropped))

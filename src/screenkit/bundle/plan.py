@@ -48,10 +48,12 @@ from screenkit.bundle.steps import (
 from screenkit.bundle.steps.manifest import BundleContext
 from screenkit.bundle.tracks import film_sidecar_name
 from screenkit.encode import EncodeOptions, output_format
+from screenkit.encode.legacy import conform
 from screenkit.encode.subs import check_sidecars
 from screenkit.errors import ScreenkitError
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.media.info import MediaInfo
 from screenkit.names import video_stem
 from screenkit.placeholders import check_appeal
 from screenkit.poster import poster_spec_from_kit
@@ -176,6 +178,7 @@ def _plan_bundle(
         stand_in=stand_in,
         enlarged_from=output_format(p.master, preset, EncodeOptions()).enlarged_from,
         page=webpage.plays_in_a_browser(preset),
+        conformed=conformed(p.master, preset),
     )
     ends = {
         **video.ends,
@@ -231,6 +234,19 @@ def _plan_bundle(
         inputs=tuple(dict.fromkeys(video.inputs)),
         stand_in=stand_in,
     )
+
+
+def conformed(master: MediaInfo, preset: VenuePreset) -> tuple[float, float, bool] | None:
+    """What the sheet says of a fixed-rate old player's conform (see `SheetData.conformed`)."""
+    if master.video is None or preset.video.frame_rate is None:
+        return None
+    done = conform(master.video, preset)
+    source = float(master.video.frame_rate)
+    if done.speed != 1:
+        return source, float(done.rate), True
+    if abs(source - float(done.rate)) > 0.01:
+        return source, float(done.rate), False
+    return None
 
 
 def _plan_file(p: Planner, shape: VideoRequest) -> PlannedVideo:

@@ -93,6 +93,9 @@ class SheetData:
     """The master's stored size when the film was enlarged to the preset's minimum frame."""
     page: bool = False
     """The bundle has ``index.html``, which plays the film in a browser."""
+    conformed: tuple[float, float, bool] | None = None
+    """An old player's fixed rate: (the master's fps, the disc's, sped up (PAL) or frames
+    repeated (NTSC)); None where the master's rate is kept."""
     video: MediaInfo | None = None
     files: tuple[SheetFile, ...] = ()
     card_image: str | None = None

@@ -66,6 +66,8 @@ def specs(data: SheetData, tr: Translator) -> list[tuple[str, str]]:
                     ),
                 )
             )
+        if data.conformed is not None:
+            rows.append(("", _conform_note(data.conformed, tr)))
     for a in info.audio:
         channels = tr.ngettext("{n} channel", "{n} channels", a.channels).format(n=a.channels)
         rows.append((_("audio"), f"{a.codec}, {channels}, {a.sample_rate} Hz"))
@@ -89,6 +91,20 @@ def specs(data: SheetData, tr: Translator) -> list[tuple[str, str]]:
     if data.quality is not None:
         rows.append((_("quality"), _quality(data.quality, tr)))
     return rows
+
+
+def _conform_note(conformed: tuple[float, float, bool], tr: Translator) -> str:
+    _ = tr.gettext
+    source, target, sped_up = conformed
+    fps = {"source": tr.number(source, 3).rstrip("0").rstrip(",."), "target": tr.number(target, 2)}
+    if sped_up:
+        return _(
+            "the master's {source} fps sped up to {target}, as PAL television does: every "
+            "frame shown once, the sound's pitch kept, the film {percent} shorter"
+        ).format(**fps, percent=f"{(1 - source / target):.0%}")
+    if source < target:
+        return _("the master's {source} fps shown at {target} by repeating frames").format(**fps)
+    return _("the master's {source} fps shown at {target} by leaving frames out").format(**fps)
 
 
 def _container(info: MediaInfo, data: SheetData) -> str:
