@@ -217,3 +217,18 @@ def test_a_title_that_is_a_path_cannot_name_the_image(tmp_path: Path) -> None:
                 screening_lang=None, preset=PAL, fmt=fmt, out_dir=tmp_path, title=title,
             )  # fmt: skip
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_pipeline_reads_once_writes_once_and_names_a_failing_stage(tmp_path: Path) -> None:
+    from screenkit.dvd.errors import DvdToolFailed
+    from screenkit.dvd.tools import Stage, run_pipeline
+
+    src, out = tmp_path / "in.bin", tmp_path / "out.bin"
+    src.write_bytes(b"abc" * 100_000)
+    upper = Stage(("tr", "a-c", "A-C"), tmp_path, "shouting")
+    run_pipeline([upper, Stage(("cat",), tmp_path, "copying"), upper], stdin=src, stdout=out)
+    assert out.read_bytes() == b"ABC" * 100_000
+    failing = Stage(("sh", "-c", "cat >/dev/null; echo 'no stream 1' >&2; exit 3"), tmp_path, "x")
+    with pytest.raises(DvdToolFailed) as info:
+        run_pipeline([upper, failing, upper], stdin=src, stdout=out)
+    assert "sh failed while x (exit 3): no stream 1" in info.value.message

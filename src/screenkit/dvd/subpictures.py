@@ -27,7 +27,7 @@ import numpy as np
 import pysubs2
 
 from screenkit.dvd.pngio import Image, read_rgba, write_rgba
-from screenkit.dvd.tools import DvdTools, run_tool
+from screenkit.dvd.tools import DvdTools, Stage, run_pipeline
 from screenkit.encode.legacy import burn_format
 from screenkit.encode.options import OutputFormat, SubtitleInput
 from screenkit.encode.subs import FONTS_NAME, burn_family, burn_track, fonts_or_shipped
@@ -273,18 +273,15 @@ def spumux_xml(track: SubpictureTrack, preset: VenuePreset) -> str:
 def mux_subpictures(
     film: Path, tracks: Sequence[SubpictureTrack], out: Path, tools: DvdTools
 ) -> Path:
-    """``film`` with subpicture stream n = ``tracks[n]`` (spumux once per stream) as ``out``."""
-    current = film
-    for n, track in enumerate(tracks):
-        target = out if n == len(tracks) - 1 else out.with_name(f"{out.stem}.s{n}{out.suffix}")
-        run_tool(
-            [tools.spumux, "-m", "dvd", "-s", str(n), XML_NAME],
-            what=f"muxing the {track.lang} subpictures",
-            cwd=track.folder,
-            stdin=current,
-            stdout=target,
+    """``film`` with subpicture stream n = ``tracks[n]`` as ``out``: one spumux per stream,
+    piped one into the next (the film is read once and written once)."""
+    stages = [
+        Stage(
+            (str(tools.spumux), "-m", "dvd", "-s", str(n), XML_NAME),
+            track.folder,
+            f"muxing the {track.lang} subpictures",
         )
-        if current != film:
-            current.unlink()
-        current = target
-    return current
+        for n, track in enumerate(tracks)
+    ]
+    run_pipeline(stages, stdin=film, stdout=out)
+    return out

@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from screenkit.dvd.errors import DvdToolFailed, DvdToolsMissing
 
@@ -44,6 +45,64 @@ def require_dvd_tools() -> DvdTools:
         raise DvdToolsMissing(missing)
     found = {name: find_tool(name) for name in TOOLS}
     return DvdTools(**{k: v for k, v in found.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One program of a pipeline: its argv and the folder it runs in."""
+
+    argv: tuple[str, ...]
+    cwd: Path
+    what: str
+
+
+def run_pipeline(stages: Sequence[Stage], *, stdin: Path, stdout: Path) -> None:
+    """``stdin`` through every stage in turn into ``stdout``, as a shell pipe would: the data
+    is read once and written once, however many stages (spumux adds one subpicture stream
+    per pass over a film of gigabytes). Each stage's messages go to a file of its own (no
+    pipe to fill up and block it). A stage that fails is a `DvdToolFailed` naming it; on any
+    error or Ctrl-C every stage still running is killed.
+    """
+    procs: list[subprocess.Popen[bytes]] = []
+    logs: list[IO[bytes]] = []
+    with contextlib.ExitStack() as stack:
+        fin = stack.enter_context(stdin.open("rb"))
+        fout = stack.enter_context(stdout.open("wb"))
+        try:
+            source: IO[bytes] | None = fin
+            for n, stage in enumerate(stages):
+                log = stack.enter_context((stage.cwd / f".stage{n}.log").open("w+b"))
+                logs.append(log)
+                last = n == len(stages) - 1
+                proc = subprocess.Popen(
+                    list(stage.argv),
+                    cwd=stage.cwd,
+                    stdin=source,
+                    stdout=fout if last else subprocess.PIPE,
+                    stderr=log,
+                )
+                if procs and procs[-1].stdout is not None:
+                    procs[-1].stdout.close()  # the next stage holds it now
+                procs.append(proc)
+                source = proc.stdout
+            codes = [proc.wait() for proc in procs]
+        except BaseException:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            raise
+        for stage, code, messages in zip(stages, codes, logs, strict=True):
+            if code != 0:
+                messages.seek(0)
+                err = messages.read().decode("utf-8", "replace")
+                last_line = err.strip().splitlines()[-1] if err.strip() else "no message"
+                raise DvdToolFailed(
+                    f"{Path(stage.argv[0]).name} failed while {stage.what} (exit {code}): "
+                    f"{last_line}",
+                    argv=list(stage.argv),
+                    stderr_tail=err[-_TAIL:],
+                )
 
 
 def run_tool(
