@@ -11,6 +11,7 @@ from bundle_helpers import SPEED, kit_with_film, run_cli
 from screenkit.bundle import BuildSettings, build, plan_build, resolve_requests
 from screenkit.bundle.errors import BundleError, DiskFull
 from screenkit.bundle.executor import OVERALL
+from screenkit.dvd import missing_tools
 from screenkit.errors import FFmpegFailed, ScreenkitError
 from screenkit.kit import load_kit
 from screenkit.progress import Progress
@@ -26,7 +27,10 @@ def test_every_step_description_pickles(kit: Path) -> None:
     requests = [
         *resolve_requests(loaded, [], preset="usb-player", lang="en"),
         *resolve_requests(loaded, [], preset="laptop", lang="uk"),
+        *resolve_requests(loaded, [], preset="divx", lang="it"),
     ]
+    if not missing_tools():
+        requests += resolve_requests(loaded, [], preset="dvd-pal", lang="uk")
     plan = plan_build(loaded, requests, BuildSettings(x264_preset=SPEED))
     kinds = set()
     for step in plan.steps:
@@ -34,7 +38,9 @@ def test_every_step_description_pickles(kit: Path) -> None:
         assert again == step
         kinds.add(step.kind)
     assert kinds >= {"loudness", "film", "card", "join", "mux", "sidecars", "clip", "stills"}
-    assert kinds >= {"sheet", "manifest"}
+    assert kinds >= {"sheet", "manifest", "legacycard"}
+    if not missing_tools():
+        assert kinds >= {"subpictures", "dvdauthor", "dvdiso"}
 
 
 def test_a_build_in_worker_processes_is_the_same_build(kit: Path) -> None:
