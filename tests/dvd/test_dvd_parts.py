@@ -222,12 +222,19 @@ def test_a_title_that_is_a_path_cannot_name_the_image(tmp_path: Path) -> None:
 def test_a_pipeline_reads_once_writes_once_and_names_a_failing_stage(tmp_path: Path) -> None:
     from screenkit.dvd.errors import DvdToolFailed
     from screenkit.dvd.tools import Stage, run_pipeline
+    from screenkit.progress import Progress
 
     src, out = tmp_path / "in.bin", tmp_path / "out.bin"
     src.write_bytes(b"abc" * 100_000)
     upper = Stage(("tr", "a-c", "A-C"), tmp_path, "shouting")
     run_pipeline([upper, Stage(("cat",), tmp_path, "copying"), upper], stdin=src, stdout=out)
     assert out.read_bytes() == b"ABC" * 100_000
+    seen: list[Progress] = []
+    src.write_bytes(b"abc" * 1_000_000)  # 3 MB: fed in 1 MiB pieces, each one reported
+    run_pipeline([upper], stdin=src, stdout=out, progress=seen.append, step="mux")
+    assert out.read_bytes() == b"ABC" * 1_000_000
+    assert [e.done for e in seen] == [1 << 20, 2 << 20, 3_000_000]
+    assert {(e.step, e.total, e.unit) for e in seen} == {("mux", 3_000_000, "B")}
     failing = Stage(("sh", "-c", "cat >/dev/null; echo 'no stream 1' >&2; exit 3"), tmp_path, "x")
     with pytest.raises(DvdToolFailed) as info:
         run_pipeline([upper, failing, upper], stdin=src, stdout=out)

@@ -35,6 +35,7 @@ from screenkit.fonts import Font, stage_fonts
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.runner import run_ffmpeg
 from screenkit.presets.model import VenuePreset
+from screenkit.progress import ProgressCallback
 from screenkit.subtitles.save import save_track
 
 RENDER_NAME = "spu.ass"
@@ -271,7 +272,11 @@ def spumux_xml(track: SubpictureTrack, preset: VenuePreset) -> str:
 
 
 def mux_subpictures(
-    film: Path, tracks: Sequence[SubpictureTrack], out: Path, tools: DvdTools
+    film: Path,
+    tracks: Sequence[SubpictureTrack],
+    out: Path,
+    tools: DvdTools,
+    progress: ProgressCallback | None = None,
 ) -> Path:
     """``film`` with subpicture stream n = ``tracks[n]`` as ``out``: one spumux per stream,
     piped one into the next (the film is read once and written once)."""
@@ -283,5 +288,5 @@ def mux_subpictures(
         )
         for n, track in enumerate(tracks)
     ]
-    run_pipeline(stages, stdin=film, stdout=out)
+    run_pipeline(stages, stdin=film, stdout=out, progress=progress, step="muxing the subpictures")
     return out

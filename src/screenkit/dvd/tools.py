@@ -10,15 +10,18 @@ from __future__ import annotations
 import contextlib
 import shutil
 import subprocess
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from screenkit.dvd.errors import DvdToolFailed, DvdToolsMissing
+from screenkit.progress import Progress, ProgressCallback
 
 TOOLS = ("dvdauthor", "spumux", "xorriso", "lsdvd")
 _TAIL = 2000
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -56,20 +59,29 @@ class Stage:
     what: str
 
 
-def run_pipeline(stages: Sequence[Stage], *, stdin: Path, stdout: Path) -> None:
+def run_pipeline(
+    stages: Sequence[Stage],
+    *,
+    stdin: Path,
+    stdout: Path,
+    progress: ProgressCallback | None = None,
+    step: str = "",
+) -> None:
     """``stdin`` through every stage in turn into ``stdout``, as a shell pipe would: the data
     is read once and written once, however many stages (spumux adds one subpicture stream
     per pass over a film of gigabytes). Each stage's messages go to a file of its own (no
     pipe to fill up and block it). A stage that fails is a `DvdToolFailed` naming it; on any
-    error or Ctrl-C every stage still running is killed.
+    error or Ctrl-C every stage still running is killed. With ``progress``, ``stdin`` is fed
+    by a thread of ours and the bytes so far are reported (the tools say nothing on the way).
     """
     procs: list[subprocess.Popen[bytes]] = []
     logs: list[IO[bytes]] = []
     with contextlib.ExitStack() as stack:
         fin = stack.enter_context(stdin.open("rb"))
         fout = stack.enter_context(stdout.open("wb"))
+        pump: threading.Thread | None = None
         try:
-            source: IO[bytes] | None = fin
+            source: IO[bytes] | int | None = fin if progress is None else subprocess.PIPE
             for n, stage in enumerate(stages):
                 log = stack.enter_context((stage.cwd / f".stage{n}.log").open("w+b"))
                 logs.append(log)
@@ -85,7 +97,15 @@ def run_pipeline(stages: Sequence[Stage], *, stdin: Path, stdout: Path) -> None:
                     procs[-1].stdout.close()  # the next stage holds it now
                 procs.append(proc)
                 source = proc.stdout
+            if progress is not None and procs[0].stdin is not None:
+                total = stdin.stat().st_size
+                pump = threading.Thread(
+                    target=_feed, args=(fin, procs[0].stdin, total, progress, step), daemon=True
+                )
+                pump.start()
             codes = [proc.wait() for proc in procs]
+            if pump is not None:
+                pump.join()
         except BaseException:
             for proc in procs:
                 if proc.poll() is None:
@@ -103,6 +123,24 @@ def run_pipeline(stages: Sequence[Stage], *, stdin: Path, stdout: Path) -> None:
                     argv=list(stage.argv),
                     stderr_tail=err[-_TAIL:],
                 )
+
+
+def _feed(
+    source: IO[bytes], sink: IO[bytes], total: int, progress: ProgressCallback, step: str
+) -> None:
+    """Copy ``source`` into the first stage, reporting the bytes; a stage that stopped
+    reading (it failed, or was killed) ends the copy: its exit code tells the story."""
+    done = 0
+    try:
+        while chunk := source.read(_CHUNK):
+            sink.write(chunk)
+            done += len(chunk)
+            progress(Progress(step, done, total, unit="B"))
+    except (BrokenPipeError, OSError, ValueError):
+        return
+    finally:
+        with contextlib.suppress(OSError):
+            sink.close()
 
 
 def run_tool(

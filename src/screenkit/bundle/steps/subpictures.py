@@ -117,7 +117,7 @@ def run(run: StepRun) -> Result:
     film = main_file(run.deps["film"])
     out = run.work / OUT
     if drawn:
-        mux_subpictures(film, drawn, out, tools)
+        mux_subpictures(film, drawn, out, tools, run.progress)
     else:
         _link(film, out)
     seconds = result_of(run.deps["film"], film_step.Result).duration
