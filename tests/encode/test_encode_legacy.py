@@ -16,6 +16,7 @@ from screenkit.encode import EncodeOptions, SubtitleInput, encode, plan_encode
 from screenkit.encode.divx import avi_fourcc
 from screenkit.encode.legacy import conform, legacy_format
 from screenkit.encode.legacy_check import check_sidecar
+from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import probe
 from screenkit.presets import load_preset
 from support import MakeSource
@@ -98,6 +99,20 @@ def test_dvd_pal_encode_is_dvd_mpeg_ps(stand_in: Path, tmp_path: Path) -> None:
     assert v.frame_rate == Fraction(25) and v.dar == Fraction(16, 9)
     a = info.audio[0]
     assert (a.codec, a.sample_rate, a.channels) == ("ac3", 48000, 2)
+    assert decode_errors(result.out) == ""
+
+
+@pytest.mark.slow
+def test_dvd_ntsc_encode_of_a_25_fps_film_is_constant_rate(
+    stand_in: Path, tmp_path: Path, system_ffmpeg: FFmpeg
+) -> None:
+    # the MPEG-PS gives some frames no PTS; their DTS (a B-frame away) stood in for them and
+    # read as holes, so the NTSC encode of a 25 fps film was refused as variable-rate
+    result = encode(stand_in, NTSC, tmp_path / "film.mpg", EncodeOptions(duration=8.0))
+    for route, ffmpeg in (("pyav", None), ("ffprobe", system_ffmpeg)):
+        info = probe(result.out, route=route, ffmpeg=ffmpeg)  # type: ignore[arg-type]
+        assert info.video is not None and not info.video.vfr, route
+        assert info.video.frame_rate == Fraction(30000, 1001)
     assert decode_errors(result.out) == ""
 
 

@@ -46,6 +46,28 @@ _PLAYLISTS = {
 _FIELD_ORDERS = {0: "unknown", 1: "progressive", 2: "tt", 3: "bb", 4: "tb", 5: "bt"}
 
 
+def frame_times(packets: Iterable[tuple[float | None, float | None]]) -> list[float]:
+    """The times `is_vfr` judges, from every video packet's (pts, dts).
+
+    The presentation times where every packet has one; else the decode times of every
+    packet where those are complete: an MPEG-PS (a DVD) gives a frame a PTS only when it
+    starts a PES packet, and the dts standing in for the missing ones (in decode order, a
+    B-frame's distance away) would read as holes in a constant-rate stream. The decode
+    times are one per frame and evenly spaced in a constant-rate stream too.
+    """
+    pairs = [(pts, dts) for pts, dts in packets if pts is not None or dts is not None]
+    if all(pts is not None for pts, _ in pairs):
+        return [pts for pts, _ in pairs if pts is not None]
+    if all(dts is not None for _, dts in pairs):
+        return [dts for _, dts in pairs if dts is not None]
+    out = []
+    for pts, dts in pairs:
+        value = pts if pts is not None else dts
+        if value is not None:
+            out.append(value)
+    return out
+
+
 def is_vfr(pts: Iterable[float], tolerance: float = 0.2) -> bool:
     """Whether the frames of a whole stream are not evenly spaced in time.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
@@ -20,7 +19,7 @@ from screenkit.media.info import (
     normalise_rotation,
     parse_rate,
 )
-from screenkit.media.probe import HEAD_PACKETS, is_vfr, raise_if_truncated
+from screenkit.media.probe import HEAD_PACKETS, frame_times, is_vfr, raise_if_truncated
 from screenkit.media.runner import input_arg
 
 # a seek target past any film's end: the demuxer lands on the last keyframe
@@ -89,7 +88,7 @@ def video_times(ffprobe: Path, path: Path, index: int) -> list[float]:
         ["-select_streams", str(index), "-show_entries", "packet=pts_time,dts_time",
          "-print_format", "csv=p=0"],
     )  # fmt: skip
-    times: list[float] = []
+    packets: list[tuple[float | None, float | None]] = []
     proc = subprocess.Popen(
         argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
     )
@@ -97,16 +96,20 @@ def video_times(ffprobe: Path, path: Path, index: int) -> list[float]:
     try:
         for line in proc.stdout:
             pts, _, dts = line.decode("ascii", "replace").strip().partition(",")
-            for value in (pts, dts):
-                with contextlib.suppress(ValueError):
-                    times.append(float(value))
-                    break
+            packets.append((_seconds(pts), _seconds(dts)))
     finally:
         proc.stdout.close()
         if proc.poll() is None:
             proc.kill()
         proc.wait()
-    return times
+    return frame_times(packets)
+
+
+def _seconds(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _video(stream: dict[str, Any], times: list[float]) -> VideoStream:

@@ -21,6 +21,7 @@ from screenkit.media.info import (
 from screenkit.media.probe import (
     _FIELD_ORDERS,
     TAIL_SECONDS,
+    frame_times,
     is_vfr,
     raise_if_truncated,
 )
@@ -77,21 +78,25 @@ def video_times(path: Path, index: int) -> list[float]:
 
 
 def _video_times(path: Path, index: int, *, every_stream: bool) -> list[float]:
-    times: list[float] = []
+    packets: list[tuple[float | None, float | None]] = []
     container = _open(path, every_stream=every_stream)
     try:
         stream = container.streams[index]
         base = stream.time_base
         if base is None:
-            return times
+            return []
         with contextlib.suppress(av.error.FFmpegError):
             for packet in container.demux(stream):
-                value = packet.pts if packet.pts is not None else packet.dts
-                if value is not None:
-                    times.append(float(value * base))
+                pts, dts = packet.pts, packet.dts
+                packets.append(
+                    (
+                        None if pts is None else float(pts * base),
+                        None if dts is None else float(dts * base),
+                    )
+                )
     finally:
         container.close()
-    return times
+    return frame_times(packets)
 
 
 def _rotation(container: Any, stream: Any) -> int:
