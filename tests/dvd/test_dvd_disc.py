@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 from dvd_helpers import NEEDS_MPV, NEEDS_TOOLS, mpv
 
-from screenkit.dvd.author import TitleLayout
-from screenkit.dvd.build import DvdBuild, author_disc, stream_order
+from screenkit.dvd.author import TitleLayout, author_xml
+from screenkit.dvd.build import DvdBuild, author_disc, stream_order, subtitled_film
 from screenkit.dvd.pngio import read_rgba
 from screenkit.dvd.readback import read_dvd
 from screenkit.dvd.tools import require_dvd_tools
@@ -18,6 +18,7 @@ from screenkit.encode.options import OutputFormat, SubtitleInput
 from screenkit.presets import load_preset
 
 pytestmark = NEEDS_TOOLS
+PAL = load_preset("dvd-pal")
 
 
 def test_one_title_16_9_one_audio_five_tagged_subpicture_streams(disc: DvdBuild) -> None:
@@ -157,3 +158,25 @@ def test_the_read_back_disc_has_no_problems(disc: DvdBuild) -> None:
     assert disc_problems(disc.report, ("uk", "en", "it", "pl", "de"), "16:9") == []
     wrong = disc_problems(disc.report, ("en", "uk", "it", "pl", "de"), "4:3-letterbox")
     assert len(wrong) == 2 and "aspect 16/9" in wrong[0]
+
+
+def test_a_disc_whose_language_is_burned_in_leaves_the_subpictures_off(
+    dvd_parts: tuple[Path, Path, OutputFormat], tracks: list[SubtitleInput], tmp_path: Path
+) -> None:
+    # a preset that burns the screening language and carries subpictures too (for players
+    # that ignore them): switching stream 1 on would show the same words twice
+    from screenkit.dvd.readback import disc_problems
+
+    film, card, fmt = dvd_parts
+    uk = [t for t in tracks if t.lang == "uk"]
+    subbed = subtitled_film(film, uk, PAL, fmt, tmp_path / "subbed.mpg")
+    layout = TitleLayout(
+        card=card, film=subbed, outro=None, film_seconds=fmt.duration, subtitle_langs=("uk",),
+        show_first=False,
+    )  # fmt: skip
+    assert "<pre>" not in author_xml(layout, PAL, {"card": "card.mpg", "film": "film.mpg"})
+    author_disc(layout, PAL, tmp_path / "disc")
+    report = read_dvd(tmp_path / "disc", require_dvd_tools())
+    assert report.shown_subpicture is None
+    assert disc_problems(report, ("uk",), "16:9", shown=False) == []
+    assert disc_problems(report, ("uk",), "16:9") != []  # the default expects it switched on

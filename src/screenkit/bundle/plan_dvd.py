@@ -78,7 +78,7 @@ def plan_dvd(p: Planner, shape: VideoRequest) -> PlannedVideo:
     ids = {"card": intro_id, "film": sub_id}
     if shape.outro is not None:
         ids["outro"] = legacycard.plan(p, shape.outro, preset)
-    author_id = dvdauthor.plan(p, ids, preset, request.name)
+    author_id = dvdauthor.plan(p, ids, preset, request.name, burned=shape.burn is not None)
     video_name = f"{shape.stem}.iso"
     iso_id = dvdiso.plan(p, author_id, video_name, p.kit.title)
     return PlannedVideo(

@@ -69,7 +69,10 @@ def check_dvd(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> Found:
     except ScreenkitError as exc:
         return [(f"{VIDEO_TS}/", f"cannot be read as a DVD: {exc.message}")], []
     problems: list[tuple[str | None, str]] = [
-        (f"{VIDEO_TS}/", p) for p in disc_problems(report, langs, preset.video.aspect or "4:3")
+        (f"{VIDEO_TS}/", p)
+        for p in disc_problems(
+            report, langs, preset.video.aspect or "4:3", shown=not manifest.options.get("burn")
+        )
     ]
     length = report.titles[0].length if report.titles else None
     problems += _check_vob(video_ts, preset, length, ffmpeg)

@@ -39,6 +39,9 @@ class TitleLayout:
     subtitle_langs: tuple[str, ...]
     """Subpicture stream languages in stream order (screening language first)."""
     audio_lang: str | None = None
+    show_first: bool = True
+    """Switch stream 1 on as the title starts (off where the screening language is burned
+    into the picture as well: it would show twice)."""
 
 
 def chapter_marks(seconds: float, every_minutes: int) -> str:
@@ -76,7 +79,7 @@ def author_xml(layout: TitleLayout, preset: VenuePreset, names: dict[str, str]) 
     for lang in layout.subtitle_langs:
         ET.SubElement(titles, "subpicture", lang=_lang(lang))
     pgc = ET.SubElement(titles, "pgc")
-    if layout.subtitle_langs:
+    if layout.subtitle_langs and layout.show_first:
         ET.SubElement(pgc, "pre").text = f"subtitle={SHOW_FIRST_STREAM};"
     if layout.card is not None:
         ET.SubElement(pgc, "vob", file=names["card"], chapters="0")

@@ -117,7 +117,9 @@ def read_dvd(root: Path, tools: DvdTools) -> DvdReport:
     )
 
 
-def disc_problems(report: DvdReport, langs: tuple[str, ...], aspect: str) -> list[str]:
+def disc_problems(
+    report: DvdReport, langs: tuple[str, ...], aspect: str, *, shown: bool = True
+) -> list[str]:
     """What is wrong with a read-back disc against what was authored ([] = fine): one title,
     the aspect, one audio stream, the subpicture languages in order, the first one shown."""
     problems = []
@@ -132,6 +134,8 @@ def disc_problems(report: DvdReport, langs: tuple[str, ...], aspect: str) -> lis
     want = tuple(lang.split("-")[0].lower() for lang in langs)
     if title.subpictures != want:
         problems.append(f"subpicture streams {title.subpictures}, expected {want}")
-    if want and report.shown_subpicture != 0:
+    if want and shown and report.shown_subpicture != 0:
         problems.append("the screening language's subpictures are not switched on at the start")
+    if want and not shown and report.shown_subpicture is not None:
+        problems.append("subpictures are switched on over the burned-in subtitles")
     return problems

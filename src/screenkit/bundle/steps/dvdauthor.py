@@ -34,6 +34,8 @@ class Settings:
     preset: VenuePreset
     audio_lang: str | None
     outro: bool
+    show_first: bool = True
+    """Off where the screening language is burned in too (see `TitleLayout.show_first`)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ def plan(
     ids: Mapping[str, str],
     preset: VenuePreset,
     name: str,
+    *,
+    burned: bool = False,
 ) -> str:
     """``ids``: ``card``, ``film`` (the subpictures step) and ``outro`` when there is one."""
     assert preset.dvd is not None
@@ -59,8 +63,9 @@ def plan(
     return p.add(
         KIND,
         f"DVD authoring ({name})",
-        settings=Settings(portable(preset), p.kit.original_language, outro),
+        settings=Settings(portable(preset), p.kit.original_language, outro, not burned),
         params={
+            "show_first": not burned,
             "chapters": preset.dvd.chapter_minutes,
             "outro": outro,
             "aspect": preset.video.aspect,
@@ -88,10 +93,12 @@ def run(run: StepRun) -> Result:
         film_seconds=film.duration,
         subtitle_langs=film.langs,
         audio_lang=s.audio_lang,
+        show_first=s.show_first,
     )
     _, fit = author_disc(layout, s.preset, run.work, tools=tools)
     report = read_dvd(run.work, tools)
-    problems = disc_problems(report, film.langs, s.preset.video.aspect or "4:3")
+    aspect = s.preset.video.aspect or "4:3"
+    problems = disc_problems(report, film.langs, aspect, shown=s.show_first)
     if problems:
         raise BundleError(
             f"the authored DVD is not what was asked: {'; '.join(problems)}",
