@@ -364,3 +364,28 @@ def test_verify_finds_a_divx_sidecar_saved_as_utf8(divx_bundle: Path, tmp_path: 
     sidecar.write_text(sidecar.read_bytes().decode("cp1252"), encoding="utf-8")
     problems = check_divx_sidecar(copy, manifest)
     assert problems and "cp1252" in problems[0][1], problems
+
+
+@needs_dvd_tools
+def test_a_kit_of_more_languages_than_a_dvd_holds_is_refused_before_encoding(
+    sample_kit: Path,
+) -> None:
+    langs = ["en", "it", "uk", "pl", "de", "fr", "es", "pt", "nl", "sv", "da", "fi", "no", "is",
+             "et", "lv", "lt", "cs", "sk", "sl", "hr", "sr", "bg", "ro", "hu", "el", "tr", "ka",
+             "hy", "be", "ru", "ca", "eu"]  # fmt: skip
+    for lang in langs:
+        target = sample_kit / "subtitles" / f"{lang}.srt"
+        if not target.exists():
+            shutil.copyfile(sample_kit / "subtitles" / "en.srt", target)
+    toml = sample_kit / "screenkit.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(
+        text.replace(
+            'languages = ["en", "it", "uk", "pl", "de"]', f"languages = {langs!r}".replace("'", '"')
+        ),
+        encoding="utf-8",
+    )
+    code, _, err = run_cli("build", "--kit", str(sample_kit), "--preset", "dvd-pal", "--lang", "uk")
+    assert code == 1 and "at most 32 subtitle streams; the kit has 33 languages" in err, err
+    journal = StepCache(sample_kit / ".screenkit" / "cache").journal()
+    assert not [r for r in journal if r.kind == "film"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from screenkit.bundle.errors import BundleError
 from screenkit.bundle.planner import Planner
 from screenkit.bundle.request import BundleRequest
 from screenkit.bundle.step import InputFile
@@ -60,6 +61,10 @@ class PlannedVideo:
     inputs: tuple[InputFile, ...]
 
 
+MAX_SUBPICTURE_STREAMS = 32
+"""DVD-Video: up to 32 subpicture streams per title set."""
+
+
 def is_dvd(preset: VenuePreset) -> bool:
     return preset.container == "dvd"
 
@@ -74,6 +79,13 @@ def plan_dvd(p: Planner, shape: VideoRequest) -> PlannedVideo:
     files, track_inputs = [t for t, _ in tracks], [i for _, i in tracks]
     screening = p.track(shape.burn)[0] if shape.burn else (files[0] if files else None)
     drawn = files if preset.subtitles.subpictures else []
+    if len(drawn) > MAX_SUBPICTURE_STREAMS:
+        raise BundleError(
+            f"a DVD title holds at most {MAX_SUBPICTURE_STREAMS} subtitle streams; the kit "
+            f"has {len(drawn)} languages",
+            value=len(drawn),
+            hint="choose the languages with soft = [...] in a [bundles.NAME] table",
+        )
     sub_id = subpictures.plan(p, film_id, drawn, track_inputs[: len(drawn)], preset)
     ids = {"card": intro_id, "film": sub_id}
     if shape.outro is not None:
