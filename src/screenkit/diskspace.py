@@ -25,6 +25,8 @@ from screenkit.encode.builder import audio_bitrate_bps, bitrate_budget
 from screenkit.errors import ScreenkitError, path_error
 from screenkit.media.info import MediaInfo
 from screenkit.presets import VenuePreset
+from screenkit.presets.legacy import PS_OVERHEAD
+from screenkit.presets.model import LEGACY_CODECS
 
 if TYPE_CHECKING:
     from screenkit.bundle.model import BuildPlan
@@ -92,6 +94,8 @@ def film_bytes_per_second(master: MediaInfo, preset: VenuePreset, burn: bool) ->
     if budget is not None:
         return budget * 1000 / 8 + audio
     spec = preset.video
+    if spec.codec in LEGACY_CODECS and spec.bitrate_kbps:  # an old player's fixed average
+        return (spec.bitrate_kbps * 1000 / 8 + audio) * (1 + PS_OVERHEAD)
     bpp = 0.1 * 2 ** ((20 - spec.crf) / 6)  # x264 at CRF 20: ~0.1 bit a pixel, x2 per -6
     video = fmt.width * fmt.height * float(fmt.frame_rate) * bpp / 8
     if spec.max_bitrate_kbps is not None:
@@ -119,13 +123,20 @@ def plan_needs(plan: BuildPlan, cached: Sequence[str] = ()) -> list[Need]:
             "mux": rate * (duration + CARD_SECONDS),
             "card": rate * CARD_SECONDS,
             "clip": rate * min(CLIP_SECONDS, duration + CARD_SECONDS),
+            "legacycard": rate * CARD_SECONDS,
+            "subpictures": rate * duration,
+            "dvdauthor": rate * (duration + CARD_SECONDS),
+            "dvdiso": rate * (duration + CARD_SECONDS),
         }
         for step_id in bundle.step_ids:
             if step_id in seen or step_id not in steps:
                 continue
             seen.add(step_id)
             cache_bytes += sizes.get(steps[step_id].kind, SMALL)
-        out_bytes += sizes["join"] + sizes["clip"] + 2 * SMALL
+        if bundle.clip_name is None:  # a DVD: VIDEO_TS/ and the image of it
+            out_bytes += 2 * sizes["dvdauthor"] + 2 * SMALL
+        else:
+            out_bytes += sizes["join"] + sizes["clip"] + 2 * SMALL
     cache_root = plan.cache_root.resolve()
     out = plan.out.resolve()
     if _device(out) == _device(cache_root):

@@ -128,3 +128,23 @@ def test_dry_run_shows_the_space_each_disk_needs(sample_kit: Path, stick: Path) 
     assert stick_row["need_bytes"] > stick_row["free_bytes"]  # the build itself would refuse
     cache_row = space[str((sample_kit / ".screenkit" / "cache").resolve())]
     assert cache_row["need_bytes"] > stick_row["need_bytes"]  # encodes, joins, clips
+
+
+def test_a_dvd_build_counts_the_disc_its_image_and_the_subtitled_film(sample_kit: Path) -> None:
+    # the DVD steps were counted as small files: a 4 GB disc needs about four times the
+    # film in the cache (film, film with subpictures, VIDEO_TS, image)
+    from screenkit import diskspace
+    from screenkit.bundle import BuildSettings, plan_build, resolve_requests
+    from screenkit.dvd import missing_tools
+    from screenkit.kit import load_kit
+    from screenkit.presets import load_preset
+
+    if missing_tools():
+        pytest.skip(f"DVD tools missing: {', '.join(missing_tools())}")
+    kit = load_kit(sample_kit)
+    requests = resolve_requests(kit, [], preset="dvd-pal", lang="uk")
+    plan = plan_build(kit, requests, BuildSettings(estimate_after=None))
+    rate = diskspace.film_bytes_per_second(plan.master, load_preset("dvd-pal"), False)
+    assert rate == pytest.approx((5000 + 192) * 1000 / 8 * 1.03)  # the preset's average
+    cache, _ = diskspace.plan_needs(plan)
+    assert cache.size > 3.9 * rate * plan.master.duration

@@ -239,3 +239,15 @@ def test_a_pipeline_reads_once_writes_once_and_names_a_failing_stage(tmp_path: P
     with pytest.raises(DvdToolFailed) as info:
         run_pipeline([upper, failing, upper], stdin=src, stdout=out)
     assert "sh failed while x (exit 3): no stream 1" in info.value.message
+
+
+def test_a_film_no_dvd_holds_is_refused_at_planning(tiny_film: Path) -> None:
+    from dataclasses import replace
+
+    from screenkit.bundle.plan_dvd import check_disc_size
+
+    info = probe(tiny_film)
+    check_disc_size(replace(info, duration=70 * 60.0), PAL, cards_seconds=12, burned=False)
+    with pytest.raises(DiscTooLarge) as caught:  # 4 h at 5 Mbit/s: about 9.4 GB
+        check_disc_size(replace(info, duration=4 * 3600.0), PAL, cards_seconds=12, burned=False)
+    assert caught.value.key == "video.bitrate_kbps" and "5000" in (caught.value.hint or "")

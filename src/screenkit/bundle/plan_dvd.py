@@ -22,8 +22,11 @@ from screenkit.bundle.planner import Planner
 from screenkit.bundle.request import BundleRequest
 from screenkit.bundle.step import InputFile
 from screenkit.bundle.steps import dvdauthor, dvdiso, film, legacycard, subpictures
+from screenkit.diskspace import film_bytes_per_second
 from screenkit.dvd import require_dvd_tools
+from screenkit.dvd.iso import disc_fit
 from screenkit.encode import SubtitleInput
+from screenkit.media.info import MediaInfo
 from screenkit.presets import VenuePreset
 from screenkit.slides import CardSpec
 
@@ -69,10 +72,22 @@ def is_dvd(preset: VenuePreset) -> bool:
     return preset.container == "dvd"
 
 
+def check_disc_size(
+    master: MediaInfo, preset: VenuePreset, *, cards_seconds: float, burned: bool
+) -> None:
+    """`DiscTooLarge` (naming the bitrate to lower) when the film at the preset's average
+    cannot fit a DVD-9; the authoring step measures the real size and warns for a DVD-9."""
+    rate = film_bytes_per_second(master, preset, burned)
+    disc_fit(int(rate * (master.duration + cards_seconds)), preset)
+
+
 def plan_dvd(p: Planner, shape: VideoRequest) -> PlannedVideo:
     """The DVD steps of one bundle (see the module docstring)."""
     require_dvd_tools()  # before any encode: a missing tool costs seconds, with the install line
     request, preset = shape.request, shape.preset
+    cards = shape.intro.seconds + (shape.outro.seconds if shape.outro else 0)
+    # a film no disc holds fails now, not after hours of encoding
+    check_disc_size(p.master, preset, cards_seconds=cards, burned=shape.burn is not None)
     film_id, inputs = film.plan(p, preset, shape.burn)
     intro_id = legacycard.plan(p, shape.intro, preset)
     tracks = [p.track(lang) for lang in shape.soft]
