@@ -196,3 +196,11 @@ def test_the_dvd_sheet_says_how_the_masters_rate_was_conformed() -> None:
     dropped = conformed(_master(Fraction(50)), pal)
     assert dropped == (50.0, 25.0, False)
     assert "by leaving frames out" in render_text(sheet("en", "dvd-pal", conformed=dropped))
+
+
+def test_a_burned_dvd_sheet_says_to_leave_the_subtitle_button_alone() -> None:
+    plain = render_text(sheet("en", "dvd-pal", burned=None))
+    burned = render_text(sheet("en", "dvd-pal", burned="en"))
+    assert "switches to another language or turns the subtitles off" in plain
+    assert "switches to another language" not in burned
+    assert "English subtitles are burned into the picture: leave the remote's subtitle" in burned

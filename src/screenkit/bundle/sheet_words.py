@@ -207,6 +207,17 @@ def old_player_steps(data: SheetData, tr: Translator) -> list[str]:
     if device_kind(data.preset) == "dvd":
         disc = data.disc.disc if data.disc else "DVD-5"
         blank = _("a dual-layer DVD-9 (DVD+R DL)") if disc == "DVD-9" else _("a blank DVD-R")
+        if data.burned:
+            button = _(
+                "The {language} subtitles are burned into the picture: leave the remote's "
+                "subtitle button alone (another language would show over them); next and "
+                "previous skip five minutes (a chapter)."
+            ).format(language=tr.language_name(data.burned))
+        else:
+            button = _(
+                "The remote's subtitle button (SUBTITLE or SUB) switches to another language "
+                "or turns the subtitles off; next and previous skip five minutes (a chapter)."
+            )
         return [
             _(
                 "Burn '{name}' onto {blank} with any burning program, as a disc image (Windows: "
@@ -217,10 +228,7 @@ def old_player_steps(data: SheetData, tr: Translator) -> list[str]:
                 "Put the disc in the DVD player: the appeal card plays, then the film, by "
                 "themselves. The {language} subtitles show from the start."
             ).format(language=tr.language_name(data.lang)),
-            _(
-                "The remote's subtitle button (SUBTITLE or SUB) switches to another language or "
-                "turns the subtitles off; next and previous skip five minutes (a chapter)."
-            ),
+            button,
             _(
                 "Try the disc on the evening's very player before the doors open: some older "
                 "players read only DVD-R, not DVD+RW or dual-layer discs."
