@@ -6,7 +6,8 @@ report = build(plan, jobs=2, progress=callback)
 verify_bundle(report.bundles[0].folder)
 """
 
-from screenkit.bundle.cache import CacheInfo, ClearResult, StepCache, cache_dir_for
+from screenkit.bundle.cache import StepCache, cache_dir_for
+from screenkit.bundle.cache_maintenance import CacheInfo, ClearResult
 from screenkit.bundle.errors import BundleError, DiskFull, IncompleteBundle
 from screenkit.bundle.manifest import Manifest, read_manifest
 from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan

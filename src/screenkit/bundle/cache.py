@@ -26,12 +26,13 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from screenkit import tempdirs
+from screenkit.bundle import cache_maintenance
+from screenkit.bundle.cache_maintenance import JOURNAL, CacheInfo, ClearResult
 from screenkit.bundle.errors import disk_full_guard
 from screenkit.bundle.hashing import FileDigest, FileHasher, sha256_file
 from screenkit.errors import ScreenkitError
@@ -42,7 +43,6 @@ from screenkit.progress import ProgressCallback
 CACHE_FORMAT = 1
 ENV_VAR = "SCREENKIT_CACHE_DIR"
 ENTRY_FILE = "entry.json"
-JOURNAL = "journal.jsonl"
 
 Status = Literal["built", "cached"]
 JournalEvent = Literal["hit", "start", "done", "failed", "corrupt"]
@@ -134,23 +134,6 @@ class JournalRecord:
     label: str
 
 
-@dataclass(frozen=True)
-class CacheInfo:
-    root: Path
-    entries: int
-    size_bytes: int
-    kinds: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
-
-
-@dataclass(frozen=True)
-class ClearResult:
-    root: Path
-    removed: int
-    freed_bytes: int
-    busy: int
-    """Entries left alone because a running build holds them."""
-
-
 class StepCache:
     """One cache folder; safe to share between threads and between processes."""
 
@@ -222,7 +205,9 @@ class StepCache:
         finally:
             os.close(fd)  # closing drops the lock
 
-    def _try_lock(self, key: str) -> int | None:
+    def try_lock(self, key: str) -> int | None:
+        """The key's lock taken without waiting (its fd: close it to let go), or None when a
+        build holds it."""
         try:
             fd = os.open(self._lock_path(key), os.O_RDWR | os.O_CREAT, 0o644)
         except OSError:
@@ -235,7 +220,8 @@ class StepCache:
         return fd
 
     # -- reading -----------------------------------------------------------------------
-    def _read_entry(self, key: str) -> Entry | None:
+    def read_entry(self, key: str) -> Entry | None:
+        """The entry as recorded, its files not checked (None: none, or no readable record)."""
         folder = self.entry_dir(key)
         try:
             data = json.loads((folder / ENTRY_FILE).read_text(encoding="utf-8"))
@@ -253,7 +239,7 @@ class StepCache:
 
     def peek_entry(self, key: str) -> Entry | None:
         """The entry for ``key`` as stored, not verified (for planning and --dry-run)."""
-        return self._read_entry(key)
+        return self.read_entry(key)
 
     def peek(self, key: str) -> bool:
         """Whether an entry for ``key`` exists (not verified: for --dry-run)."""
@@ -261,7 +247,7 @@ class StepCache:
 
     def lookup(self, key: str, *, label: str = "") -> Entry | None:
         """The entry for ``key`` when present and intact; a damaged one is removed."""
-        entry = self._read_entry(key)
+        entry = self.read_entry(key)
         if entry is None:
             if self.entry_dir(key).exists():
                 self._discard(key, "?", label)
@@ -354,70 +340,22 @@ class StepCache:
             work.rename(final)
         except OSError:
             # only without the lock (cache cleared under a build): keep whichever came first
-            if self._read_entry(key) is None:
+            if self.read_entry(key) is None:
                 raise
             shutil.rmtree(work, ignore_errors=True)
         for name, digest in files.items():  # the index follows the files to their new home
             self.hasher.remember(final / name, digest)
         return Entry(key, kind, final, MappingProxyType(files), MappingProxyType(meta), "built")
 
-    # -- maintenance -------------------------------------------------------------------
-    def _entries(self) -> Iterator[Path]:
-        objects = self.root / "objects"
-        if objects.is_dir():
-            for shard in sorted(objects.iterdir()):
-                if shard.is_dir():
-                    yield from sorted(p for p in shard.iterdir() if p.is_dir())
-
-    @staticmethod
-    def _size(folder: Path) -> int:
-        total = 0
-        for path in folder.rglob("*"):
-            with contextlib.suppress(OSError):
-                if path.is_file():
-                    total += path.stat().st_size
-        return total
-
+    # -- maintenance (`screenkit.bundle.cache_maintenance`) -------------------------------
     def info(self) -> CacheInfo:
-        count = 0
-        size = 0
-        kinds: dict[str, int] = {}
-        for folder in self._entries():
-            entry = self._read_entry(folder.name)
-            count += 1
-            size += self._size(folder)
-            kind = entry.kind if entry else "damaged"
-            kinds[kind] = kinds.get(kind, 0) + 1
-        return CacheInfo(self.root, count, size, MappingProxyType(kinds))
+        """How many entries of which kinds, and their size."""
+        return cache_maintenance.info(self)
 
     def sweep_tmp(self) -> None:
         """Remove what killed builds left in tmp/ (work of unheld keys, dead processes')."""
-        tmp = self.root / "tmp"
-        tempdirs.sweep(tmp)
-        for stale in tmp.iterdir() if tmp.is_dir() else ():
-            if stale.name.startswith(tempdirs.PREFIX):
-                continue  # a live process's own (tempdirs.sweep removed the others)
-            if (fd := self._try_lock(stale.name.split(".")[0].removeprefix("corrupt-"))) is None:
-                continue
-            shutil.rmtree(stale, ignore_errors=True)
-            os.close(fd)
+        cache_maintenance.sweep_tmp(self)
 
     def clear(self) -> ClearResult:
         """Remove every entry no running build holds, the hash index and the journal."""
-        removed = busy = freed = 0
-        for folder in list(self._entries()):
-            fd = self._try_lock(folder.name)
-            if fd is None:
-                busy += 1
-                continue
-            try:
-                freed += self._size(folder)
-                shutil.rmtree(folder, ignore_errors=True)
-                removed += 1
-            finally:
-                os.close(fd)
-        self.sweep_tmp()
-        shutil.rmtree(self.root / "hashes", ignore_errors=True)
-        with contextlib.suppress(OSError):
-            (self.root / JOURNAL).unlink()
-        return ClearResult(self.root, removed, freed, busy)
+        return cache_maintenance.clear(self)
