@@ -110,7 +110,7 @@ class PageInputs:
     appeal: PageAppeal
     poster: str | None = None
     language_names: Mapping[str, str] = field(default_factory=dict)
-    """Native names by tag; a tag not named here gets `screenkit.webpage.names.native_name`."""
+    """Native names by tag; a tag not named here gets `screenkit.languages.native_name`."""
     strings: PageStrings = field(default_factory=PageStrings)
     subtitles_on: bool = True
     """Whether the screening language's track starts on; off where the film has the
