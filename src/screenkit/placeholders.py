@@ -133,12 +133,3 @@ def check_appeal(
             "or build once with --allow-placeholder",
         )
     return {lang: problems for lang, problems in found.items() if problems}
-
-
-def stand_in_note(problems: Iterable[str]) -> str:
-    """One line for the sheet and the terminal: this bundle's appeal is not the real one."""
-    return (
-        "STAND-IN APPEAL: this bundle was built with a placeholder appeal ("
-        + "; ".join(problems)
-        + "). Do not screen it as it is: the card does not name a real collective or link."
-    )

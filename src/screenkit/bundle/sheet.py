@@ -23,13 +23,13 @@ from screenkit.bundle.sheet_words import (
     checklist,
     file_what,
     how_to_play,
+    stand_in_note,
     timing,
     troubleshooting,
 )
 from screenkit.encode.quality import Quality
 from screenkit.i18n import Translator, translator
 from screenkit.media.info import MediaInfo
-from screenkit.placeholders import stand_in_note
 from screenkit.presets import VenuePreset
 
 SectionKind = Literal["files", "steps", "table", "checks", "paragraphs"]
@@ -188,7 +188,7 @@ def render_text(data: SheetData) -> str:
     if sheet.organiser:
         lines.append(sheet.organiser)
     if data.stand_in:  # a placeholder appeal: before anything else
-        lines += ["", "!!! " + stand_in_note(data.stand_in)]
+        lines += ["", "!!! " + stand_in_note(data.stand_in, tr)]
     for s in sheet.sections:
         lines += ["", s.heading, "-" * len(s.heading)]
         if s.kind == "files":
@@ -273,7 +273,7 @@ def render_html(data: SheetData) -> str:
     if data.stand_in:  # a placeholder appeal: in red, before anything else
         parts.append(
             '<p class="stand-in" style="color:#c00;font-weight:bold;border:2px solid #c00;'
-            f'padding:.5em">{e(stand_in_note(data.stand_in))}</p>'
+            f'padding:.5em">{e(stand_in_note(data.stand_in, tr))}</p>'
         )
     if sheet.figures:
         parts.append(

@@ -7,6 +7,7 @@ in one place. Every message goes through the bundle language's `Translator`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
@@ -250,6 +251,15 @@ def old_player_steps(data: SheetData, tr: Translator) -> list[str]:
             "shows, or leave '{srt}' off the stick."
         ).format(language=tr.language_name(data.burned or data.lang), srt=srt),
     ]
+
+
+def stand_in_note(problems: Sequence[str], tr: Translator) -> str:
+    """The red line at the top of a sheet whose appeal is a placeholder (the reasons are the
+    kit check's own words)."""
+    return tr.gettext(
+        "STAND-IN APPEAL: this bundle was built with a placeholder appeal ({reasons}). Do not "
+        "screen it as it is: the card does not name a real collective or link."
+    ).format(reasons="; ".join(problems))
 
 
 def timing(data: SheetData, tr: Translator) -> list[str]:
