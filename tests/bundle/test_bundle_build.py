@@ -298,3 +298,12 @@ def test_verify_does_not_measure_the_quality_again(
     code, out, err = run_cli("verify", str(folder), "--json")
     assert code == 0, out + err
     assert read_manifest(folder).quality is not None
+
+
+def test_the_page_speaks_the_bundle_language(built_all: Path) -> None:
+    # the page's buttons and notices were English in every bundle
+    uk = (built_all / "out" / "sample-uk-web" / "index.html").read_text(encoding="utf-8")
+    assert 'aria-label="Відтворити"' in uk and "Переглянути знову" in uk
+    assert "Клавіші: пробіл" in uk and ">Play<" not in uk and "Watch again" not in uk
+    en = (built_all / "out" / "sample-en-web" / "index.html").read_text(encoding="utf-8")
+    assert 'aria-label="Play"' in en and "Watch again" in en

@@ -200,6 +200,7 @@ def _plan_bundle(
             tracks=video.tracks,
             appeal=PageAppeal(intro.title, intro.appeal, intro.beneficiary, intro.link),
             burned=burn is not None,
+            kit_root=str(kit.root),
         )
         ids = {"joined": video.ends["joined"], "card_image": card_image_id}
         extras.append(webpage.plan(p, page, video.track_inputs, ids, request.name))

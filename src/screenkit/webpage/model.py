@@ -76,7 +76,8 @@ class PageAppeal:
 
 @dataclass(frozen=True)
 class PageStrings:
-    """The page's fixed words, in the screening language (English until catalogues land)."""
+    """The page's fixed words (English here; a bundle's page gets them translated:
+    `screenkit.webpage.strings.page_strings`)."""
 
     subtitles: str = "Subtitles"
     off: str = "Off"

@@ -8,8 +8,10 @@ Where the film has the subtitles burned in, every track is offered but none star
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from screenkit.bundle.cache import Entry
 from screenkit.bundle.planner import Planner
@@ -19,9 +21,11 @@ from screenkit.bundle.steps import stills
 from screenkit.bundle.steps.join import Result as Joined
 from screenkit.bundle.tracks import shifted
 from screenkit.encode import SubtitleInput
+from screenkit.i18n import Translator, translator
 from screenkit.languages import native_name
 from screenkit.presets import VenuePreset
 from screenkit.webpage import PageAppeal, PageInputs, PageTrack, write_index_html
+from screenkit.webpage.strings import page_strings
 
 KIND = "webpage"
 NAME = "index.html"
@@ -42,6 +46,8 @@ class Settings:
     tracks: tuple[SubtitleInput, ...]
     appeal: PageAppeal
     burned: bool
+    kit_root: str | None = None
+    """The kit folder, whose ``locale/<lang>.po`` may correct the page's words."""
 
 
 @dataclass(frozen=True)
@@ -71,11 +77,19 @@ def plan(
             "langs": [t.lang for t in settings.tracks],
             "appeal": [a.title, a.text, a.beneficiary, a.link],
             "burned": settings.burned,
+            "catalogues": [
+                hashlib.sha256(path.read_bytes()).hexdigest()
+                for path in _translator(settings).catalogues
+            ],
         },
         inputs=inputs,
         deps=dict(ids),
         weight=0.3,
     )
+
+
+def _translator(s: Settings) -> Translator:
+    return translator(s.lang, Path(s.kit_root) if s.kit_root else None)
 
 
 def _webvtt(track: SubtitleInput, offset: float) -> tuple[str, int]:
@@ -106,6 +120,7 @@ def run(run: StepRun) -> Result:
         poster=card.image,
         language_names={t.lang: native_name(t.lang) for t in s.tracks},
         subtitles_on=not s.burned,
+        strings=page_strings(_translator(s)),
     )
     write_index_html(run.work / NAME, inputs)
     return Result(NAME, tuple(counts))
