@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from screenkit.bundle.request import BundleRequest
 from screenkit.bundle.step import InputFile, Step
+from screenkit.encode.options import SubtitleInput
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
@@ -16,6 +18,40 @@ from screenkit.presets import VenuePreset
 
 if TYPE_CHECKING:
     from screenkit.bundle.estimates import FilmEstimate
+    from screenkit.slides import CardSpec
+
+
+@dataclass(frozen=True)
+class VideoRequest:
+    """What the video part of a bundle is asked for (resolved against the preset)."""
+
+    request: BundleRequest
+    preset: VenuePreset
+    burn: str | None
+    soft: tuple[str, ...]
+    """Every track the bundle carries, the screening language first."""
+    stem: str
+    intro: CardSpec
+    outro: CardSpec | None
+
+
+@dataclass(frozen=True)
+class PlannedVideo:
+    """The steps of a bundle's video part and what the rest of the bundle reads of it."""
+
+    video_name: str
+    clip_name: str | None
+    film_id: str
+    intro_id: str
+    final_id: str
+    """The step whose main file is the bundle's video (``video_name``)."""
+    ends: Mapping[str, str]
+    """What the sheet reads, by role: ``final`` (the file it probes), ``joined``,
+    ``sidecars``, ``clip`` (a file bundle); ``final``, ``disc``, ``image``, ``card`` (a DVD)."""
+    screening: SubtitleInput | None
+    tracks: tuple[SubtitleInput, ...]
+    track_inputs: tuple[InputFile, ...]
+    inputs: tuple[InputFile, ...]
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from screenkit.bundle.errors import BundleError
 from screenkit.bundle.estimates import estimate_films
 from screenkit.bundle.hashing import FileHasher
 from screenkit.bundle.manifest import read_manifest
-from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan
-from screenkit.bundle.plan_dvd import PlannedVideo, VideoRequest, is_dvd, plan_dvd
+from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan, PlannedVideo, VideoRequest
+from screenkit.bundle.plan_dvd import is_dvd, plan_dvd
 from screenkit.bundle.planner import Planner, portable
 from screenkit.bundle.request import BundleRequest
 from screenkit.bundle.step import Step

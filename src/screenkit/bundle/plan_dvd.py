@@ -1,4 +1,4 @@
-"""The video part of a bundle, and its DVD composition.
+"""A DVD bundle's video part.
 
 `screenkit.bundle.plan` composes every bundle from its video part (`PlannedVideo`) and the
 steps every bundle has (stills, sheet, poster, page). The video part is a file with the card
@@ -14,55 +14,15 @@ A DVD has no separate test clip: the disc itself is tried (the sheet says how).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 from screenkit.bundle.errors import BundleError
+from screenkit.bundle.model import PlannedVideo, VideoRequest
 from screenkit.bundle.planner import Planner
-from screenkit.bundle.request import BundleRequest
-from screenkit.bundle.step import InputFile
 from screenkit.bundle.steps import dvdauthor, dvdiso, film, legacycard, subpictures
 from screenkit.diskspace import film_bytes_per_second
 from screenkit.dvd import require_dvd_tools
 from screenkit.dvd.iso import disc_fit
-from screenkit.encode import SubtitleInput
 from screenkit.media.info import MediaInfo
 from screenkit.presets import VenuePreset
-from screenkit.slides import CardSpec
-
-
-@dataclass(frozen=True)
-class VideoRequest:
-    """What the video part of a bundle is asked for (resolved against the preset)."""
-
-    request: BundleRequest
-    preset: VenuePreset
-    burn: str | None
-    soft: tuple[str, ...]
-    """Every track the bundle carries, the screening language first."""
-    stem: str
-    intro: CardSpec
-    outro: CardSpec | None
-
-
-@dataclass(frozen=True)
-class PlannedVideo:
-    """The steps of a bundle's video part and what the rest of the bundle reads of it."""
-
-    video_name: str
-    clip_name: str | None
-    film_id: str
-    intro_id: str
-    final_id: str
-    """The step whose main file is the bundle's video (``video_name``)."""
-    ends: Mapping[str, str]
-    """What the sheet reads, by role: ``final`` (the file it probes), ``joined``,
-    ``sidecars``, ``clip`` (a file bundle); ``final``, ``disc``, ``image``, ``card`` (a DVD)."""
-    screening: SubtitleInput | None
-    tracks: tuple[SubtitleInput, ...]
-    track_inputs: tuple[InputFile, ...]
-    inputs: tuple[InputFile, ...]
-
 
 MAX_SUBPICTURE_STREAMS = 32
 """DVD-Video: up to 32 subpicture streams per title set."""
