@@ -90,7 +90,18 @@ def _mpv(*args: str) -> subprocess.CompletedProcess[str]:
     if shutil.which("mpv") is None:
         pytest.skip("mpv is not installed (apt-get install mpv)")
     return subprocess.run(
-        ["mpv", "--no-config", "--vo=null", "--ao=null", "--length=10", *args],
+        # 20 times real time, every frame decoded: nothing paces a null output
+        [
+            "mpv",
+            "--no-config",
+            "--vo=null",
+            "--ao=null",
+            "--length=10",
+            "--speed=20",
+            "--audio-pitch-correction=no",
+            "--framedrop=no",
+            *args,
+        ],
         capture_output=True,
         text=True,
         timeout=120,
