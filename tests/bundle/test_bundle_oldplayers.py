@@ -400,3 +400,17 @@ def test_a_kit_of_more_languages_than_a_dvd_holds_is_refused_before_encoding(
     assert code == 1 and "at most 32 subtitle streams; the kit has 33 languages" in err, err
     journal = StepCache(sample_kit / ".screenkit" / "cache").journal()
     assert not [r for r in journal if r.kind == "film"]
+
+
+@needs_dvd_tools
+def test_the_dry_run_promises_commands_only_for_ffmpeg_steps(sample_kit: Path) -> None:
+    code, out, err = run_cli(
+        "build", "--kit", str(sample_kit), "--preset", "dvd-pal", "--lang", "uk", "--dry-run",
+        "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    steps = {s["kind"]: s for s in json.loads(out)["steps"]}
+    for kind in ("dvdauthor", "dvdiso", "sheet", "poster"):  # they run no ffmpeg
+        assert "exact commands" not in (steps[kind]["note"] or ""), steps[kind]
+    assert "dvdauthor (not ffmpeg)" in steps["dvdauthor"]["note"]
+    assert "exact commands once" in steps["subpictures"]["note"]  # waits for the film

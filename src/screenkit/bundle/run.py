@@ -14,7 +14,7 @@ from screenkit.bundle.dask_executor import ClusterSpec, run_on_cluster
 from screenkit.bundle.executor import StepOutcome, execute
 from screenkit.bundle.model import BuildPlan
 from screenkit.bundle.step import Step
-from screenkit.bundle.steps.registry import commands_for, run_step
+from screenkit.bundle.steps.registry import commands_for, kind_of, run_step
 from screenkit.errors import ScreenkitError
 from screenkit.progress import ProgressCallback
 
@@ -204,6 +204,8 @@ def describe(plan: BuildPlan) -> list[StepView]:
 
 def _commands(step: Step, cache: StepCache) -> tuple[tuple[tuple[str, ...], ...], str | None]:
     """The step's commands from its kind, when every step it reads is in the cache."""
+    if not getattr(kind_of(step), "RUNS_FFMPEG", True):
+        return (), step.note  # a step of pysubs2, Python or other tools: no ffmpeg to list
     deps = {}
     for dep in step.deps:
         entry = cache.peek_entry(dep.key) if dep.key else None

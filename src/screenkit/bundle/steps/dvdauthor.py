@@ -27,6 +27,8 @@ from screenkit.dvd.readback import disc_problems
 from screenkit.presets import VenuePreset
 
 KIND = "dvdauthor"
+RUNS_FFMPEG = False
+"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 
 
 @dataclass(frozen=True)

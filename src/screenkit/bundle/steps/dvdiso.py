@@ -20,6 +20,8 @@ from screenkit.dvd.build import write_disc_image
 from screenkit.dvd.iso import iso_listing
 
 KIND = "dvdiso"
+RUNS_FFMPEG = False
+"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from screenkit.bundle.planner import Planner, portable
 from screenkit.bundle.step import Command, Dep, Folders, Step, StepRun, main_file
 
 KIND = "manifest"
+RUNS_FFMPEG = False
+"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 
 PLACED_WHOLE = ("sidecars", "stills", "sheet", "poster", "webpage", "dvdauthor")
 """Kinds whose every file goes into the bundle under its own relative name."""

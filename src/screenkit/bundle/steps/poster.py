@@ -19,6 +19,8 @@ from screenkit.i18n import translator
 from screenkit.poster import PosterSpec, render_poster
 
 KIND = "poster"
+RUNS_FFMPEG = False
+"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 NAME = "poster.pdf"
 
 

@@ -24,6 +24,8 @@ from screenkit.media.atomic import write_text_atomic
 from screenkit.media.probe import probe
 
 KIND = "sheet"
+RUNS_FFMPEG = False
+"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 HTML_NAME = "SCREENING.html"
 TEXT_NAME = "SCREENING.txt"
 

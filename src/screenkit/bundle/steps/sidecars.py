@@ -20,6 +20,8 @@ from screenkit.presets import VenuePreset
 from screenkit.subtitles.save import save_track
 
 KIND = "sidecars"
+RUNS_FFMPEG = False
+"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from screenkit.webpage import PageAppeal, PageInputs, PageTrack, write_index_htm
 from screenkit.webpage.strings import page_strings
 
 KIND = "webpage"
+RUNS_FFMPEG = False
+"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 NAME = "index.html"
 
 
