@@ -116,13 +116,7 @@ def run_pipeline(
             if code != 0:
                 messages.seek(0)
                 err = messages.read().decode("utf-8", "replace")
-                last_line = err.strip().splitlines()[-1] if err.strip() else "no message"
-                raise DvdToolFailed(
-                    f"{Path(stage.argv[0]).name} failed while {stage.what} (exit {code}): "
-                    f"{last_line}",
-                    argv=list(stage.argv),
-                    stderr_tail=err[-_TAIL:],
-                )
+                raise _failed(list(stage.argv), stage.what, code, err)
 
 
 def _feed(
@@ -143,36 +137,34 @@ def _feed(
             sink.close()
 
 
+def _failed(argv: list[str], what: str, code: int, err: str) -> DvdToolFailed:
+    """The error of a tool that exited with ``code``: its last message line, and the tail."""
+    last = err.strip().splitlines()[-1] if err.strip() else "no message"
+    return DvdToolFailed(
+        f"{Path(argv[0]).name} failed while {what} (exit {code}): {last}",
+        argv=argv,
+        stderr_tail=err[-_TAIL:],
+    )
+
+
 def run_tool(
     argv: Sequence[str | Path],
     *,
     what: str,
     cwd: Path | None = None,
-    stdin: Path | None = None,
-    stdout: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> str:
-    """Run one DVD tool to completion: its stdout text, or its messages when ``stdout`` is
-    a file it writes into.
+    """Run one DVD tool to completion: its stdout text (a tool reading or writing a stream
+    runs in `run_pipeline`).
 
     A non-zero exit is a `DvdToolFailed` with the tail of the tool's messages; Ctrl-C stops
     the tool (``subprocess.run`` kills it) and propagates.
     """
     words = [str(a) for a in argv]
-    with contextlib.ExitStack() as stack:
-        fin = stack.enter_context(stdin.open("rb")) if stdin is not None else subprocess.DEVNULL
-        fout = stack.enter_context(stdout.open("wb")) if stdout is not None else subprocess.PIPE
-        done = subprocess.run(
-            words, cwd=cwd, stdin=fin, stdout=fout, stderr=subprocess.PIPE, env=env, check=False
-        )
+    done = subprocess.run(
+        words, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, env=env, check=False
+    )
     err = done.stderr.decode("utf-8", "replace")
     if done.returncode != 0:
-        last = err.strip().splitlines()[-1] if err.strip() else "no message"
-        raise DvdToolFailed(
-            f"{Path(words[0]).name} failed while {what} (exit {done.returncode}): {last}",
-            argv=words,
-            stderr_tail=err[-_TAIL:],
-        )
-    if stdout is not None:
-        return err
+        raise _failed(words, what, done.returncode, err)
     return bytes(done.stdout or b"").decode("utf-8", "replace")
