@@ -78,15 +78,20 @@ class StagedCard:
     fontsdir: Path
 
 
+def staged_names(folder: Path) -> StagedCard:
+    """Where `stage_card` puts the card's inputs in ``folder`` (a command can name them
+    before they are written)."""
+    return StagedCard(script=folder / "card.ass", qr=folder / "qr.png", fontsdir=folder / "fonts")
+
+
 def stage_card(layout: CardLayout, spec: CardSpec, seconds: float, folder: Path) -> StagedCard:
     folder.mkdir(parents=True, exist_ok=True)
-    script = folder / "card.ass"
-    card_script(layout, seconds).save(str(script), encoding="utf-8", format_="ass")
-    qr = folder / "qr.png"
+    names = staged_names(folder)
+    card_script(layout, seconds).save(str(names.script), encoding="utf-8", format_="ass")
     qr_code(spec.link).save(
-        str(qr), kind="png", scale=layout.qr.module, border=4, dark="#000000", light="#ffffff"
+        str(names.qr), kind="png", scale=layout.qr.module, border=4, dark="#000000", light="#ffffff"
     )
-    return StagedCard(script=script, qr=qr, fontsdir=stage_fonts(folder / "fonts", layout.fonts))
+    return StagedCard(names.script, names.qr, stage_fonts(names.fontsdir, layout.fonts))
 
 
 def _rate(value: Fraction) -> str:

@@ -18,7 +18,7 @@ from screenkit.media.probe import probe
 from screenkit.presets import VenuePreset
 from screenkit.slides import CardSpec, CardTarget, card_timing, layout_card
 from screenkit.slides.layout import CardLayout
-from screenkit.slides.render import StagedCard, card_args, stage_card
+from screenkit.slides.render import StagedCard, card_args, stage_card, staged_names
 
 KIND = "card"
 
@@ -36,14 +36,9 @@ class Result:
     """The card's slot in the joined file, in seconds."""
 
 
-def plan(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
-    if not p.cached(film_id):  # fail now, not after the encode, when the appeal cannot fit
-        fmt = output_format(p.master, preset, EncodeOptions())
-        layout_card(
-            spec,
-            CardTarget.plain(fmt.width, fmt.height, fmt.frame_rate, safe_area=preset.safe_area),
-        )
-    fields = {
+def spec_params(spec: CardSpec) -> dict[str, object]:
+    """What a card's key holds of its spec (every text on it, its kind and timing)."""
+    return {
         "title": spec.title,
         "appeal": spec.appeal,
         "beneficiary": spec.beneficiary,
@@ -55,8 +50,17 @@ def plan(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
         "kind": spec.kind,
         "duration": spec.seconds,
         "fade": spec.fade,
-        "safe_area": preset.safe_area,
     }
+
+
+def plan(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
+    if not p.cached(film_id):  # fail now, not after the encode, when the appeal cannot fit
+        fmt = output_format(p.master, preset, EncodeOptions())
+        layout_card(
+            spec,
+            CardTarget.plain(fmt.width, fmt.height, fmt.frame_rate, safe_area=preset.safe_area),
+        )
+    fields = {**spec_params(spec), "safe_area": preset.safe_area}
     return p.add(
         KIND,
         f"{spec.kind} card ({spec.lang}, {preset.name})",
@@ -84,11 +88,7 @@ def _prepare(step: Step, deps: Mapping[str, Entry], folders: Folders) -> _Prepar
     target = CardTarget.from_media_info(film, safe_area=s.safe_area)
     layout = layout_card(s.spec, target)
     timing = card_timing(s.spec.seconds, target)
-    staged = StagedCard(
-        script=folders.scratch / "card.ass",
-        qr=folders.scratch / "qr.png",
-        fontsdir=folders.scratch / "fonts",
-    )
+    staged = staged_names(folders.scratch)
     out = folders.work / f"{s.spec.kind}{target.extension}"
     args = card_args(layout, staged, target, timing, out, fade=s.spec.fade)
     seconds = float(timing.slot)

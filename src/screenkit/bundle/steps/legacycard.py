@@ -19,7 +19,7 @@ import ffmpeg as ffm
 from screenkit.bundle.cache import Entry
 from screenkit.bundle.planner import Planner, portable
 from screenkit.bundle.step import Command, Folders, Step, StepRun
-from screenkit.bundle.steps.card import Result
+from screenkit.bundle.steps.card import Result, spec_params
 from screenkit.encode import EncodeOptions
 from screenkit.encode.legacy import burn_format, codec_words, legacy_format
 from screenkit.encode.options import OutputFormat
@@ -27,7 +27,7 @@ from screenkit.media.runner import output_arg
 from screenkit.presets import VenuePreset
 from screenkit.slides import CardSpec, CardTarget, card_timing, layout_card
 from screenkit.slides.layout import CardLayout
-from screenkit.slides.render import StagedCard, card_picture, stage_card
+from screenkit.slides.render import StagedCard, card_picture, stage_card, staged_names
 
 KIND = "legacycard"
 
@@ -47,17 +47,7 @@ def plan(p: Planner, spec: CardSpec, preset: VenuePreset) -> str:
     settings = Settings(spec, portable(preset), fmt)
     layout_card(spec, _target(settings))  # an appeal too long for the card fails now
     fields = {
-        "title": spec.title,
-        "appeal": spec.appeal,
-        "beneficiary": spec.beneficiary,
-        "link": spec.link,
-        "lang": spec.lang,
-        "venue": spec.venue,
-        "date": spec.date,
-        "contact": spec.contact,
-        "kind": spec.kind,
-        "duration": spec.seconds,
-        "fade": spec.fade,
+        **spec_params(spec),
         "format": [fmt.width, fmt.height, str(fmt.frame_rate), fmt.sample_rate, fmt.channels],
         "codec": [preset.video.codec, preset.audio.codec, preset.container],
         "bitrate": preset.video.bitrate_kbps,
@@ -101,11 +91,7 @@ def _prepare(step: Step, folders: Folders) -> _Prepared:
     target = _target(s)
     layout = layout_card(s.spec, target)
     timing = card_timing(s.spec.seconds, target)
-    staged = StagedCard(
-        script=folders.scratch / "card.ass",
-        qr=folders.scratch / "qr.png",
-        fontsdir=folders.scratch / "fonts",
-    )
+    staged = staged_names(folders.scratch)
     picture = card_picture(
         layout, staged, target, fade=s.spec.fade, frames=timing.frames, still_frame=None
     )
