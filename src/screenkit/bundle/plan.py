@@ -260,11 +260,8 @@ def _plan_file(p: Planner, shape: VideoRequest) -> PlannedVideo:
     if shape.outro is not None:
         parts.append(_card(p, shape.outro, preset, film_id))
     join_id = join.plan(p, parts, film_id, request.name, preset.extension)
-    tracks = [p.track(lang) for lang in soft]
-    track_files, track_inputs = [t for t, _ in tracks], [i for _, i in tracks]
+    track_files, track_inputs, screening = p.tracks(soft, burn)
     inputs += track_inputs
-    # what the audience reads: the burned track, else the screening language's
-    screening = p.track(burn)[0] if burn else (track_files[0] if track_files else None)
     if screening is not None and film_sidecar_name(shape.stem, screening.lang, preset):
         check_sidecars([screening], preset)  # a code page that cannot hold it: fail now
     carried = tuple(track_files) if preset.subtitles.soft else ()

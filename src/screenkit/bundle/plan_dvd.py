@@ -50,9 +50,7 @@ def plan_dvd(p: Planner, shape: VideoRequest) -> PlannedVideo:
     check_disc_size(p.master, preset, cards_seconds=cards, burned=shape.burn is not None)
     film_id, inputs = film.plan(p, preset, shape.burn)
     intro_id = legacycard.plan(p, shape.intro, preset)
-    tracks = [p.track(lang) for lang in shape.soft]
-    files, track_inputs = [t for t, _ in tracks], [i for _, i in tracks]
-    screening = p.track(shape.burn)[0] if shape.burn else (files[0] if files else None)
+    files, track_inputs, screening = p.tracks(shape.soft, shape.burn)
     drawn = files if preset.subtitles.subpictures else []
     if len(drawn) > MAX_SUBPICTURE_STREAMS:
         raise BundleError(

@@ -56,6 +56,16 @@ class Planner:
         path = self.kit.subtitle_path(lang)
         return SubtitleInput(path, lang), self.input(f"subtitles:{lang}", path)
 
+    def tracks(
+        self, langs: Sequence[str], burn: str | None
+    ) -> tuple[list[SubtitleInput], list[InputFile], SubtitleInput | None]:
+        """The tracks of ``langs`` and their inputs, and what the audience reads: the burned
+        track, else the first of ``langs`` (the screening language's)."""
+        found = [self.track(lang) for lang in langs]
+        files, inputs = [t for t, _ in found], [i for _, i in found]
+        screening = self.track(burn)[0] if burn else (files[0] if files else None)
+        return files, inputs, screening
+
     def key(self, step_id: str) -> str | None:
         return self.steps[step_id].key
 
