@@ -26,6 +26,7 @@ from pathlib import Path
 
 from screenkit.bundle.errors import BundleError, disk_full_guard
 from screenkit.bundle.manifest import MANIFEST_NAME
+from screenkit.media.atomic import link_or_copy
 
 
 def _read_umask() -> int:
@@ -158,17 +159,7 @@ def partial_bundle(final: Path) -> Iterator[Partial]:
 def place(source: Path, dest: Path) -> None:
     """Put a cached file into the bundle: a hard link when possible, else a copy."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, dest)
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise
-        try:
-            shutil.copyfile(source, dest)
-        except OSError as full:  # copyfile names the source: the disk that is full is dest's
-            if full.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise OSError(full.errno, full.strerror, str(dest)) from full
-            raise
+    link_or_copy(source, dest)
 
 
 def publish(partial: Partial) -> None:

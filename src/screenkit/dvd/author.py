@@ -20,6 +20,7 @@ from pathlib import Path
 
 from screenkit.dvd.tools import DvdTools, run_tool
 from screenkit.languages import primary
+from screenkit.media.atomic import link_or_copy
 from screenkit.presets.model import VenuePreset
 
 VIDEO_TS = "VIDEO_TS"
@@ -107,10 +108,7 @@ def author(layout: TitleLayout, preset: VenuePreset, workdir: Path, tools: DvdTo
         names[role] = f"{role}.mpg"
         staged = workdir / names[role]
         staged.unlink(missing_ok=True)
-        try:
-            os.link(path, staged)
-        except OSError:
-            shutil.copyfile(path, staged)
+        link_or_copy(path, staged)
     (workdir / "dvd.xml").write_text(author_xml(layout, preset, names), encoding="utf-8")
     env = {**os.environ, "VIDEO_FORMAT": "PAL" if preset.video.frame_height == 576 else "NTSC"}
     run_tool(

@@ -9,7 +9,6 @@ ISO is written under a ``.part-`` name and renamed.
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import shutil
 from collections.abc import Sequence
@@ -25,7 +24,7 @@ from screenkit.dvd.tools import DvdTools, require_dvd_tools
 from screenkit.encode.options import OutputFormat, SubtitleInput
 from screenkit.errors import InputError
 from screenkit.fonts import Font
-from screenkit.media.atomic import atomic_output
+from screenkit.media.atomic import atomic_output, link_or_copy
 from screenkit.media.binaries import FFmpeg
 from screenkit.presets.model import VenuePreset
 from screenkit.tempdirs import scratch_dir
@@ -125,11 +124,8 @@ def write_disc_image(
 
 
 def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        Path(dst).hardlink_to(src)
-    except OSError:
-        with contextlib.suppress(shutil.SameFileError):
-            shutil.copy2(src, dst)
+    """`link_or_copy` as `shutil.copytree` calls its copy function."""
+    link_or_copy(Path(src), Path(dst))
 
 
 def make_dvd(

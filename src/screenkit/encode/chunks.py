@@ -40,7 +40,7 @@ from screenkit.encode.options import EncodeOptions, EncodeResult, OutputFormat, 
 from screenkit.encode.quality import measure_quality
 from screenkit.encode.subs import burn_family, burn_track, stage_burn
 from screenkit.languages import iso639_2
-from screenkit.media.atomic import atomic_output
+from screenkit.media.atomic import atomic_output, link_or_copy
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.media.probe import probe
@@ -232,10 +232,7 @@ def join_chunks(
         lines = []
         for n, chunk in enumerate(chunks):
             staged = work / f"chunk{n:04d}.mp4"
-            try:
-                staged.hardlink_to(chunk)
-            except OSError:
-                staged.write_bytes(chunk.read_bytes())
+            link_or_copy(chunk, staged)
             lines.append(f"file '{staged.name}'\n")
         (work / LIST_NAME).write_text("".join(lines), encoding="utf-8")
         args = join_args(work / LIST_NAME, info, preset, options, loudness, part)

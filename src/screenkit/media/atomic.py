@@ -8,8 +8,10 @@ kept so that ffmpeg still chooses the right muxer.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,3 +51,19 @@ def write_bytes_atomic(final: Path | str, data: bytes) -> Path:
 
 def write_text_atomic(final: Path | str, text: str, encoding: str = "utf-8") -> Path:
     return write_bytes_atomic(final, text.encode(encoding))
+
+
+def link_or_copy(source: Path, dest: Path) -> None:
+    """``dest`` as a hard link of ``source`` when the file system allows, else a copy. A
+    full disk is an error naming ``dest`` (a copy would not fit either)."""
+    try:
+        os.link(source, dest)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        try:
+            shutil.copyfile(source, dest)
+        except OSError as full:  # copyfile names the source: the disk that is full is dest's
+            if full.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise OSError(full.errno, full.strerror, str(dest)) from full
+            raise

@@ -9,7 +9,6 @@ languages share one encode.
 from __future__ import annotations
 
 import math
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from screenkit.encode.compliance import ComplianceError, check_compliance
 from screenkit.encode.quality import STATS_NAME, Quality, parse_quality, quality_args, sample_step
 from screenkit.encode.run import PlanRun, encode_warnings, run_plan
 from screenkit.encode.subs import stage_burn
+from screenkit.media.atomic import link_or_copy
 from screenkit.media.info import MediaInfo
 from screenkit.media.probe import probe
 from screenkit.presets import VenuePreset
@@ -184,10 +184,7 @@ def _join(run: StepRun, planned: EncodePlan) -> PlanRun:
     for piece in s.chunks:
         found = main_file(run.deps[chunk.role(piece.index)])
         staged = run.scratch / found.name
-        try:
-            staged.hardlink_to(found)
-        except OSError:
-            shutil.copyfile(found, staged)
+        link_or_copy(found, staged)
         lines.append(f"file '{staged.name}'\n")
     (run.scratch / LIST_NAME).write_text("".join(lines), encoding="utf-8")
     if s.burn is not None and s.preset.subtitles.burn:  # the reference the quality reads

@@ -9,11 +9,9 @@ appeal: a new appeal reuses this step (the longest after the encode) untouched.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 
 from screenkit.bundle.cache import Entry
 from screenkit.bundle.planner import Planner, portable
@@ -31,6 +29,7 @@ from screenkit.dvd.subpictures import (
 from screenkit.encode import EncodeOptions, SubtitleInput
 from screenkit.encode.legacy import conform, legacy_format
 from screenkit.encode.options import OutputFormat
+from screenkit.media.atomic import link_or_copy
 from screenkit.presets import VenuePreset
 
 KIND = "subpictures"
@@ -119,13 +118,6 @@ def run(run: StepRun) -> Result:
     if drawn:
         mux_subpictures(film, drawn, out, tools, run.progress)
     else:
-        _link(film, out)
+        link_or_copy(film, out)
     seconds = result_of(run.deps["film"], film_step.Result).duration
     return Result(OUT, tuple(t.lang for t in s.tracks), seconds)
-
-
-def _link(src: Path, dest: Path) -> None:
-    try:
-        dest.hardlink_to(src)
-    except OSError:
-        shutil.copyfile(src, dest)
