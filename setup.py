@@ -15,12 +15,15 @@ CATALOGUES = Path("screenkit") / "i18n" / "locale"
 
 
 def compile_catalogues(folder: Path) -> list[Path]:
-    """Write ``X.mo`` beside every ``X.po`` in ``folder`` (Babel); return the ``.mo`` files."""
+    """Write ``X.mo`` beside every ``X.po`` in ``folder`` and its part folders (Babel).
+
+    Returns the ``.mo`` files written.
+    """
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     written = []
-    for po in sorted(folder.glob("*.po")):
+    for po in sorted(folder.glob("*.po")) + sorted(folder.glob("*/*.po")):
         with po.open("rb") as fh:
             catalog = read_po(fh, abort_invalid=True)
         mo = po.with_suffix(".mo")

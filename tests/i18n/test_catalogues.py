@@ -11,8 +11,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 import screenkit
+import screenkit.i18n
 from screenkit.errors import ConfigError
-from screenkit.i18n import LOCALE_DIR, shipped_languages, translator
+from screenkit.i18n import LOCALE_DIR, shipped_catalogues, shipped_languages, translator
 
 SRC = Path(screenkit.__file__).parent
 KEYWORDS = {"gettext": None, "ngettext": (1, 2), "_": None}
@@ -30,8 +31,19 @@ def used_msgids() -> set[str | tuple[str, str]]:
 
 
 def catalogue(lang: str):  # type: ignore[no-untyped-def]
-    with (LOCALE_DIR / f"{lang}.po").open("rb") as fh:
-        return read_po(fh, locale=lang)
+    """Every shipped catalogue of ``lang`` (the bundle's and each part's) as one."""
+    merged = None
+    for path in shipped_catalogues(lang):
+        with path.open("rb") as fh:
+            part = read_po(fh, locale=lang)
+        if merged is None:
+            merged = part
+            continue
+        for message in part:
+            if message.id:
+                assert message.id not in merged, f"{path} repeats {message.id!r}"
+                merged[message.id] = message
+    return merged
 
 
 def fields(text: str) -> set[str]:
@@ -131,8 +143,33 @@ def test_a_broken_kit_catalogue_is_a_config_error(tmp_path: Path) -> None:
 
 def test_no_catalogue_translates_a_placeholder_name() -> None:
     for lang in SAMPLE_LANGUAGES:
-        text = (LOCALE_DIR / f"{lang}.po").read_text(encoding="utf-8")
-        assert not re.search(r"\{[^}a-z_]", text), lang
+        for path in shipped_catalogues(lang):
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"\{[^}a-z_]", text), path
+
+
+def _po(lang: str, pairs: dict[str, str]) -> str:
+    head = f'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n'
+    head += '"Content-Type: text/plain; charset=utf-8\\n"\n'
+    return head + "".join(f'\nmsgid "{k}"\nmsgstr "{v}"\n' for k, v in pairs.items())
+
+
+def test_a_part_catalogue_is_chained_below_the_kit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = tmp_path / "shipped"
+    (shipped / "app").mkdir(parents=True)
+    (shipped / "fi.po").write_text(_po("fi", {"The appeal": "Vetoomus"}), encoding="utf-8")
+    (shipped / "app" / "fi.po").write_text(_po("fi", {"Build": "Rakenna"}), encoding="utf-8")
+    kit = tmp_path / "kit"
+    (kit / "locale").mkdir(parents=True)
+    (kit / "locale" / "fi.po").write_text(_po("fi", {"Build": "Tee"}), encoding="utf-8")
+    monkeypatch.setattr(screenkit.i18n, "LOCALE_DIR", shipped)
+    fi = translator("fi")
+    assert fi.gettext("The appeal") == "Vetoomus" and fi.gettext("Build") == "Rakenna"
+    assert fi.catalogues == (shipped / "fi.po", shipped / "app" / "fi.po")
+    assert translator("fi", kit).gettext("Build") == "Tee"  # the kit's wins over a part
+    assert translator("fi", kit).gettext("The appeal") == "Vetoomus"
 
 
 def _setup_module():  # type: ignore[no-untyped-def]
@@ -150,10 +187,15 @@ def test_the_build_step_compiles_every_catalogue(tmp_path: Path) -> None:
     import gettext
     import shutil as sh
 
-    for po in LOCALE_DIR.glob("*.po"):
-        sh.copyfile(po, tmp_path / po.name)
+    for po in [*LOCALE_DIR.glob("*.po"), *LOCALE_DIR.glob("*/*.po")]:
+        target = tmp_path / po.relative_to(LOCALE_DIR)
+        target.parent.mkdir(exist_ok=True)
+        sh.copyfile(po, target)
+    (tmp_path / "app").mkdir(exist_ok=True)
+    (tmp_path / "app" / "fi.po").write_text(_po("fi", {"Build": "Rakenna"}), encoding="utf-8")
     written = _setup_module().compile_catalogues(tmp_path)
-    assert sorted(p.stem for p in written) == sorted(SAMPLE_LANGUAGES)
+    assert sorted(p.stem for p in written if p.parent == tmp_path) == sorted(SAMPLE_LANGUAGES)
+    assert tmp_path / "app" / "fi.mo" in written
     with (tmp_path / "uk.mo").open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
     assert compiled.gettext("The appeal") == "Заклик"

@@ -1,11 +1,14 @@
 """The organiser's texts in their language: gettext catalogues, Babel for plurals and numbers.
 
 Catalogues are ``.po`` files under ``screenkit/i18n/locale/<lang>.po`` (the convention
-translators know); a kit adds or overrides a language with ``locale/<lang>.po`` in the kit
-folder. A wheel carries the ``.mo`` files compiled at build time (see ``setup.py``); an
-editable install or a kit's catalogue is compiled in memory from the ``.po`` (Babel), once
-per file and modification time. A language without a catalogue falls back to English, the
-msgids themselves.
+translators know): the bundle's words (sheet, card, poster, page) there, and one catalogue per
+further part of screenkit under ``locale/<part>/<lang>.po`` (the organiser's app, the
+subtitlers' tools, the catalogue of bundles), so a translator can take one part at a time.
+A kit adds or overrides a language with ``locale/<lang>.po`` in the kit folder, which wins
+over every shipped part. A wheel carries the ``.mo`` files compiled at build time (see
+``setup.py``); an editable install or a kit's catalogue is compiled in memory from the
+``.po`` (Babel), once per file and modification time. A language without a catalogue falls
+back to English, the msgids themselves.
 
 Library code marks a message with ``tr.gettext("…")`` / ``tr.ngettext("…", "…", n)`` on a
 `Translator`; ``tests/i18n`` extracts those msgids from the source and fails when a
@@ -38,6 +41,17 @@ FALLBACK = "en"
 def shipped_languages() -> tuple[str, ...]:
     """Languages screenkit carries a catalogue for (English is the msgids themselves)."""
     return tuple(sorted({FALLBACK, *(p.stem for p in LOCALE_DIR.glob("*.po"))}))
+
+
+def shipped_folders() -> tuple[Path, ...]:
+    """The folders of screenkit's own catalogues: the bundle's, then each part's."""
+    parts = sorted(p for p in LOCALE_DIR.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return (LOCALE_DIR, *parts)
+
+
+def shipped_catalogues(lang: str) -> tuple[Path, ...]:
+    """Every shipped ``.po`` file that holds ``lang`` (the bundle's first)."""
+    return tuple(p for p in (_find(f, lang) for f in shipped_folders()) if p is not None)
 
 
 @cache
@@ -151,15 +165,15 @@ class Translator:
 def translator(lang: str, kit_root: Path | None = None) -> Translator:
     """The messages for ``lang``: the kit's ``locale/<lang>.po`` over screenkit's own.
 
-    A message the kit's catalogue lacks comes from screenkit's; a language neither has is
-    English. Raises `ConfigError` for a catalogue that cannot be read.
+    A message the kit's catalogue lacks comes from screenkit's (each part's catalogue in
+    turn); a language none has is English. Raises `ConfigError` for a catalogue that cannot
+    be read.
     """
-    folders: Sequence[Path] = ([kit_root / KIT_LOCALE] if kit_root is not None else []) + [
-        LOCALE_DIR
-    ]
-    found = [p for p in (_find(f, lang) for f in folders) if p is not None]
+    kit: Sequence[Path] = [kit_root / KIT_LOCALE] if kit_root is not None else []
+    found = [p for p in (_find(f, lang) for f in kit) if p is not None]
+    found += shipped_catalogues(lang)
     chain: gettext.NullTranslations = gettext.NullTranslations()
-    for path in reversed(found):  # the shipped one at the bottom, the kit's on top
+    for path in reversed(found):  # the shipped ones at the bottom, the kit's on top
         layer = _load(path)
         layer.add_fallback(chain)
         chain = layer
