@@ -2,13 +2,13 @@
 
 requests = resolve_requests(kit, ["demo"])
 plan = plan_build(kit, requests, BuildSettings(out=Path("out")))
-report = build(plan, jobs=2, progress=callback)
+report = build(plan, jobs=2, progress=callback, stop=threading.Event())
 verify_bundle(report.bundles[0].folder)
 """
 
 from screenkit.bundle.cache import StepCache, cache_dir_for
 from screenkit.bundle.cache_maintenance import CacheInfo, ClearResult
-from screenkit.bundle.errors import BundleError, DiskFull, IncompleteBundle
+from screenkit.bundle.errors import BuildCancelled, BundleError, DiskFull, IncompleteBundle
 from screenkit.bundle.manifest import Manifest, read_manifest
 from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan
 from screenkit.bundle.plan import plan_build
@@ -17,6 +17,7 @@ from screenkit.bundle.run import BuildReport, BundleResult, StepView, build, des
 from screenkit.bundle.verify import Problem, VerifyReport, verify_bundle
 
 __all__ = [
+    "BuildCancelled",
     "BuildPlan",
     "BuildReport",
     "BuildSettings",

@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from screenkit.bundle.cache import Entry, StepCache
-from screenkit.bundle.errors import BundleError
+from screenkit.bundle.errors import BuildCancelled, BundleError
 from screenkit.bundle.executor import (
     ExecutionResult,
     StepCancelled,
@@ -43,6 +43,7 @@ from screenkit.bundle.executor import (
 from screenkit.bundle.model import BuildPlan
 from screenkit.bundle.step import Step
 from screenkit.bundle.steps.registry import run_step
+from screenkit.bundle.workers import EventLike
 from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.progress import Progress
@@ -273,6 +274,7 @@ def execute_on_cluster(
     client: Any,
     *,
     progress: Any = None,
+    stop: EventLike | None = None,
 ) -> ExecutionResult:
     """Run ``steps`` (a graph) on ``client``'s cluster; like `execute`, by step id."""
     distributed = _distributed()
@@ -282,7 +284,7 @@ def execute_on_cluster(
         cache.build_id, f"screenkit-progress-{cache.build_id}", f"screenkit-stop-{cache.build_id}"
     )
     queue = distributed.Queue(channel.queue, client=client)
-    stop = distributed.Event(channel.stop, client=client)
+    halt = distributed.Event(channel.stop, client=client)
     cpu = _uses_cpu(client)
     by_id = {s.id: s for s in order}
     futures: dict[str, Any] = {}
@@ -302,6 +304,8 @@ def execute_on_cluster(
     pending = {f: sid for sid, f in futures.items()}
     try:
         while pending:
+            if stop is not None and stop.is_set():
+                raise BuildCancelled()
             done = [f for f in pending if f.done()]
             if not done:
                 time.sleep(0.1)
@@ -315,7 +319,7 @@ def execute_on_cluster(
                 hub.finished(step)
                 outcomes.append(StepOutcome.of(step, entry, elapsed))
     except BaseException:
-        _stop(client, stop, list(pending), distributed)
+        _stop(client, halt, list(pending), distributed)
         raise
     return ExecutionResult(MappingProxyType(entries), tuple(outcomes))
 
@@ -343,7 +347,11 @@ def _stop(client: Any, stop: Any, running: list[Any], distributed: Any) -> None:
 
 
 def run_on_cluster(
-    plan: BuildPlan, cache: StepCache, spec: ClusterSpec, progress: Any = None
+    plan: BuildPlan,
+    cache: StepCache,
+    spec: ClusterSpec,
+    progress: Any = None,
+    stop: EventLike | None = None,
 ) -> ExecutionResult:
     """The plan's pending steps on the cluster ``spec`` names, storage checked first."""
     _distributed()  # asked for a cluster without Dask installed: say how, even for no work
@@ -352,4 +360,6 @@ def run_on_cluster(
         return ExecutionResult(MappingProxyType({}), ())
     with connect(spec) as client:
         check_storage(client, cache.root, plan.kit.master, plan.ffmpeg)
-        return execute_on_cluster(steps, cache, client, progress=progress)
+        if stop is not None and stop.is_set():
+            raise BuildCancelled()
+        return execute_on_cluster(steps, cache, client, progress=progress, stop=stop)

@@ -18,6 +18,13 @@ class BundleError(ScreenkitError):
     """A bundle cannot be planned or built as asked (bad name, unsafe path, unknown preset)."""
 
 
+class BuildCancelled(BundleError):
+    """The build was told to stop (the app's Cancel): nothing half-made was kept."""
+
+    def __init__(self, message: str = "the build was cancelled") -> None:
+        super().__init__(message, hint="finished steps are kept in the cache: build again to go on")
+
+
 class DiskFull(ScreenkitError):
     """The disk filled up while writing; ``path`` is where, ``free_bytes`` what was left."""
 

@@ -6,10 +6,11 @@ step runs in a worker process from its description alone (`RunStep` with the cac
 no shared memory), as it will on a cluster: an error raised there comes back pickled and is
 raised here like any other. A step starts when all its dependencies have finished; its
 outputs come from the cache when its key is there. On the first failure, or on Ctrl-C /
-SIGTERM in the main thread, no new step starts and the running ones are stopped: their
-progress callbacks raise, which makes `run_ffmpeg` stop its ffmpeg and the cache remove the
-step's temporary folder. Then the first error is raised. Progress is reported per step and
-overall.
+SIGTERM in the main thread, or when the caller's ``stop`` signal is set (the organiser's
+app's Cancel, from another thread), no new step starts and the running ones are stopped:
+their progress callbacks raise, which makes `run_ffmpeg` stop its ffmpeg and the cache
+remove the step's temporary folder. Then the first error is raised (`BuildCancelled` for a
+stop). Progress is reported per step and overall.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from types import MappingProxyType
 from typing import Literal, Protocol
 
 from screenkit.bundle.cache import Entry, StepCache
-from screenkit.bundle.errors import BundleError
+from screenkit.bundle.errors import BuildCancelled, BundleError
 from screenkit.bundle.step import Step
 from screenkit.bundle.workers import Cancelled, EventLike, ProcessPool
 from screenkit.errors import Interrupted
@@ -169,8 +170,12 @@ def execute(
     jobs: int = 1,
     progress: ProgressCallback | None = None,
     processes: bool = False,
+    stop: EventLike | None = None,
 ) -> ExecutionResult:
-    """Run ``steps`` (a graph) with ``run``; the entries by step id, and what each step did."""
+    """Run ``steps`` (a graph) with ``run``; the entries by step id, and what each step did.
+
+    ``stop``, set from any thread, stops the build as a failure does: `BuildCancelled`.
+    """
     order = check_graph(steps)
     hub = _Progress(order, progress)
     entries: dict[str, Entry] = {}
@@ -185,6 +190,9 @@ def execute(
     by_id = {s.id: s for s in order}
     try:
         while waiting or running:
+            if error is None and stop is not None and stop.is_set():
+                error = BuildCancelled()
+                hub.cancel.set()
             if error is None:
                 ready = [s for s in waiting.values() if all(d in entries for d in s.dep_ids)]
                 for step in ready:

@@ -15,6 +15,7 @@ from screenkit.bundle.executor import StepOutcome, execute
 from screenkit.bundle.model import BuildPlan
 from screenkit.bundle.step import Step
 from screenkit.bundle.steps.registry import commands_for, kind_of, run_step
+from screenkit.bundle.workers import EventLike
 from screenkit.errors import ScreenkitError
 from screenkit.progress import ProgressCallback
 
@@ -83,12 +84,14 @@ def build(
     progress: ProgressCallback | None = None,
     processes: bool = False,
     cluster: ClusterSpec | None = None,
+    stop: EventLike | None = None,
 ) -> BuildReport:
     """Run what the plan's out-of-date bundles need; up-to-date bundles are left alone.
 
     ``processes`` runs each step in a worker process from its description alone (see
     `screenkit.bundle.executor`); ``cluster`` runs them on a Dask cluster instead
-    (`dask_executor`).
+    (`dask_executor`). ``stop`` (a `threading.Event`), set from another thread, cancels
+    the build: running steps stop, no bundle is left half-made, `BuildCancelled` is raised.
     """
     started = time.monotonic()
     cache = StepCache(plan.cache_root, progress=progress)
@@ -97,10 +100,16 @@ def build(
     cached = [s.id for s in plan.steps if s.key and cache.peek(s.key)]
     diskspace.check_space(diskspace.plan_needs(plan, cached))
     if cluster is not None:
-        result = run_on_cluster(plan, cache, cluster, progress)
+        result = run_on_cluster(plan, cache, cluster, progress, stop)
     else:
         result = execute(
-            plan.pending(), cache, run=run_step, jobs=jobs, progress=progress, processes=processes
+            plan.pending(),
+            cache,
+            run=run_step,
+            jobs=jobs,
+            progress=progress,
+            processes=processes,
+            stop=stop,
         )
     bundles = tuple(
         BundleResult(
