@@ -1,13 +1,15 @@
 """Is there room for the build? Checked before the long steps start, disk by disk.
 
-A build writes to two places that may be two disks: the step cache (every encode, the
-joined film, the test clip) and the output folder (the bundle: hard links into the cache
-where both are one disk, copies where they are not, e.g. ``--out`` on a USB stick). Each
-output's size is estimated from the preset and the probed film (bitrate x duration: the
-two-pass budget where the preset has a size limit, the source's own rate where the video is
-copied, else the CRF's typical bits per pixel, capped by the preset's peak rate), the needs
-are summed per disk, and a disk with less free space than that is named with both figures
-before anything runs. Steps already in the cache need nothing.
+A build writes to two places that may be two disks: the step cache (every encode, each
+chunk of a chunked one, the joined film, the test clip) and the output folder (the bundle:
+hard links into the cache where both are one disk, copies where they are not, e.g. ``--out``
+on a USB stick). A space check must not undercount, so each output is counted at a rate the
+encode cannot exceed: the preset's peak (x264's VBV, MPEG-2's and MPEG-4's ``maxrate``,
+plus the buffer it may burst), the two-pass budget where a size limit sets a lower one, the
+source's own rate where the video is copied. Only a preset without a peak has no bound; its
+rate is the CRF model's, generously scaled (see `NO_PEAK_FACTOR`). The needs are summed per
+disk, and a disk with less free space than that is named with both figures before anything
+runs. Steps already in the cache need nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ SMALL = 1_000_000
 """Bytes for a small step (a sheet, stills, sidecar tracks, a loudness measurement)."""
 CARD_SECONDS = 12.0
 CLIP_SECONDS = 60.0
+BURST_SECONDS = 2.0
+"""What an encode may write above its peak rate: its VBV buffer (x264's is 2 s at the peak)."""
+CONTAINER_OVERHEAD = 0.03
+"""Headers, index and (DVD) pack overhead over the streams' own bytes."""
+NO_PEAK_FACTOR = 8.0
+"""A preset without a peak rate has no bound: its CRF model's rate times this (x264 at
+``ultrafast`` writes ~7x the model's rate on a synthetic test picture, measured)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,27 @@ def film_bytes_per_second(master: MediaInfo, preset: VenuePreset, burn: bool) ->
     return video + audio
 
 
+def peak_bytes_per_second(master: MediaInfo, preset: VenuePreset, burn: bool) -> float:
+    """Bytes a second of the finished film cannot exceed under ``preset`` (see the module
+    text): what a space check counts, where `film_bytes_per_second` is what to expect."""
+    fmt = output_format(master, preset, EncodeOptions())
+    audio = audio_bitrate_bps(preset, fmt) / 8
+    if fmt.copy_video and not burn and master.duration > 0:
+        return master.size_bytes / master.duration + audio
+    try:
+        budget = bitrate_budget(preset, fmt)
+    except ScreenkitError:
+        budget = None  # the encode itself will say the film cannot fit
+    kbps = budget if budget is not None else preset.video.max_bitrate_kbps
+    if kbps is not None:
+        video = kbps * 1000 / 8
+    else:
+        spec = preset.video
+        bpp = 0.1 * 2 ** ((20 - spec.crf) / 6)
+        video = fmt.width * fmt.height * float(fmt.frame_rate) * bpp / 8 * NO_PEAK_FACTOR
+    return (video + audio) * (1 + CONTAINER_OVERHEAD)
+
+
 def plan_needs(plan: BuildPlan, cached: Sequence[str] = ()) -> list[Need]:
     """What ``plan``'s out-of-date bundles will write to the cache and to the output folder.
 
@@ -116,23 +146,31 @@ def plan_needs(plan: BuildPlan, cached: Sequence[str] = ()) -> list[Need]:
     for bundle in plan.bundles:
         if bundle.up_to_date:
             continue
-        rate = film_bytes_per_second(plan.master, bundle.preset, bundle.burn is not None)
+        rate = peak_bytes_per_second(plan.master, bundle.preset, bundle.burn is not None)
+
+        def media(seconds: float, rate: float = rate) -> float:
+            return rate * (seconds + BURST_SECONDS)
+
         sizes = {
-            "film": rate * duration,
-            "join": rate * (duration + CARD_SECONDS),
-            "mux": rate * (duration + CARD_SECONDS),
-            "card": rate * CARD_SECONDS,
-            "clip": rate * min(CLIP_SECONDS, duration + CARD_SECONDS),
-            "legacycard": rate * CARD_SECONDS,
-            "subpictures": rate * duration,
-            "dvdauthor": rate * (duration + CARD_SECONDS),
-            "dvdiso": rate * (duration + CARD_SECONDS),
+            "film": media(duration),
+            "join": media(duration + CARD_SECONDS),
+            "mux": media(duration + CARD_SECONDS),
+            "card": media(CARD_SECONDS),
+            "clip": media(min(CLIP_SECONDS, duration + CARD_SECONDS)),
+            "legacycard": media(CARD_SECONDS),
+            "subpictures": media(duration),
+            "dvdauthor": media(duration + CARD_SECONDS),
+            "dvdiso": media(duration + CARD_SECONDS),
         }
         for step_id in bundle.step_ids:
             if step_id in seen or step_id not in steps:
                 continue
             seen.add(step_id)
-            cache_bytes += sizes.get(steps[step_id].kind, SMALL)
+            step = steps[step_id]
+            if step.kind == "chunk":  # a chunk's weight is its seconds of film
+                cache_bytes += media(step.weight)
+            else:
+                cache_bytes += sizes.get(step.kind, SMALL)
         if bundle.clip_name is None:  # a DVD: VIDEO_TS/ and the image of it
             out_bytes += 2 * sizes["dvdauthor"] + 2 * SMALL
         else:

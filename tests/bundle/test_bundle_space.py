@@ -148,3 +148,22 @@ def test_a_dvd_build_counts_the_disc_its_image_and_the_subtitled_film(sample_kit
     assert rate == pytest.approx((5000 + 192) * 1000 / 8 * 1.03)  # the preset's average
     cache, _ = diskspace.plan_needs(plan)
     assert cache.size > 3.9 * rate * plan.master.duration
+
+
+@pytest.mark.parametrize("chunks", ["10", "off"])
+def test_a_cold_plan_counts_at_least_what_the_build_writes(sample_kit: Path, chunks: str) -> None:
+    """The space a cold plan sets aside in the cache covers what the build then writes there,
+    chunked or not, at the fastest x264 speed (the most bytes a second): every step's output
+    counted (each chunk of a chunked film too) at a rate the encode cannot exceed."""
+    args = ["--kit", str(sample_kit), "--preset", "usb-player", "--lang", "it"]
+    args += ["--speed", SPEED, "--chunks", chunks]
+    code, out, err = run_cli("build", *args, "--dry-run", "--json")
+    assert code == 0, err
+    (planned,) = [s["need_bytes"] for s in json.loads(out)["space"] if ".screenkit" in s["path"]]
+    code, _, err = run_cli("build", *args, "--quiet")
+    assert code == 0, err
+    objects = sample_kit / ".screenkit" / "cache" / "objects"
+    written = sum(p.stat().st_size for p in objects.rglob("*") if p.is_file())
+    kinds = _journal_kinds(sample_kit, "done")
+    assert ("chunk" in kinds) is (chunks != "off")
+    assert written <= planned, f"planned {planned:,} bytes, the build wrote {written:,}"

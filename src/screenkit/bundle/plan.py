@@ -50,14 +50,14 @@ from screenkit.bundle.tracks import film_sidecar_name
 from screenkit.encode import EncodeOptions, output_format
 from screenkit.encode.legacy import conform
 from screenkit.encode.subs import check_sidecars
-from screenkit.errors import ScreenkitError
+from screenkit.errors import ConfigError, ScreenkitError
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.names import video_stem
 from screenkit.placeholders import check_appeal
 from screenkit.poster import poster_spec_from_kit
-from screenkit.presets import VenuePreset, load_preset
+from screenkit.presets import VenuePreset, load_preset, speed_problem
 from screenkit.presets.model import LEGACY_CODECS
 from screenkit.progress import ProgressCallback
 from screenkit.slides import CardSpec, card_spec_from_kit
@@ -93,6 +93,9 @@ def plan_build(
 ) -> BuildPlan:
     """The plan for ``requests``: every step with its key, and which bundles are up to date."""
     settings = settings or BuildSettings()
+    speed = settings.x264_preset
+    if speed is not None and (problem := speed_problem(speed)) is not None:
+        raise ConfigError(problem, key="speed", value=speed)
     out = (settings.out or kit.root / "out").absolute()
     # before the probe: a placeholder appeal must not wait for the master to be hashed
     stand_in = check_appeal(kit, [r.lang for r in requests], allow=settings.allow_placeholder)

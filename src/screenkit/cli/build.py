@@ -34,6 +34,7 @@ from screenkit.cli.common import (
 )
 from screenkit.errors import ConfigError
 from screenkit.kit import MANIFEST, OUTRO_MAX, OUTRO_SECONDS, load_kit
+from screenkit.presets import speed_problem
 
 
 @click.command("build")
@@ -95,6 +96,7 @@ from screenkit.kit import MANIFEST, OUTRO_MAX, OUTRO_SECONDS, load_kit
 @click.option(
     "--speed",
     metavar="X264_PRESET",
+    callback=lambda _ctx, _param, value: _speed(value),
     help="x264 speed for every encode, e.g. ultrafast for a quick preview.",
 )
 @click.option(
@@ -200,6 +202,13 @@ def _chunks(value: str) -> str:
     if not 5 <= seconds <= 24 * 3600:
         raise click.BadParameter(f"{value!r}: give off, auto or the seconds of a chunk (>= 5)")
     return f"{seconds:g}"
+
+
+def _speed(value: str | None) -> str | None:
+    problem = speed_problem(value) if value is not None else None
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return value
 
 
 def _cluster(workers: int | None, scheduler: str | None, processes: bool) -> ClusterSpec | None:

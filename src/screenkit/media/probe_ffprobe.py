@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,8 @@ def video_times(ffprobe: Path, path: Path, index: int) -> list[float]:
     """The time of every packet of stream ``index``, demuxed (not decoded) from the whole file.
 
     Streamed line by line (a 70-minute master has ~100 000 packets): a few bytes a packet.
+    ffprobe's exit status is checked: a file it cannot read to the end (unreadable, cut off
+    before its index, gone meanwhile) is a `ProbeError`, never a short list of frame times.
     """
     argv = ffprobe_argv(
         ffprobe,
@@ -89,19 +92,30 @@ def video_times(ffprobe: Path, path: Path, index: int) -> list[float]:
          "-print_format", "csv=p=0"],
     )  # fmt: skip
     packets: list[tuple[float | None, float | None]] = []
-    proc = subprocess.Popen(
-        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
-    assert proc.stdout is not None
-    try:
-        for line in proc.stdout:
-            pts, _, dts = line.decode("ascii", "replace").strip().partition(",")
-            packets.append((_seconds(pts), _seconds(dts)))
-    finally:
-        proc.stdout.close()
-        if proc.poll() is None:
+    with tempfile.TemporaryFile() as errors:  # a file: a pipe left unread could fill and block
+        proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
+        )
+        assert proc.stdout is not None
+        try:
+            for line in proc.stdout:
+                pts, _, dts = line.decode("ascii", "replace").strip().partition(",")
+                packets.append((_seconds(pts), _seconds(dts)))
+        except BaseException:  # Ctrl-C while scanning: ffprobe goes too
             proc.kill()
-        proc.wait()
+            raise
+        finally:
+            proc.stdout.close()
+            code = proc.wait()  # after the last line: ffprobe is ending by itself
+        if code != 0:
+            errors.seek(0)
+            said = errors.read().decode("utf-8", "replace").strip().splitlines()
+            reason = said[-1].split(": ", 1)[-1] if said else f"exit status {code}"
+            raise ProbeError(
+                f"{path} cannot be read to its end ({reason})",
+                path=path,
+                hint="copy the file again from its source",
+            )
     return frame_times(packets)
 
 

@@ -14,6 +14,7 @@ from screenkit.presets.model import (
     VideoSpec,
     describe_value,
     flatten,
+    speed_problem,
 )
 from screenkit.presets.registry import (
     STANDARD,
@@ -42,4 +43,5 @@ __all__ = [
     "list_presets",
     "load_preset",
     "load_preset_file",
+    "speed_problem",
 ]

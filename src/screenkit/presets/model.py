@@ -32,6 +32,14 @@ X264_SPEEDS = (
     "medium", "slow", "slower", "veryslow", "placebo",
 )  # fmt: skip
 
+
+def speed_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as an x264 speed (None: it is one of x264's presets)."""
+    if value in X264_SPEEDS:
+        return None
+    return f"{value!r} is not an x264 preset: use one of {', '.join(X264_SPEEDS)}"
+
+
 # H.264 Table A-1: level → (max frame size in macroblocks, max macroblocks/s, max kbit/s for
 # Baseline/Main; High allows 1.25x)
 H264_LEVELS: dict[str, tuple[int, int, int]] = {
