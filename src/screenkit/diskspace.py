@@ -37,10 +37,6 @@ MARGIN = 0.10
 """Estimates are estimates: a disk must hold this much more than the sum."""
 SMALL = 1_000_000
 """Bytes for a small step (a sheet, stills, sidecar tracks, a loudness measurement)."""
-CARD_SECONDS = 12.0
-CLIP_SECONDS = 60.0
-BURST_SECONDS = 2.0
-"""What an encode may write above its peak rate: its VBV buffer (x264's is 2 s at the peak)."""
 CONTAINER_OVERHEAD = 0.03
 """Headers, index and (DVD) pack overhead over the streams' own bytes."""
 NO_PEAK_FACTOR = 8.0
@@ -136,45 +132,33 @@ def peak_bytes_per_second(master: MediaInfo, preset: VenuePreset, burn: bool) ->
 def plan_needs(plan: BuildPlan, cached: Sequence[str] = ()) -> list[Need]:
     """What ``plan``'s out-of-date bundles will write to the cache and to the output folder.
 
-    ``cached`` names the step ids whose results the cache holds already.
+    ``cached`` names the step ids whose results the cache holds already. Each step's size
+    is its kind's (`Kind.output_bytes`) at the bundle's rate; a step shared by bundles is
+    counted once.
     """
-    seen = set(cached)
+    from screenkit.bundle.kind import Rate
+    from screenkit.bundle.registry import kind_of
+
+    counted = set(cached)
     cache_bytes = 0.0
     out_bytes = 0.0
-    duration = plan.master.duration
     steps = {s.id: s for s in plan.steps}
     for bundle in plan.bundles:
         if bundle.up_to_date:
             continue
-        rate = peak_bytes_per_second(plan.master, bundle.preset, bundle.burn is not None)
-
-        def media(seconds: float, rate: float = rate) -> float:
-            return rate * (seconds + BURST_SECONDS)
-
-        sizes = {
-            "film": media(duration),
-            "join": media(duration + CARD_SECONDS),
-            "mux": media(duration + CARD_SECONDS),
-            "card": media(CARD_SECONDS),
-            "clip": media(min(CLIP_SECONDS, duration + CARD_SECONDS)),
-            "legacycard": media(CARD_SECONDS),
-            "subpictures": media(duration),
-            "dvdauthor": media(duration + CARD_SECONDS),
-            "dvdiso": media(duration + CARD_SECONDS),
-        }
-        for step_id in bundle.step_ids:
-            if step_id in seen or step_id not in steps:
-                continue
-            seen.add(step_id)
+        rate = Rate(peak_bytes_per_second(plan.master, bundle.preset, bundle.burn is not None))
+        sizes: dict[str, float] = {}
+        for step_id in bundle.step_ids:  # dependencies first
             step = steps[step_id]
-            if step.kind == "chunk":  # a chunk's weight is its seconds of film
-                cache_bytes += media(step.weight)
-            else:
-                cache_bytes += sizes.get(step.kind, SMALL)
-        if bundle.clip_name is None:  # a DVD: VIDEO_TS/ and the image of it
-            out_bytes += 2 * sizes["dvdauthor"] + 2 * SMALL
-        else:
-            out_bytes += sizes["join"] + sizes["clip"] + 2 * SMALL
+            kind = kind_of(step)
+            deps = {d.role: sizes[d.id] for d in step.deps}
+            sizes[step_id] = kind.output_bytes(step, rate, deps) if step.key else 0.0
+            if step_id not in counted:
+                counted.add(step_id)
+                cache_bytes += sizes[step_id]
+            if kind.placed == "whole":
+                out_bytes += sizes[step_id]
+        out_bytes += sizes[bundle.final_step]
     cache_root = plan.cache_root.resolve()
     out = plan.out.resolve()
     if _device(out) == _device(cache_root):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import _thread
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -17,12 +17,13 @@ from typing import Any
 
 import pytest
 
-from screenkit.bundle.cache import Entry, StepCache
+from screenkit.bundle.cache import StepCache
 from screenkit.bundle.errors import BundleError
 from screenkit.bundle.executor import OVERALL, check_graph
 from screenkit.bundle.executor import execute as run_graph
-from screenkit.bundle.step import Command, Dep, Folders, Step, StepRun, Tools
-from screenkit.bundle.steps import registry
+from screenkit.bundle.kind import Kind
+from screenkit.bundle.registry import REGISTRY, run_step
+from screenkit.bundle.step import Dep, Step, StepRun, Tools
 from screenkit.progress import Progress
 
 
@@ -32,32 +33,32 @@ class Done:
     n: int = 0
 
 
-Action = Callable[[StepRun], Done]
+Action = Callable[[StepRun[Any]], Done]
 
 
-class ActionKind:
+class ActionKind(Kind[Action, Done]):
     """A step kind for these tests: runs the function its settings hold."""
 
-    RUNS_FFMPEG = False
+    name = "action"
+    runs_ffmpeg = False
 
-    def commands(self, step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-        return []
-
-    def run(self, run: StepRun) -> Done:
-        action: Action = run.step.settings
-        return action(run)
+    def run(self, run: StepRun[Action]) -> Done:
+        return run.step.settings(run)
 
 
 @pytest.fixture(autouse=True)
-def action_kind(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(registry.KINDS, "action", ActionKind())
+def action_kind() -> Iterator[None]:
+    REGISTRY.register(ActionKind())
     yield
+    REGISTRY.unregister("action")
 
 
-execute = partial(run_graph, run=registry.run_step)
+execute = partial(run_graph, run=run_step)
 
 
-def step(name: str, deps: tuple[str, ...] = (), action: Any = None, key: bool = True) -> Step:
+def step(
+    name: str, deps: tuple[str, ...] = (), action: Any = None, key: bool = True
+) -> Step[Action]:
     def default(run: StepRun) -> Done:
         (run.work / f"{name}.txt").write_text(",".join(sorted(run.deps)))
         return Done(f"{name}.txt")

@@ -10,7 +10,8 @@ Before any step runs, `check_storage` has every worker read a probe file the cli
 into the cache and write one back, see the master, and run the plan's ffmpeg at the
 plan's version (steps are keyed by the ffmpeg version, so a worker with another build
 would mix two builds' outputs in one film): a worker that cannot is named in the error.
-Encodes claim one ``cpu`` resource where the workers declare it. Progress travels from
+Steps whose kind holds a CPU (an encode, a heavy decode) claim one ``cpu`` resource where
+the workers declare it. Progress travels from
 the workers through a Dask ``Queue``; stopping (a failure, Ctrl-C) sets a Dask ``Event``
 the running steps check with their progress, which stops their ffmpeg, and cancels the
 rest. The library only imports ``distributed`` when a cluster is asked for.
@@ -41,8 +42,8 @@ from screenkit.bundle.executor import (
     check_graph,
 )
 from screenkit.bundle.model import BuildPlan
+from screenkit.bundle.registry import kind_of, run_step
 from screenkit.bundle.step import Step
-from screenkit.bundle.steps.registry import run_step
 from screenkit.bundle.workers import EventLike
 from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
@@ -52,8 +53,6 @@ INSTALL = "pip install 'screenkit[cluster]'"
 SCHEDULER_ENV = "SCREENKIT_SCHEDULER"
 CONNECT_TIMEOUT = 8.0
 """Seconds to reach a scheduler before giving up (the contract: a clear error in < 10 s)."""
-CPU_KINDS = frozenset({"chunk", "film", "card", "clip", "join"})
-"""Step kinds that run an encoder (or a heavy decode): they claim a ``cpu``."""
 REPORT_EVERY = 0.25
 """Seconds between two progress messages of one step (each is a round trip)."""
 
@@ -211,7 +210,7 @@ class _Channel:
     stop: str
 
 
-def _reporter(step: Step, channel: _Channel) -> Any:
+def _reporter(step: Step[Any], channel: _Channel) -> Any:
     distributed = _distributed()
     queue = distributed.Queue(channel.queue)
     stop = distributed.Event(channel.stop)
@@ -231,7 +230,7 @@ def _reporter(step: Step, channel: _Channel) -> Any:
 
 
 def run_remote(
-    step: Step, cache_root: str, channel: _Channel, *dep_results: tuple[Entry, float]
+    step: Step[Any], cache_root: str, channel: _Channel, *dep_results: tuple[Entry, float]
 ) -> tuple[Entry, float]:
     """One step on a worker, from the shared cache or built into it; and how long it ran."""
     started = time.monotonic()
@@ -240,7 +239,7 @@ def run_remote(
 
 
 def _run_remote(
-    step: Step, cache_root: str, channel: _Channel, dep_entries: Sequence[Entry]
+    step: Step[Any], cache_root: str, channel: _Channel, dep_entries: Sequence[Entry]
 ) -> Entry:
     deps = {d.role: e for d, e in zip(step.deps, dep_entries, strict=True)}
     cache = StepCache(Path(cache_root), build_id=channel.build)
@@ -262,14 +261,14 @@ def _uses_cpu(client: Any) -> bool:
     return bool(workers) and all("cpu" in (w.get("resources") or {}) for w in workers)
 
 
-def _error(step: Step, exc: BaseException) -> ScreenkitError:
+def _error(step: Step[Any], exc: BaseException) -> ScreenkitError:
     if isinstance(exc, ScreenkitError):
         return exc
     return ClusterError(f"{step.label} failed on a Dask worker: {type(exc).__name__}: {exc}")
 
 
 def execute_on_cluster(
-    steps: Sequence[Step],
+    steps: Sequence[Step[Any]],
     cache: StepCache,
     client: Any,
     *,
@@ -296,7 +295,7 @@ def execute_on_cluster(
             channel,
             *[futures[d] for d in step.dep_ids],
             key=f"{step.id}-{cache.build_id}",
-            resources={"cpu": 1} if cpu and step.kind in CPU_KINDS else None,
+            resources={"cpu": 1} if cpu and kind_of(step).holds_cpu else None,
             pure=False,
         )
     entries: dict[str, Entry] = {}
@@ -324,7 +323,7 @@ def execute_on_cluster(
     return ExecutionResult(MappingProxyType(entries), tuple(outcomes))
 
 
-def _relay(queue: Any, by_id: Mapping[str, Step], hub: _Progress) -> None:
+def _relay(queue: Any, by_id: Mapping[str, Step[Any]], hub: _Progress) -> None:
     with contextlib.suppress(TimeoutError, OSError):
         for step_id, done, total, unit, speed in queue.get(batch=True):
             step = by_id.get(step_id)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from screenkit.bundle.cache import StepCache
 from screenkit.bundle.model import BuildPlan
+from screenkit.bundle.step import Step
 from screenkit.bundle.steps import film
 from screenkit.encode.estimate import EncodeEstimate, estimate_encode
 from screenkit.progress import Progress, ProgressCallback
@@ -47,11 +48,14 @@ def estimate_films(
     if plan.master.duration < after:
         return ()
     cache = StepCache(plan.cache_root)
+    steps = {s.id: s for s in plan.steps}
+    films = dict.fromkeys(b.film_step for b in plan.bundles if not b.up_to_date)
     found = []
-    for step in plan.pending():
-        if step.kind != film.KIND or step.key is None or cache.peek(step.key):
+    for step_id in films:
+        step: Step[film.Settings] = steps[step_id]
+        if step.key is None or cache.peek(step.key):
             continue
-        settings: film.Settings = step.settings
+        settings = step.settings
         planned = film.encode_plan_for(step)
         if planned.copy_video:
             continue

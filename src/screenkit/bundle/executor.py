@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from screenkit.bundle.cache import Entry, StepCache
 from screenkit.bundle.errors import BuildCancelled, BundleError
@@ -44,7 +44,7 @@ class RunStep(Protocol):
 
     def __call__(
         self,
-        step: Step,
+        step: Step[Any],
         cache_root: Path | StepCache,
         *,
         deps: Mapping[str, Entry] | None = None,
@@ -63,7 +63,7 @@ class StepOutcome:
     elapsed: float
 
     @classmethod
-    def of(cls, step: Step, entry: Entry, elapsed: float) -> StepOutcome:
+    def of(cls, step: Step[Any], entry: Entry, elapsed: float) -> StepOutcome:
         """What became of ``step``: its entry's status and the seconds it took."""
         return cls(step.id, step.kind, step.label, step.key, entry.status, elapsed)
 
@@ -74,15 +74,15 @@ class ExecutionResult:
     outcomes: tuple[StepOutcome, ...]
 
 
-def check_graph(steps: Sequence[Step]) -> list[Step]:
+def check_graph(steps: Sequence[Step[Any]]) -> list[Step[Any]]:
     """The steps in an order where every step follows its dependencies; refuses cycles."""
     by_id = {s.id: s for s in steps}
     if len(by_id) != len(steps):
         raise BundleError("the plan names a step twice")
-    order: list[Step] = []
+    order: list[Step[Any]] = []
     state: dict[str, int] = {}
 
-    def visit(step: Step, trail: tuple[str, ...]) -> None:
+    def visit(step: Step[Any], trail: tuple[str, ...]) -> None:
         mark = state.get(step.id, 0)
         if mark == 2:
             return
@@ -104,7 +104,7 @@ def check_graph(steps: Sequence[Step]) -> list[Step]:
 class _Progress:
     """Thread-safe fan-in of step progress into per-step and overall events."""
 
-    def __init__(self, steps: Sequence[Step], sink: ProgressCallback | None) -> None:
+    def __init__(self, steps: Sequence[Step[Any]], sink: ProgressCallback | None) -> None:
         self.sink = sink
         self.lock = threading.Lock()
         self.total = sum(max(s.weight, 0.01) for s in steps) or 1.0
@@ -112,7 +112,7 @@ class _Progress:
         self.fraction: dict[str, float] = {}
         self.cancel: threading.Event | EventLike = threading.Event()
 
-    def for_step(self, step: Step) -> ProgressCallback:
+    def for_step(self, step: Step[Any]) -> ProgressCallback:
         def report(event: Progress) -> None:
             if self.cancel.is_set():
                 raise StepCancelled(step.id)
@@ -120,13 +120,13 @@ class _Progress:
 
         return report
 
-    def relay(self, step: Step, event: Progress) -> None:
+    def relay(self, step: Step[Any], event: Progress) -> None:
         """A step's event, as the step's own and toward the overall bar."""
         if event.fraction is not None:  # a two-pass encode starts over: the whole doesn't
             self.fraction[step.id] = max(self.fraction.get(step.id, 0.0), event.fraction)
         self._emit(Progress(step.label, event.done, event.total, event.unit, event.speed))
 
-    def finished(self, step: Step) -> None:
+    def finished(self, step: Step[Any]) -> None:
         self.fraction[step.id] = 1.0
         self._emit(None)
 
@@ -141,7 +141,7 @@ class _Progress:
 
 
 def _run_one(
-    run: RunStep, step: Step, cache: StepCache, deps: Mapping[str, Entry], hub: _Progress
+    run: RunStep, step: Step[Any], cache: StepCache, deps: Mapping[str, Entry], hub: _Progress
 ) -> Entry:
     if hub.cancel.is_set():
         raise StepCancelled(step.id)
@@ -149,7 +149,7 @@ def _run_one(
     return run(step, cache, deps=by_role, progress=hub.for_step(step), on_wait=_waiter(step, hub))
 
 
-def _waiter(step: Step, hub: _Progress) -> Callable[[], None]:
+def _waiter(step: Step[Any], hub: _Progress) -> Callable[[], None]:
     told = threading.Event()
 
     def on_wait() -> None:
@@ -163,7 +163,7 @@ def _waiter(step: Step, hub: _Progress) -> Callable[[], None]:
 
 
 def execute(
-    steps: Sequence[Step],
+    steps: Sequence[Step[Any]],
     cache: StepCache,
     *,
     run: RunStep,
@@ -181,7 +181,7 @@ def execute(
     entries: dict[str, Entry] = {}
     outcomes: list[StepOutcome] = []
     waiting = {s.id: s for s in order}
-    running: dict[cf.Future[Entry], tuple[Step, float]] = {}
+    running: dict[cf.Future[Entry], tuple[Step[Any], float]] = {}
     error: BaseException | None = None
     workers = ProcessPool(max(1, jobs)) if processes else None
     if workers is not None:

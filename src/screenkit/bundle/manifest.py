@@ -112,17 +112,6 @@ def preset_to_json(preset: VenuePreset) -> dict[str, Any]:
     return dict(document)
 
 
-def preset_key(preset: VenuePreset) -> dict[str, Any]:
-    """What a step's key holds of a preset: its settings, not where its file is.
-
-    ``source`` names the preset's file (a kit's ``presets/x.toml`` has the kit's path in it):
-    a kit folder moved or copied, or a kit preset identical to another, makes the same encode.
-    """
-    document = preset_to_json(preset)
-    document.pop("source", None)
-    return document
-
-
 def _build(cls: type[Any], data: Mapping[str, Any]) -> Any:
     nested = {
         "video": VideoSpec,

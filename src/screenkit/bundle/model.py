@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from screenkit.bundle.request import BundleRequest
 from screenkit.bundle.step import InputFile, Step
@@ -55,6 +55,17 @@ class PlannedVideo:
 
 
 @dataclass(frozen=True)
+class BundleShape:
+    """A bundle as composed so far: what a part added to every bundle reads (a kind with a
+    ``compose(planner, shape)`` method, see `screenkit.bundle.plan`)."""
+
+    video: VideoRequest
+    planned: PlannedVideo
+    images: Mapping[str, str]
+    """The ``card_image`` and ``frame_image`` steps."""
+
+
+@dataclass(frozen=True)
 class BuildSettings:
     out: Path | None = None
     """Where bundles go; default ``<kit>/out``."""
@@ -80,6 +91,8 @@ class BundlePlan:
     clip_name: str | None
     """None: no test clip (a DVD bundle)."""
     final_step: str
+    film_step: str
+    """The film encode (its measured quality goes into the manifest)."""
     step_ids: tuple[str, ...]
     manifest_step: str
     plan_key: str
@@ -96,12 +109,12 @@ class BuildPlan:
     cache_root: Path
     ffmpeg: FFmpeg
     master: MediaInfo
-    steps: tuple[Step, ...]
+    steps: tuple[Step[Any], ...]
     bundles: tuple[BundlePlan, ...]
     estimates: tuple[FilmEstimate, ...] = ()
     """The expected wall time of each film encode still to run (a long master only)."""
 
-    def pending(self) -> list[Step]:
+    def pending(self) -> list[Step[Any]]:
         """The steps the bundles that are not up to date need, in plan order."""
         wanted: set[str] = set()
         for bundle in self.bundles:

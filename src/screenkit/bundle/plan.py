@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 
 from screenkit.bundle.assemble import check_inside
 from screenkit.bundle.cache import StepCache, cache_dir_for, step_key
@@ -26,9 +27,17 @@ from screenkit.bundle.errors import BundleError
 from screenkit.bundle.estimates import estimate_films
 from screenkit.bundle.hashing import FileHasher
 from screenkit.bundle.manifest import read_manifest
-from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan, PlannedVideo, VideoRequest
+from screenkit.bundle.model import (
+    BuildPlan,
+    BuildSettings,
+    BundlePlan,
+    BundleShape,
+    PlannedVideo,
+    VideoRequest,
+)
 from screenkit.bundle.plan_dvd import is_dvd, plan_dvd
 from screenkit.bundle.planner import Planner, portable
+from screenkit.bundle.registry import REGISTRY
 from screenkit.bundle.request import BundleRequest
 from screenkit.bundle.step import Step
 from screenkit.bundle.steps import (
@@ -39,7 +48,6 @@ from screenkit.bundle.steps import (
     legacycard,
     manifest,
     mux,
-    poster,
     sheet,
     sidecars,
     stills,
@@ -56,12 +64,19 @@ from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.names import video_stem
 from screenkit.placeholders import check_appeal
-from screenkit.poster import poster_spec_from_kit
 from screenkit.presets import VenuePreset, load_preset, speed_problem
 from screenkit.presets.model import LEGACY_CODECS
 from screenkit.progress import ProgressCallback
 from screenkit.slides import CardSpec, card_spec_from_kit
-from screenkit.webpage import PageAppeal
+
+
+@runtime_checkable
+class BundlePart(Protocol):
+    """A kind that adds (at most) one step to every bundle: its ``compose`` says whether and
+    how, from the bundle composed so far (the poster, the page). Found in the registry, so
+    such a kind needs no line here."""
+
+    def compose(self, p: Planner, shape: BundleShape) -> str | None: ...
 
 
 def _resolve(
@@ -190,23 +205,9 @@ def _plan_bundle(
         "film": video.film_id,  # its measured picture quality
     }
     sheet_id = sheet.plan(p, sheet_settings, ends)
-    extras = [
-        poster.plan(
-            p, poster_spec_from_kit(kit, request.lang, venue=venue, date=date, contact=contact)
-        )
-    ]
-    if webpage.plays_in_a_browser(preset):
-        page = webpage.Settings(
-            title=kit.title,
-            video_name=video.video_name,
-            lang=request.lang,
-            tracks=video.tracks,
-            appeal=PageAppeal(intro.title, intro.appeal, intro.beneficiary, intro.link),
-            burned=burn is not None,
-            kit_root=str(kit.root),
-        )
-        ids = {"joined": video.ends["joined"], "card_image": card_image_id}
-        extras.append(webpage.plan(p, page, video.track_inputs, ids, request.name))
+    images = {"card_image": card_image_id, "frame_image": frame_image_id}
+    shape_so_far = BundleShape(shape, video, images)
+    extras = [part_id for part in parts() if (part_id := part.compose(p, shape_so_far))]
     step_ids = _closure(p.steps, [video.final_id, *ends.values(), sheet_id, *extras])
     plan_key = step_key(
         "bundle",
@@ -231,6 +232,7 @@ def _plan_bundle(
         video_name=video.video_name,
         clip_name=video.clip_name,
         final_step=video.final_id,
+        film_step=video.film_id,
         step_ids=(*step_ids, manifest_id),
         manifest_step=manifest_id,
         plan_key=plan_key,
@@ -238,6 +240,12 @@ def _plan_bundle(
         inputs=tuple(dict.fromkeys(video.inputs)),
         stand_in=stand_in,
     )
+
+
+def parts() -> list[BundlePart]:
+    """The registered kinds that add a step to every bundle, in registration order."""
+    found: list[Any] = [kind for kind in REGISTRY if isinstance(kind, BundlePart)]
+    return found
 
 
 def conformed(master: MediaInfo, preset: VenuePreset) -> tuple[float, float, bool] | None:
@@ -256,7 +264,7 @@ def conformed(master: MediaInfo, preset: VenuePreset) -> tuple[float, float, boo
 def _plan_file(p: Planner, shape: VideoRequest) -> PlannedVideo:
     """A video file with the card in front: encode, card(s), join, soft tracks, sidecars, clip."""
     request, preset, burn, soft = shape.request, shape.preset, shape.burn, shape.soft
-    video_name, clip_name = f"{shape.stem}{preset.extension}", f"test-clip{preset.extension}"
+    video_name, clip_name = f"{shape.stem}{preset.extension}", clip.clip_name(preset)
     film_id, inputs = film.plan(p, preset, burn)
     intro_id = _card(p, shape.intro, preset, film_id)
     parts = [intro_id, film_id]
@@ -273,12 +281,11 @@ def _plan_file(p: Planner, shape: VideoRequest) -> PlannedVideo:
         mux_settings = mux.Settings(
             carried, request.lang, preset.container, preset.faststart, preset.extension
         )
-        final_id = mux.plan(p, join_id, carried, track_inputs, mux_settings, request.name)
+        final_id = mux.plan(p, join_id, track_inputs, mux_settings, request.name)
     portable_preset = portable(preset)
     side_id = sidecars.plan(
         p,
         join_id,
-        track_files,
         track_inputs,
         sidecars.Settings(tuple(track_files), shape.stem, portable_preset),
         request.name,
@@ -311,7 +318,7 @@ def _card(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
     return card.plan(p, spec, preset, film_id)
 
 
-def _closure(steps: Mapping[str, Step], roots: Sequence[str]) -> tuple[str, ...]:
+def _closure(steps: Mapping[str, Step[Any]], roots: Sequence[str]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
 
     def visit(step_id: str) -> None:

@@ -1,9 +1,10 @@
-"""The planner: adds steps to a graph by content key; it knows no step kind.
+"""The planner: adds steps to a graph by content key; it knows no step kind by name.
 
 Inputs are named by content (sha256, via the cache's `FileHasher`), so a key changes
-exactly when something the step reads changes. A step asked for twice (same key) is one
-step. Each kind's ``plan`` function (``bundle/steps/<kind>.py``) says what its step reads
-and with which settings, and calls `Planner.add`.
+exactly when something the step reads changes; the settings are keyed field by field
+(`screenkit.bundle.keys`). A step asked for twice (same key) is one step. Each kind's
+``plan`` function (``bundle/steps/<kind>.py``) says what its step reads and with which
+settings, and calls `Planner.add`.
 """
 
 from __future__ import annotations
@@ -11,21 +12,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from screenkit import __version__
 from screenkit.bundle.cache import StepCache, step_key
+from screenkit.bundle.keys import key_params
+from screenkit.bundle.kind import Kind
 from screenkit.bundle.model import BuildSettings
 from screenkit.bundle.step import Dep, InputFile, Step, Tools
 from screenkit.encode.options import SubtitleInput
+from screenkit.i18n import translator
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import probe
 from screenkit.presets import VenuePreset
 from screenkit.slides.spec import kit_fonts
 
-RECIPE = 4
-"""Bumped when a step's recipe changes in a way its parameters do not show."""
+RECIPE = 5
+"""Bumped when a step's recipe changes in a way its settings do not show."""
+
+S = TypeVar("S")
 
 
 def portable(preset: VenuePreset) -> VenuePreset:
@@ -41,16 +47,25 @@ class Planner:
         self.settings = settings
         self.cache = cache
         self.ffmpeg = ffmpeg
-        self.steps: dict[str, Step] = {}
+        self.steps: dict[str, Step[Any]] = {}
         self.master = probe(kit.master, ffmpeg=ffmpeg)
         self.fonts = kit_fonts(kit)
-        self.tools = Tools(ffmpeg, self.fonts, settings.x264_preset)
+        self.tools = Tools(ffmpeg, self.fonts)
+        self.speed = settings.x264_preset
+        """The x264 speed every encode is asked for (None: each preset's own)."""
         self.master_file = self.input("master", kit.master)
         self.font_files = tuple(self.input("font", f.path) for f in self.fonts)
 
     def input(self, role: str, path: Path) -> InputFile:
         digest = self.cache.hasher.digest(path, step=f"hashing {path.name}")
         return InputFile(role, path, digest.sha256, digest.size)
+
+    def catalogues(self, lang: str, kit_root: Path | None) -> list[InputFile]:
+        """The gettext catalogues a document in ``lang`` is worded from (the kit's and
+        screenkit's): inputs of the steps that write words, so an edited translation
+        rewrites them."""
+        found = translator(lang, kit_root).catalogues
+        return [self.input(f"catalogue:{lang}", path) for path in found]
 
     def track(self, lang: str) -> tuple[SubtitleInput, InputFile]:
         path = self.kit.subtitle_path(lang)
@@ -75,31 +90,32 @@ class Planner:
 
     def add(
         self,
-        kind: str,
+        kind: Kind[S, Any],
         label: str,
         *,
-        settings: Any,
-        params: Mapping[str, Any],
+        settings: S,
         inputs: Sequence[InputFile] = (),
         deps: Mapping[str, str] | None = None,
         weight: float = 1.0,
         note: str | None = None,
     ) -> str:
-        """Add a step (``deps``: role → step id); its id. ``params`` are what the key holds
-        of ``settings`` (as JSON); inputs and dependencies are keyed by content."""
+        """Add a step of ``kind`` (``deps``: role → step id); its id. The key holds every
+        field of ``settings``, the inputs' and dependencies' contents, the ffmpeg."""
         deps = dict(deps or {})
+        roles = {f.path: f"{f.role}:{n}" for n, f in enumerate(inputs)}
+        params = key_params(settings, roles, kind.unkeyed)
         key = step_key(
-            kind,
-            params={**params, "recipe": RECIPE, "screenkit": __version__},
+            kind.name,
+            params={"settings": params, "recipe": RECIPE, "screenkit": __version__},
             inputs={f"{f.role}:{n}": f.sha256 for n, f in enumerate(inputs)},
             deps={role: self.steps[d].key or "" for role, d in deps.items()},
             ffmpeg_version=self.ffmpeg.version,
         )
-        step_id = f"{kind}-{key[:10]}"
+        step_id = f"{kind.name}-{key[:10]}"
         if step_id not in self.steps:
             self.steps[step_id] = Step(
                 id=step_id,
-                kind=kind,
+                kind=kind.name,
                 label=label,
                 key=key,
                 deps=tuple(Dep(role, d, self.steps[d].key) for role, d in deps.items()),

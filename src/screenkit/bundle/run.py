@@ -13,8 +13,14 @@ from screenkit.bundle.cache import StepCache
 from screenkit.bundle.dask_executor import ClusterSpec, run_on_cluster
 from screenkit.bundle.executor import StepOutcome, execute
 from screenkit.bundle.model import BuildPlan
+from screenkit.bundle.registry import (
+    commands_for,
+    kind_of,
+    recorded_commands,
+    run_step,
+    warnings_of,
+)
 from screenkit.bundle.step import Step
-from screenkit.bundle.steps.registry import commands_for, kind_of, run_step
 from screenkit.bundle.workers import EventLike
 from screenkit.errors import ScreenkitError
 from screenkit.progress import ProgressCallback
@@ -122,7 +128,7 @@ def build(
         )
         for b in plan.bundles
     )
-    warnings = [str(w) for entry in result.entries.values() for w in entry.meta.get("warnings", [])]
+    warnings = [w for entry in result.entries.values() for w in warnings_of(entry)]
     return BuildReport(
         bundles=bundles,
         steps=result.outcomes,
@@ -190,7 +196,7 @@ def describe(plan: BuildPlan) -> list[StepView]:
             "always runs" if step.key is None else "cached" if entry is not None else "to run"
         )
         if entry is not None:
-            commands = tuple(tuple(c) for c in entry.meta.get("commands", []))
+            commands = recorded_commands(entry)
             note = None
         else:
             commands, note = _commands(step, cache)
@@ -211,9 +217,9 @@ def describe(plan: BuildPlan) -> list[StepView]:
     return views
 
 
-def _commands(step: Step, cache: StepCache) -> tuple[tuple[tuple[str, ...], ...], str | None]:
+def _commands(step: Step[Any], cache: StepCache) -> tuple[tuple[tuple[str, ...], ...], str | None]:
     """The step's commands from its kind, when every step it reads is in the cache."""
-    if not getattr(kind_of(step), "RUNS_FFMPEG", True):
+    if not kind_of(step).runs_ffmpeg:
         return (), step.note  # a step of pysubs2, Python or other tools: no ffmpeg to list
     deps = {}
     for dep in step.deps:

@@ -1,10 +1,11 @@
 """What the engine knows of a step: a plain, picklable description, and what it gets to run.
 
 A `Step` is data only — kind, key, inputs (paths + content digests), the steps it reads
-(`Dep`, by role), the kind's frozen settings and the shared `Tools` — so it can be run in
-another process or on another machine by `screenkit.bundle.steps.run_step`, anywhere the
-files are reachable. What a kind *does* lives in its module under ``bundle/steps/``; the
-engine (cache, executor, assembly, manifest, verify) never looks inside ``settings``.
+(`Dep`, by role), the kind's frozen settings (typed: ``Step[film.Settings]``) and the shared
+`Tools` — so it can be run in another process or on another machine by
+`screenkit.bundle.registry.run_step`, anywhere the files are reachable. What a kind *does*
+lives in its class (`screenkit.bundle.kind.Kind`); the engine (cache, executor, assembly,
+manifest, verify) never looks inside ``settings``.
 
 A `Command` is one ffmpeg run: its arguments after the global options, the log level and
 progress label. ``argv`` is the full command line exactly as the runner starts it, which
@@ -17,7 +18,7 @@ import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from screenkit.bundle.cache import Entry
 from screenkit.fonts import Font
@@ -25,6 +26,8 @@ from screenkit.media.binaries import FFmpeg
 from screenkit.media.runner import RunResult, full_argv, run_ffmpeg
 from screenkit.progress import ProgressCallback
 from screenkit.tempdirs import placeholder, scratch_dir
+
+S = TypeVar("S")
 
 DRY_WORK = "XXXXXXXX"
 """Stands, in a ``--dry-run`` listing, for the random part of a folder made while running."""
@@ -51,15 +54,18 @@ class Dep:
 
 @dataclass(frozen=True)
 class Tools:
-    """What every step shares: the ffmpeg, the fonts for burn-in and cards, an x264 speed."""
+    """What every step shares: the ffmpeg and the fonts for burn-in and cards.
+
+    Not part of a step's key: the ffmpeg's version is keyed on its own, the fonts' files are
+    the inputs of the steps that draw text.
+    """
 
     ffmpeg: FFmpeg
     fonts: tuple[Font, ...] = ()
-    x264_preset: str | None = None
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(Generic[S]):
     """One step of a plan, as plain data (see the module docstring)."""
 
     id: str
@@ -68,8 +74,8 @@ class Step:
     key: str | None
     """The cache key; None for a bundle's assembly, which writes into the bundle itself."""
     deps: tuple[Dep, ...]
-    settings: Any
-    """The kind's own frozen settings dataclass (picklable)."""
+    settings: S
+    """The kind's own frozen settings dataclass (picklable); its fields make the key."""
     tools: Tools
     inputs: tuple[InputFile, ...] = ()
     weight: float = 1.0
@@ -108,7 +114,7 @@ class Folders:
     scratch: Path
 
     @classmethod
-    def dry(cls, cache_root: Path, step: Step) -> Folders:
+    def dry(cls, cache_root: Path, step: Step[Any]) -> Folders:
         """The folders ``--dry-run`` shows: the run's own, with the random part as X's."""
         return cls(
             work=cache_root / "tmp" / f"{step.key or step.id}.{DRY_WORK}",
@@ -116,20 +122,20 @@ class Folders:
         )
 
 
-def scratch_prefix(step: Step) -> str:
+def scratch_prefix(step: Step[Any]) -> str:
     return f"{step.kind}-"
 
 
-def make_scratch(step: Step) -> contextlib.AbstractContextManager[Path]:
+def make_scratch(step: Step[Any]) -> contextlib.AbstractContextManager[Path]:
     """The step's scratch folder (see `screenkit.tempdirs`: swept if the process is killed)."""
     return scratch_dir(scratch_prefix(step))
 
 
 @dataclass
-class StepRun:
+class StepRun(Generic[S]):
     """What a running step gets: its description, folders, its inputs' entries, progress."""
 
-    step: Step
+    step: Step[S]
     folders: Folders
     deps: Mapping[str, Entry]
     """By the role of each `Dep`."""
@@ -163,8 +169,3 @@ class StepRun:
         )
         self.ran.append(result.argv)
         return result
-
-
-def main_file(entry: Entry) -> Path:
-    """A finished step's main file (results name it ``out``)."""
-    return entry.path(str(entry.meta["out"]))

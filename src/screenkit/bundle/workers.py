@@ -44,7 +44,7 @@ def _init(progress: Any, stop: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def in_worker(run: Callable[..., Entry], step: Step, cache_root: Path) -> Entry:
+def in_worker(run: Callable[..., Entry], step: Step[Any], cache_root: Path) -> Entry:
     """Run ``step`` in this worker process with ``run`` (`registry.run_step`)."""
     assert _CHANNEL is not None, "in_worker runs in a pool made by ProcessPool"
     progress, stop = _CHANNEL
@@ -74,7 +74,9 @@ class ProcessPool:
             initargs=(self.progress, self.stop),
         )
 
-    def submit(self, run: Callable[..., Entry], step: Step, cache_root: Path) -> cf.Future[Entry]:
+    def submit(
+        self, run: Callable[..., Entry], step: Step[Any], cache_root: Path
+    ) -> cf.Future[Entry]:
         return self.pool.submit(in_worker, run, step, cache_root)
 
     def events(self) -> list[tuple[str, Progress]]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import subprocess
-import tempfile
+import threading
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -92,30 +93,32 @@ def video_times(ffprobe: Path, path: Path, index: int) -> list[float]:
          "-print_format", "csv=p=0"],
     )  # fmt: skip
     packets: list[tuple[float | None, float | None]] = []
-    with tempfile.TemporaryFile() as errors:  # a file: a pipe left unread could fill and block
-        proc = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    said: collections.deque[bytes] = collections.deque(maxlen=5)  # the log's tail, drained
+    drain = threading.Thread(target=said.extend, args=(proc.stderr,), daemon=True)
+    drain.start()  # so that a long log never fills its pipe and blocks ffprobe
+    try:
+        for line in proc.stdout:
+            pts, _, dts = line.decode("ascii", "replace").strip().partition(",")
+            packets.append((_seconds(pts), _seconds(dts)))
+    except BaseException:  # Ctrl-C while scanning: ffprobe goes too
+        proc.kill()
+        raise
+    finally:
+        proc.stdout.close()
+        code = proc.wait()  # after the last line: ffprobe is ending by itself
+        drain.join(timeout=5)
+        proc.stderr.close()
+    if code != 0:
+        last = said[-1].decode("utf-8", "replace").strip() if said else f"exit status {code}"
+        raise ProbeError(
+            f"{path} cannot be read to its end ({last.split(': ', 1)[-1]})",
+            path=path,
+            hint="copy the file again from its source",
         )
-        assert proc.stdout is not None
-        try:
-            for line in proc.stdout:
-                pts, _, dts = line.decode("ascii", "replace").strip().partition(",")
-                packets.append((_seconds(pts), _seconds(dts)))
-        except BaseException:  # Ctrl-C while scanning: ffprobe goes too
-            proc.kill()
-            raise
-        finally:
-            proc.stdout.close()
-            code = proc.wait()  # after the last line: ffprobe is ending by itself
-        if code != 0:
-            errors.seek(0)
-            said = errors.read().decode("utf-8", "replace").strip().splitlines()
-            reason = said[-1].split(": ", 1)[-1] if said else f"exit status {code}"
-            raise ProbeError(
-                f"{path} cannot be read to its end ({reason})",
-                path=path,
-                hint="copy the file again from its source",
-            )
     return frame_times(packets)
 
 

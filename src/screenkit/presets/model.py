@@ -185,7 +185,9 @@ class VenuePreset:
     dvd: DvdSpec | None = None
     """DVD authoring (the dvd container only)."""
     extends: str | None = None
-    source: str = ""
+    source: str = field(
+        default="", metadata={"unkeyed": "where its file is: a kit moved keeps its cache"}
+    )
     """Where the preset's own file is: ``standard:usb-player.toml`` or a path."""
     origins: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False

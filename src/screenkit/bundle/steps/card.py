@@ -11,16 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from screenkit.bundle.cache import Entry
+from screenkit.bundle.kind import Kind, Rate
 from screenkit.bundle.planner import Planner
-from screenkit.bundle.step import Command, Folders, Step, StepRun, main_file
+from screenkit.bundle.registry import main_file
+from screenkit.bundle.step import Command, Folders, Step, StepRun
 from screenkit.encode import EncodeOptions, output_format
 from screenkit.media.probe import probe
 from screenkit.presets import VenuePreset
 from screenkit.slides import CardSpec, CardTarget, card_timing, layout_card
 from screenkit.slides.layout import CardLayout
 from screenkit.slides.render import StagedCard, card_args, stage_card, staged_names
-
-KIND = "card"
 
 
 @dataclass(frozen=True)
@@ -36,23 +36,6 @@ class Result:
     """The card's slot in the joined file, in seconds."""
 
 
-def spec_params(spec: CardSpec) -> dict[str, object]:
-    """What a card's key holds of its spec (every text on it, its kind and timing)."""
-    return {
-        "title": spec.title,
-        "appeal": spec.appeal,
-        "beneficiary": spec.beneficiary,
-        "link": spec.link,
-        "lang": spec.lang,
-        "venue": spec.venue,
-        "date": spec.date,
-        "contact": spec.contact,
-        "kind": spec.kind,
-        "duration": spec.seconds,
-        "fade": spec.fade,
-    }
-
-
 def plan(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
     if not p.cached(film_id):  # fail now, not after the encode, when the appeal cannot fit
         fmt = output_format(p.master, preset, EncodeOptions())
@@ -60,12 +43,10 @@ def plan(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
             spec,
             CardTarget.plain(fmt.width, fmt.height, fmt.frame_rate, safe_area=preset.safe_area),
         )
-    fields = {**spec_params(spec), "safe_area": preset.safe_area}
     return p.add(
         KIND,
         f"{spec.kind} card ({spec.lang}, {preset.name})",
         settings=Settings(spec, preset.safe_area),
-        params=fields,
         inputs=p.font_files,
         deps={"film": film_id},
         weight=spec.seconds * 0.5,
@@ -82,8 +63,8 @@ class _Prepared:
     out: str
 
 
-def _prepare(step: Step, deps: Mapping[str, Entry], folders: Folders) -> _Prepared:
-    s: Settings = step.settings
+def _prepare(step: Step[Settings], deps: Mapping[str, Entry], folders: Folders) -> _Prepared:
+    s = step.settings
     film = probe(main_file(deps["film"]), ffmpeg=step.tools.ffmpeg)
     target = CardTarget.from_media_info(film, safe_area=s.safe_area)
     layout = layout_card(s.spec, target)
@@ -96,15 +77,26 @@ def _prepare(step: Step, deps: Mapping[str, Entry], folders: Folders) -> _Prepar
     return _Prepared(command, staged, seconds, layout, out.name)
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    return [_prepare(step, deps, folders).command]
+class CardKind(Kind[Settings, Result]):
+    name = "card"
+    holds_cpu = True
+
+    def commands(
+        self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
+    ) -> list[Command]:
+        return [_prepare(step, deps, folders).command]
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        prepared = _prepare(run.step, run.deps, run.folders)
+        staged = stage_card(prepared.layout, s.spec, prepared.seconds, run.scratch)
+        if staged != prepared.staged:
+            raise AssertionError(f"the card was staged as {staged}, not as its command reads")
+        run.execute(prepared.command, f"rendering the {s.spec.kind} card")
+        return Result(out=prepared.out, duration=prepared.seconds)
+
+    def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:
+        return rate.bytes(step.settings.spec.seconds)
 
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    prepared = _prepare(run.step, run.deps, run.folders)
-    staged = stage_card(prepared.layout, s.spec, prepared.seconds, run.scratch)
-    if staged != prepared.staged:
-        raise AssertionError(f"the card was staged as {staged}, not as its command reads")
-    run.execute(prepared.command, f"rendering the {s.spec.kind} card")
-    return Result(out=prepared.out, duration=prepared.seconds)
+KIND = CardKind()

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from screenkit.bundle.cache import Entry
 from screenkit.bundle.errors import BundleError
+from screenkit.bundle.kind import Kind, Rate
 from screenkit.bundle.mediaops import cut_args, keyframe_before, mux_args
 from screenkit.bundle.planner import Planner
-from screenkit.bundle.results import result_of
-from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun, main_file
+from screenkit.bundle.registry import main_file
+from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun
 from screenkit.bundle.steps import film as film_step
-from screenkit.bundle.steps.join import Result as Joined
+from screenkit.bundle.steps import join
 from screenkit.bundle.tracks import busiest_window, events, shifted, sidecar_format, stage_shifted
 from screenkit.encode import SubtitleInput
 from screenkit.encode.subs import soft_name
@@ -28,7 +29,6 @@ from screenkit.presets import VenuePreset
 from screenkit.slides.join import join_args, plan_join, stage_join
 from screenkit.subtitles.save import save_track
 
-KIND = "clip"
 CLIP_SECONDS = 60.0
 MIN_STRETCH = 10.0
 
@@ -66,6 +66,11 @@ class Cut:
         return self.card + self.length
 
 
+def clip_name(preset: VenuePreset) -> str:
+    """The test clip's file name, in the step's output and in the bundle."""
+    return f"test-clip{preset.extension}"
+
+
 def plan(
     p: Planner,
     ids: Mapping[str, str],
@@ -74,20 +79,10 @@ def plan(
     name: str,
 ) -> str:
     """``ids``: the ``film``, ``intro``, ``joined`` and ``final`` (muxed or joined) steps."""
-    preset = settings.preset
-    carried = [t.lang for t in settings.soft]
     return p.add(
         KIND,
         f"test clip ({name})",
         settings=settings,
-        params={
-            "langs": carried,
-            "default": settings.default,
-            "screening": settings.screening.lang if settings.screening else None,
-            "container": preset.container,
-            "faststart": preset.faststart,
-            "sidecar": _sidecar(settings),
-        },
         inputs=inputs,
         deps=dict(ids),
         weight=2.0,
@@ -100,11 +95,11 @@ def _sidecar(s: Settings) -> str | None:
     return sidecar_format(s.preset) if s.screening and not (subs.burn or subs.soft) else None
 
 
-def cut_of(step: Step, deps: Mapping[str, Entry]) -> Cut:
+def cut_of(step: Step[Settings], deps: Mapping[str, Entry]) -> Cut:
     """The busiest ``CLIP_SECONDS - card`` of the screening track, from a keyframe."""
-    s: Settings = step.settings
-    card_seconds = result_of(deps["joined"], Joined).film_offset
-    film_seconds = result_of(deps["film"], film_step.Result).duration
+    s = step.settings
+    card_seconds = join.KIND.result(deps["joined"]).film_offset
+    film_seconds = film_step.KIND.result(deps["film"]).duration
     length = max(MIN_STRETCH, CLIP_SECONDS - card_seconds)
     spans = []
     if s.screening is not None:
@@ -114,11 +109,11 @@ def cut_of(step: Step, deps: Mapping[str, Entry]) -> Cut:
     return Cut(card_seconds, start, min(length, film_seconds - start))
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    s: Settings = step.settings
+def _commands(step: Step[Settings], deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
+    s = step.settings
     cut = cut_of(step, deps)
     ext = s.preset.extension
-    out = folders.work / f"test-clip{ext}"
+    out = folders.work / clip_name(s.preset)
     faststart = s.preset.faststart
     if cut.from_start:
         head = cut_args(
@@ -156,43 +151,59 @@ def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Co
 def _joined(s: Settings, folders: Folders) -> Path:
     """Where the card + stretch join goes: the clip itself, or a file the mux reads."""
     ext = s.preset.extension
-    return folders.scratch / f"clip-av{ext}" if s.soft else folders.work / f"test-clip{ext}"
+    return folders.scratch / f"clip-av{ext}" if s.soft else folders.work / clip_name(s.preset)
 
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    cut = cut_of(run.step, run.deps)
-    listed = commands(run.step, run.deps, run.folders)
-    run.execute(listed[0], "cutting the test clip")
-    if not cut.from_start:
-        planned = plan_join(
-            [main_file(run.deps["intro"]), run.scratch / f"stretch{s.preset.extension}"],
-            _joined(s, run.folders),
-            run.scratch / "join",
-            ffmpeg=run.ffmpeg,
-            carry=False,
-        )
-        if planned.args != listed[1].args:
-            raise BundleError(
-                f"the test clip's join drifted from its listed command: {planned.args}"
+class ClipKind(Kind[Settings, Result]):
+    name = "clip"
+    holds_cpu = True
+    placed = "whole"  # test-clip.<ext>, and its sidecar where it has one
+
+    def commands(
+        self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
+    ) -> list[Command]:
+        return _commands(step, deps, folders)
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        cut = cut_of(run.step, run.deps)
+        listed = self.commands(run.step, run.deps, run.folders)
+        run.execute(listed[0], "cutting the test clip")
+        if not cut.from_start:
+            planned = plan_join(
+                [main_file(run.deps["intro"]), run.scratch / f"stretch{s.preset.extension}"],
+                _joined(s, run.folders),
+                run.scratch / "join",
+                ffmpeg=run.ffmpeg,
+                carry=False,
             )
-        stage_join(planned)
-        run.execute(listed[1], "joining the test clip")
-        if s.soft:
-            stage_shifted(
-                s.soft,
-                run.scratch / "tracks",
-                container=s.preset.container,
+            if planned.args != listed[1].args:
+                raise BundleError(
+                    f"the test clip's join drifted from its listed command: {planned.args}"
+                )
+            stage_join(planned)
+            run.execute(listed[1], "joining the test clip")
+            if s.soft:
+                stage_shifted(
+                    s.soft,
+                    run.scratch / "tracks",
+                    container=s.preset.container,
+                    by=cut.card - cut.start,
+                    window=(cut.start, cut.start + cut.length),
+                )
+                run.execute(listed[2], "adding the test clip's tracks")
+        if _sidecar(s) is not None and s.screening is not None:
+            subs = shifted(
+                s.screening.path,
+                s.screening.lang,
                 by=cut.card - cut.start,
                 window=(cut.start, cut.start + cut.length),
             )
-            run.execute(listed[2], "adding the test clip's tracks")
-    if _sidecar(s) is not None and s.screening is not None:
-        subs = shifted(
-            s.screening.path,
-            s.screening.lang,
-            by=cut.card - cut.start,
-            window=(cut.start, cut.start + cut.length),
-        )
-        save_track(subs, run.work / f"test-clip.{s.screening.lang}.{sidecar_format(s.preset)}")
-    return Result(f"test-clip{s.preset.extension}", (cut.start, cut.start + cut.length), cut.card)
+            save_track(subs, run.work / f"test-clip.{s.screening.lang}.{sidecar_format(s.preset)}")
+        return Result(clip_name(s.preset), (cut.start, cut.start + cut.length), cut.card)
+
+    def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:
+        return min(rate.bytes(CLIP_SECONDS), deps["final"])
+
+
+KIND = ClipKind()

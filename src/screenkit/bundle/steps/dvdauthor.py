@@ -14,21 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from screenkit.bundle.cache import Entry
 from screenkit.bundle.errors import BundleError
+from screenkit.bundle.kind import Kind, Rate
 from screenkit.bundle.planner import Planner, portable
-from screenkit.bundle.results import result_of
-from screenkit.bundle.step import Command, Folders, Step, StepRun, main_file
+from screenkit.bundle.registry import main_file
+from screenkit.bundle.step import Step, StepRun
 from screenkit.bundle.steps import subpictures
 from screenkit.dvd import read_dvd, require_dvd_tools
 from screenkit.dvd.author import VIDEO_TS, TitleLayout
 from screenkit.dvd.build import author_disc
 from screenkit.dvd.readback import disc_problems
 from screenkit.presets import VenuePreset
-
-KIND = "dvdauthor"
-RUNS_FFMPEG = False
-"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 
 
 @dataclass(frozen=True)
@@ -66,44 +62,49 @@ def plan(
         KIND,
         f"DVD authoring ({name})",
         settings=Settings(portable(preset), p.kit.original_language, outro, not burned),
-        params={
-            "show_first": not burned,
-            "chapters": preset.dvd.chapter_minutes,
-            "outro": outro,
-            "aspect": preset.video.aspect,
-            "audio_lang": p.kit.original_language,
-            "system": preset.video.frame_height,
-        },
         deps={role: ids[role] for role in ("card", "film", "outro") if role in ids},
         weight=0.02 * p.master.duration + 1.0,
         note="dvdauthor (not ffmpeg): the card, the film and the outro as cells of one title",
     )
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    return []  # no ffmpeg: dvdauthor, then lsdvd reads the disc back
+class DvdAuthorKind(Kind[Settings, Result]):
+    """dvdauthor (not ffmpeg), then lsdvd reads the disc back."""
 
+    name = "dvdauthor"
+    runs_ffmpeg = False
+    placed = "whole"  # VIDEO_TS/
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    tools = require_dvd_tools()
-    film = result_of(run.deps["film"], subpictures.Result)
-    layout = TitleLayout(
-        card=main_file(run.deps["card"]) if "card" in run.deps else None,
-        film=main_file(run.deps["film"]),
-        outro=main_file(run.deps["outro"]) if s.outro else None,
-        film_seconds=film.duration,
-        subtitle_langs=film.langs,
-        audio_lang=s.audio_lang,
-        show_first=s.show_first,
-    )
-    _, fit = author_disc(layout, s.preset, run.work, tools=tools)
-    report = read_dvd(run.work, tools)
-    aspect = s.preset.video.aspect or "4:3"
-    problems = disc_problems(report, film.langs, aspect, shown=s.show_first)
-    if problems:
-        raise BundleError(
-            f"the authored DVD is not what was asked: {'; '.join(problems)}",
-            hint="this is a screenkit bug: please report it with the build's log",
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        tools = require_dvd_tools()
+        film = subpictures.KIND.result(run.deps["film"])
+        layout = TitleLayout(
+            card=main_file(run.deps["card"]) if "card" in run.deps else None,
+            film=main_file(run.deps["film"]),
+            outro=main_file(run.deps["outro"]) if s.outro else None,
+            film_seconds=film.duration,
+            subtitle_langs=film.langs,
+            audio_lang=s.audio_lang,
+            show_first=s.show_first,
         )
-    return Result(VIDEO_TS, fit.disc, fit.size, (fit.warning,) if fit.warning else (), film.langs)
+        _, fit = author_disc(layout, s.preset, run.work, tools=tools)
+        report = read_dvd(run.work, tools)
+        aspect = s.preset.video.aspect or "4:3"
+        problems = disc_problems(report, film.langs, aspect, shown=s.show_first)
+        if problems:
+            raise BundleError(
+                f"the authored DVD is not what was asked: {'; '.join(problems)}",
+                hint="this is a screenkit bug: please report it with the build's log",
+            )
+        warnings = (fit.warning,) if fit.warning else ()
+        return Result(VIDEO_TS, fit.disc, fit.size, warnings, film.langs)
+
+    def warnings(self, result: Result) -> tuple[str, ...]:
+        return result.warnings
+
+    def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:
+        return sum(deps.values())  # the cells' VOBs, authored
+
+
+KIND = DvdAuthorKind()

@@ -10,18 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from screenkit.bundle.cache import Entry
 from screenkit.bundle.errors import BundleError
+from screenkit.bundle.kind import Kind, Rate
 from screenkit.bundle.planner import Planner
-from screenkit.bundle.step import Command, Folders, Step, StepRun
+from screenkit.bundle.step import Step, StepRun
 from screenkit.dvd import require_dvd_tools
 from screenkit.dvd.author import VIDEO_TS
 from screenkit.dvd.build import write_disc_image
 from screenkit.dvd.iso import iso_listing
-
-KIND = "dvdiso"
-RUNS_FFMPEG = False
-"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 
 
 @dataclass(frozen=True)
@@ -43,25 +39,32 @@ def plan(p: Planner, author_id: str, name: str, title: str) -> str:
         KIND,
         f"DVD image ({name})",
         settings=Settings(name, title),
-        params={"name": name, "title": title},
         deps={"disc": author_id},
         weight=0.01 * p.master.duration + 0.5,
         note="xorriso (not ffmpeg): VIDEO_TS/ and AUDIO_TS/ in an ISO 9660 image",
     )
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    return []  # no ffmpeg: xorriso writes the image and lists it back
+class DvdIsoKind(Kind[Settings, Result]):
+    """xorriso (not ffmpeg) writes the image and lists it back."""
+
+    name = "dvdiso"
+    runs_ffmpeg = False
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        tools = require_dvd_tools()
+        disc = run.deps["disc"]
+        iso = write_disc_image(disc.path(VIDEO_TS), run.work / s.name, s.title, tools=tools)
+        listing = tuple(iso_listing(iso, tools))
+        wanted = {f"/{name}" for name in disc.files}
+        missing = sorted(wanted - set(listing))
+        if missing:
+            raise BundleError(f"the DVD image {s.name} lacks {', '.join(missing)}")
+        return Result(s.name, listing)
+
+    def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:
+        return deps["disc"]
 
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    tools = require_dvd_tools()
-    disc = run.deps["disc"]
-    iso = write_disc_image(disc.path(VIDEO_TS), run.work / s.name, s.title, tools=tools)
-    listing = tuple(iso_listing(iso, tools))
-    wanted = {f"/{name}" for name in disc.files}
-    missing = sorted(wanted - set(listing))
-    if missing:
-        raise BundleError(f"the DVD image {s.name} lacks {', '.join(missing)}")
-    return Result(s.name, listing)
+KIND = DvdIsoKind()

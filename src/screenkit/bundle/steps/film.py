@@ -12,13 +12,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from screenkit.bundle.cache import Entry
-from screenkit.bundle.manifest import preset_key
+from screenkit.bundle.kind import Kind, Rate
 from screenkit.bundle.planner import Planner, portable
+from screenkit.bundle.registry import main_file
 from screenkit.bundle.results import result_of
-from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun, Tools, main_file
+from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun, Tools
 from screenkit.bundle.steps import chunk, loudness
 from screenkit.encode import EncodeOptions, EncodePlan, Loudness, SubtitleInput, plan_encode
 from screenkit.encode.chunks import LIST_NAME, Chunk, join_args
@@ -31,8 +31,6 @@ from screenkit.media.info import MediaInfo
 from screenkit.media.probe import probe
 from screenkit.presets import VenuePreset
 
-KIND = "film"
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -40,6 +38,8 @@ class Settings:
     preset: VenuePreset
     burn: SubtitleInput | None
     audio_lang: str
+    speed: str | None = None
+    """The x264 speed asked for the build (None: the preset's)."""
     chunks: tuple[Chunk, ...] = ()
     """The chunk steps the picture is joined from (``steps/chunk.py``); (): one encode."""
 
@@ -60,8 +60,9 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     loud_id = loudness.plan(p, preset)
     track, track_input = p.track(burn) if burn else (None, None)
     inputs = [p.master_file, *p.font_files, *([track_input] if track_input else [])]
-    pieces = chunk.split(p, portable(preset), track)
-    settings = Settings(p.master, portable(preset), track, p.kit.original_language, pieces)
+    preset = portable(preset)
+    pieces = chunk.split(p, preset, track)
+    settings = Settings(p.master, preset, track, p.kit.original_language, p.speed, pieces)
     # planned now with stand-in loudness: a preset the film cannot meet fails before any run
     stand_in = Loudness(*[math.nan] * 4) if loud_id else None
     planned = _encode_plan(settings, p.tools, stand_in, Folders(p.cache.root, p.cache.root))
@@ -71,24 +72,15 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
         note = f"picture {planned.format.size_note}; {note}"
     what = f"{preset.name}{', burn ' + burn if burn else ''}"
     deps = {"loudness": loud_id} if loud_id else {}
-    params: dict[str, Any] = {
-        "preset": preset_key(preset),
-        "burn": burn,
-        "x264": p.settings.x264_preset,
-        "audio_lang": p.kit.original_language,
-    }
     if pieces:  # the picture from chunk steps, joined by copy: the film step is light
         for piece in pieces:
-            piece_settings = chunk.Settings(p.master, portable(preset), track, piece)
-            deps[chunk.role(piece.index)] = chunk.plan(p, piece_settings, what, len(pieces))
-        params["chunks"] = [[c.first, c.frames] for c in pieces]
+            deps[chunk.role(piece.index)] = chunk.plan(p, preset, track, piece, what, len(pieces))
         what = f"{what}, {len(pieces)} chunks"
         note = f"joins the chunks by stream copy, encodes the sound once; {note}"
     step_id = p.add(
         KIND,
         f"film encode ({what})",
         settings=settings,
-        params=params,
         inputs=inputs,
         deps=deps,
         weight=p.master.duration * (0.05 if copy else 0.1 if pieces else 1.0),
@@ -100,7 +92,7 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
 def encode_options(s: Settings, tools: Tools) -> EncodeOptions:
     """The encode's choices beyond the preset: the burned track, fonts, speed."""
     return EncodeOptions(
-        burn=s.burn, audio_lang=s.audio_lang, fonts=tools.fonts, x264_preset=tools.x264_preset
+        burn=s.burn, audio_lang=s.audio_lang, fonts=tools.fonts, x264_preset=s.speed
     )
 
 
@@ -118,23 +110,23 @@ def _encode_plan(
     )
 
 
-def encode_plan_for(step: Step) -> EncodePlan:
+def encode_plan_for(step: Step[Settings]) -> EncodePlan:
     """The step's encode as planned before its loudness is measured (what it will do)."""
     stand_in = Loudness(*[math.nan] * 4) if any(d.role == "loudness" for d in step.deps) else None
     here = Path()  # a pure plan: the folders only show in the argv, which is not used
     return _encode_plan(step.settings, step.tools, stand_in, Folders(here, here))
 
 
-def _plan_for(step: Step, deps: Mapping[str, Entry], folders: Folders) -> EncodePlan:
+def _plan_for(step: Step[Settings], deps: Mapping[str, Entry], folders: Folders) -> EncodePlan:
     measured = result_of(deps["loudness"], Loudness) if "loudness" in deps else None
     return _encode_plan(step.settings, step.tools, measured, folders)
 
 
-def _quality_command(step: Step, planned: EncodePlan) -> Command | None:
+def _quality_command(step: Step[Settings], planned: EncodePlan) -> Command | None:
     """The comparison of the encoded picture with the master's (none for a copied one)."""
     if planned.copy_video:
         return None
-    s: Settings = step.settings
+    s = step.settings
     every = sample_step(planned.format)
     args = quality_args(
         planned.out,
@@ -148,9 +140,9 @@ def _quality_command(step: Step, planned: EncodePlan) -> Command | None:
     return Command(tuple(args), "picture quality", "info", planned.format.duration)
 
 
-def _join_command(step: Step, deps: Mapping[str, Entry], planned: EncodePlan) -> Command:
+def _join_command(step: Step[Settings], deps: Mapping[str, Entry], planned: EncodePlan) -> Command:
     """The chunks' pictures by stream copy and the master's sound encoded once."""
-    s: Settings = step.settings
+    s = step.settings
     measured = result_of(deps["loudness"], Loudness) if "loudness" in deps else None
     args = join_args(
         planned.workdir / LIST_NAME,
@@ -163,22 +155,9 @@ def _join_command(step: Step, deps: Mapping[str, Entry], planned: EncodePlan) ->
     return Command(tuple(args), "join chunks", duration=planned.format.duration)
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    planned = _plan_for(step, deps, folders)
-    measure = _quality_command(step, planned)
-    if step.settings.chunks:
-        encodes = [_join_command(step, deps, planned)]
-    else:
-        encodes = [
-            Command(args, label, duration=planned.format.duration)
-            for args, label in zip(planned.commands, planned.steps, strict=True)
-        ]
-    return [*encodes, *([measure] if measure else [])]
-
-
-def _join(run: StepRun, planned: EncodePlan) -> PlanRun:
+def _join(run: StepRun[Settings], planned: EncodePlan) -> PlanRun:
     """Join the chunk steps' pictures into the film, checked against the preset."""
-    s: Settings = run.step.settings
+    s = run.step.settings
     choices = encode_options(s, run.step.tools)
     lines = []
     for piece in s.chunks:
@@ -197,7 +176,7 @@ def _join(run: StepRun, planned: EncodePlan) -> PlanRun:
     return PlanRun(info, (done.argv,), tuple(encode_warnings(s.preset, choices)))
 
 
-def _measure(run: StepRun, planned: EncodePlan) -> Quality | None:
+def _measure(run: StepRun[Settings], planned: EncodePlan) -> Quality | None:
     measure = _quality_command(run.step, planned)
     if measure is None:
         return None
@@ -208,27 +187,54 @@ def _measure(run: StepRun, planned: EncodePlan) -> Quality | None:
     return parse_quality(done.log, stats, sample_step(planned.format))
 
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    planned = _plan_for(run.step, run.deps, run.folders)
-    if s.chunks:
-        done = _join(run, planned)
-    else:
-        done = run_plan(
-            planned,
-            s.master,
-            s.preset,
-            encode_options(s, run.step.tools),
-            ffmpeg=run.ffmpeg,
-            progress=run.progress,
+class FilmKind(Kind[Settings, Result]):
+    name = "film"
+    holds_cpu = True
+
+    def commands(
+        self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
+    ) -> list[Command]:
+        planned = _plan_for(step, deps, folders)
+        measure = _quality_command(step, planned)
+        if step.settings.chunks:
+            encodes = [_join_command(step, deps, planned)]
+        else:
+            encodes = [
+                Command(args, label, duration=planned.format.duration)
+                for args, label in zip(planned.commands, planned.steps, strict=True)
+            ]
+        return [*encodes, *([measure] if measure else [])]
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        planned = _plan_for(run.step, run.deps, run.folders)
+        if s.chunks:
+            done = _join(run, planned)
+        else:
+            done = run_plan(
+                planned,
+                s.master,
+                s.preset,
+                encode_options(s, run.step.tools),
+                ffmpeg=run.ffmpeg,
+                progress=run.progress,
+            )
+            run.ran += done.commands
+        quality = _measure(run, planned)
+        return Result(
+            out=planned.out.name,
+            copied_video=planned.copy_video,
+            two_pass=planned.two_pass and not s.chunks,
+            warnings=done.warnings,
+            duration=done.info.duration,
+            quality=quality,
         )
-        run.ran += done.commands
-    quality = _measure(run, planned)
-    return Result(
-        out=planned.out.name,
-        copied_video=planned.copy_video,
-        two_pass=planned.two_pass and not s.chunks,
-        warnings=done.warnings,
-        duration=done.info.duration,
-        quality=quality,
-    )
+
+    def warnings(self, result: Result) -> tuple[str, ...]:
+        return result.warnings
+
+    def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:
+        return rate.bytes(step.settings.master.duration)
+
+
+KIND = FilmKind()

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import ffmpeg as ffm
 
 from screenkit.bundle.cache import Entry
+from screenkit.bundle.kind import Kind, Rate
 from screenkit.bundle.planner import Planner, portable
 from screenkit.bundle.step import Command, Folders, Step, StepRun
-from screenkit.bundle.steps.card import Result, spec_params
+from screenkit.bundle.steps.card import Result
 from screenkit.encode import EncodeOptions
 from screenkit.encode.legacy import burn_format, codec_words, legacy_format
 from screenkit.encode.options import OutputFormat
@@ -29,9 +30,7 @@ from screenkit.slides import CardSpec, CardTarget, card_timing, layout_card
 from screenkit.slides.layout import CardLayout
 from screenkit.slides.render import StagedCard, card_picture, stage_card, staged_names
 
-KIND = "legacycard"
-
-__all__ = ["KIND", "Result", "Settings", "commands", "plan", "run"]
+__all__ = ["KIND", "Result", "Settings", "plan"]
 
 
 @dataclass(frozen=True)
@@ -46,19 +45,10 @@ def plan(p: Planner, spec: CardSpec, preset: VenuePreset) -> str:
     fmt = legacy_format(p.master, preset, EncodeOptions())
     settings = Settings(spec, portable(preset), fmt)
     layout_card(spec, _target(settings))  # an appeal too long for the card fails now
-    fields = {
-        **spec_params(spec),
-        "format": [fmt.width, fmt.height, str(fmt.frame_rate), fmt.sample_rate, fmt.channels],
-        "codec": [preset.video.codec, preset.audio.codec, preset.container],
-        "bitrate": preset.video.bitrate_kbps,
-        "aspect": preset.video.aspect,
-        "safe_area": preset.safe_area,
-    }
     return p.add(
         KIND,
         f"{spec.kind} card ({spec.lang}, {preset.name})",
         settings=settings,
-        params=fields,
         inputs=p.font_files,
         weight=spec.seconds * 0.5,
         note=f"rendered with libass on the displayed picture, encoded as {preset.video.codec}",
@@ -85,8 +75,8 @@ class _Prepared:
     out: str
 
 
-def _prepare(step: Step, folders: Folders) -> _Prepared:
-    s: Settings = step.settings
+def _prepare(step: Step[Settings], folders: Folders) -> _Prepared:
+    s = step.settings
     fmt, preset = s.fmt, s.preset
     target = _target(s)
     layout = layout_card(s.spec, target)
@@ -111,15 +101,26 @@ def _prepare(step: Step, folders: Folders) -> _Prepared:
     return _Prepared(command, staged, layout, seconds, out.name)
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    return [_prepare(step, folders).command]
+class LegacyCardKind(Kind[Settings, Result]):
+    name = "legacycard"
+    holds_cpu = True
+
+    def commands(
+        self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
+    ) -> list[Command]:
+        return [_prepare(step, folders).command]
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        prepared = _prepare(run.step, run.folders)
+        staged = stage_card(prepared.layout, s.spec, prepared.seconds, run.scratch)
+        if staged != prepared.staged:
+            raise AssertionError(f"the card was staged as {staged}, not as its command reads")
+        run.execute(prepared.command, f"rendering the {s.spec.kind} card for {s.preset.name}")
+        return Result(out=prepared.out, duration=prepared.seconds)
+
+    def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:
+        return rate.bytes(step.settings.spec.seconds)
 
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    prepared = _prepare(run.step, run.folders)
-    staged = stage_card(prepared.layout, s.spec, prepared.seconds, run.scratch)
-    if staged != prepared.staged:
-        raise AssertionError(f"the card was staged as {staged}, not as its command reads")
-    run.execute(prepared.command, f"rendering the {s.spec.kind} card for {s.preset.name}")
-    return Result(out=prepared.out, duration=prepared.seconds)
+KIND = LegacyCardKind()

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from screenkit.bundle.cache import Entry
+from screenkit.bundle.kind import Kind
 from screenkit.bundle.planner import Planner
 from screenkit.bundle.step import Command, Folders, Step, StepRun
 from screenkit.encode.loudness import (
@@ -25,7 +26,6 @@ from screenkit.errors import FFmpegFailed
 from screenkit.media.info import MediaInfo
 from screenkit.presets import VenuePreset
 
-KIND = "loudness"
 Result = Loudness
 
 
@@ -37,6 +37,36 @@ class Settings:
     """The master's content digest: with the stream, channels and ffmpeg, the store's key."""
 
 
+class LoudnessKind(Kind[Settings, Loudness]):
+    name = "loudness"
+    holds_cpu = True  # decodes the whole master's sound
+
+    def commands(
+        self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
+    ) -> list[Command]:
+        s = step.settings
+        args, loglevel = measure_command(s.master, s.channels)
+        return [Command(tuple(args), "loudness", loglevel, s.master.duration)]
+
+    def run(self, run: StepRun[Settings]) -> Loudness:
+        s = run.step.settings
+        key = measurement_key(s.sha256, s.master.audio[0].index, s.channels, run.ffmpeg.version)
+        if (known := recall(run.cache_root, key)) is not None:
+            return known  # measured by `screenkit encode` (or an earlier cache): nothing to run
+        (command,) = self.commands(run.step, run.deps, run.folders)
+        try:
+            done = run.execute(command, f"measuring the loudness of {s.master.path.name}")
+        except FFmpegFailed as exc:
+            exc.path = s.master.path
+            raise
+        measured = parse_measurement(done.log)
+        remember(run.cache_root, key, measured)
+        return measured
+
+
+KIND = LoudnessKind()
+
+
 def plan(p: Planner, preset: VenuePreset) -> str | None:
     """The measurement a preset's encode needs; None when it normalises nothing."""
     if preset.audio.loudness is None or not p.master.audio:
@@ -46,29 +76,6 @@ def plan(p: Planner, preset: VenuePreset) -> str | None:
         KIND,
         f"loudness of {p.kit.master.name}",
         settings=Settings(p.master, channels, p.master_file.sha256),
-        params={"channels": channels},
         inputs=[p.master_file],
         weight=p.master.duration * 0.05,
     )
-
-
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    s: Settings = step.settings
-    args, loglevel = measure_command(s.master, s.channels)
-    return [Command(tuple(args), "loudness", loglevel, s.master.duration)]
-
-
-def run(run: StepRun) -> Loudness:
-    s: Settings = run.step.settings
-    key = measurement_key(s.sha256, s.master.audio[0].index, s.channels, run.ffmpeg.version)
-    if (known := recall(run.cache_root, key)) is not None:
-        return known  # measured by `screenkit encode` (or an earlier cache): nothing to run
-    (command,) = commands(run.step, run.deps, run.folders)
-    try:
-        done = run.execute(command, f"measuring the loudness of {s.master.path.name}")
-    except FFmpegFailed as exc:
-        exc.path = s.master.path
-        raise
-    measured = parse_measurement(done.log)
-    remember(run.cache_root, key, measured)
-    return measured

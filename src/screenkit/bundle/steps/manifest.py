@@ -17,17 +17,14 @@ from screenkit.bundle.assemble import partial_bundle, place, publish, recover
 from screenkit.bundle.cache import Entry
 from screenkit.bundle.errors import disk_full_guard
 from screenkit.bundle.hashing import FileDigest, FileHasher
+from screenkit.bundle.kind import Kind
 from screenkit.bundle.manifest import FileRecord, InputRecord, Manifest, StepRecord, write_manifest
 from screenkit.bundle.model import BundlePlan
 from screenkit.bundle.planner import Planner, portable
-from screenkit.bundle.step import Command, Dep, Folders, Step, StepRun, main_file
-
-KIND = "manifest"
-RUNS_FFMPEG = False
-"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
-
-PLACED_WHOLE = ("sidecars", "stills", "sheet", "poster", "webpage", "dvdauthor")
-"""Kinds whose every file goes into the bundle under its own relative name."""
+from screenkit.bundle.registry import REGISTRY, main_file
+from screenkit.bundle.results import to_meta
+from screenkit.bundle.step import Dep, Step, StepRun
+from screenkit.bundle.steps import film
 
 
 @dataclass(frozen=True)
@@ -52,18 +49,12 @@ def _relative(path: str, root: str) -> str:
 
 
 def _placements(bundle: BundlePlan, deps: Mapping[str, Entry]) -> list[tuple[Entry, str, str]]:
-    """(entry, its file, the path in the bundle) for every file the bundle holds."""
-    out: list[tuple[Entry, str, str]] = []
+    """(entry, its file, the path in the bundle) for every file the bundle holds: the
+    video under the bundle's name, every file of the steps whose kind is placed whole."""
     final = deps[bundle.final_step]
-    out.append((final, str(final.meta["out"]), bundle.video_name))
+    out = [(final, main_file(final).relative_to(final.folder).as_posix(), bundle.video_name)]
     for entry in deps.values():
-        if (
-            entry.kind == "clip" and bundle.clip_name
-        ):  # the clip, and the clip's own sidecar where it has one
-            main = str(entry.meta["out"])
-            out.append((entry, main, bundle.clip_name))
-            out += [(entry, name, name) for name in sorted(entry.files) if name != main]
-        elif entry.kind in PLACED_WHOLE:
+        if REGISTRY[entry.kind].placed == "whole":
             out += [(entry, name, name) for name in sorted(entry.files)]
     return out
 
@@ -74,68 +65,76 @@ class Settings:
     bundle: BundlePlan
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    return []  # no ffmpeg: hard links, a JSON file, a rename
+class ManifestKind(Kind[Settings, Result]):
+    """No ffmpeg: hard links, a JSON file, a rename."""
+
+    name = "manifest"
+    runs_ffmpeg = False
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        ctx, bundle = s.context, s.bundle
+        deps = run.deps
+        recover(bundle.folder)
+        quality = film.KIND.result(deps[bundle.film_step]).quality
+        with (
+            disk_full_guard(f"writing the bundle {bundle.folder.name}", bundle.folder.parent),
+            partial_bundle(bundle.folder) as part,
+        ):
+            files = []
+            for entry, name, dest in _placements(bundle, deps):
+                place(entry.path(name), part.folder / dest)
+                digest = entry.files[name]
+                files.append(FileRecord(dest, digest.sha256, digest.size))
+            manifest = Manifest(
+                kit=ctx.kit_name,
+                title=ctx.title,
+                bundle=bundle.request.name,
+                preset=bundle.preset,
+                options={
+                    "lang": bundle.request.lang,
+                    "burn": bundle.burn,
+                    "soft": list(bundle.soft),
+                    "outro": bundle.request.outro,
+                    "venue": bundle.request.venue,
+                    "date": bundle.request.date,
+                    "contact": bundle.request.contact,
+                    **({"stand_in_appeal": list(bundle.stand_in)} if bundle.stand_in else {}),
+                },
+                ffmpeg_version=ctx.ffmpeg_version,
+                screenkit_version=__version__,
+                created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                plan_key=bundle.plan_key,
+                video=bundle.video_name,
+                test_clip=bundle.clip_name,
+                cache=ctx.cache_mode,
+                inputs=tuple(
+                    InputRecord(i.role, _relative(str(i.path), ctx.kit_root), i.sha256, i.size)
+                    for i in bundle.inputs
+                ),
+                steps=tuple(
+                    StepRecord(sid, e.kind, e.key) for sid, e in deps.items() if e.folder.name
+                ),
+                files=tuple(files),
+                quality=to_meta(quality) if quality is not None else None,
+            )
+            write_manifest(part.folder, manifest)  # last: the bundle is complete now
+            publish(part)
+        hasher = FileHasher(Path(ctx.hash_index))
+        for record in files:
+            hasher.remember(bundle.folder / record.path, FileDigest(record.sha256, record.size))
+        return Result(str(bundle.folder), str(main_file(deps[bundle.final_step])))
 
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    ctx, bundle = s.context, s.bundle
-    deps = run.deps
-    recover(bundle.folder)
-    with (
-        disk_full_guard(f"writing the bundle {bundle.folder.name}", bundle.folder.parent),
-        partial_bundle(bundle.folder) as part,
-    ):
-        files = []
-        for entry, name, dest in _placements(bundle, deps):
-            place(entry.path(name), part.folder / dest)
-            digest = entry.files[name]
-            files.append(FileRecord(dest, digest.sha256, digest.size))
-        manifest = Manifest(
-            kit=ctx.kit_name,
-            title=ctx.title,
-            bundle=bundle.request.name,
-            preset=bundle.preset,
-            options={
-                "lang": bundle.request.lang,
-                "burn": bundle.burn,
-                "soft": list(bundle.soft),
-                "outro": bundle.request.outro,
-                "venue": bundle.request.venue,
-                "date": bundle.request.date,
-                "contact": bundle.request.contact,
-                **({"stand_in_appeal": list(bundle.stand_in)} if bundle.stand_in else {}),
-            },
-            ffmpeg_version=ctx.ffmpeg_version,
-            screenkit_version=__version__,
-            created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            plan_key=bundle.plan_key,
-            video=bundle.video_name,
-            test_clip=bundle.clip_name,
-            cache=ctx.cache_mode,
-            inputs=tuple(
-                InputRecord(i.role, _relative(str(i.path), ctx.kit_root), i.sha256, i.size)
-                for i in bundle.inputs
-            ),
-            steps=tuple(StepRecord(sid, e.kind, e.key) for sid, e in deps.items() if e.folder.name),
-            files=tuple(files),
-            quality=next((e.meta.get("quality") for e in deps.values() if e.kind == "film"), None),
-        )
-        write_manifest(part.folder, manifest)  # last: the bundle is complete now
-        publish(part)
-    hasher = FileHasher(Path(ctx.hash_index))
-    for record in files:
-        hasher.remember(bundle.folder / record.path, FileDigest(record.sha256, record.size))
-    return Result(str(bundle.folder), str(main_file(deps[bundle.final_step])))
+KIND = ManifestKind()
 
 
-def plan(p: Planner, ctx: BundleContext, bundle: BundlePlan) -> Step:
+def plan(p: Planner, ctx: BundleContext, bundle: BundlePlan) -> Step[Settings]:
     """The bundle's assembly: not cached (it writes the bundle folder itself)."""
     needs = [s for s in bundle.step_ids if s != bundle.manifest_step]
     return Step(
         id=bundle.manifest_step,
-        kind=KIND,
+        kind=KIND.name,
         label=f"bundle {bundle.folder.name}",
         key=None,
         deps=tuple(Dep(d, d, p.key(d)) for d in needs),

@@ -9,16 +9,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from screenkit.bundle.cache import Entry
+from screenkit.bundle.kind import SMALL, Kind, Rate
 from screenkit.bundle.mediaops import mux_args
 from screenkit.bundle.planner import Planner
-from screenkit.bundle.results import result_of
-from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun, main_file
-from screenkit.bundle.steps.join import Result as Joined
+from screenkit.bundle.registry import main_file
+from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun
+from screenkit.bundle.steps import join
 from screenkit.bundle.tracks import stage_shifted
 from screenkit.encode import SubtitleInput
 from screenkit.encode.subs import soft_name
-
-KIND = "mux"
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,6 @@ class Result:
 def plan(
     p: Planner,
     joined_id: str,
-    tracks: Sequence[SubtitleInput],
     inputs: Sequence[InputFile],
     settings: Settings,
     name: str,
@@ -49,12 +47,6 @@ def plan(
         KIND,
         f"soft tracks ({name})",
         settings=settings,
-        params={
-            "langs": [t.lang for t in tracks],
-            "default": settings.default,
-            "container": settings.container,
-            "faststart": settings.faststart,
-        },
         inputs=inputs,
         deps={"joined": joined_id},
         weight=p.master.duration * 0.02,
@@ -69,23 +61,33 @@ def staged(tracks: Sequence[SubtitleInput], container: str, folder: Folders) -> 
     ]
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    s: Settings = step.settings
-    args = mux_args(
-        main_file(deps["joined"]),
-        staged(s.tracks, s.container, folders),
-        folders.work / f"video{s.extension}",
-        container=s.container,
-        faststart=s.faststart,
-        default=s.default,
-    )
-    return [Command(tuple(args), "soft tracks")]
+class MuxKind(Kind[Settings, Result]):
+    name = "mux"
+
+    def commands(
+        self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
+    ) -> list[Command]:
+        s = step.settings
+        args = mux_args(
+            main_file(deps["joined"]),
+            staged(s.tracks, s.container, folders),
+            folders.work / f"video{s.extension}",
+            container=s.container,
+            faststart=s.faststart,
+            default=s.default,
+        )
+        return [Command(tuple(args), "soft tracks")]
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        offset = join.KIND.result(run.deps["joined"]).film_offset
+        stage_shifted(s.tracks, run.scratch, container=s.container, by=offset)
+        (command,) = self.commands(run.step, run.deps, run.folders)
+        run.execute(command, "adding the subtitle tracks")
+        return Result(f"video{s.extension}", offset, tuple(t.lang for t in s.tracks))
+
+    def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:
+        return deps["joined"] + SMALL  # the joined film, copied, with the tracks
 
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    offset = result_of(run.deps["joined"], Joined).film_offset
-    stage_shifted(s.tracks, run.scratch, container=s.container, by=offset)
-    (command,) = commands(run.step, run.deps, run.folders)
-    run.execute(command, "adding the subtitle tracks")
-    return Result(f"video{s.extension}", offset, tuple(t.lang for t in s.tracks))
+KIND = MuxKind()

@@ -7,20 +7,16 @@ language's catalogues and the fonts, so a new appeal or venue redraws only the p
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
-from screenkit.bundle.cache import Entry
+from screenkit.bundle.kind import Kind
+from screenkit.bundle.model import BundleShape
 from screenkit.bundle.planner import Planner
-from screenkit.bundle.step import Command, Folders, Step, StepRun
-from screenkit.i18n import translator
-from screenkit.poster import PosterSpec, render_poster
+from screenkit.bundle.step import StepRun
+from screenkit.poster import PosterSpec, poster_spec_from_kit, render_poster
 
-KIND = "poster"
-RUNS_FFMPEG = False
-"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 NAME = "poster.pdf"
 
 
@@ -34,11 +30,30 @@ class Result:
     out: str
 
 
-def params(spec: PosterSpec) -> dict[str, Any]:
-    texts = {k: v for k, v in vars(spec).items() if k not in ("fonts", "kit_root")}
-    catalogues = translator(spec.lang, spec.kit_root).catalogues
-    texts["catalogues"] = [hashlib.sha256(p.read_bytes()).hexdigest() for p in catalogues]
-    return texts
+class PosterKind(Kind[Settings, Result]):
+    """No ffmpeg: a PDF written by fpdf2. A part of every bundle (`compose`)."""
+
+    name = "poster"
+    runs_ffmpeg = False
+    placed = "whole"
+    unkeyed: ClassVar[Mapping[str, str]] = {
+        "spec.kit_root": "the catalogues found there are the step's inputs"
+    }
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        render_poster(run.step.settings.spec, run.work / NAME)
+        return Result(NAME)
+
+    def compose(self, p: Planner, shape: BundleShape) -> str | None:
+        """The bundle's poster, in its language, with the organiser's line."""
+        request = shape.video.request
+        spec = poster_spec_from_kit(
+            p.kit, request.lang, venue=request.venue, date=request.date, contact=request.contact
+        )
+        return plan(p, spec)
+
+
+KIND = PosterKind()
 
 
 def plan(p: Planner, spec: PosterSpec) -> str:
@@ -46,17 +61,6 @@ def plan(p: Planner, spec: PosterSpec) -> str:
         KIND,
         f"poster ({spec.lang})",
         settings=Settings(spec),
-        params=params(spec),
-        inputs=p.font_files,
+        inputs=[*p.font_files, *p.catalogues(spec.lang, spec.kit_root)],
         weight=0.5,
     )
-
-
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    return []  # no ffmpeg: a PDF written by fpdf2
-
-
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    render_poster(s.spec, run.work / NAME)
-    return Result(NAME)

@@ -6,26 +6,24 @@ say from the other steps' results (the sidecars written, the stills, the clip's 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from pathlib import Path
+from typing import ClassVar
 
-from screenkit.bundle.cache import Entry
-from screenkit.bundle.manifest import MANIFEST_NAME, preset_key
+from screenkit.bundle.kind import Kind
+from screenkit.bundle.manifest import MANIFEST_NAME
 from screenkit.bundle.planner import Planner
+from screenkit.bundle.registry import main_file
 from screenkit.bundle.results import result_of
 from screenkit.bundle.sheet import DiscFacts, SheetData, SheetFile, render_html, render_text
-from screenkit.bundle.step import Command, Folders, Step, StepRun, main_file
+from screenkit.bundle.step import StepRun
 from screenkit.bundle.steps import clip, dvdauthor, film, poster, sidecars, stills, webpage
 from screenkit.bundle.steps.card import Result as CardResult
 from screenkit.dvd.author import VIDEO_TS
 from screenkit.media.atomic import write_text_atomic
 from screenkit.media.probe import probe
 
-KIND = "sheet"
-RUNS_FFMPEG = False
-"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 HTML_NAME = "SCREENING.html"
 TEXT_NAME = "SCREENING.txt"
 
@@ -33,45 +31,21 @@ TEXT_NAME = "SCREENING.txt"
 Settings = SheetData
 """What the plan knows of the sheet: every text and name; the measured parts stay empty."""
 
-_MEASURED = (
-    "video",
-    "files",
-    "card_image",
-    "frame_image",
-    "card_seconds",
-    "clip_seconds",
-    "quality",
-    "disc",
-)
-
 
 @dataclass(frozen=True)
 class Result:
     out: str
 
 
-def params(settings: Settings) -> dict[str, Any]:
-    """What the sheet says depends on: every text, the names, the preset, the catalogues."""
-    document = {
-        k: v
-        for k, v in vars(settings).items()
-        if not k.endswith("_id") and k not in (*_MEASURED, "kit_root")
-    }
-    document["preset"] = preset_key(settings.preset)
-    document["catalogues"] = [
-        hashlib.sha256(path.read_bytes()).hexdigest() for path in settings.translator().catalogues
-    ]
-    return document
-
-
 def plan(p: Planner, settings: Settings, ids: Mapping[str, str]) -> str:
     """``ids``: the ``final`` (the video it probes), ``card_image``, ``frame_image`` and
     ``film`` steps; ``sidecars`` and ``clip`` for a file bundle, ``disc`` for a DVD."""
+    kit_root = Path(settings.kit_root) if settings.kit_root else None
     return p.add(
         KIND,
         f"screening sheet ({settings.bundle})",
         settings=settings,
-        params=params(settings),
+        inputs=p.catalogues(settings.lang, kit_root),
         deps=dict(ids),
         weight=0.3,
     )
@@ -107,42 +81,51 @@ def _files(
     return files
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    return []  # no ffmpeg: a probe of the video and two text files
+class SheetKind(Kind[Settings, Result]):
+    """No ffmpeg: a probe of the video and two text files."""
+
+    name = "sheet"
+    runs_ffmpeg = False
+    placed = "whole"
+    unkeyed: ClassVar[Mapping[str, str]] = {
+        "kit_root": "the catalogues found there are the step's inputs"
+    }
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        final = main_file(run.deps["final"])
+        card = result_of(run.deps["card_image"], stills.Result)
+        frame = result_of(run.deps["frame_image"], stills.Result)
+        written: tuple[sidecars.Sidecar, ...] = ()
+        if "sidecars" in run.deps:
+            written = sidecars.KIND.result(run.deps["sidecars"]).files
+        clip_extras: list[str] = []
+        card_seconds = clip_seconds = None
+        if "clip" in run.deps:
+            clip_entry = run.deps["clip"]
+            clip_result = clip.KIND.result(clip_entry)
+            clip_extras = sorted(name for name in clip_entry.files if name != clip_result.out)
+            card_seconds = clip_result.card
+            clip_seconds = probe(clip_entry.path(clip_result.out), ffmpeg=run.ffmpeg).duration
+        disc = None
+        if "disc" in run.deps:
+            authored = dvdauthor.KIND.result(run.deps["disc"])
+            disc = DiscFacts(authored.disc, authored.size, authored.langs, authored.warnings)
+            card_seconds = result_of(run.deps["card"], CardResult).duration
+        data = replace(
+            s,
+            video=probe(final, ffmpeg=run.ffmpeg),
+            files=tuple(_files(s, written, [card, frame], clip_extras)),
+            card_image=card.image,
+            frame_image=frame.image,
+            card_seconds=card_seconds,
+            clip_seconds=clip_seconds,
+            quality=film.KIND.result(run.deps["film"]).quality,
+            disc=disc,
+        )
+        write_text_atomic(run.work / HTML_NAME, render_html(data))
+        write_text_atomic(run.work / TEXT_NAME, render_text(data))
+        return Result(HTML_NAME)
 
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    final = main_file(run.deps["final"])
-    card = result_of(run.deps["card_image"], stills.Result)
-    frame = result_of(run.deps["frame_image"], stills.Result)
-    written: tuple[sidecars.Sidecar, ...] = ()
-    if "sidecars" in run.deps:
-        written = result_of(run.deps["sidecars"], sidecars.Result).files
-    clip_extras: list[str] = []
-    card_seconds = clip_seconds = None
-    if "clip" in run.deps:
-        clip_entry = run.deps["clip"]
-        clip_result = result_of(clip_entry, clip.Result)
-        clip_extras = sorted(name for name in clip_entry.files if name != clip_result.out)
-        card_seconds = clip_result.card
-        clip_seconds = probe(clip_entry.path(clip_result.out), ffmpeg=run.ffmpeg).duration
-    disc = None
-    if "disc" in run.deps:
-        authored = result_of(run.deps["disc"], dvdauthor.Result)
-        disc = DiscFacts(authored.disc, authored.size, authored.langs, authored.warnings)
-        card_seconds = result_of(run.deps["card"], CardResult).duration
-    data = replace(
-        s,
-        video=probe(final, ffmpeg=run.ffmpeg),
-        files=tuple(_files(s, written, [card, frame], clip_extras)),
-        card_image=card.image,
-        frame_image=frame.image,
-        card_seconds=card_seconds,
-        clip_seconds=clip_seconds,
-        quality=result_of(run.deps["film"], film.Result).quality,
-        disc=disc,
-    )
-    write_text_atomic(run.work / HTML_NAME, render_html(data))
-    write_text_atomic(run.work / TEXT_NAME, render_text(data))
-    return Result(HTML_NAME)
+KIND = SheetKind()

@@ -6,22 +6,17 @@ also ``<video stem>.srt`` beside the video, in the language's code page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from screenkit.bundle.cache import Entry
+from screenkit.bundle.kind import Kind
 from screenkit.bundle.planner import Planner
-from screenkit.bundle.results import result_of
-from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun
-from screenkit.bundle.steps.join import Result as Joined
+from screenkit.bundle.step import InputFile, StepRun
+from screenkit.bundle.steps import join
 from screenkit.bundle.tracks import film_sidecar_name, shifted, sidecar_names
 from screenkit.encode import SubtitleInput
 from screenkit.presets import VenuePreset
 from screenkit.subtitles.save import save_track
-
-KIND = "sidecars"
-RUNS_FFMPEG = False
-"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 
 
 @dataclass(frozen=True)
@@ -45,44 +40,42 @@ class Result:
     offset: float
 
 
+class SidecarsKind(Kind[Settings, Result]):
+    """No ffmpeg: the tracks are re-timed and written by pysubs2."""
+
+    name = "sidecars"
+    runs_ffmpeg = False
+    placed = "whole"
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        offset = join.KIND.result(run.deps["joined"]).film_offset
+        written: list[Sidecar] = []
+        for n, track in enumerate(s.tracks):
+            subs = shifted(track.path, track.lang, by=offset)
+            names = sidecar_names(s.stem, track.lang, s.preset)
+            beside = film_sidecar_name(s.stem, track.lang, s.preset) if n == 0 else None
+            for name, encoding in [*([beside] if beside else []), *names]:
+                save_track(subs, run.work / name, encoding=encoding)
+                written.append(Sidecar(name, track.lang, encoding))
+        return Result("subtitles", tuple(written), offset)
+
+
+KIND = SidecarsKind()
+
+
 def plan(
     p: Planner,
     joined_id: str,
-    tracks: Sequence[SubtitleInput],
     inputs: Sequence[InputFile],
     settings: Settings,
     name: str,
 ) -> str:
-    preset = settings.preset
     return p.add(
         KIND,
         f"sidecar tracks ({name})",
         settings=settings,
-        params={
-            "stem": settings.stem,
-            "langs": [t.lang for t in tracks],
-            "format": preset.subtitles.sidecar,
-            "encoding": preset.subtitles.sidecar_encoding,
-        },
         inputs=inputs,
         deps={"joined": joined_id},
         weight=0.2,
     )
-
-
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    return []  # no ffmpeg: the tracks are re-timed and written by pysubs2
-
-
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    offset = result_of(run.deps["joined"], Joined).film_offset
-    written: list[Sidecar] = []
-    for n, track in enumerate(s.tracks):
-        subs = shifted(track.path, track.lang, by=offset)
-        names = sidecar_names(s.stem, track.lang, s.preset)
-        beside = film_sidecar_name(s.stem, track.lang, s.preset) if n == 0 else None
-        for name, encoding in [*([beside] if beside else []), *names]:
-            save_track(subs, run.work / name, encoding=encoding)
-            written.append(Sidecar(name, track.lang, encoding))
-    return Result("subtitles", tuple(written), offset)

@@ -12,10 +12,12 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from screenkit.bundle.cache import Entry
+from screenkit.bundle.kind import Kind
 from screenkit.bundle.mediaops import still_args
 from screenkit.bundle.planner import Planner
+from screenkit.bundle.registry import main_file
 from screenkit.bundle.results import result_of
-from screenkit.bundle.step import Command, Folders, Step, StepRun, main_file
+from screenkit.bundle.step import Command, Folders, Step, StepRun
 from screenkit.bundle.steps.card import Result as CardResult
 from screenkit.bundle.tracks import events, showcase_event
 from screenkit.encode import SubtitleInput
@@ -26,7 +28,6 @@ from screenkit.media.info import MediaInfo
 from screenkit.media.probe import probe
 from screenkit.presets import VenuePreset
 
-KIND = "stills"
 CARD_IMAGE = "images/card.png"
 FRAME_IMAGE = "images/subtitled-frame.png"
 
@@ -49,17 +50,11 @@ class Result:
     at: float | None = None
 
 
-def _display(preset: VenuePreset) -> dict[str, list[int]]:
-    shown = display_canvas(preset)
-    return {"display": list(shown)} if shown else {}
-
-
 def plan_card(p: Planner, intro_id: str, lang: str, preset: VenuePreset) -> str:
     return p.add(
         KIND,
         f"picture of the card ({lang}, {preset.name})",
         settings=Settings("card", display=display_canvas(preset)),
-        params={"image": "card", **_display(preset)},
         deps={"card": intro_id},
         weight=0.3,
     )
@@ -72,14 +67,6 @@ def plan_frame(
         KIND,
         f"subtitled frame ({preset.name}, {screening.lang if screening else 'none'})",
         settings=Settings("frame", screening, burned, preset, display_canvas(preset)),
-        params={
-            "image": "frame",
-            **_display(preset),
-            "screening": screening.lang if screening else None,
-            "burned": burned,
-            "safe_area": preset.safe_area,
-            "font_size": preset.subtitles.font_size,
-        },
         inputs=[*([p.track(screening.lang)[1]] if screening else []), *p.font_files],
         deps={"film": film_id},
         weight=0.3,
@@ -96,48 +83,57 @@ def _frame_at(s: Settings) -> float | None:
     return showcase_event(spans)
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    s: Settings = step.settings
-    if s.image == "card":
-        middle = result_of(deps["card"], CardResult).duration / 2
+class StillsKind(Kind[Settings, Result]):
+    name = "stills"
+    placed = "whole"  # images/card.png, images/subtitled-frame.png
+
+    def commands(
+        self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
+    ) -> list[Command]:
+        s = step.settings
+        if s.image == "card":
+            middle = result_of(deps["card"], CardResult).duration / 2
+            args = still_args(
+                main_file(deps["card"]), folders.work / CARD_IMAGE, at=middle, size=s.display
+            )
+            return [Command(tuple(args), "picture of the card")]
+        at = _frame_at(s)
+        if at is None:
+            return []
+        film, frame = main_file(deps["film"]), folders.work / FRAME_IMAGE
+        if s.burned:
+            args = still_args(film, frame, at=at, size=s.display)
+            return [Command(tuple(args), "subtitled frame")]
         args = still_args(
-            main_file(deps["card"]), folders.work / CARD_IMAGE, at=middle, size=s.display
+            film,
+            frame,
+            at=at,
+            subtitles=folders.scratch / BURN_NAME,
+            fontsdir=folders.scratch / FONTS_NAME,
+            size=s.display,
         )
-        return [Command(tuple(args), "picture of the card")]
-    at = _frame_at(s)
-    if at is None:
-        return []
-    film, frame = main_file(deps["film"]), folders.work / FRAME_IMAGE
-    if s.burned:
-        return [Command(tuple(still_args(film, frame, at=at, size=s.display)), "subtitled frame")]
-    args = still_args(
-        film,
-        frame,
-        at=at,
-        subtitles=folders.scratch / BURN_NAME,
-        fontsdir=folders.scratch / FONTS_NAME,
-        size=s.display,
-    )
-    return [Command(tuple(args), "subtitled frame")]
+        return [Command(tuple(args), "subtitled frame")]
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        listed = self.commands(run.step, run.deps, run.folders)
+        if not listed:
+            return Result(None, None)
+        (run.work / "images").mkdir()
+        if s.image == "card":
+            run.execute(listed[0], "taking a picture of the card")
+            return Result(CARD_IMAGE, CARD_IMAGE)
+        if not s.burned and s.screening is not None and s.preset is not None:
+            info = probe(main_file(run.deps["film"]), ffmpeg=run.ffmpeg)
+            shown = _format_of(info)
+            if s.display is not None:
+                shown = replace(shown, width=s.display[0], height=s.display[1])
+            stage_burn(s.screening, s.preset, shown, run.scratch, run.step.tools.fonts)
+        run.execute(listed[0], "taking a subtitled frame")
+        return Result(FRAME_IMAGE, FRAME_IMAGE, _frame_at(s))
 
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    listed = commands(run.step, run.deps, run.folders)
-    if not listed:
-        return Result(None, None)
-    (run.work / "images").mkdir()
-    if s.image == "card":
-        run.execute(listed[0], "taking a picture of the card")
-        return Result(CARD_IMAGE, CARD_IMAGE)
-    if not s.burned and s.screening is not None and s.preset is not None:
-        info = probe(main_file(run.deps["film"]), ffmpeg=run.ffmpeg)
-        shown = _format_of(info)
-        if s.display is not None:
-            shown = replace(shown, width=s.display[0], height=s.display[1])
-        stage_burn(s.screening, s.preset, shown, run.scratch, run.step.tools.fonts)
-    run.execute(listed[0], "taking a subtitled frame")
-    return Result(FRAME_IMAGE, FRAME_IMAGE, _frame_at(s))
+KIND = StillsKind()
 
 
 def _format_of(info: MediaInfo) -> OutputFormat:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from screenkit.bundle.cache import Entry
+from screenkit.bundle.kind import SMALL, Kind, Rate
 from screenkit.bundle.planner import Planner, portable
-from screenkit.bundle.results import result_of
-from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun, main_file
+from screenkit.bundle.registry import main_file
+from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun
 from screenkit.bundle.steps import film as film_step
 from screenkit.dvd import require_dvd_tools
 from screenkit.dvd.subpictures import (
@@ -32,7 +33,6 @@ from screenkit.encode.options import OutputFormat
 from screenkit.media.atomic import link_or_copy
 from screenkit.presets import VenuePreset
 
-KIND = "subpictures"
 OUT = "film.mpg"
 
 
@@ -70,14 +70,6 @@ def plan(
         KIND,
         f"DVD subpictures ({', '.join(langs) or 'none'}, {preset.name})",
         settings=Settings(tuple(tracks), portable(preset), fmt, speed),
-        params={
-            "langs": langs,
-            "safe_area": preset.safe_area,
-            "font_size": preset.subtitles.font_size,
-            "frame": [fmt.width, fmt.height],
-            "aspect": preset.video.aspect,
-            "speed": str(speed),
-        },
         inputs=[*inputs, *p.font_files],
         deps={"film": film_id},
         weight=2.0 + 0.02 * p.master.duration * len(langs),
@@ -85,8 +77,8 @@ def plan(
     )
 
 
-def _renders(step: Step, folders: Folders) -> list[SubpictureRender]:
-    s: Settings = step.settings
+def _renders(step: Step[Settings], folders: Folders) -> list[SubpictureRender]:
+    s = step.settings
     return [
         prepare_subpictures(
             track, s.preset, folders.scratch / f"s{n}", fmt=s.fmt, fonts=step.tools.fonts
@@ -95,29 +87,40 @@ def _renders(step: Step, folders: Folders) -> list[SubpictureRender]:
     ]
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    return [
-        Command(r.args, f"{r.track.lang} subpictures")
-        for r in _renders(step, folders)
-        if r.args is not None
-    ]
+class SubpicturesKind(Kind[Settings, Result]):
+    name = "subpictures"
+    holds_cpu = True
+
+    def commands(
+        self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
+    ) -> list[Command]:
+        return [
+            Command(r.args, f"{r.track.lang} subpictures")
+            for r in _renders(step, folders)
+            if r.args is not None
+        ]
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        tools = require_dvd_tools()
+        drawn = []
+        for render in _renders(run.step, run.folders):
+            stage_subpictures(render, run.step.tools.fonts)
+            if render.args is not None:
+                command = Command(render.args, f"{render.track.lang} subpictures")
+                run.execute(command, f"drawing the {render.track.lang} subpictures")
+            drawn.append(collect_subpictures(render, s.preset, speed=s.speed))
+        film = main_file(run.deps["film"])
+        out = run.work / OUT
+        if drawn:
+            mux_subpictures(film, drawn, out, tools, run.progress)
+        else:
+            link_or_copy(film, out)
+        seconds = film_step.KIND.result(run.deps["film"]).duration
+        return Result(OUT, tuple(t.lang for t in s.tracks), seconds)
+
+    def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:
+        return deps["film"] + SMALL * len(step.settings.tracks)  # the VOB, and the streams
 
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    tools = require_dvd_tools()
-    drawn = []
-    for render in _renders(run.step, run.folders):
-        stage_subpictures(render, run.step.tools.fonts)
-        if render.args is not None:
-            command = Command(render.args, f"{render.track.lang} subpictures")
-            run.execute(command, f"drawing the {render.track.lang} subpictures")
-        drawn.append(collect_subpictures(render, s.preset, speed=s.speed))
-    film = main_file(run.deps["film"])
-    out = run.work / OUT
-    if drawn:
-        mux_subpictures(film, drawn, out, tools, run.progress)
-    else:
-        link_or_copy(film, out)
-    seconds = result_of(run.deps["film"], film_step.Result).duration
-    return Result(OUT, tuple(t.lang for t in s.tracks), seconds)
+KIND = SubpicturesKind()

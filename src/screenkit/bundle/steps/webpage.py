@@ -8,17 +8,16 @@ Where the film has the subtitles burned in, every track is offered but none star
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
-from screenkit.bundle.cache import Entry
+from screenkit.bundle.kind import Kind
+from screenkit.bundle.model import BundleShape
 from screenkit.bundle.planner import Planner
-from screenkit.bundle.results import result_of
-from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun
-from screenkit.bundle.steps import stills
-from screenkit.bundle.steps.join import Result as Joined
+from screenkit.bundle.step import InputFile, StepRun
+from screenkit.bundle.steps import join, stills
 from screenkit.bundle.tracks import shifted
 from screenkit.encode import SubtitleInput
 from screenkit.i18n import Translator, translator
@@ -27,9 +26,6 @@ from screenkit.presets import VenuePreset
 from screenkit.webpage import PageAppeal, PageInputs, PageTrack, write_index_html
 from screenkit.webpage.strings import page_strings
 
-KIND = "webpage"
-RUNS_FFMPEG = False
-"""Its `commands` are always empty: ``--dry-run`` has nothing more to show once it can run."""
 NAME = "index.html"
 
 
@@ -67,24 +63,12 @@ def plan(
     name: str,
 ) -> str:
     """``ids``: the ``joined`` step (the card's length) and the ``card_image`` (the poster)."""
-    a = settings.appeal
+    kit_root = Path(settings.kit_root) if settings.kit_root else None
     return p.add(
         KIND,
         f"screening page ({name})",
         settings=settings,
-        params={
-            "title": settings.title,
-            "video": settings.video_name,
-            "lang": settings.lang,
-            "langs": [t.lang for t in settings.tracks],
-            "appeal": [a.title, a.text, a.beneficiary, a.link],
-            "burned": settings.burned,
-            "catalogues": [
-                hashlib.sha256(path.read_bytes()).hexdigest()
-                for path in _translator(settings).catalogues
-            ],
-        },
-        inputs=inputs,
+        inputs=[*inputs, *p.catalogues(settings.lang, kit_root)],
         deps=dict(ids),
         weight=0.3,
     )
@@ -100,29 +84,57 @@ def _webvtt(track: SubtitleInput, offset: float) -> tuple[str, int]:
     return subs.to_string("vtt"), len(subs.events)
 
 
-def commands(step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-    return []  # no ffmpeg: the tracks are re-timed by pysubs2 and written into the page
+class WebpageKind(Kind[Settings, Result]):
+    """No ffmpeg: the tracks are re-timed by pysubs2 and written into the page. A part of
+    every bundle whose film a browser plays (`compose`)."""
+
+    name = "webpage"
+    runs_ffmpeg = False
+    placed = "whole"
+    unkeyed: ClassVar[Mapping[str, str]] = {
+        "kit_root": "the catalogues found there are the step's inputs"
+    }
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        offset = join.KIND.result(run.deps["joined"]).film_offset
+        card = stills.KIND.result(run.deps["card_image"])
+        tracks, counts = [], []
+        for track in s.tracks:
+            text, count = _webvtt(track, offset)
+            tracks.append(PageTrack(track.lang, text))
+            counts.append((track.lang, count))
+        inputs = PageInputs(
+            title=s.title,
+            video=s.video_name,
+            language=s.lang,
+            tracks=tuple(tracks),
+            appeal=s.appeal,
+            poster=card.image,
+            language_names={t.lang: native_name(t.lang) for t in s.tracks},
+            subtitles_on=not s.burned,
+            strings=page_strings(_translator(s)),
+        )
+        write_index_html(run.work / NAME, inputs)
+        return Result(NAME, tuple(counts))
+
+    def compose(self, p: Planner, shape: BundleShape) -> str | None:
+        """The page, where a browser plays the bundle's film (None elsewhere)."""
+        video, planned = shape.video, shape.planned
+        if not plays_in_a_browser(video.preset):
+            return None
+        intro = video.intro
+        page = Settings(
+            title=p.kit.title,
+            video_name=planned.video_name,
+            lang=video.request.lang,
+            tracks=planned.tracks,
+            appeal=PageAppeal(intro.title, intro.appeal, intro.beneficiary, intro.link),
+            burned=video.burn is not None,
+            kit_root=str(p.kit.root),
+        )
+        ids = {"joined": planned.ends["joined"], "card_image": shape.images["card_image"]}
+        return plan(p, page, planned.track_inputs, ids, video.request.name)
 
 
-def run(run: StepRun) -> Result:
-    s: Settings = run.step.settings
-    offset = result_of(run.deps["joined"], Joined).film_offset
-    card = result_of(run.deps["card_image"], stills.Result)
-    tracks, counts = [], []
-    for track in s.tracks:
-        text, count = _webvtt(track, offset)
-        tracks.append(PageTrack(track.lang, text))
-        counts.append((track.lang, count))
-    inputs = PageInputs(
-        title=s.title,
-        video=s.video_name,
-        language=s.lang,
-        tracks=tuple(tracks),
-        appeal=s.appeal,
-        poster=card.image,
-        language_names={t.lang: native_name(t.lang) for t in s.tracks},
-        subtitles_on=not s.burned,
-        strings=page_strings(_translator(s)),
-    )
-    write_index_html(run.work / NAME, inputs)
-    return Result(NAME, tuple(counts))
+KIND = WebpageKind()

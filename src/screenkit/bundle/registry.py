@@ -1,85 +1,76 @@
-"""Kind name → kind module, and running a step from its description alone.
+"""The kinds the engine knows, by name, and running a step from its description alone.
 
-`run_step` is what a worker runs: it needs only the `Step` (plain, picklable data) and
-the cache folder; the entries of the steps it reads are looked up there by key (and
-verified), its outputs stored there under its own key.
+The registry is filled by `screenkit.bundle.steps` (one line per kind); the engine looks a
+step's kind up by the name the step carries and imports no kind itself. `run_step` is what
+a worker runs: it needs only the `Step` (plain, picklable data) and the cache folder; the
+entries of the steps it reads are looked up there by key (and verified), its outputs stored
+there under its own key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 from screenkit.bundle.cache import Entry, StepCache
 from screenkit.bundle.errors import BundleError
+from screenkit.bundle.kind import Kind
 from screenkit.bundle.results import to_meta
 from screenkit.bundle.step import Command, Folders, Step, StepRun, make_scratch
-from screenkit.bundle.steps import (
-    card,
-    chunk,
-    clip,
-    dvdauthor,
-    dvdiso,
-    film,
-    join,
-    legacycard,
-    loudness,
-    manifest,
-    mux,
-    poster,
-    sheet,
-    sidecars,
-    stills,
-    subpictures,
-    webpage,
-)
 from screenkit.progress import ProgressCallback
 from screenkit.tempdirs import scratch_dir
 
 
-class Kind(Protocol):
-    """What a kind module provides to the engine."""
+class Registry:
+    """Kind name → kind."""
 
-    def commands(self, step: Step, deps: Mapping[str, Entry], folders: Folders) -> list[Command]:
-        """The exact ffmpeg commands of ``step`` given its inputs' entries (runs nothing)."""
-        ...  # pragma: no cover
+    def __init__(self) -> None:
+        self._kinds: dict[str, Kind[Any, Any]] = {}
 
-    def run(self, run: StepRun) -> Any:
-        """Run the step into ``run.work``; its typed result."""
-        ...  # pragma: no cover
+    def register(self, kind: Kind[Any, Any]) -> Kind[Any, Any]:
+        known = self._kinds.get(kind.name)
+        if known is not None and type(known) is not type(kind):
+            raise BundleError(f"two step kinds are named '{kind.name}'")
+        self._kinds[kind.name] = kind
+        return kind
 
+    def unregister(self, name: str) -> None:
+        self._kinds.pop(name, None)
 
-KINDS: dict[str, Kind] = {
-    "loudness": loudness,
-    "chunk": chunk,
-    "film": film,
-    "card": card,
-    "join": join,
-    "mux": mux,
-    "sidecars": sidecars,
-    "clip": clip,
-    "stills": stills,
-    "sheet": sheet,
-    "manifest": manifest,
-    "poster": poster,
-    "webpage": webpage,
-    "legacycard": legacycard,
-    "subpictures": subpictures,
-    "dvdauthor": dvdauthor,
-    "dvdiso": dvdiso,
-}
+    def get(self, name: str) -> Kind[Any, Any] | None:
+        return self._kinds.get(name)
+
+    def __getitem__(self, name: str) -> Kind[Any, Any]:
+        try:
+            return self._kinds[name]
+        except KeyError:
+            raise BundleError(f"no step kind is named '{name}'") from None
+
+    def __iter__(self) -> Iterator[Kind[Any, Any]]:
+        return iter(list(self._kinds.values()))
 
 
-def kind_of(step: Step) -> Kind:
-    try:
-        return KINDS[step.kind]
-    except KeyError:
-        raise BundleError(f"step {step.id} is of an unknown kind '{step.kind}'") from None
+REGISTRY = Registry()
 
 
-def dep_entries(step: Step, cache: StepCache) -> dict[str, Entry]:
+def kind_of(step: Step[Any]) -> Kind[Any, Any]:
+    return REGISTRY[step.kind]
+
+
+def main_file(entry: Entry) -> Path:
+    """A finished step's main file (its result's ``out``)."""
+    return REGISTRY[entry.kind].main_file(entry)
+
+
+def warnings_of(entry: Entry) -> tuple[str, ...]:
+    """What a finished step warned about, as its kind reads its result."""
+    kind = REGISTRY.get(entry.kind)
+    return kind.warnings(kind.result(entry)) if kind is not None else ()
+
+
+def dep_entries(step: Step[Any], cache: StepCache) -> dict[str, Entry]:
     """The entries ``step`` reads, by role, from the cache (verified)."""
     found: dict[str, Entry] = {}
     for dep in step.deps:
@@ -91,7 +82,7 @@ def dep_entries(step: Step, cache: StepCache) -> dict[str, Entry]:
 
 
 def run_step(
-    step: Step,
+    step: Step[Any],
     cache_root: Path | StepCache,
     *,
     deps: Mapping[str, Entry] | None = None,
@@ -127,6 +118,12 @@ def run_step(
     return cache.get_or_build(step.key, step.kind, action, label=step.label, on_wait=on_wait)
 
 
-def commands_for(step: Step, deps: Mapping[str, Entry], cache_root: Path) -> list[Command]:
+def commands_for(step: Step[Any], deps: Mapping[str, Entry], cache_root: Path) -> list[Command]:
     """The commands ``step`` will run, given its inputs' entries (for ``--dry-run``)."""
     return kind_of(step).commands(step, deps, Folders.dry(cache_root, step))
+
+
+def recorded_commands(entry: Entry) -> tuple[tuple[str, ...], ...]:
+    """The argv of every ffmpeg run a finished step made (the engine's record beside its
+    result)."""
+    return tuple(tuple(str(a) for a in c) for c in entry.meta.get("commands", []))
