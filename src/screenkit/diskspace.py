@@ -7,7 +7,7 @@ on a USB stick). A space check must not undercount, so each output is counted at
 encode cannot exceed: the preset's peak (x264's VBV, MPEG-2's and MPEG-4's ``maxrate``,
 plus the buffer it may burst), the two-pass budget where a size limit sets a lower one, the
 source's own rate where the video is copied. Only a preset without a peak has no bound; its
-rate is the CRF model's, generously scaled (see `NO_PEAK_FACTOR`). The needs are summed per
+rate is the CRF model's, generously scaled (`screenkit.encode.family`). The needs are summed per
 disk, and a disk with less free space than that is named with both figures before anything
 runs. Steps already in the cache need nothing.
 """
@@ -22,13 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from screenkit.encode import EncodeOptions, output_format
-from screenkit.encode.builder import audio_bitrate_bps, bitrate_budget
 from screenkit.errors import ScreenkitError, path_error
-from screenkit.media.info import MediaInfo
-from screenkit.presets import VenuePreset
-from screenkit.presets.legacy import PS_OVERHEAD
-from screenkit.presets.model import LEGACY_CODECS
 
 if TYPE_CHECKING:
     from screenkit.bundle.model import BuildPlan
@@ -37,11 +31,6 @@ MARGIN = 0.10
 """Estimates are estimates: a disk must hold this much more than the sum."""
 SMALL = 1_000_000
 """Bytes for a small step (a sheet, stills, sidecar tracks, a loudness measurement)."""
-CONTAINER_OVERHEAD = 0.03
-"""Headers, index and (DVD) pack overhead over the streams' own bytes."""
-NO_PEAK_FACTOR = 8.0
-"""A preset without a peak rate has no bound: its CRF model's rate times this (x264 at
-``ultrafast`` writes ~7x the model's rate on a synthetic test picture, measured)."""
 
 
 @dataclass(frozen=True)
@@ -86,49 +75,6 @@ def free_bytes(path: Path) -> int:
     return shutil.disk_usage(_existing(path)).free
 
 
-def film_bytes_per_second(master: MediaInfo, preset: VenuePreset, burn: bool) -> float:
-    """How many bytes a second of the finished film takes under ``preset`` (an estimate)."""
-    fmt = output_format(master, preset, EncodeOptions())
-    audio = audio_bitrate_bps(preset, fmt) / 8
-    if fmt.copy_video and not burn and master.duration > 0:
-        return master.size_bytes / master.duration + audio
-    try:
-        budget = bitrate_budget(preset, fmt)
-    except ScreenkitError:
-        budget = None  # the encode itself will say the film cannot fit
-    if budget is not None:
-        return budget * 1000 / 8 + audio
-    spec = preset.video
-    if spec.codec in LEGACY_CODECS and spec.bitrate_kbps:  # an old player's fixed average
-        return (spec.bitrate_kbps * 1000 / 8 + audio) * (1 + PS_OVERHEAD)
-    bpp = 0.1 * 2 ** ((20 - spec.crf) / 6)  # x264 at CRF 20: ~0.1 bit a pixel, x2 per -6
-    video = fmt.width * fmt.height * float(fmt.frame_rate) * bpp / 8
-    if spec.max_bitrate_kbps is not None:
-        video = min(video, spec.max_bitrate_kbps * 1000 / 8)
-    return video + audio
-
-
-def peak_bytes_per_second(master: MediaInfo, preset: VenuePreset, burn: bool) -> float:
-    """Bytes a second of the finished film cannot exceed under ``preset`` (see the module
-    text): what a space check counts, where `film_bytes_per_second` is what to expect."""
-    fmt = output_format(master, preset, EncodeOptions())
-    audio = audio_bitrate_bps(preset, fmt) / 8
-    if fmt.copy_video and not burn and master.duration > 0:
-        return master.size_bytes / master.duration + audio
-    try:
-        budget = bitrate_budget(preset, fmt)
-    except ScreenkitError:
-        budget = None  # the encode itself will say the film cannot fit
-    kbps = budget if budget is not None else preset.video.max_bitrate_kbps
-    if kbps is not None:
-        video = kbps * 1000 / 8
-    else:
-        spec = preset.video
-        bpp = 0.1 * 2 ** ((20 - spec.crf) / 6)
-        video = fmt.width * fmt.height * float(fmt.frame_rate) * bpp / 8 * NO_PEAK_FACTOR
-    return (video + audio) * (1 + CONTAINER_OVERHEAD)
-
-
 def plan_needs(plan: BuildPlan, cached: Sequence[str] = ()) -> list[Need]:
     """What ``plan``'s out-of-date bundles will write to the cache and to the output folder.
 
@@ -138,6 +84,7 @@ def plan_needs(plan: BuildPlan, cached: Sequence[str] = ()) -> list[Need]:
     """
     from screenkit.bundle.kind import Rate
     from screenkit.bundle.registry import kind_of
+    from screenkit.encode.family import peak_bytes_per_second
 
     counted = set(cached)
     cache_bytes = 0.0
@@ -146,7 +93,8 @@ def plan_needs(plan: BuildPlan, cached: Sequence[str] = ()) -> list[Need]:
     for bundle in plan.bundles:
         if bundle.up_to_date:
             continue
-        rate = Rate(peak_bytes_per_second(plan.master, bundle.preset, bundle.burn is not None))
+        burn = bundle.burn is not None
+        rate = Rate(peak_bytes_per_second(plan.master, bundle.preset, burn))
         sizes: dict[str, float] = {}
         for step_id in bundle.step_ids:  # dependencies first
             step = steps[step_id]

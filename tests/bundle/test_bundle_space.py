@@ -136,6 +136,7 @@ def test_a_dvd_build_counts_the_disc_its_image_and_the_subtitled_film(sample_kit
     from screenkit import diskspace
     from screenkit.bundle import BuildSettings, plan_build, resolve_requests
     from screenkit.dvd import missing_tools
+    from screenkit.encode.family import expected_bytes_per_second
     from screenkit.kit import load_kit
     from screenkit.presets import load_preset
 
@@ -144,7 +145,7 @@ def test_a_dvd_build_counts_the_disc_its_image_and_the_subtitled_film(sample_kit
     kit = load_kit(sample_kit)
     requests = resolve_requests(kit, [], preset="dvd-pal", lang="uk")
     plan = plan_build(kit, requests, BuildSettings(estimate_after=None))
-    rate = diskspace.film_bytes_per_second(plan.master, load_preset("dvd-pal"), False)
+    rate = expected_bytes_per_second(plan.master, load_preset("dvd-pal"), False)
     assert rate == pytest.approx((5000 + 192) * 1000 / 8 * 1.03)  # the preset's average
     cache, _ = diskspace.plan_needs(plan)
     assert cache.size > 3.9 * rate * plan.master.duration

@@ -25,6 +25,7 @@ from screenkit.bundle.assemble import check_inside
 from screenkit.bundle.cache import StepCache, cache_dir_for, step_key
 from screenkit.bundle.errors import BundleError
 from screenkit.bundle.estimates import estimate_films
+from screenkit.bundle.families import FAMILIES
 from screenkit.bundle.hashing import FileHasher
 from screenkit.bundle.manifest import read_manifest
 from screenkit.bundle.model import (
@@ -32,32 +33,20 @@ from screenkit.bundle.model import (
     BuildSettings,
     BundlePlan,
     BundleShape,
-    PlannedVideo,
     VideoRequest,
 )
-from screenkit.bundle.plan_dvd import is_dvd, plan_dvd
 from screenkit.bundle.planner import Planner, portable
 from screenkit.bundle.registry import REGISTRY
 from screenkit.bundle.request import BundleRequest
 from screenkit.bundle.step import Step
 from screenkit.bundle.steps import (
-    card,
-    clip,
-    film,
-    join,
-    legacycard,
     manifest,
-    mux,
     sheet,
-    sidecars,
     stills,
-    webpage,
 )
 from screenkit.bundle.steps.manifest import BundleContext
-from screenkit.bundle.tracks import film_sidecar_name
 from screenkit.encode import EncodeOptions, output_format
 from screenkit.encode.legacy import conform
-from screenkit.encode.subs import check_sidecars
 from screenkit.errors import ConfigError, ScreenkitError
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
@@ -65,9 +54,8 @@ from screenkit.media.info import MediaInfo
 from screenkit.names import video_stem
 from screenkit.placeholders import check_appeal
 from screenkit.presets import VenuePreset, load_preset, speed_problem
-from screenkit.presets.model import LEGACY_CODECS
 from screenkit.progress import ProgressCallback
-from screenkit.slides import CardSpec, card_spec_from_kit
+from screenkit.slides import card_spec_from_kit
 
 
 @runtime_checkable
@@ -169,7 +157,7 @@ def _plan_bundle(
             duration=request.outro,
         )
     shape = VideoRequest(request, preset, burn, soft, stem, intro, outro)
-    video = plan_dvd(p, shape) if is_dvd(preset) else _plan_file(p, shape)
+    video = FAMILIES[preset.family].plan_video(p, shape)
     portable_preset = portable(preset)
     card_image_id = stills.plan_card(p, video.intro_id, request.lang, preset)
     frame_image_id = stills.plan_frame(
@@ -195,7 +183,7 @@ def _plan_bundle(
         outro_seconds=outro.seconds if outro else None,
         stand_in=stand_in,
         enlarged_from=output_format(p.master, preset, EncodeOptions()).enlarged_from,
-        page=webpage.plays_in_a_browser(preset),
+        page=preset.plays_in_a_browser,
         conformed=conformed(p.master, preset),
     )
     ends = {
@@ -259,63 +247,6 @@ def conformed(master: MediaInfo, preset: VenuePreset) -> tuple[float, float, boo
     if abs(source - float(done.rate)) > 0.01:
         return source, float(done.rate), False
     return None
-
-
-def _plan_file(p: Planner, shape: VideoRequest) -> PlannedVideo:
-    """A video file with the card in front: encode, card(s), join, soft tracks, sidecars, clip."""
-    request, preset, burn, soft = shape.request, shape.preset, shape.burn, shape.soft
-    video_name, clip_name = f"{shape.stem}{preset.extension}", clip.clip_name(preset)
-    film_id, inputs = film.plan(p, preset, burn)
-    intro_id = _card(p, shape.intro, preset, film_id)
-    parts = [intro_id, film_id]
-    if shape.outro is not None:
-        parts.append(_card(p, shape.outro, preset, film_id))
-    join_id = join.plan(p, parts, film_id, request.name, preset.extension)
-    track_files, track_inputs, screening = p.tracks(soft, burn)
-    inputs += track_inputs
-    if screening is not None and film_sidecar_name(shape.stem, screening.lang, preset):
-        check_sidecars([screening], preset)  # a code page that cannot hold it: fail now
-    carried = tuple(track_files) if preset.subtitles.soft else ()
-    final_id = join_id
-    if carried:
-        mux_settings = mux.Settings(
-            carried, request.lang, preset.container, preset.faststart, preset.extension
-        )
-        final_id = mux.plan(p, join_id, track_inputs, mux_settings, request.name)
-    portable_preset = portable(preset)
-    side_id = sidecars.plan(
-        p,
-        join_id,
-        track_inputs,
-        sidecars.Settings(tuple(track_files), shape.stem, portable_preset),
-        request.name,
-    )
-    clip_id = clip.plan(
-        p,
-        {"film": film_id, "intro": intro_id, "joined": join_id, "final": final_id},
-        [*track_inputs, *([p.track(screening.lang)[1]] if screening else [])],
-        clip.Settings(screening, carried, request.lang, portable_preset),
-        request.name,
-    )
-    return PlannedVideo(
-        video_name=video_name,
-        clip_name=clip_name,
-        film_id=film_id,
-        intro_id=intro_id,
-        final_id=final_id,
-        ends={"final": final_id, "joined": join_id, "sidecars": side_id, "clip": clip_id},
-        screening=screening,
-        tracks=tuple(track_files),
-        track_inputs=tuple(track_inputs),
-        inputs=tuple(inputs),
-    )
-
-
-def _card(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
-    """The card in the film's own codec: H.264 like the film, or for an old player (DivX)."""
-    if preset.video.codec in LEGACY_CODECS:
-        return legacycard.plan(p, spec, preset)
-    return card.plan(p, spec, preset, film_id)
 
 
 def _closure(steps: Mapping[str, Step[Any]], roots: Sequence[str]) -> tuple[str, ...]:

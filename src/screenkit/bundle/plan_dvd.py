@@ -2,7 +2,7 @@
 
 `screenkit.bundle.plan` composes every bundle from its video part (`PlannedVideo`) and the
 steps every bundle has (stills, sheet, poster, page). The video part is a file with the card
-in front (`plan._plan_file`: H.264, or DivX for an old player's USB port) or, here, a DVD:
+in front (`plan_file`: H.264, or DivX for an old player's USB port) or, here, a DVD:
 
     film encode (MPEG-2 VOB) → subpictures (one stream per kit language, spumux)
     card VOB (and outro VOB)  ┘→ dvdauthor (VIDEO_TS/, cells: card, film, outro) → ISO
@@ -18,9 +18,9 @@ from screenkit.bundle.errors import BundleError
 from screenkit.bundle.model import PlannedVideo, VideoRequest
 from screenkit.bundle.planner import Planner
 from screenkit.bundle.steps import dvdauthor, dvdiso, film, legacycard, subpictures
-from screenkit.diskspace import film_bytes_per_second
 from screenkit.dvd import require_dvd_tools
 from screenkit.dvd.iso import disc_fit
+from screenkit.encode.family import expected_bytes_per_second
 from screenkit.media.info import MediaInfo
 from screenkit.presets import VenuePreset
 
@@ -28,16 +28,12 @@ MAX_SUBPICTURE_STREAMS = 32
 """DVD-Video: up to 32 subpicture streams per title set."""
 
 
-def is_dvd(preset: VenuePreset) -> bool:
-    return preset.container == "dvd"
-
-
 def check_disc_size(
     master: MediaInfo, preset: VenuePreset, *, cards_seconds: float, burned: bool
 ) -> None:
     """`DiscTooLarge` (naming the bitrate to lower) when the film at the preset's average
     cannot fit a DVD-9; the authoring step measures the real size and warns for a DVD-9."""
-    rate = film_bytes_per_second(master, preset, burned)
+    rate = expected_bytes_per_second(master, preset, burned)
     disc_fit(int(rate * (master.duration + cards_seconds)), preset)
 
 

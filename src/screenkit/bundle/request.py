@@ -14,12 +14,7 @@ from screenkit.bundle.errors import BundleError
 from screenkit.config import did_you_mean
 from screenkit.kit import BundleSpec, Kit, name_problem, valid_language, valid_name
 from screenkit.names import bundle_folder_problem
-from screenkit.presets import STANDARD
-
-OLD_PLAYERS = ("dvd-pal", "dvd-ntsc", "divx")
-"""Standard presets for old players (a disc, an AVI): asked for by name, not in ``--all``
-(each needs its own kind of player and, for a DVD, tools beside ffmpeg)."""
-MATRIX = tuple(name for name in STANDARD if name not in OLD_PLAYERS)
+from screenkit.presets import standard_presets
 
 # what the user asked for has the very shape of a named bundle in the manifest
 BundleRequest = BundleSpec
@@ -117,11 +112,13 @@ def adhoc_request(
 
 
 def matrix_requests(kit: Kit, organiser: Organiser) -> list[BundleRequest]:
-    """Every kit language × every standard preset (the distributor's ``--all``)."""
+    """Every kit language × every standard file preset (the distributor's ``--all``). The
+    old players' presets (a disc, an AVI) are asked for by name: each needs its own kind of
+    player and, for a DVD, tools beside ffmpeg."""
     return [
         _with_organiser(BundleRequest(name=f"{lang}-{preset}", preset=preset, lang=lang), organiser)
         for lang in kit.languages
-        for preset in MATRIX
+        for preset in standard_presets("file")
     ]
 
 

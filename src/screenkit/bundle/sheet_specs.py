@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from screenkit.bundle.families_docs import FAMILIES
 from screenkit.encode.quality import Quality
 from screenkit.i18n import Translator
 from screenkit.media.info import MediaInfo
@@ -108,10 +109,9 @@ def _conform_note(conformed: tuple[float, float, bool], tr: Translator) -> str:
 
 
 def _container(info: MediaInfo, data: SheetData) -> str:
-    if data.preset.container == "dvd":
-        return "DVD-Video (MPEG-PS)"
-    if data.preset.container == "avi":
-        return "AVI (DivX)"
+    said = FAMILIES[data.preset.family].container
+    if said is not None:
+        return said
     return "MP4" if "mp4" in info.container.split(",") else "Matroska (MKV)"
 
 

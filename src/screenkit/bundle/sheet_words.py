@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
+from screenkit.bundle.families_docs import FAMILIES
 from screenkit.i18n import Translator
 from screenkit.presets import VenuePreset
 
@@ -121,11 +122,11 @@ def troubleshooting(
 
 
 def device_kind(preset: VenuePreset) -> Device:
-    """Which playing guide fits: from what the preset does, not from its name."""
-    if preset.container == "dvd":
-        return "dvd"
-    if preset.container == "avi":
-        return "divx"
+    """Which playing guide fits: the family's own, or from what the preset does (not from
+    its name)."""
+    own = FAMILIES[preset.family].device
+    if own is not None:
+        return own
     if preset.audio.is_pcm:
         return "archive"
     if preset.subtitles.burn:

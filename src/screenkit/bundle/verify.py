@@ -4,7 +4,7 @@ Re-hashes every file the manifest lists (and notices files it does not list), pr
 video against the preset recorded in the manifest (the encode engine's compliance check:
 no kit needed, so a bundle can be checked on the stick it was copied to), and decodes the
 whole test clip, where any decoder complaint is a problem. DVD and DivX bundles get their
-own checks besides (`screenkit.bundle.verify_legacy`).
+own checks instead (`screenkit.bundle.families_docs`).
 """
 
 from __future__ import annotations
@@ -13,17 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from screenkit.bundle.families_docs import FAMILIES
 from screenkit.bundle.hashing import sha256_file
 from screenkit.bundle.manifest import MANIFEST_NAME, Manifest, read_manifest
 from screenkit.bundle.mediaops import decode_check_args
 from screenkit.bundle.steps.webpage import NAME as PAGE_NAME
-from screenkit.bundle.steps.webpage import plays_in_a_browser
 from screenkit.bundle.tracks import events, sidecar_names
-from screenkit.bundle.verify_legacy import check_old_player
-from screenkit.encode import check_compliance
 from screenkit.errors import FFmpegFailed, ScreenkitError
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
-from screenkit.media.probe import probe
 from screenkit.media.runner import run_ffmpeg
 from screenkit.progress import ProgressCallback
 from screenkit.webpage import check_page
@@ -108,20 +105,6 @@ def _check_files(
     return problems
 
 
-def _check_video(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> list[Problem]:
-    path = _inside(folder, manifest.video)
-    if path is None or not path.is_file():
-        return []  # already reported by the file check
-    try:
-        info = probe(path, ffmpeg=ffmpeg)
-    except ScreenkitError as exc:
-        return [Problem(manifest.video, f"cannot be read as media: {exc.message}")]
-    return [
-        Problem(manifest.video, f"does not meet {manifest.preset.name}: {m}")
-        for m in check_compliance(info, manifest.preset)
-    ]
-
-
 def _check_clip(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> list[Problem]:
     if manifest.test_clip is None:
         return []
@@ -149,7 +132,7 @@ def _check_page(folder: Path, manifest: Manifest) -> list[Problem]:
     """``index.html`` where a browser plays the film: there, and holding every track whole."""
     listed = {record.path for record in manifest.files}
     if PAGE_NAME not in listed:
-        if plays_in_a_browser(manifest.preset):
+        if manifest.preset.plays_in_a_browser:
             return [Problem(PAGE_NAME, "missing: a browser plays this film, the page belongs here")]
         return []
     stem = Path(manifest.video).stem
@@ -179,12 +162,10 @@ def verify_bundle(
     manifest = read_manifest(folder)
     ffmpeg = ffmpeg or find_ffmpeg()
     problems = _check_files(folder, manifest, progress)
-    if manifest.preset.container != "dvd":  # a DVD's video is its image: checked as a disc
-        problems += _check_video(folder, manifest, ffmpeg)
+    found, warnings = FAMILIES[manifest.preset.family].verify(folder, manifest, ffmpeg)
+    problems += [Problem(path, what) for path, what in found]
     problems += _check_clip(folder, manifest, ffmpeg)
     problems += _check_page(folder, manifest)
-    found, warnings = check_old_player(folder, manifest, ffmpeg)
-    problems += [Problem(path, what) for path, what in found]
     stand_in = [str(p) for p in manifest.options.get("stand_in_appeal") or []]
     if stand_in:
         warnings.append(f"built with a placeholder appeal: {'; '.join(stand_in)}")

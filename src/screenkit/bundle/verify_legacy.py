@@ -32,14 +32,6 @@ Found = tuple[list[tuple[str | None, str]], list[str]]
 """(problems as (path, what), warnings)."""
 
 
-def check_old_player(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> Found:
-    if manifest.preset.container == "dvd":
-        return check_dvd(folder, manifest, ffmpeg)
-    if manifest.preset.container == "avi":
-        return check_divx_sidecar(folder, manifest), []
-    return [], []
-
-
 def _tools() -> DvdTools | None:
     lsdvd, xorriso = find_tool("lsdvd"), find_tool("xorriso")
     if lsdvd is None or xorriso is None:

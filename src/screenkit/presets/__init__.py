@@ -6,8 +6,10 @@ folder adds its own or overrides them. See `load_preset` and `list_presets`.
 
 from screenkit.presets.languages import iso639_2, language_name, legacy_codepage
 from screenkit.presets.model import (
+    FAMILIES,
     X264_SPEEDS,
     AudioSpec,
+    Family,
     LoudnessSpec,
     SubtitleSpec,
     VenuePreset,
@@ -23,12 +25,15 @@ from screenkit.presets.registry import (
     list_presets,
     load_preset,
     load_preset_file,
+    standard_presets,
 )
 
 __all__ = [
+    "FAMILIES",
     "STANDARD",
     "X264_SPEEDS",
     "AudioSpec",
+    "Family",
     "LoudnessSpec",
     "PresetInfo",
     "PresetNotFound",
@@ -44,4 +49,5 @@ __all__ = [
     "load_preset",
     "load_preset_file",
     "speed_problem",
+    "standard_presets",
 ]

@@ -20,9 +20,22 @@ VideoCodec = Literal["h264", "mpeg2video", "mpeg4"]
 Aspect = Literal["16:9", "4:3-letterbox"]
 SidecarName = Literal["language", "film"]
 
+Family = Literal["file", "divx", "dvd"]
+"""What kind of player a preset is for, and so how a bundle for it is made: a video file
+(H.264, with the card joined in front), a DivX AVI for a DVD player's USB port (MPEG-4
+Part 2, the card in its codec) or a DVD (MPEG-2 VOBs authored into VIDEO_TS/ and an image).
+What differs between them lives in one family module per layer: `screenkit.encode.family`
+(the encode builder, compliance, chunking, rates), `screenkit.bundle.families` (the video
+plan, the card kind) and `screenkit.bundle.families_docs` (what verify checks, the sheet)."""
+FAMILIES: tuple[Family, ...] = ("file", "divx", "dvd")
+FAMILY_OF: dict[str, Family] = {"mp4": "file", "mkv": "file", "avi": "divx", "dvd": "dvd"}
+"""Container → family (the loader checks that the codecs fit: `presets.legacy`)."""
+
 LEGACY_CODECS = ("mpeg2video", "mpeg4")
 """The codecs of the DVD and DivX presets (their options live in encode/mpeg2.py, divx.py)."""
 EXTENSIONS: dict[str, str] = {"mp4": ".mp4", "mkv": ".mkv", "avi": ".avi", "dvd": ".mpg"}
+FORMAT_NAMES: dict[str, str] = {"mp4": "mp4", "mkv": "matroska", "avi": "avi", "dvd": "mpeg"}
+"""Container → the format name ffmpeg writes and ffprobe reports (a DVD's VOB: MPEG-PS)."""
 
 H264_PROFILES = ("baseline", "main", "high")
 """Ordered: a decoder of a later profile decodes the earlier ones (constrained baseline ⊂ main)."""
@@ -197,6 +210,26 @@ class VenuePreset:
     @property
     def extension(self) -> str:
         return EXTENSIONS[self.container]
+
+    @property
+    def family(self) -> Family:
+        """The player family the preset is for (see `Family`)."""
+        return FAMILY_OF[self.container]
+
+    @property
+    def format_name(self) -> str:
+        """The container's format name, as ffmpeg writes it and ffprobe reports it."""
+        return FORMAT_NAMES[self.container]
+
+    @property
+    def index_first(self) -> bool:
+        """An MP4 whose index goes before the data (players start without seeking)."""
+        return self.container == "mp4" and self.faststart
+
+    @property
+    def plays_in_a_browser(self) -> bool:
+        """MP4 with H.264 and AAC: what every current browser plays from a file."""
+        return self.container == "mp4" and self.video.codec == "h264" and self.audio.codec == "aac"
 
     def safe_margins(self, width: int, height: int) -> tuple[int, int]:
         """(horizontal, vertical) pixels kept clear at each edge of a ``width``x``height`` frame."""

@@ -22,7 +22,8 @@ from screenkit.bundle.step import Command, Folders, InputFile, Step, StepRun, To
 from screenkit.bundle.steps import chunk, loudness
 from screenkit.encode import EncodeOptions, EncodePlan, Loudness, SubtitleInput, plan_encode
 from screenkit.encode.chunks import LIST_NAME, Chunk, join_args
-from screenkit.encode.compliance import ComplianceError, check_compliance
+from screenkit.encode.compliance import ComplianceError
+from screenkit.encode.family import check_compliance
 from screenkit.encode.quality import STATS_NAME, Quality, parse_quality, quality_args, sample_step
 from screenkit.encode.run import PlanRun, encode_warnings, run_plan
 from screenkit.encode.subs import stage_burn

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
+from screenkit.bundle.families_docs import FAMILIES
 from screenkit.bundle.kind import Kind
 from screenkit.bundle.manifest import MANIFEST_NAME
 from screenkit.bundle.planner import Planner
@@ -20,7 +21,6 @@ from screenkit.bundle.sheet import DiscFacts, SheetData, SheetFile, render_html,
 from screenkit.bundle.step import StepRun
 from screenkit.bundle.steps import clip, dvdauthor, film, poster, sidecars, stills, webpage
 from screenkit.bundle.steps.card import Result as CardResult
-from screenkit.dvd.author import VIDEO_TS
 from screenkit.media.atomic import write_text_atomic
 from screenkit.media.probe import probe
 
@@ -57,10 +57,8 @@ def _files(
     images: list[stills.Result],
     clip_extras: list[str],
 ) -> list[SheetFile]:
-    if s.preset.container == "dvd":
-        files = [SheetFile(s.video_name, "disc-image"), SheetFile(f"{VIDEO_TS}/", "dvd-folder")]
-    else:
-        files = [SheetFile(s.video_name, "film")]
+    rows = FAMILIES[s.preset.family].video_files
+    files = [SheetFile(name.format(video=s.video_name), role) for name, role in rows]
     if s.clip_name is not None:
         files.append(SheetFile(s.clip_name, "clip"))
     files += [SheetFile(name, "clip-subtitles", s.lang) for name in clip_extras]

@@ -22,18 +22,10 @@ from screenkit.bundle.tracks import shifted
 from screenkit.encode import SubtitleInput
 from screenkit.i18n import Translator, translator
 from screenkit.languages import native_name
-from screenkit.presets import VenuePreset
 from screenkit.webpage import PageAppeal, PageInputs, PageTrack, write_index_html
 from screenkit.webpage.strings import page_strings
 
 NAME = "index.html"
-
-
-def plays_in_a_browser(preset: VenuePreset) -> bool:
-    """MP4 with H.264 and AAC: what every current browser plays from a file."""
-    return (
-        preset.container == "mp4" and preset.video.codec == "h264" and preset.audio.codec == "aac"
-    )
 
 
 @dataclass(frozen=True)
@@ -121,7 +113,7 @@ class WebpageKind(Kind[Settings, Result]):
     def compose(self, p: Planner, shape: BundleShape) -> str | None:
         """The page, where a browser plays the bundle's film (None elsewhere)."""
         video, planned = shape.video, shape.planned
-        if not plays_in_a_browser(video.preset):
+        if not video.preset.plays_in_a_browser:
             return None
         intro = video.intro
         page = Settings(
