@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,20 @@ import pytest
 
 from screenkit.bundle.cache import StepCache
 from screenkit.bundle.errors import BundleError
-from screenkit.bundle.executor import OVERALL, check_graph
+from screenkit.bundle.events import (
+    OVERALL,
+    BuildEvent,
+    BuildProgress,
+    EventCallback,
+    StepFinished,
+    StepProgress,
+    StepStarted,
+    progress_events,
+)
+from screenkit.bundle.executor import ExecutionResult, ThreadBackend, check_graph
 from screenkit.bundle.executor import execute as run_graph
 from screenkit.bundle.kind import Kind
-from screenkit.bundle.registry import REGISTRY, run_step
+from screenkit.bundle.registry import REGISTRY
 from screenkit.bundle.step import Dep, Step, StepRun, Tools
 from screenkit.progress import Progress
 
@@ -53,7 +62,15 @@ def action_kind() -> Iterator[None]:
     REGISTRY.unregister("action")
 
 
-execute = partial(run_graph, run=run_step)
+def execute(
+    steps: list[Step[Action]],
+    cache: StepCache,
+    *,
+    jobs: int = 1,
+    events: EventCallback | None = None,
+) -> ExecutionResult:
+    """The engine's loop on threads, each step run by the real `run_step`."""
+    return run_graph(steps, cache, ThreadBackend(cache, jobs), events=events)
 
 
 def step(
@@ -116,17 +133,56 @@ def test_jobs_run_independent_steps_side_by_side(tmp_path: Path) -> None:
     assert max(peak) == 2
 
 
-def test_progress_per_step_and_overall(tmp_path: Path) -> None:
-    def reporting(run: StepRun) -> Done:
+def test_events_per_step_and_overall_on_the_calling_thread(tmp_path: Path) -> None:
+    threads: set[int] = set()
+
+    def reporting(run: StepRun[Action]) -> Done:
+        assert run.progress is not None
+        run.progress(Progress("encode", 5.0, 10.0))
+        (run.work / "x").write_text("x")
+        return Done()
+
+    seen: list[BuildEvent] = []
+
+    def listen(event: BuildEvent) -> None:
+        threads.add(threading.get_ident())
+        seen.append(event)
+
+    execute([step("a", action=reporting), step("b", ("a",))], StepCache(tmp_path), events=listen)
+    assert threads == {threading.get_ident()}  # delivered here, never from a step's thread
+    of_a = [e for e in seen if not isinstance(e, BuildProgress) and e.id == "a"]
+    assert [type(e) for e in of_a] == [StepStarted, StepProgress, StepFinished]
+    progress = of_a[1]
+    assert isinstance(progress, StepProgress)
+    assert (progress.label, progress.kind, progress.what, progress.done) == (
+        "step a",
+        "action",
+        "encode",
+        5.0,
+    )
+    assert [(e.id, e.status) for e in seen if isinstance(e, StepFinished)] == [
+        ("a", "built"),
+        ("b", "built"),
+    ]
+    overall = [e for e in seen if isinstance(e, BuildProgress)]
+    assert overall[-1].percent == pytest.approx(100.0) and overall[-1].finished == 2
+    assert [e.percent for e in overall] == sorted(e.percent for e in overall)
+
+
+def test_the_progress_adapter_gives_what_progress_callbacks_got(tmp_path: Path) -> None:
+    def reporting(run: StepRun[Action]) -> Done:
+        assert run.progress is not None
         run.progress(Progress("encode", 5.0, 10.0))
         (run.work / "x").write_text("x")
         return Done()
 
     seen: list[Progress] = []
     execute(
-        [step("a", action=reporting), step("b", ("a",))], StepCache(tmp_path), progress=seen.append
+        [step("a", action=reporting), step("b", ("a",))],
+        StepCache(tmp_path),
+        events=progress_events(seen.append),
     )
-    assert any(p.step == "step a" and p.done == 5.0 for p in seen)
+    assert any(p.step == "step a" and p.done == 5.0 and p.total == 10.0 for p in seen)
     overall = [p for p in seen if p.step == OVERALL]
     assert overall[-1].done == pytest.approx(100.0)
     assert [p.done for p in overall] == sorted(p.done for p in overall)
@@ -153,6 +209,7 @@ def test_a_failure_stops_the_others_and_is_raised(tmp_path: Path) -> None:
         started.wait(5)
         raise BundleError("the card does not fit")
 
+    seen: list[BuildEvent] = []
     with pytest.raises(BundleError, match="does not fit"):
         execute(
             [
@@ -162,8 +219,11 @@ def test_a_failure_stops_the_others_and_is_raised(tmp_path: Path) -> None:
             ],
             StepCache(tmp_path),
             jobs=2,
+            events=seen.append,
         )
     assert stopped == ["long"]
+    ends = {e.id: (e.status, e.error) for e in seen if isinstance(e, StepFinished)}
+    assert ends == {"bad": ("failed", "the card does not fit"), "long": ("stopped", None)}
     assert len(reports) < 100  # stopped at a progress report, not run to its end
     assert StepCache(tmp_path).lookup("key-after") is None
 

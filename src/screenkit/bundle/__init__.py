@@ -9,6 +9,17 @@ verify_bundle(report.bundles[0].folder)
 from screenkit.bundle.cache import StepCache, cache_dir_for
 from screenkit.bundle.cache_maintenance import CacheInfo, ClearResult
 from screenkit.bundle.errors import BuildCancelled, BundleError, DiskFull, IncompleteBundle
+from screenkit.bundle.events import (
+    OVERALL,
+    BuildEvent,
+    BuildProgress,
+    EventCallback,
+    StepFinished,
+    StepProgress,
+    StepStarted,
+    event_json,
+    progress_events,
+)
 from screenkit.bundle.manifest import Manifest, read_manifest
 from screenkit.bundle.model import BuildPlan, BuildSettings, BundlePlan
 from screenkit.bundle.plan import plan_build
@@ -17,8 +28,11 @@ from screenkit.bundle.run import BuildReport, BundleResult, StepView, build, des
 from screenkit.bundle.verify import Problem, VerifyReport, verify_bundle
 
 __all__ = [
+    "OVERALL",
     "BuildCancelled",
+    "BuildEvent",
     "BuildPlan",
+    "BuildProgress",
     "BuildReport",
     "BuildSettings",
     "BundleError",
@@ -28,17 +42,23 @@ __all__ = [
     "CacheInfo",
     "ClearResult",
     "DiskFull",
+    "EventCallback",
     "IncompleteBundle",
     "Manifest",
     "Organiser",
     "Problem",
     "StepCache",
+    "StepFinished",
+    "StepProgress",
+    "StepStarted",
     "StepView",
     "VerifyReport",
     "build",
     "cache_dir_for",
     "describe",
+    "event_json",
     "plan_build",
+    "progress_events",
     "read_manifest",
     "resolve_requests",
     "verify_bundle",

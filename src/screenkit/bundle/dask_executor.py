@@ -1,20 +1,22 @@
 """Running a plan's step graph on a Dask cluster (the ``cluster`` extra).
 
-The same steps as the in-process executor, submitted to ``distributed`` with their
-dependencies: a step runs on some worker once the steps it needs are finished, and reads
-their cache entries from the shared cache folder (every step is content-addressed, built
-in a private temporary folder and published by one rename, so a step re-run on another
-worker after its first one was lost is harmless, and a half-written entry is never seen).
+`DaskBackend` is the third backend of the one executor loop (`screenkit.bundle.executor`):
+a step is submitted to ``distributed`` once the steps it needs are finished, runs on some
+worker and reads their cache entries from the shared cache folder (every step is content-
+addressed, built in a private temporary folder and published by one rename, so a step
+re-run on another worker after its first one was lost is harmless, and a half-written entry
+is never seen).
 
 Before any step runs, `check_storage` has every worker read a probe file the client wrote
 into the cache and write one back, see the master, and run the plan's ffmpeg at the
 plan's version (steps are keyed by the ffmpeg version, so a worker with another build
 would mix two builds' outputs in one film): a worker that cannot is named in the error.
 Steps whose kind holds a CPU (an encode, a heavy decode) claim one ``cpu`` resource where
-the workers declare it. Progress travels from
-the workers through a Dask ``Queue``; stopping (a failure, Ctrl-C) sets a Dask ``Event``
-the running steps check with their progress, which stops their ffmpeg, and cancels the
-rest. The library only imports ``distributed`` when a cluster is asked for.
+the workers declare it. Progress travels from the workers through a Dask ``Queue`` to the
+build's `Relay`; stopping (a failure, Ctrl-C, the app's Cancel) sets a Dask ``Event`` the
+running steps check with their progress, which stops their ffmpeg (`StepStopped`, sent back
+as a result: Dask is not handed a BaseException), and cancels the rest. The library only
+imports ``distributed`` when a cluster is asked for.
 """
 
 from __future__ import annotations
@@ -26,25 +28,17 @@ import secrets
 import shutil
 import socket
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from screenkit.bundle.cache import Entry, StepCache
-from screenkit.bundle.errors import BuildCancelled, BundleError
-from screenkit.bundle.executor import (
-    ExecutionResult,
-    StepCancelled,
-    StepOutcome,
-    _Progress,
-    check_graph,
-)
-from screenkit.bundle.model import BuildPlan
+from screenkit.bundle.errors import BundleError, StepStopped
+from screenkit.bundle.executor import Done
 from screenkit.bundle.registry import kind_of, run_step
+from screenkit.bundle.relay import WAITING, Relay
 from screenkit.bundle.step import Step
-from screenkit.bundle.workers import EventLike
 from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.progress import Progress
@@ -59,10 +53,6 @@ REPORT_EVERY = 0.25
 
 class ClusterError(BundleError):
     """The Dask cluster cannot run this build (not installed, unreachable, a bad worker)."""
-
-
-class BuildStopped(Exception):
-    """A step on a worker gave up because the build is being stopped."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +200,13 @@ class _Channel:
     stop: str
 
 
+@dataclass(frozen=True)
+class Stopped:
+    """What a step that stopped sends back (a `StepStopped` is not handed to Dask)."""
+
+    step: str
+
+
 def _reporter(step: Step[Any], channel: _Channel) -> Any:
     distributed = _distributed()
     queue = distributed.Queue(channel.queue)
@@ -223,36 +220,29 @@ def _reporter(step: Step[Any], channel: _Channel) -> Any:
             return
         last[0] = now
         if stop.is_set():
-            raise StepCancelled(step.id)
-        queue.put((step.id, event.done, event.total, event.unit, event.speed))
+            raise StepStopped(step.id)
+        queue.put((step.id, event.step, event.done, event.total, event.unit, event.speed))
 
     return report
 
 
 def run_remote(
-    step: Step[Any], cache_root: str, channel: _Channel, *dep_results: tuple[Entry, float]
-) -> tuple[Entry, float]:
+    step: Step[Any], cache_root: str, channel: _Channel, deps: Mapping[str, Entry]
+) -> tuple[Entry, float] | Stopped:
     """One step on a worker, from the shared cache or built into it; and how long it ran."""
     started = time.monotonic()
-    entry = _run_remote(step, cache_root, channel, [r[0] for r in dep_results])
-    return entry, time.monotonic() - started
-
-
-def _run_remote(
-    step: Step[Any], cache_root: str, channel: _Channel, dep_entries: Sequence[Entry]
-) -> Entry:
-    deps = {d.role: e for d, e in zip(step.deps, dep_entries, strict=True)}
     cache = StepCache(Path(cache_root), build_id=channel.build)
     try:
         report = _reporter(step, channel)
         report(Progress(step.label, 0, None))  # raises at once when the build is stopping
 
         def on_wait() -> None:
-            report(Progress(f"{step.label} (waiting for another build)", 0, None))
+            report(Progress(WAITING, 0, None))
 
-        return run_step(step, cache, deps=deps, progress=report, on_wait=on_wait)
-    except StepCancelled as exc:  # a BaseException: not something to hand to Dask
-        raise BuildStopped(step.id) from exc
+        entry = run_step(step, cache, deps=deps, progress=report, on_wait=on_wait)
+    except StepStopped:
+        return Stopped(step.id)
+    return entry, time.monotonic() - started
 
 
 # -- on the client ---------------------------------------------------------------------
@@ -261,104 +251,80 @@ def _uses_cpu(client: Any) -> bool:
     return bool(workers) and all("cpu" in (w.get("resources") or {}) for w in workers)
 
 
-def _error(step: Step[Any], exc: BaseException) -> ScreenkitError:
-    if isinstance(exc, ScreenkitError):
+def _error(step: Step[Any], exc: BaseException) -> BaseException:
+    if isinstance(exc, ScreenkitError | StepStopped):
         return exc
     return ClusterError(f"{step.label} failed on a Dask worker: {type(exc).__name__}: {exc}")
 
 
-def execute_on_cluster(
-    steps: Sequence[Step[Any]],
-    cache: StepCache,
-    client: Any,
-    *,
-    progress: Any = None,
-    stop: EventLike | None = None,
-) -> ExecutionResult:
-    """Run ``steps`` (a graph) on ``client``'s cluster; like `execute`, by step id."""
-    distributed = _distributed()
-    order = check_graph(steps)
-    hub = _Progress(order, progress)
-    channel = _Channel(
-        cache.build_id, f"screenkit-progress-{cache.build_id}", f"screenkit-stop-{cache.build_id}"
-    )
-    queue = distributed.Queue(channel.queue, client=client)
-    halt = distributed.Event(channel.stop, client=client)
-    cpu = _uses_cpu(client)
-    by_id = {s.id: s for s in order}
-    futures: dict[str, Any] = {}
-    for step in order:
-        futures[step.id] = client.submit(
+class DaskBackend:
+    """Steps on a Dask cluster through ``client`` (see the module docstring)."""
+
+    slots = 1 << 20
+    """Every ready step goes to the scheduler at once: it places them on its workers."""
+
+    def __init__(self, client: Any, cache: StepCache) -> None:
+        distributed = _distributed()
+        self.client = client
+        self.root = str(cache.root)
+        build = cache.build_id
+        self.build = build
+        self.channel = _Channel(build, f"screenkit-progress-{build}", f"screenkit-stop-{build}")
+        self.queue = distributed.Queue(self.channel.queue, client=client)
+        self.halt = distributed.Event(self.channel.stop, client=client)
+        self.cpu = _uses_cpu(client)
+        self.running: dict[Any, tuple[Step[Any], float]] = {}
+
+    def submit(self, step: Step[Any], deps: Mapping[str, Entry], relay: Relay) -> None:
+        future = self.client.submit(
             run_remote,
             step,
-            str(cache.root),
-            channel,
-            *[futures[d] for d in step.dep_ids],
-            key=f"{step.id}-{cache.build_id}",
-            resources={"cpu": 1} if cpu and kind_of(step).holds_cpu else None,
+            self.root,
+            self.channel,
+            dict(deps),
+            key=f"{step.id}-{self.build}",
+            resources={"cpu": 1} if self.cpu and kind_of(step).holds_cpu else None,
             pure=False,
         )
-    entries: dict[str, Entry] = {}
-    outcomes: list[StepOutcome] = []
-    pending = {f: sid for sid, f in futures.items()}
-    try:
-        while pending:
-            if stop is not None and stop.is_set():
-                raise BuildCancelled()
-            done = [f for f in pending if f.done()]
-            if not done:
-                time.sleep(0.1)
-            _relay(queue, by_id, hub)
-            for future in done:
-                step = by_id[pending.pop(future)]
-                if future.status != "finished":
-                    raise _error(step, future.exception())
-                entry, elapsed = future.result()
-                entries[step.id] = entry
-                hub.finished(step)
-                outcomes.append(StepOutcome.of(step, entry, elapsed))
-    except BaseException:
-        _stop(client, halt, list(pending), distributed)
-        raise
-    return ExecutionResult(MappingProxyType(entries), tuple(outcomes))
+        self.running[future] = (step, time.monotonic())
 
+    def poll(self, timeout: float, relay: Relay) -> list[Done]:
+        done = [f for f in self.running if f.done()]
+        if not done:
+            time.sleep(min(timeout, 0.1))
+        with contextlib.suppress(TimeoutError, OSError):
+            for step_id, what, done_, total, unit, speed in self.queue.get(batch=True):
+                relay.report(step_id, Progress(what, done_, total, unit, speed))
+        found = []
+        for future in done:
+            step, started = self.running.pop(future)
+            if future.status != "finished":
+                error = _error(step, future.exception())
+                found.append(Done(step.id, None, error, time.monotonic() - started))
+                continue
+            result = future.result()
+            if isinstance(result, Stopped):
+                found.append(Done(step.id, None, StepStopped(step.id), 0.0))
+            else:
+                entry, elapsed = result
+                found.append(Done(step.id, entry, None, elapsed))
+        return found
 
-def _relay(queue: Any, by_id: Mapping[str, Step[Any]], hub: _Progress) -> None:
-    with contextlib.suppress(TimeoutError, OSError):
-        for step_id, done, total, unit, speed in queue.get(batch=True):
-            step = by_id.get(step_id)
-            if step is not None:
-                hub.for_step(step)(Progress(step.label, done, total, unit, speed))
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.halt.set()
 
+    def drain(self) -> None:
+        """Let the running steps clean up (each raises at its next progress report, which
+        stops its ffmpeg and removes its temporary folder; one not started yet gives up as
+        it starts)."""
+        with contextlib.suppress(Exception, KeyboardInterrupt):
+            _distributed().wait(list(self.running), timeout=5)
 
-def _stop(client: Any, stop: Any, running: list[Any], distributed: Any) -> None:
-    """Stop the running steps, let them clean up, then cancel what is left.
-
-    A running step raises at its next progress report, which stops its ffmpeg and removes
-    its temporary folder; a step not started yet gives up as it starts.
-    """
-    with contextlib.suppress(Exception):
-        stop.set()
-    with contextlib.suppress(Exception, KeyboardInterrupt):
-        distributed.wait(running, timeout=5)
-    with contextlib.suppress(Exception):
-        client.cancel(running, force=True)
-
-
-def run_on_cluster(
-    plan: BuildPlan,
-    cache: StepCache,
-    spec: ClusterSpec,
-    progress: Any = None,
-    stop: EventLike | None = None,
-) -> ExecutionResult:
-    """The plan's pending steps on the cluster ``spec`` names, storage checked first."""
-    _distributed()  # asked for a cluster without Dask installed: say how, even for no work
-    steps = plan.pending()
-    if not steps:
-        return ExecutionResult(MappingProxyType({}), ())
-    with connect(spec) as client:
-        check_storage(client, cache.root, plan.kit.master, plan.ffmpeg)
-        if stop is not None and stop.is_set():
-            raise BuildCancelled()
-        return execute_on_cluster(steps, cache, client, progress=progress, stop=stop)
+    def close(self) -> None:
+        if self.running:
+            self.stop()
+            self.drain()
+            with contextlib.suppress(Exception):
+                self.client.cancel(list(self.running), force=True)
+            self.running.clear()

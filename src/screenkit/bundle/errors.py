@@ -18,6 +18,14 @@ class BundleError(ScreenkitError):
     """A bundle cannot be planned or built as asked (bad name, unsafe path, unknown preset)."""
 
 
+class StepStopped(BaseException):
+    """Raised inside a running step when its build is being stopped (a failure elsewhere,
+    Ctrl-C, the app's Cancel), at the step's next progress report: it stops the step's
+    ffmpeg and the cache removes the step's temporary folder. The one stop signal of every
+    executor (threads, processes, Dask); a BaseException, so that no ``except Exception``
+    in a step swallows it."""
+
+
 class BuildCancelled(BundleError):
     """The build was told to stop (the app's Cancel): nothing half-made was kept."""
 

@@ -1,56 +1,54 @@
-"""Running a plan's step graph, ``jobs`` steps side by side; the engine knows no step kind.
+"""Running a plan's step graph: one loop, one executor interface, three backends.
 
-By default steps run in threads: the work happens in ffmpeg processes, so each thread only
-waits on its ffmpeg, and progress and cancelling stay immediate. With ``processes`` each
-step runs in a worker process from its description alone (`RunStep` with the cache folder,
-no shared memory), as it will on a cluster: an error raised there comes back pickled and is
-raised here like any other. A step starts when all its dependencies have finished; its
-outputs come from the cache when its key is there. On the first failure, or on Ctrl-C /
+`execute` walks the graph: a step is submitted once every step it reads has finished, up to
+the backend's ``slots`` at a time; its outputs come from the cache when its key is there.
+Where the step runs is the backend's business (`Backend`: submit, poll, stop):
+
+- `ThreadBackend` (the default): threads of this process. The work happens in ffmpeg
+  processes, so each thread only waits on its ffmpeg; progress and stopping are immediate.
+- `screenkit.bundle.workers.ProcessBackend` (``--processes``): worker processes, each step
+  run from its description alone, as on a cluster.
+- `screenkit.bundle.dask_executor.DaskBackend` (``--workers``/``--scheduler``): Dask.
+
+All three report progress through one `Relay` (one typed event stream,
+`screenkit.bundle.events`) and are stopped one way: on the first failure, on Ctrl-C /
 SIGTERM in the main thread, or when the caller's ``stop`` signal is set (the organiser's
-app's Cancel, from another thread), no new step starts and the running ones are stopped:
-their progress callbacks raise, which makes `run_ffmpeg` stop its ffmpeg and the cache
-remove the step's temporary folder. Then the first error is raised (`BuildCancelled` for a
-stop). Progress is reported per step and overall.
+app's Cancel, from another thread), no new step starts and the running ones are told to
+stop; each raises `StepStopped` at its next progress report, which makes `run_ffmpeg` stop
+its ffmpeg and the cache remove the step's temporary folder. Then the first error is raised
+(`BuildCancelled` for a stop). The engine knows no step kind.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
 from screenkit.bundle.cache import Entry, StepCache
-from screenkit.bundle.errors import BuildCancelled, BundleError
+from screenkit.bundle.errors import BuildCancelled, BundleError, StepStopped
+from screenkit.bundle.events import OVERALL, EventCallback
+from screenkit.bundle.registry import run_step
+from screenkit.bundle.relay import Relay
 from screenkit.bundle.step import Step
-from screenkit.bundle.workers import Cancelled, EventLike, ProcessPool
-from screenkit.errors import Interrupted
-from screenkit.progress import Progress, ProgressCallback
+from screenkit.errors import Interrupted, ScreenkitError
 
-OVERALL = "overall"
+__all__ = ["OVERALL", "Backend", "ThreadBackend", "check_graph", "execute"]
+
+POLL = 0.2
+"""Seconds the loop waits for a step to finish before it looks at the stop signal again."""
 Status = Literal["built", "cached"]
 
 
-class StepCancelled(BaseException):
-    """Raised inside a running step when the build is being stopped (not a user error)."""
+class EventLike(Protocol):
+    """A stop signal: a `threading.Event` (or a multiprocessing or Dask one)."""
 
+    def is_set(self) -> bool: ...
 
-class RunStep(Protocol):
-    """Runs one step (or takes it from the cache): `bundle.steps.registry.run_step`."""
-
-    def __call__(
-        self,
-        step: Step[Any],
-        cache_root: Path | StepCache,
-        *,
-        deps: Mapping[str, Entry] | None = None,
-        progress: ProgressCallback | None = None,
-        on_wait: Callable[[], None] | None = None,
-    ) -> Entry: ...
+    def set(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -72,6 +70,44 @@ class StepOutcome:
 class ExecutionResult:
     entries: Mapping[str, Entry]
     outcomes: tuple[StepOutcome, ...]
+
+
+@dataclass(frozen=True)
+class Done:
+    """A step a backend finished running: its entry, or the exception it ended with."""
+
+    step_id: str
+    entry: Entry | None
+    error: BaseException | None
+    elapsed: float
+
+
+class Backend(Protocol):
+    """Where steps run. Used by one `execute` loop, from one thread."""
+
+    slots: int
+    """How many steps may run at once."""
+
+    def submit(self, step: Step[Any], deps: Mapping[str, Entry], relay: Relay) -> None:
+        """Start ``step``; ``deps`` are the entries it reads, by role."""
+        ...
+
+    def poll(self, timeout: float, relay: Relay) -> list[Done]:
+        """The steps finished since the last call (waits up to ``timeout`` for one);
+        progress that came from elsewhere is handed to ``relay`` meanwhile."""
+        ...
+
+    def stop(self) -> None:
+        """Tell the running steps to stop (each raises `StepStopped` at its next report)."""
+        ...
+
+    def drain(self) -> None:
+        """Wait until the running steps have stopped (after `stop`)."""
+        ...
+
+    def close(self) -> None:
+        """Let go of the threads, processes or cluster futures."""
+        ...
 
 
 def check_graph(steps: Sequence[Step[Any]]) -> list[Step[Any]]:
@@ -101,145 +137,138 @@ def check_graph(steps: Sequence[Step[Any]]) -> list[Step[Any]]:
     return order
 
 
-class _Progress:
-    """Thread-safe fan-in of step progress into per-step and overall events."""
-
-    def __init__(self, steps: Sequence[Step[Any]], sink: ProgressCallback | None) -> None:
-        self.sink = sink
-        self.lock = threading.Lock()
-        self.total = sum(max(s.weight, 0.01) for s in steps) or 1.0
-        self.weights = {s.id: max(s.weight, 0.01) for s in steps}
-        self.fraction: dict[str, float] = {}
-        self.cancel: threading.Event | EventLike = threading.Event()
-
-    def for_step(self, step: Step[Any]) -> ProgressCallback:
-        def report(event: Progress) -> None:
-            if self.cancel.is_set():
-                raise StepCancelled(step.id)
-            self.relay(step, event)
-
-        return report
-
-    def relay(self, step: Step[Any], event: Progress) -> None:
-        """A step's event, as the step's own and toward the overall bar."""
-        if event.fraction is not None:  # a two-pass encode starts over: the whole doesn't
-            self.fraction[step.id] = max(self.fraction.get(step.id, 0.0), event.fraction)
-        self._emit(Progress(step.label, event.done, event.total, event.unit, event.speed))
-
-    def finished(self, step: Step[Any]) -> None:
-        self.fraction[step.id] = 1.0
-        self._emit(None)
-
-    def _emit(self, event: Progress | None) -> None:
-        if self.sink is None:
-            return
-        with self.lock:
-            if event is not None:
-                self.sink(event)
-            done = sum(self.weights[i] * f for i, f in self.fraction.items())
-            self.sink(Progress(OVERALL, 100.0 * done / self.total, 100.0, unit="%"))
-
-
-def _run_one(
-    run: RunStep, step: Step[Any], cache: StepCache, deps: Mapping[str, Entry], hub: _Progress
-) -> Entry:
-    if hub.cancel.is_set():
-        raise StepCancelled(step.id)
-    by_role = {d.role: deps[d.id] for d in step.deps}
-    return run(step, cache, deps=by_role, progress=hub.for_step(step), on_wait=_waiter(step, hub))
-
-
-def _waiter(step: Step[Any], hub: _Progress) -> Callable[[], None]:
-    told = threading.Event()
-
-    def on_wait() -> None:
-        if hub.cancel.is_set():
-            raise StepCancelled(step.id)
-        if not told.is_set():
-            told.set()
-            hub.for_step(step)(Progress(f"{step.label} (waiting for another build)", 0, None))
-
-    return on_wait
+def _why(error: BaseException) -> str:
+    return (
+        error.message if isinstance(error, ScreenkitError) else f"{type(error).__name__}: {error}"
+    )
 
 
 def execute(
     steps: Sequence[Step[Any]],
     cache: StepCache,
+    backend: Backend,
     *,
-    run: RunStep,
-    jobs: int = 1,
-    progress: ProgressCallback | None = None,
-    processes: bool = False,
+    events: EventCallback | None = None,
     stop: EventLike | None = None,
 ) -> ExecutionResult:
-    """Run ``steps`` (a graph) with ``run``; the entries by step id, and what each step did.
+    """Run ``steps`` (a graph) on ``backend``; the entries by step id, and what each did.
 
-    ``stop``, set from any thread, stops the build as a failure does: `BuildCancelled`.
+    ``events`` hears the build's events (on this thread). ``stop``, set from any thread,
+    stops the build as a failure does: `BuildCancelled`.
     """
     order = check_graph(steps)
-    hub = _Progress(order, progress)
+    relay = Relay(order, events)
+    if events is not None:
+        cache.hasher.progress = relay.engine  # checking a large cached file, between steps
+    by_id = {s.id: s for s in order}
     entries: dict[str, Entry] = {}
     outcomes: list[StepOutcome] = []
-    waiting = {s.id: s for s in order}
-    running: dict[cf.Future[Entry], tuple[Step[Any], float]] = {}
+    waiting = dict(by_id)
+    running: set[str] = set()
     error: BaseException | None = None
-    workers = ProcessPool(max(1, jobs)) if processes else None
-    if workers is not None:
-        hub.cancel = workers.stop  # one stop signal, seen by threads and workers alike
-    pool = cf.ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="step")
-    by_id = {s.id: s for s in order}
+
+    def halt() -> None:
+        relay.stop()
+        backend.stop()
+
     try:
         while waiting or running:
             if error is None and stop is not None and stop.is_set():
                 error = BuildCancelled()
-                hub.cancel.set()
+                halt()
             if error is None:
                 ready = [s for s in waiting.values() if all(d in entries for d in s.dep_ids)]
-                for step in ready:
-                    if len(running) >= max(1, jobs):
-                        break
+                for step in ready[: max(0, backend.slots - len(running))]:
                     del waiting[step.id]
-                    if workers is not None:  # the worker finds its inputs in the cache, by key
-                        future = workers.submit(run, step, cache.root)
-                    else:
-                        deps = {d: entries[d] for d in step.dep_ids}
-                        future = pool.submit(_run_one, run, step, cache, deps, hub)
-                    running[future] = (step, time.monotonic())
+                    running.add(step.id)
+                    relay.started(step)
+                    backend.submit(step, {d.role: entries[d.id] for d in step.deps}, relay)
             if not running:
                 break
-            done, _ = cf.wait(running, timeout=0.2, return_when=cf.FIRST_COMPLETED)
-            for step_id, event in workers.events() if workers is not None else []:
-                hub.relay(by_id[step_id], event)
-            for future in done:
-                step, started = running.pop(future)
-                exc = future.exception()
-                if exc is not None:
-                    if error is None or isinstance(error, StepCancelled | Cancelled):
-                        error = exc
-                    hub.cancel.set()
+            for done in backend.poll(POLL, relay):
+                running.discard(done.step_id)
+                step = by_id[done.step_id]
+                if done.entry is None:
+                    failure = done.error or BundleError(f"{step.label} ended without a result")
+                    if isinstance(failure, StepStopped):
+                        relay.finished(step, "stopped", done.elapsed)
+                    else:
+                        relay.finished(step, "failed", done.elapsed, _why(failure))
+                    if error is None or isinstance(error, StepStopped):
+                        error = failure
+                    halt()
                     continue
-                entry = future.result()
-                entries[step.id] = entry
-                hub.finished(step)
-                outcomes.append(StepOutcome.of(step, entry, time.monotonic() - started))
-    except BaseException as exc:  # Ctrl-C / SIGTERM in the main thread: stop the workers
-        hub.cancel.set()
-        _drain(running)
-        raise exc from None
+                entries[step.id] = done.entry
+                relay.finished(step, done.entry.status, done.elapsed)
+                outcomes.append(StepOutcome.of(step, done.entry, done.elapsed))
+            relay.deliver()
+    except BaseException:  # Ctrl-C / SIGTERM in the main thread: stop the steps, then go
+        halt()
+        backend.drain()
+        raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        if workers is not None:
-            workers.shutdown()
+        backend.close()
+    relay.deliver()
     if error is not None:
         raise error
     return ExecutionResult(MappingProxyType(entries), tuple(outcomes))
 
 
-def _drain(running: Mapping[cf.Future[Entry], object]) -> None:
+class ThreadBackend:
+    """Steps in threads of this process (see the module docstring)."""
+
+    def __init__(self, cache: StepCache, jobs: int = 1) -> None:
+        self.cache = cache
+        self.slots = max(1, jobs)
+        self.pool = cf.ThreadPoolExecutor(max_workers=self.slots, thread_name_prefix="step")
+        self.running: dict[cf.Future[Entry], tuple[str, float]] = {}
+
+    def submit(self, step: Step[Any], deps: Mapping[str, Entry], relay: Relay) -> None:
+        future = self.pool.submit(self._run, step, deps, relay)
+        self.running[future] = (step.id, time.monotonic())
+
+    def _run(self, step: Step[Any], deps: Mapping[str, Entry], relay: Relay) -> Entry:
+        relay.check(step.id)
+        return run_step(
+            step,
+            self.cache,
+            deps=deps,
+            progress=relay.for_step(step),
+            on_wait=relay.waiter(step),
+        )
+
+    def poll(self, timeout: float, relay: Relay) -> list[Done]:
+        return finished(self.running, timeout)
+
+    def stop(self) -> None:
+        """Nothing of its own: the steps check the relay's stop signal as they report."""
+
+    def drain(self) -> None:
+        wait_stopping(self.running)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def finished(running: dict[cf.Future[Entry], tuple[str, float]], timeout: float) -> list[Done]:
+    """The futures of ``running`` that are done (waiting up to ``timeout``), taken out."""
+    if not running:
+        return []
+    done, _ = cf.wait(running, timeout=timeout, return_when=cf.FIRST_COMPLETED)
+    found = []
+    for future in done:
+        step_id, started = running.pop(future)
+        elapsed = time.monotonic() - started
+        error = future.exception()
+        found.append(Done(step_id, None if error else future.result(), error, elapsed))
+    return found
+
+
+def wait_stopping(running: Mapping[cf.Future[Entry], object]) -> None:
     """Wait for running steps to stop (their next progress event raises); keep interrupts."""
     pending = set(running)
     while pending:
         try:
-            _, pending = cf.wait(pending, timeout=0.2)
-        except (KeyboardInterrupt, Interrupted):  # a second Ctrl-C: the workers are stopping
+            _, pending = cf.wait(pending, timeout=POLL)
+        except (KeyboardInterrupt, Interrupted):  # a second Ctrl-C: the steps are stopping
             continue

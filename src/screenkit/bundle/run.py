@@ -6,22 +6,32 @@ import shlex
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 from screenkit import diskspace
 from screenkit.bundle.cache import StepCache
-from screenkit.bundle.dask_executor import ClusterSpec, run_on_cluster
-from screenkit.bundle.executor import StepOutcome, execute
+from screenkit.bundle.dask_executor import ClusterSpec, DaskBackend, check_storage, connect
+from screenkit.bundle.dask_executor import require_dask as _require_dask
+from screenkit.bundle.errors import BuildCancelled
+from screenkit.bundle.events import EventCallback, fan_out, progress_events
+from screenkit.bundle.executor import (
+    Backend,
+    EventLike,
+    ExecutionResult,
+    StepOutcome,
+    ThreadBackend,
+    execute,
+)
 from screenkit.bundle.model import BuildPlan
 from screenkit.bundle.registry import (
     commands_for,
     kind_of,
     recorded_commands,
-    run_step,
     warnings_of,
 )
 from screenkit.bundle.step import Step
-from screenkit.bundle.workers import EventLike
+from screenkit.bundle.workers import ProcessBackend
 from screenkit.errors import ScreenkitError
 from screenkit.progress import ProgressCallback
 
@@ -88,35 +98,34 @@ def build(
     *,
     jobs: int = 1,
     progress: ProgressCallback | None = None,
+    events: EventCallback | None = None,
     processes: bool = False,
     cluster: ClusterSpec | None = None,
     stop: EventLike | None = None,
 ) -> BuildReport:
     """Run what the plan's out-of-date bundles need; up-to-date bundles are left alone.
 
-    ``processes`` runs each step in a worker process from its description alone (see
-    `screenkit.bundle.executor`); ``cluster`` runs them on a Dask cluster instead
-    (`dask_executor`). ``stop`` (a `threading.Event`), set from another thread, cancels
-    the build: running steps stop, no bundle is left half-made, `BuildCancelled` is raised.
+    ``events`` hears the build as typed events (`screenkit.bundle.events`: step started,
+    progress, finished, and the whole build's percentage), delivered on this thread;
+    ``progress`` is the same stream as `Progress` callbacks (each step under its label, the
+    build under ``overall``). ``processes`` runs each step in a worker process from its
+    description alone (`screenkit.bundle.workers`); ``cluster`` on a Dask cluster
+    (`screenkit.bundle.dask_executor`); else in ``jobs`` threads. ``stop`` (a
+    `threading.Event`), set from another thread, cancels the build: running steps stop, no
+    bundle is left half-made, `BuildCancelled` is raised.
     """
     started = time.monotonic()
+    listener = fan_out(events, progress_events(progress) if progress is not None else None)
     cache = StepCache(plan.cache_root, progress=progress)
     cache.sweep_tmp()  # what killed builds left behind
     diskspace.prepare_output(plan.out)  # before the long steps, as is the space check
     cached = [s.id for s in plan.steps if s.key and cache.peek(s.key)]
     diskspace.check_space(diskspace.plan_needs(plan, cached))
     if cluster is not None:
-        result = run_on_cluster(plan, cache, cluster, progress, stop)
+        result = _on_cluster(plan, cache, cluster, listener, stop)
     else:
-        result = execute(
-            plan.pending(),
-            cache,
-            run=run_step,
-            jobs=jobs,
-            progress=progress,
-            processes=processes,
-            stop=stop,
-        )
+        backend: Backend = ProcessBackend(cache, jobs) if processes else ThreadBackend(cache, jobs)
+        result = execute(plan.pending(), cache, backend, events=listener, stop=stop)
     bundles = tuple(
         BundleResult(
             name=b.request.name,
@@ -137,6 +146,25 @@ def build(
         elapsed=time.monotonic() - started,
         warnings=tuple(dict.fromkeys(warnings)),
     )
+
+
+def _on_cluster(
+    plan: BuildPlan,
+    cache: StepCache,
+    spec: ClusterSpec,
+    events: EventCallback | None,
+    stop: EventLike | None,
+) -> ExecutionResult:
+    """The plan's pending steps on the cluster ``spec`` names, storage checked first."""
+    _require_dask()  # asked for a cluster without Dask installed: say how, even for no work
+    steps = plan.pending()
+    if not steps:
+        return ExecutionResult(MappingProxyType({}), ())
+    with connect(spec) as client:
+        check_storage(client, cache.root, plan.kit.master, plan.ffmpeg)
+        if stop is not None and stop.is_set():
+            raise BuildCancelled()
+        return execute(steps, cache, DaskBackend(client, cache), events=events, stop=stop)
 
 
 @dataclass(frozen=True)

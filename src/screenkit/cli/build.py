@@ -23,6 +23,14 @@ from screenkit.bundle import (
 )
 from screenkit.bundle.cache import user_cache_dir
 from screenkit.bundle.dask_executor import SCHEDULER_ENV, ClusterSpec, require_dask
+from screenkit.bundle.events import (
+    OVERALL,
+    BuildEvent,
+    BuildProgress,
+    EventCallback,
+    StepFinished,
+    StepProgress,
+)
 from screenkit.cli.common import (
     emit_json,
     json_option,
@@ -35,6 +43,7 @@ from screenkit.cli.common import (
 from screenkit.errors import ConfigError
 from screenkit.kit import MANIFEST, OUTRO_MAX, OUTRO_SECONDS, load_kit
 from screenkit.presets import speed_problem
+from screenkit.progress import Progress, ProgressCallback
 
 
 @click.command("build")
@@ -175,7 +184,9 @@ def build_command(
         if not (quiet or as_json):
             for estimate in plan.estimates:
                 note(estimate.sentence())
-        report = build(plan, jobs=jobs, progress=progress, processes=processes, cluster=cluster)
+        report = build(
+            plan, jobs=jobs, events=_bars(progress), processes=processes, cluster=cluster
+        )
     if as_json:
         emit_json({**report.to_json(), "estimates": [e.to_json() for e in plan.estimates]})
         return
@@ -190,6 +201,24 @@ def build_command(
     ran = sum(1 for s in report.steps if s.status == "built")
     cached = sum(1 for s in report.steps if s.status == "cached")
     note(f"{ran} steps run, {cached} from the cache, in {report.elapsed:.1f} s")
+
+
+def _bars(progress: ProgressCallback) -> EventCallback:
+    """The build's events as bars: one per running step (gone when it finishes), and the
+    whole build's."""
+    shown: set[str] = set()
+
+    def show(event: BuildEvent) -> None:
+        if isinstance(event, StepProgress):
+            shown.add(event.label)
+            progress(Progress(event.label, event.done, event.total, event.unit, event.speed))
+        elif isinstance(event, StepFinished) and event.label in shown:
+            shown.discard(event.label)
+            progress(Progress(event.label, 1.0, 1.0))  # a full bar gives its row back
+        elif isinstance(event, BuildProgress):
+            progress(Progress(OVERALL, event.percent, 100.0, unit="%"))
+
+    return show
 
 
 def _chunks(value: str) -> str:
