@@ -4,6 +4,8 @@
 the one given, else the folder holding the first track or its parent when a
 ``screenkit.toml`` is there (``kit/subtitles/uk.srt``). A file that cannot be read becomes
 a result carrying its error, so that one broken track does not hide the others' findings.
+Each track is held to its language's reading norms (`screenkit.subtitles.norms`: the
+language given, else the one its name says) when the profile takes them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from screenkit.errors import ScreenkitError
 from screenkit.subtitles.check import CheckReport, Film, check_track, fonts_for
 from screenkit.subtitles.load import load_track
+from screenkit.subtitles.norms import for_language
 from screenkit.subtitles.profiles import DEFAULT_PROFILE, Profile, load_profile
 
 
@@ -91,6 +94,7 @@ def check_files(
         except ScreenkitError as exc:
             results.append(FileResult(path=path, report=None, error=exc))
             continue
-        report = check_track(track, qc, fonts=fonts, film=film_facts, fps=fps)
+        held_to = for_language(qc, track.lang)
+        report = check_track(track, held_to, fonts=fonts, film=film_facts, fps=fps)
         results.append(FileResult(path=path, report=report))
     return CheckRun(profile=qc, film=film_facts, kit=kit_root, results=tuple(results))
