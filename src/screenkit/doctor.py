@@ -95,6 +95,7 @@ def diagnose() -> DoctorReport:
     except ScreenkitError as exc:
         checks.append(Check("font", False, exc.message, exc.hint))
     checks += dvd_checks()
+    checks.append(msgfmt_check())
     return DoctorReport(str(ffmpeg.path), ffmpeg.version, ffmpeg.source, route, tuple(checks))
 
 
@@ -114,3 +115,18 @@ def dvd_checks() -> list[Check]:
             )
         )
     return out
+
+
+def msgfmt_check() -> Check:
+    """GNU gettext's msgfmt: checks a translator's catalogue as gettext itself reads it
+    (optional: ``subs po`` works without it)."""
+    import shutil
+
+    path = shutil.which("msgfmt")
+    return Check(
+        "msgfmt",
+        path is not None,
+        f"{path or 'not on PATH'} (optional: checks a translation catalogue, msgfmt --check)",
+        None if path else "apt-get install gettext",
+        optional=True,
+    )
