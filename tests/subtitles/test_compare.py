@@ -190,3 +190,15 @@ def test_bad_input_is_a_clear_error(tmp_path: Path, run_cli: RunCli) -> None:
         "subs", "compare", str(PAIR / "en.srt"), str(PAIR / "clean.fi.srt"), "--film", "x.mkv"
     )
     assert code == 2 and "--html" in err
+
+
+def test_an_unfinished_translation_is_missing_cues_not_timed_for_another_cut(
+    tmp_path: Path,
+) -> None:
+    subs = pysubs2.load(str(PAIR / "clean.fi.srt"))
+    del subs[3:]
+    path = tmp_path / "fi.srt"
+    subs.save(str(path))
+    c = compare_files(PAIR / "en.srt", path)
+    assert c.file_problems == ()
+    assert _rules(c) == {n: ["missing-cue"] for n in range(4, 9)}

@@ -110,7 +110,7 @@ def test_every_language_gets_its_plural_forms_and_passes(tmp_path: Path, lang: s
 
 def test_notes_are_in_the_translators_language(kit: Path) -> None:
     text = export_po(kit / "subtitles" / "en.srt", "uk").output.read_text(encoding="utf-8")
-    assert "#. українська: 2 рядки щонайбільше по 42 знаків; при 17 знаках за секунду" in text
+    assert "#. українська: рядків: до 2, знаків у рядку: до 42; при 17 знаках за секунду" in text
 
 
 @needs_msgfmt

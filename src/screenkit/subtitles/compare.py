@@ -288,7 +288,11 @@ def _file_problems(
     moved = [p.translation[0].start - p.original[0].start for p in matched]
     shifted = [d for d in moved if abs(d) > MOVED_MS]
     covered = sum(len(p.original) for p in matched)
-    if originals and (covered < len(originals) / 2 or len(shifted) > len(matched) / 2):
+    extra = sum(len(p.translation) for p in pairs if not p.original)
+    placed = sum(len(p.translation) for p in matched)
+    # most of the translation's cues moved, or fall where the original has none: timed for
+    # another cut (a translation that is only unfinished has its cues in their places)
+    if len(shifted) > len(matched) / 2 or extra > placed:
         offset = statistics.median(shifted) if shifted else 0
         params = {"matched": covered, "cues": len(originals), "offset_ms": round(offset)}
         found.append(Problem("timing-off", SEVERITY["timing-off"], params))

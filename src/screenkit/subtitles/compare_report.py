@@ -217,11 +217,11 @@ def _cue(
     severity = pair.worst() or "info"
     numbers = []
     if pair.original:
-        numbers.append(tr.gettext("original {cues}").format(cues=_numbers(pair.original)))
+        numbers.append(tr.gettext("Original: {cues}").format(cues=_numbers(pair.original)))
     if pair.translation:
-        numbers.append(tr.gettext("translation {cues}").format(cues=_numbers(pair.translation)))
+        numbers.append(tr.gettext("Translation: {cues}").format(cues=_numbers(pair.translation)))
     side = pair.translation or pair.original
-    title = tr.gettext("Cue {cues}").format(cues=" · ".join(numbers))
+    title = " · ".join(numbers)
     head = f'<header><h2>{_e(title)}</h2><span class="time">{_e(_span(side))}</span></header>'
     figure = ""
     if frame is not None:
