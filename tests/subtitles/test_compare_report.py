@@ -14,10 +14,12 @@ import pysubs2
 import pytest
 from PIL import Image
 
+from screenkit.errors import SubtitleError
 from screenkit.fonts import shipped_font
 from screenkit.i18n import translator
 from screenkit.subtitles.compare import compare_files
-from screenkit.subtitles.compare_report import frames_for, render_report, write_report
+from screenkit.subtitles.compare_frames import frames_for
+from screenkit.subtitles.compare_report import render_report, write_report
 from screenkit.subtitles.preview import burned_frames
 
 RunCli = Callable[..., tuple[int, str, str]]
@@ -67,6 +69,10 @@ def test_the_report_speaks_the_translation_language_or_english(tmp_path: Path) -
     assert polish.ui_lang == "pl" and '<html lang="pl">' in page
     assert "Brak napisu" in page and "Co zrobić:" in page and "fiński" in page
     assert page.count('class="cue ') == 4 and polish.frames == 0
+    klingon = write_report(c, tmp_path / "tlh.html", ui_lang="tlh")  # no catalogue: English
+    assert klingon.ui_lang == "en" and '<html lang="en">' in (tmp_path / "tlh.html").read_text()
+    with pytest.raises(SubtitleError):
+        write_report(c, PAIR / "planted.fi.srt")
 
 
 @pytest.mark.slow

@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import datetime
 import html
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -30,15 +29,11 @@ from pathlib import Path
 from screenkit import __version__
 from screenkit.i18n import Translator, translator
 from screenkit.media.atomic import write_text_atomic
-from screenkit.media.binaries import FFmpeg
 from screenkit.progress import ProgressCallback
 from screenkit.subtitles.compare import Comparison, Line, Pair, Problem
+from screenkit.subtitles.compare_frames import MAX_FRAMES, frames_for
 from screenkit.subtitles.compare_words import counts, describe, severity_label
 from screenkit.subtitles.timecode import format_time
-
-MAX_FRAMES = 60
-FRAME_WIDTH = 480
-JPEG_QUALITY = 82
 
 
 @dataclass(frozen=True)
@@ -68,6 +63,11 @@ def _style() -> str:
     text = (resources.files("screenkit") / "data" / "compare_report.css").read_text("utf-8")
     assert "</style" not in text.lower()
     return text
+
+
+def page_lang(tr: Translator) -> str:
+    """The language the page is written in: English where screenkit has no catalogue."""
+    return tr.lang if tr.translated else "en"
 
 
 def _csp(style: str) -> str:
@@ -100,53 +100,6 @@ def _span(lines: Sequence[Line]) -> str:
 
 def _numbers(lines: Sequence[Line]) -> str:
     return ", ".join(str(line.number) for line in lines)
-
-
-def frames_for(
-    comparison: Comparison,
-    film: Path,
-    *,
-    fonts: Sequence[Path] = (),
-    ffmpeg: FFmpeg | None = None,
-    progress: ProgressCallback | None = None,
-    limit: int = MAX_FRAMES,
-) -> dict[int, bytes]:
-    """JPEG frames of ``film`` at the first ``limit`` flagged cues (index in ``pairs`` →
-    bytes), the translation burned in."""
-    from PIL import Image as PILImage
-
-    from screenkit.fonts import Font, font_family, shipped_font
-    from screenkit.media.probe import probe
-    from screenkit.subtitles.load import load_track
-    from screenkit.subtitles.preview import burned_frames, cell_size
-
-    wanted = [i for i, pair in enumerate(comparison.pairs) if pair.problems][:limit]
-    if not wanted:
-        return {}
-    info = probe(film)
-    size = cell_size(info, FRAME_WIDTH)
-    end = info.duration
-    times = [comparison.pairs[i].moment for i in wanted]
-    if end is not None:
-        times = [max(0.0, min(t, end - 0.2)) for t in times]
-    track = load_track(comparison.translation, lang=comparison.translation_lang)
-    chosen = [*(Font(p, font_family(p)) for p in fonts), shipped_font()]
-    cells = burned_frames(
-        track.subs,
-        film,
-        times,
-        size,
-        chosen,
-        ffmpeg=ffmpeg,
-        progress=progress,
-        step="frames",
-    )
-    frames: dict[int, bytes] = {}
-    for i, cell in zip(wanted, cells, strict=True):
-        buffer = io.BytesIO()
-        PILImage.fromarray(cell).save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
-        frames[i] = buffer.getvalue()
-    return frames
 
 
 @dataclass(frozen=True)
@@ -336,7 +289,7 @@ def render_report(
     )
     parts = [
         "<!DOCTYPE html>",
-        f'<html lang="{_e(tr.lang)}">',
+        f'<html lang="{_e(page_lang(tr))}">',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_e(_csp(style))}">',
@@ -386,12 +339,20 @@ def write_report(
     fonts: Sequence[Path] = (),
     progress: ProgressCallback | None = None,
 ) -> ReportWritten:
-    """Render the report (with frames of ``film`` when given) and publish it atomically."""
+    """Render the report (with frames of ``film`` when given) and publish it atomically;
+    a `SubtitleError` when ``output`` is one of the inputs."""
+    from screenkit.errors import SubtitleError
+    from screenkit.subtitles.edit import same_file
+
     output = Path(output)
+    for given in (comparison.original, comparison.translation, *([film] if film else [])):
+        if same_file(given, output):
+            raise SubtitleError(f"{output} is an input: write the report elsewhere", path=output)
     tr = report_translator(comparison, ui_lang, kit)
     frames = frames_for(comparison, film, fonts=fonts, progress=progress) if film else {}
     flagged = sum(1 for p in comparison.pairs if p.problems)
     left_out = max(0, flagged - MAX_FRAMES) if film else 0
     text = render_report(comparison, tr, frames=frames, film=film, frames_left_out=left_out)
     write_text_atomic(output, text)
-    return ReportWritten(output, tr.lang, len(frames), left_out, len(text.encode("utf-8")))
+    size = len(text.encode("utf-8"))
+    return ReportWritten(output, page_lang(tr), len(frames), left_out, size)

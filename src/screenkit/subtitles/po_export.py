@@ -21,7 +21,6 @@ call; its result counts what happened.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,27 +29,23 @@ from babel.messages.catalog import Catalog, Message
 from screenkit.errors import SubtitleError
 from screenkit.i18n import Translator, translator
 from screenkit.progress import Progress, ProgressCallback
-from screenkit.subtitles.load import Track, load_track
+from screenkit.subtitles.load import load_track
 from screenkit.subtitles.norms import ReadingNorms, for_language, norms_for
 from screenkit.subtitles.po import (
     Cue,
     SubtitleCatalog,
     babel_locale,
     catalogue_lang,
-    message_text,
-    messages_of,
-    parse_context,
     previous_ids,
     read_catalogue,
     track_cues,
     write_catalogue,
 )
+from screenkit.subtitles.po_merge import Old, from_catalogue, match_catalogue, match_track
 from screenkit.subtitles.profiles import DEFAULT_PROFILE, Profile, load_profile
 from screenkit.subtitles.timecode import format_time
 
 TRACK_EXTS = (".srt", ".vtt", ".ass", ".ssa")
-MIN_OVERLAP = 0.5
-"""A changed cue takes an old translation whose time overlaps at least this share of both."""
 
 
 @dataclass(frozen=True)
@@ -99,22 +94,6 @@ class PoExport:
         }
 
 
-@dataclass(frozen=True)
-class _Old:
-    """A translation found in the old catalogue or track, waiting for a cue to take it."""
-
-    text: str
-    start: int
-    end: int
-    source: str | None
-    """The original text it translated (None when it came from a track)."""
-    fuzzy: bool
-    user_comments: tuple[str, ...] = ()
-    context: str | None = None
-    previous: str | None = None
-    """The ``#| msgid`` of a message still fuzzy: the text it translated before."""
-
-
 def default_output(original: Path, lang: str) -> Path:
     """``subtitles/fi.po`` beside ``subtitles/en.srt``."""
     return original.with_name(f"{lang}.po")
@@ -154,96 +133,6 @@ def _beside(original: Path, lang: str) -> Path | None:
         if candidate.is_file() and not same_file(candidate, original):
             return candidate
     return None
-
-
-def _from_catalogue(catalog: Catalog, previous: dict[str, str]) -> list[_Old]:
-    found: list[_Old] = []
-    for message in [*messages_of(catalog), *catalog.obsolete.values()]:
-        text = message_text(message)
-        if not text.strip():
-            continue
-        parsed = parse_context(message.context)
-        start, end = (parsed[1], parsed[2]) if parsed else (-1, -1)
-        found.append(
-            _Old(
-                text=text,
-                start=start,
-                end=end,
-                source=str(message.id),
-                fuzzy=message.fuzzy,
-                user_comments=tuple(message.user_comments),
-                context=message.context,
-                previous=previous.get(message.context or "") if message.fuzzy else None,
-            )
-        )
-    return found
-
-
-def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> float:
-    """Shared time as a share of the longer of the two (1 for the same span)."""
-    shared = min(a_end, b_end) - max(a_start, b_start)
-    longest = max(a_end - a_start, b_end - b_start, 1)
-    return max(0, shared) / longest
-
-
-def _match_catalogue(cues: Sequence[Cue], old: list[_Old]) -> dict[int, tuple[_Old, bool]]:
-    """For each cue index: the old translation it keeps, and whether that makes it fuzzy."""
-    taken: dict[int, tuple[_Old, bool]] = {}
-    by_text: dict[str | None, list[int]] = {}
-    for k, o in enumerate(old):
-        by_text.setdefault(o.source, []).append(k)
-    # 1. the same text at the same time; 2. the same text elsewhere (moved, renumbered)
-    for exact in (True, False):
-        for i, cue in enumerate(cues):
-            same = by_text.get(cue.text, [])
-            if exact:
-                same = [k for k in same if (old[k].start, old[k].end) == (cue.start, cue.end)]
-            if i in taken or not same:
-                continue
-            k = min(same, key=lambda k: abs(old[k].start - cue.start))
-            taken[i] = (old[k], old[k].fuzzy)
-            by_text[cue.text].remove(k)
-    # 3. a changed text: the old translation of the same moment, to be reviewed
-    free = sorted({k for ks in by_text.values() for k in ks}, key=lambda k: old[k].start)
-    for i, cue in enumerate(cues):
-        if i in taken:
-            continue
-        near = [
-            (share, k)
-            for k in free
-            if (share := _overlap(cue.start, cue.end, old[k].start, old[k].end)) >= MIN_OVERLAP
-        ]
-        if near:
-            _, k = max(near)
-            taken[i] = (old[k], True)
-            free.remove(k)
-    return taken
-
-
-def _match_track(cues: Sequence[Cue], track: Track) -> tuple[dict[int, tuple[_Old, bool]], int]:
-    """Translations taken from a track by time (its text is no original to compare)."""
-    import numpy as np
-
-    from screenkit.subtitles.po import track_cues as cues_of
-    from screenkit.subtitles.sync_reference import align_events
-
-    theirs, _ = cues_of(track)
-    if not theirs or not cues:
-        return {}, len(theirs)
-    t = np.array([(c.start / 1000, c.end / 1000) for c in theirs])
-    r = np.array([(c.start / 1000, c.end / 1000) for c in cues])
-    taken: dict[int, tuple[_Old, bool]] = {}
-    used = 0
-    for pair in align_events(t, r):
-        group = theirs[pair.ti : pair.tj + 1]
-        used += len(group)
-        text = (
-            " ".join(c.text.replace("\n", " ") for c in group) if len(group) > 1 else group[0].text
-        )
-        one = pair.ti == pair.tj and pair.ri == pair.rj
-        exact = one and (group[0].start, group[0].end) == (cues[pair.ri].start, cues[pair.ri].end)
-        taken[pair.ri] = (_Old(text, group[0].start, group[-1].end, None, False), not exact)
-    return taken, len(theirs) - used
 
 
 def _notes(cue: Cue, profile: Profile, norms: ReadingNorms | None, tr: Translator) -> list[str]:
@@ -329,16 +218,16 @@ def export_po(
     old_catalog: Catalog | None = None
     unused = 0
     if source is None:
-        taken: dict[int, tuple[_Old, bool]] = {}
-        leftovers: list[_Old] = []
+        taken: dict[int, tuple[Old, bool]] = {}
+        leftovers: list[Old] = []
     elif source.suffix.lower() in (".po", ".pot"):
         old_catalog = read_catalogue(source)
-        old = _from_catalogue(old_catalog, previous_ids(source))
-        taken = _match_catalogue(cues, old)
+        old = from_catalogue(old_catalog, previous_ids(source))
+        taken = match_catalogue(cues, old)
         kept = {id(o) for o, _ in taken.values()}
         leftovers = [o for o in old if id(o) not in kept]
     else:
-        taken, unused = _match_track(cues, load_track(source, lang=lang))
+        taken, unused = match_track(cues, load_track(source, lang=lang))
         leftovers = []
 
     catalog = _new_catalog(title, lang, track.lang, old_catalog, original, norms, tr)
