@@ -346,11 +346,9 @@ def compare(
     tr = report_translator(c, ui_lang, kit_dir)
     written = None
     if html_out is not None:
-        from screenkit.kit import load_kit
-        from screenkit.subtitles.checkrun import find_kit_root
+        from screenkit.subtitles.checkrun import kit_of
 
-        root = kit_dir or find_kit_root(translation)
-        fonts = load_kit(root).fonts if root is not None else ()
+        root, fonts = kit_of(translation, kit_dir)
         with progress_bars(quiet or as_json) as progress:
             watched = progress if bars_wanted(quiet or as_json) else None
             written = write_report(

@@ -66,6 +66,18 @@ def probe_film(path: Path) -> Film:
     return Film(path=path, fps=fps, duration_ms=duration)
 
 
+def kit_of(track: Path | None, kit: Path | None = None) -> tuple[Path | None, tuple[Path, ...]]:
+    """The kit's folder (given, else the one holding ``track``) and its fonts; (None, ())
+    outside a kit. A broken manifest is a `ConfigError` naming it."""
+    from screenkit.kit import load_kit
+
+    root = kit if kit is not None else (find_kit_root(track) if track is not None else None)
+    if root is None:
+        return None, ()
+    loaded = load_kit(root)
+    return loaded.root, loaded.fonts
+
+
 def check_files(
     paths: Sequence[Path],
     *,
@@ -77,13 +89,7 @@ def check_files(
     encoding: str | None = None,
 ) -> CheckRun:
     """Load and check each track; per-file read errors are kept in the results."""
-    from screenkit.kit import load_kit
-
-    kit_root = kit if kit is not None else (find_kit_root(paths[0]) if paths else None)
-    kit_fonts: tuple[Path, ...] = ()
-    if kit_root is not None:
-        loaded = load_kit(kit_root)
-        kit_root, kit_fonts = loaded.root, loaded.fonts
+    kit_root, kit_fonts = kit_of(paths[0] if paths else None, kit)
     qc = load_profile(profile or DEFAULT_PROFILE, kit_root)
     fonts = fonts_for(kit_fonts)
     film_facts = probe_film(film) if film is not None else None

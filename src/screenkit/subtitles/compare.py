@@ -312,18 +312,13 @@ def compare_files(
     """Load both tracks (encodings detected, languages from ``--lang`` or the file names) and
     compare them; the kit (given, or the one holding the translation) adds its fonts and
     profiles. Raises `SubtitleError`/`InputError` naming a track that cannot be read."""
-    from screenkit.kit import load_kit
     from screenkit.subtitles.check import fonts_for
-    from screenkit.subtitles.checkrun import find_kit_root
+    from screenkit.subtitles.checkrun import kit_of
     from screenkit.subtitles.load import load_track
     from screenkit.subtitles.profiles import DEFAULT_PROFILE, load_profile
 
     original, translation = Path(original), Path(translation)
-    kit_root = kit if kit is not None else find_kit_root(translation)
-    kit_fonts: tuple[Path, ...] = ()
-    if kit_root is not None:
-        loaded = load_kit(kit_root)
-        kit_root, kit_fonts = loaded.root, loaded.fonts
+    kit_root, kit_fonts = kit_of(translation, kit)
     qc = load_profile(profile or DEFAULT_PROFILE, kit_root)
     before = load_track(original, lang=original_lang)
     after = load_track(translation, lang=lang, encoding=encoding)
