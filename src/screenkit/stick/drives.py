@@ -23,7 +23,11 @@ from typing import Any
 
 from screenkit.stick.filesystems import filesystem_of, normalise, run_tool, space_of
 
-_COLUMNS = "NAME,PATH,TYPE,RM,HOTPLUG,TRAN,LABEL,FSTYPE,FSAVAIL,FSSIZE,SIZE,RO"
+_COLUMNS = (
+    "NAME,PATH,TYPE,RM,HOTPLUG,TRAN,LABEL,FSTYPE,FSAVAIL,FSSIZE,SIZE,RO,MOUNTPOINTS",
+    "NAME,PATH,TYPE,RM,HOTPLUG,TRAN,LABEL,FSTYPE,FSAVAIL,FSSIZE,SIZE,RO,MOUNTPOINT",  # < 2.37
+    "NAME,TYPE,RM,HOTPLUG,TRAN,LABEL,FSTYPE,SIZE,RO,MOUNTPOINT",  # < 2.33: no PATH, FSAVAIL
+)
 _SYSTEM_MOUNTS = frozenset(
     {"/", "/boot", "/boot/efi", "/efi", "/usr", "/var", "/home", "/opt", "/srv", "[SWAP]"}
 )
@@ -108,7 +112,7 @@ def parse_lsblk(document: Mapping[str, Any]) -> list[Drive]:
 
 
 def _lsblk() -> list[Drive]:
-    for columns in (f"{_COLUMNS},MOUNTPOINTS", f"{_COLUMNS},MOUNTPOINT"):  # <2.37: no MOUNTPOINTS
+    for columns in _COLUMNS:  # an older lsblk refuses a column it does not know
         out = run_tool(["lsblk", "--json", "--bytes", "--output", columns])
         if out is None:
             continue
