@@ -9,7 +9,7 @@ The library knows no face: the CLI (``screenkit copy``) and the organiser's app 
 """
 
 from screenkit.stick.checks import Finding, check_destination
-from screenkit.stick.copy import CHECK_STEP, COPY_STEP, CopyReport, copy_bundle
+from screenkit.stick.copy import COPY_STEP, CopyReport, copy_bundle
 from screenkit.stick.drives import Drive, parse_lsblk, removable_drives
 from screenkit.stick.errors import (
     CopyCancelled,
@@ -19,6 +19,7 @@ from screenkit.stick.errors import (
     StickFull,
 )
 from screenkit.stick.filesystems import display_name, filesystem_of
+from screenkit.stick.readback import CHECK_STEP
 from screenkit.stick.words import describe_finding
 
 __all__ = [

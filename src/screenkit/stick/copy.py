@@ -37,27 +37,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from screenkit.bundle.hashing import sha256_file
 from screenkit.bundle.manifest import MANIFEST_NAME, Manifest, read_manifest
 from screenkit.errors import path_error
 from screenkit.i18n import translator
 from screenkit.media.atomic import PART_MARK
-from screenkit.progress import Progress, ProgressCallback
+from screenkit.progress import ProgressCallback
 from screenkit.stick.checks import Finding, check_destination, inside, stale_parts
 from screenkit.stick.errors import (
-    CopyCancelled,
     DestinationRefused,
     ReadBackFailed,
     StickFull,
 )
 from screenkit.stick.filesystems import space_of
+from screenkit.stick.readback import (
+    CHUNK,
+    Item,
+    Meter,
+    check_stop,
+    drop_cache,
+    read_back,
+    renamed_whole,
+)
 from screenkit.stick.words import describe_finding
 
-CHUNK = 4 << 20
-REPORT_EVERY = 8 << 20
-"""Bytes between two progress events (and at the end of each file)."""
 COPY_STEP = "copying"
-CHECK_STEP = "reading back"
 OLD_MARK = ".old-"
 
 
@@ -95,43 +98,6 @@ class CopyReport:
         }
 
 
-@dataclass(frozen=True)
-class _Item:
-    """One file to copy: its manifest path, its source, size and digest."""
-
-    path: str
-    source: Path
-    size: int
-    sha256: str
-
-
-class _Meter:
-    """Byte progress of one phase, reported every few MB and at each file's end."""
-
-    def __init__(self, step: str, total: int, progress: ProgressCallback | None) -> None:
-        self.step, self.total, self.progress = step, total, progress
-        self.done = 0
-        self.reported = -1
-
-    def add(self, count: int, *, force: bool = False) -> None:
-        self.done += count
-        if self.progress and (force or self.done - self.reported >= REPORT_EVERY):
-            self.reported = self.done
-            self.progress(Progress(self.step, self.done / 1e6, self.total / 1e6, unit="MB"))
-
-
-def _check_stop(stop: threading.Event | None) -> None:
-    if stop is not None and stop.is_set():
-        raise CopyCancelled()
-
-
-def _drop_cache(fd: int) -> None:
-    """Ask the kernel to forget the file's cached pages (see the module's docstring)."""
-    if hasattr(os, "posix_fadvise"):
-        with contextlib.suppress(OSError):
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-
-
 def _fsync_folder(folder: Path) -> None:
     """Make a folder's entries durable; file systems that cannot (some FUSE ones) are let be."""
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
@@ -146,106 +112,43 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _items(bundle: Path, manifest: Manifest, manifest_bytes: bytes) -> list[_Item]:
+def _items(bundle: Path, manifest: Manifest, manifest_bytes: bytes) -> list[Item]:
     items = []
     for record in manifest.files:
         source = inside(bundle, record.path)
         assert source is not None  # check_destination refused a manifest path outside
-        items.append(_Item(record.path, source, record.size, record.sha256))
+        items.append(Item(record.path, source, record.size, record.sha256))
     digest = hashlib.sha256(manifest_bytes).hexdigest()
-    items.append(_Item(MANIFEST_NAME, bundle / MANIFEST_NAME, len(manifest_bytes), digest))
+    items.append(Item(MANIFEST_NAME, bundle / MANIFEST_NAME, len(manifest_bytes), digest))
     return items
 
 
-def _write(item: _Item, folder: Path, meter: _Meter, stop: threading.Event | None) -> None:
+def _write(item: Item, folder: Path, meter: Meter, stop: threading.Event | None) -> None:
     target = inside(folder, item.path)
     assert target is not None
     target.parent.mkdir(parents=True, exist_ok=True)
     with item.source.open("rb") as source, target.open("xb") as out:
         while chunk := source.read(CHUNK):
-            _check_stop(stop)
+            check_stop(stop)
             out.write(chunk)
             meter.add(len(chunk))
         out.flush()
         os.fsync(out.fileno())
-        _drop_cache(out.fileno())
+        drop_cache(out.fileno())
     meter.add(0, force=True)
     with contextlib.suppress(OSError):  # players sort by date; FAT keeps 2-second times
         st = item.source.stat()
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
-def _write_manifest(item: _Item, data: bytes, folder: Path, meter: _Meter) -> None:
+def _write_manifest(item: Item, data: bytes, folder: Path, meter: Meter) -> None:
     """The manifest's bytes as read at the start (the ones hashed), written last."""
     with (folder / MANIFEST_NAME).open("xb") as out:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
-        _drop_cache(out.fileno())
+        drop_cache(out.fileno())
     meter.add(item.size, force=True)
-
-
-def _read_one(path: Path, meter: _Meter, stop: threading.Event | None) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        _drop_cache(fh.fileno())
-        while chunk := fh.read(CHUNK):
-            _check_stop(stop)
-            digest.update(chunk)
-            size += len(chunk)
-            meter.add(len(chunk))
-    meter.add(0, force=True)
-    return digest.hexdigest(), size
-
-
-def _mismatch(folder: Path, item: _Item, found: str) -> ReadBackFailed:
-    """Whose fault: the bundle's own file (changed since its manifest) or the stick."""
-    try:
-        source = sha256_file(item.source)
-        bundle_ok = source.sha256 == item.sha256 and source.size == item.size
-    except OSError:
-        bundle_ok = False
-    if not bundle_ok:
-        return ReadBackFailed(
-            f"{item.path} in the bundle is not what its manifest says: the bundle changed "
-            "since its build, so the copy cannot be checked",
-            path=item.source,
-            file=item.path,
-            cause="bundle",
-            hint="screenkit verify BUNDLE_DIR says what changed; build the bundle again",
-        )
-    return ReadBackFailed(
-        f"{item.path} read back from the stick {found}: the stick did not keep what was "
-        "written (a failing stick, or a fake one smaller than it claims)",
-        path=folder,
-        file=item.path,
-        cause="stick",
-        hint="use another stick; a new copy onto this one may fail the same way",
-    )
-
-
-def read_back(
-    folder: Path,
-    items: Sequence[_Item],
-    progress: ProgressCallback | None,
-    stop: threading.Event | None,
-) -> None:
-    """Read every file of ``folder`` and compare it with the manifest; `ReadBackFailed` at
-    the first that differs."""
-    meter = _Meter(CHECK_STEP, sum(i.size for i in items), progress)
-    meter.add(0, force=True)  # the phase starts (before the first byte is read)
-    for item in items:
-        path = inside(folder, item.path)
-        assert path is not None
-        try:
-            sha, size = _read_one(path, meter, stop)
-        except FileNotFoundError:
-            raise _mismatch(folder, item, "is missing") from None
-        if size != item.size:
-            raise _mismatch(folder, item, f"has {size:,} bytes, not {item.size:,}")
-        if sha != item.sha256:
-            raise _mismatch(folder, item, "has other bytes (its sha256 differs)")
 
 
 def _refused(bundle: Path, findings: list[Finding]) -> DestinationRefused:
@@ -271,26 +174,6 @@ def _os_error(exc: OSError, dest: Path) -> Exception:
     return path_error(exc, "copying to the stick")
 
 
-def _renamed_whole(target: Path, items: Sequence[_Item]) -> None:
-    """After the rename, every file is still there at its size: a file system that loses a
-    renamed folder's entries (fusefat does) must not leave an empty folder called ready."""
-    for item in items:
-        path = inside(target, item.path)
-        try:
-            size = path.stat().st_size if path is not None else -1
-        except OSError:
-            size = -1
-        if size != item.size:
-            raise ReadBackFailed(
-                f"{item.path} was lost when the copy was renamed to {target.name}: the "
-                "stick's file system did not keep the folder's contents",
-                path=target,
-                file=item.path,
-                cause="stick",
-                hint="use another stick, or reformat this one (FAT32 or exFAT) on a computer",
-            )
-
-
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
@@ -300,7 +183,7 @@ def _remove(path: Path) -> None:
 
 
 def _copy_fresh(
-    items: Sequence[_Item],
+    items: Sequence[Item],
     manifest_bytes: bytes,
     target: Path,
     progress: ProgressCallback | None,
@@ -314,7 +197,7 @@ def _copy_fresh(
     published = False
     try:
         part.mkdir()
-        meter = _Meter(COPY_STEP, sum(i.size for i in items), progress)
+        meter = Meter(COPY_STEP, sum(i.size for i in items), progress)
         for item in items[:-1]:
             _write(item, part, meter, stop)
         _write_manifest(items[-1], manifest_bytes, part, meter)
@@ -327,7 +210,7 @@ def _copy_fresh(
         part.rename(target)
         published = True
         _fsync_folder(target.parent)
-        _renamed_whole(target, items)
+        renamed_whole(target, items)
     except BaseException as exc:
         _remove(target if published else part)
         if old is not None and not target.exists():
@@ -375,7 +258,7 @@ def copy_bundle(
     items = _items(bundle, manifest, manifest_bytes)
     total = sum(i.size for i in items)
     target = dest / bundle.name
-    _check_stop(stop)
+    check_stop(stop)
     if any(f.code == "already" for f in findings):
         try:
             read_back(target, items, progress, stop)
