@@ -45,9 +45,6 @@ class DestinationRefused(CopyError):
 class CopyCancelled(CopyError):
     """The copy was told to stop: the half copy was removed, the stick holds no new folder."""
 
-    def __init__(self, message: str = "the copy was stopped") -> None:
-        super().__init__(message, hint="nothing was left on the stick; copy again to go on")
-
 
 class ReadBackFailed(CopyError):
     """A file read back from the stick is not what the manifest says.

@@ -54,7 +54,9 @@ class Meter:
 
 def check_stop(stop: threading.Event | None) -> None:
     if stop is not None and stop.is_set():
-        raise CopyCancelled()
+        raise CopyCancelled(
+            "the copy was stopped", hint="nothing was left on the stick; copy again to go on"
+        )
 
 
 def drop_cache(fd: int) -> None:
