@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -266,3 +268,19 @@ def test_a_big_sparse_file_is_copied_and_read_back(
     add_file(bundle, "extra.bin", (64 << 20) + 12345)
     report = copy_bundle(bundle, stick)
     assert report.verified and (report.folder / "extra.bin").stat().st_size == (64 << 20) + 12345
+
+
+def test_a_file_system_that_refuses_sendfile_gets_reads_and_writes(
+    demo_bundle: Path, stick: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some file systems refuse sendfile (EINVAL); none here does, so it is refused for them."""
+    calls: list[int] = []
+
+    def refuse(out: int, source: int, offset: int | None, count: int) -> int:
+        calls.append(offset or 0)
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    monkeypatch.setattr(os, "sendfile", refuse)
+    report = copy_bundle(demo_bundle, stick)
+    assert calls and set(calls) == {0}  # tried once a file, then reads and writes
+    _same_files(demo_bundle, report.folder)
