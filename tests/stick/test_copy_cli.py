@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -127,3 +128,17 @@ def test_ctrl_c_during_a_copy_exits_130_and_leaves_nothing(
     assert proc.returncode == 130, err.decode()[-2000:]
     assert err.decode().strip().endswith("Interrupted.")
     assert list(stick.iterdir()) == []
+
+
+def test_bars_show_on_a_terminal_only(demo_bundle: Path, stick: Path, tmp_path: Path) -> None:
+    from test_progress_pty import _run_in_pty
+
+    bundle = private_bundle(demo_bundle, tmp_path / "src")
+    add_file(bundle, "extra.bin", 40 << 20)
+    argv = [sys.executable, "-m", "screenkit", "copy", str(bundle), str(stick)]
+    code, shown = _run_in_pty(argv, tmp_path, 100)
+    assert code == 0, shown
+    assert re.search(r"copying: +\d+%\|", shown) and re.search(r"reading back: +\d+%\|", shown)
+    assert f"ready  {stick / bundle.name}" in shown
+    code, _, err = run_cli("copy", str(bundle), str(stick), "--replace")  # stderr is no terminal
+    assert code == 0 and "%|" not in err
