@@ -144,7 +144,7 @@ def _transfer(source: int, out: int, meter: Meter, stop: threading.Event | None)
                     continue
                 raise
         else:
-            data = memoryview(os.pread(source, CHUNK, offset))
+            data = memoryview(os.read(source, CHUNK))  # sendfile moved no position
             sent = len(data)
             while data:
                 data = data[os.write(out, data) :]
@@ -270,6 +270,7 @@ def copy_bundle(
     ends the copy with `CopyCancelled`. A read-back that differs is `ReadBackFailed`; a
     stick that fills up `StickFull`. In every failure no folder of the final name is left
     that was not there before. ``replace`` and ``fstype`` are as for `check_destination`.
+    What the read-back proves, and what it cannot, is said in this module's docstring.
     """
     started = time.monotonic()
     bundle, dest = Path(bundle), Path(dest)
