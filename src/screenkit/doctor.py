@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -95,6 +97,8 @@ def diagnose() -> DoctorReport:
     except ScreenkitError as exc:
         checks.append(Check("font", False, exc.message, exc.hint))
     checks += dvd_checks()
+    checks += stick_checks()
+    checks.append(msgfmt_check())
     return DoctorReport(str(ffmpeg.path), ffmpeg.version, ffmpeg.source, route, tuple(checks))
 
 
@@ -114,3 +118,35 @@ def dvd_checks() -> list[Check]:
             )
         )
     return out
+
+
+_STICK_TOOLS = {
+    "lsblk": ("lists the USB sticks for screenkit copy --list-drives and the app", "util-linux"),
+    "udisksctl": ("mounts a stick without root: udisksctl mount -b /dev/sdX1", "udisks2"),
+}
+
+
+def stick_checks() -> list[Check]:
+    """lsblk and udisksctl (Linux): without them the faces offer a folder chooser instead."""
+    if not sys.platform.startswith("linux"):
+        return []
+    out = []
+    for name, (purpose, package) in _STICK_TOOLS.items():
+        path = shutil.which(name)
+        detail = f"{path}" if path else "not on PATH"
+        fix = None if path else f"apt-get install {package}"
+        out.append(Check(name, path is not None, f"{detail} ({purpose})", fix, optional=True))
+    return out
+
+
+def msgfmt_check() -> Check:
+    """GNU gettext's msgfmt: checks a translator's catalogue as gettext itself reads it
+    (optional: ``subs po`` works without it)."""
+    path = shutil.which("msgfmt")
+    return Check(
+        "msgfmt",
+        path is not None,
+        f"{path or 'not on PATH'} (optional: checks a translation catalogue, msgfmt --check)",
+        None if path else "apt-get install gettext",
+        optional=True,
+    )

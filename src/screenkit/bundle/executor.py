@@ -29,7 +29,7 @@ from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
 from screenkit.bundle.cache import Entry, StepCache
-from screenkit.bundle.errors import BuildCancelled, BundleError, StepStopped
+from screenkit.bundle.errors import BundleError, StepStopped, build_cancelled
 from screenkit.bundle.events import OVERALL, EventCallback
 from screenkit.bundle.registry import run_step
 from screenkit.bundle.relay import Relay
@@ -174,7 +174,7 @@ def execute(
     try:
         while waiting or running:
             if error is None and stop is not None and stop.is_set():
-                error = BuildCancelled()
+                error = build_cancelled()
                 halt()
             if error is None:
                 ready = [s for s in waiting.values() if all(d in entries for d in s.dep_ids)]

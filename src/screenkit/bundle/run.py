@@ -13,7 +13,7 @@ from screenkit import diskspace
 from screenkit.bundle.cache import StepCache
 from screenkit.bundle.dask_executor import ClusterSpec, DaskBackend, check_storage, connect
 from screenkit.bundle.dask_executor import require_dask as _require_dask
-from screenkit.bundle.errors import BuildCancelled
+from screenkit.bundle.errors import build_cancelled
 from screenkit.bundle.events import EventCallback, fan_out, progress_events
 from screenkit.bundle.executor import (
     Backend,
@@ -163,7 +163,7 @@ def _on_cluster(
     with connect(spec) as client:
         check_storage(client, cache.root, plan.kit.master, plan.ffmpeg)
         if stop is not None and stop.is_set():
-            raise BuildCancelled()
+            raise build_cancelled()
         return execute(steps, cache, DaskBackend(client, cache), events=events, stop=stop)
 
 
