@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from screenkit.bundle import families, families_docs
+from screenkit.bundle.compose import families
+from screenkit.bundle.documents import families as families_docs
 from screenkit.encode import family
 from screenkit.presets import FAMILIES, STANDARD, load_preset, standard_presets
 from support import REPO
@@ -21,8 +22,8 @@ FAMILY_MODULES = {
     "encode/legacy_check.py",
     "encode/mpeg2.py",
     "encode/divx.py",
-    "bundle/families.py",
-    "bundle/families_docs.py",
+    "bundle/compose/families.py",
+    "bundle/documents/families.py",
 }
 ASKING = re.compile(
     r"LEGACY_CODECS"

@@ -18,10 +18,10 @@ import pysubs2
 import pytest
 from bundle_helpers import SPEED, kit_with_film, run_cli
 
-from screenkit.bundle import assemble
-from screenkit.bundle.cache import StepCache
-from screenkit.bundle.manifest import read_manifest
-from screenkit.bundle.steps.sheet import HTML_NAME, TEXT_NAME
+from screenkit.bundle.documents import assemble
+from screenkit.bundle.documents.manifest import read_manifest
+from screenkit.bundle.engine.cache import StepCache
+from screenkit.bundle.kinds.sheet import HTML_NAME, TEXT_NAME
 from screenkit.kit import load_kit
 from screenkit.media.probe import probe
 from screenkit.presets import standard_presets

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bundle_helpers import run_cli
 
-from screenkit.bundle.cache import ENV_VAR, StepCache
+from screenkit.bundle.engine.cache import ENV_VAR, StepCache
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from screenkit.bundle.cache import StepCache
-from screenkit.bundle.errors import BundleError
-from screenkit.bundle.events import (
+from screenkit.bundle.engine.cache import StepCache
+from screenkit.bundle.engine.errors import BundleError
+from screenkit.bundle.engine.events import (
     OVERALL,
     BuildEvent,
     BuildProgress,
@@ -28,11 +28,11 @@ from screenkit.bundle.events import (
     StepStarted,
     progress_events,
 )
-from screenkit.bundle.executor import ExecutionResult, ThreadBackend, check_graph
-from screenkit.bundle.executor import execute as run_graph
-from screenkit.bundle.kind import Kind
-from screenkit.bundle.registry import REGISTRY
-from screenkit.bundle.step import Dep, Step, StepRun, Tools
+from screenkit.bundle.engine.executor import ExecutionResult, ThreadBackend, check_graph
+from screenkit.bundle.engine.executor import execute as run_graph
+from screenkit.bundle.engine.kind import Kind
+from screenkit.bundle.engine.registry import REGISTRY
+from screenkit.bundle.engine.step import Dep, Step, StepRun, Tools
 from screenkit.progress import Progress
 
 

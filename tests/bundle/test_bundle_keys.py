@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import screenkit.bundle.steps  # noqa: F401 - registers the kinds
-from screenkit.bundle.keys import UnkeyedFile, key_params
-from screenkit.bundle.registry import REGISTRY
+import screenkit.bundle.kinds  # noqa: F401 - registers the kinds
+from screenkit.bundle.engine.keys import UnkeyedFile, key_params
+from screenkit.bundle.engine.registry import REGISTRY
 
 
 @dataclass(frozen=True)

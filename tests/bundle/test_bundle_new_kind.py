@@ -22,11 +22,11 @@ from screenkit.bundle import (
     resolve_requests,
     verify_bundle,
 )
-from screenkit.bundle.kind import Kind
-from screenkit.bundle.model import BundleShape
-from screenkit.bundle.planner import Planner
-from screenkit.bundle.registry import REGISTRY
-from screenkit.bundle.step import StepRun
+from screenkit.bundle.engine.kind import Kind
+from screenkit.bundle.engine.planner import Planner
+from screenkit.bundle.engine.registry import REGISTRY
+from screenkit.bundle.engine.step import StepRun
+from screenkit.bundle.kinds.shape import BundleShape
 from screenkit.kit import load_kit
 
 

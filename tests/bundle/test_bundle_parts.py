@@ -9,15 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from screenkit.bundle.assemble import BUILDING, exchange, partial_bundle, publish, recover
-from screenkit.bundle.errors import BundleError, IncompleteBundle
-from screenkit.bundle.manifest import MANIFEST_NAME, preset_from_json, preset_to_json, read_manifest
-from screenkit.bundle.mediaops import cut_args, mux_args, still_args
-from screenkit.bundle.model import safe_filename
-from screenkit.bundle.request import Organiser, check_name, resolve_requests
-from screenkit.bundle.sheet import SheetData, SheetFile, render_html, render_text
-from screenkit.bundle.sheet_words import device_kind
-from screenkit.bundle.tracks import busiest_window, showcase_event, sidecar_names
+from screenkit.bundle.compose.model import safe_filename
+from screenkit.bundle.compose.request import Organiser, check_name, resolve_requests
+from screenkit.bundle.documents.assemble import BUILDING, exchange, partial_bundle, publish, recover
+from screenkit.bundle.documents.manifest import (
+    MANIFEST_NAME,
+    preset_from_json,
+    preset_to_json,
+    read_manifest,
+)
+from screenkit.bundle.documents.mediaops import cut_args, mux_args, still_args
+from screenkit.bundle.documents.sheet import SheetData, SheetFile, render_html, render_text
+from screenkit.bundle.documents.sheet_words import device_kind
+from screenkit.bundle.documents.tracks import busiest_window, showcase_event, sidecar_names
+from screenkit.bundle.engine.errors import BundleError, IncompleteBundle
 from screenkit.encode import SubtitleInput
 from screenkit.kit import load_kit
 from screenkit.media.info import AudioStream, MediaInfo, VideoStream

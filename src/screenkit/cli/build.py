@@ -10,26 +10,27 @@ import click
 
 from screenkit import diskspace
 from screenkit.bundle import (
+    OVERALL,
+    SCHEDULER_ENV,
+    BuildEvent,
     BuildPlan,
+    BuildProgress,
     BuildSettings,
+    ClusterSpec,
+    EventCallback,
     Organiser,
     StepCache,
+    StepFinished,
+    StepProgress,
     build,
     cache_dir_for,
     describe,
     plan_build,
+    plan_needs,
+    require_dask,
     resolve_requests,
+    user_cache_dir,
     verify_bundle,
-)
-from screenkit.bundle.cache import user_cache_dir
-from screenkit.bundle.dask_executor import SCHEDULER_ENV, ClusterSpec, require_dask
-from screenkit.bundle.events import (
-    OVERALL,
-    BuildEvent,
-    BuildProgress,
-    EventCallback,
-    StepFinished,
-    StepProgress,
 )
 from screenkit.cli.common import (
     emit_json,
@@ -255,7 +256,7 @@ def _cluster(workers: int | None, scheduler: str | None, processes: bool) -> Clu
 
 def _show_plan(plan: BuildPlan, as_json: bool) -> None:
     views = describe(plan)
-    needs = diskspace.plan_needs(plan, [v.id for v in views if v.state == "cached"])
+    needs = plan_needs(plan, [v.id for v in views if v.state == "cached"])
     free = [diskspace.free_bytes(n.path) for n in needs]
     space = [
         {"path": str(n.path), "what": n.what, "need_bytes": n.size, "free_bytes": f}

@@ -27,7 +27,7 @@ from screenkit.encode.subs import (
     write_sidecars,
 )
 from screenkit.errors import InputError
-from screenkit.kit import valid_language
+from screenkit.languages import valid_language
 from screenkit.media.atomic import atomic_output
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.info import MediaInfo

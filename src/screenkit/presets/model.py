@@ -25,8 +25,8 @@ Family = Literal["file", "divx", "dvd"]
 (H.264, with the card joined in front), a DivX AVI for a DVD player's USB port (MPEG-4
 Part 2, the card in its codec) or a DVD (MPEG-2 VOBs authored into VIDEO_TS/ and an image).
 What differs between them lives in one family module per layer: `screenkit.encode.family`
-(the encode builder, compliance, chunking, rates), `screenkit.bundle.families` (the video
-plan, the card kind) and `screenkit.bundle.families_docs` (what verify checks, the sheet)."""
+(the encode builder, compliance, chunking, rates), `screenkit.bundle.compose.families` (the video
+plan, the card kind) and `screenkit.bundle.documents.families` (what verify checks, the sheet)."""
 FAMILIES: tuple[Family, ...] = ("file", "divx", "dvd")
 FAMILY_OF: dict[str, Family] = {"mp4": "file", "mkv": "file", "avi": "divx", "dvd": "dvd"}
 """Container → family (the loader checks that the codecs fit: `presets.legacy`)."""

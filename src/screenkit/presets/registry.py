@@ -14,7 +14,7 @@ from typing import Literal
 
 from screenkit.config import Table, did_you_mean, read_toml
 from screenkit.errors import ConfigError
-from screenkit.kit import valid_name
+from screenkit.names import valid_name
 from screenkit.presets.loader import RawPreset, build_preset, merge
 from screenkit.presets.model import Family, VenuePreset
 
