@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 Container = Literal["mp4", "mkv", "avi", "dvd"]
 SidecarFormat = Literal["none", "srt", "vtt"]
@@ -237,6 +237,16 @@ class VenuePreset:
 
     def origin(self, key: str) -> str:
         return self.origins.get(key, "default")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the read-only origins do not pickle; a preset crosses processes as plain data
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["origins"] = dict(self.origins)
+        return (_preset, (values,))
+
+
+def _preset(values: dict[str, Any]) -> VenuePreset:
+    return VenuePreset(**{**values, "origins": MappingProxyType(values["origins"])})
 
 
 def flatten(preset: VenuePreset) -> list[tuple[str, object]]:

@@ -8,37 +8,15 @@ cached per machine and settings) and scaled to the film's length. A film shorter
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from screenkit.bundle.compose.model import BuildPlan
+from screenkit.bundle.compose.model import BuildPlan, FilmEstimate
 from screenkit.bundle.engine.cache import StepCache
 from screenkit.bundle.engine.step import Step
 from screenkit.bundle.kinds import film
-from screenkit.encode.estimate import EncodeEstimate, estimate_encode
+from screenkit.encode.estimate import estimate_encode
 from screenkit.progress import Progress, ProgressCallback
 
 ESTIMATE_AFTER = 120.0
 """Seconds of film from which a build estimates its encodes (a short one just runs)."""
-
-
-@dataclass(frozen=True)
-class FilmEstimate:
-    """The expected wall time of one film step."""
-
-    step: str
-    label: str
-    estimate: EncodeEstimate
-
-    def sentence(self) -> str:
-        return self.estimate.sentence(self.label)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "step": self.step,
-            "label": self.label,
-            **self.estimate.to_json(),
-            "text": self.sentence(),
-        }
 
 
 def estimate_films(

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from screenkit.bundle.engine.step import Step
 from screenkit.bundle.kinds.shape import BundlePlan
+from screenkit.encode.estimate import EncodeEstimate
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.names import safe_filename as _safe_filename
-
-if TYPE_CHECKING:
-    from screenkit.bundle.compose.estimates import FilmEstimate
 
 
 @dataclass(frozen=True)
@@ -34,6 +32,26 @@ class BuildSettings:
     seconds long; None never estimates."""
     chunks: str = "off"
     """Film encodes in chunks: ``off``, ``auto`` (films over 3 minutes) or the seconds."""
+
+
+@dataclass(frozen=True)
+class FilmEstimate:
+    """The expected wall time of one film step."""
+
+    step: str
+    label: str
+    estimate: EncodeEstimate
+
+    def sentence(self) -> str:
+        return self.estimate.sentence(self.label)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "step": self.step,
+            "label": self.label,
+            **self.estimate.to_json(),
+            "text": self.sentence(),
+        }
 
 
 @dataclass(frozen=True)

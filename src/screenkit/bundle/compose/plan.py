@@ -30,7 +30,7 @@ from screenkit.bundle.documents.manifest import read_manifest
 from screenkit.bundle.engine.cache import StepCache, cache_dir_for, step_key
 from screenkit.bundle.engine.errors import BundleError
 from screenkit.bundle.engine.hashing import FileHasher
-from screenkit.bundle.engine.planner import Planner, portable
+from screenkit.bundle.engine.planner import Planner
 from screenkit.bundle.engine.registry import REGISTRY
 from screenkit.bundle.engine.step import Step
 from screenkit.bundle.kinds import (
@@ -155,11 +155,8 @@ def _plan_bundle(
         )
     shape = VideoRequest(request, preset, burn, soft, stem, intro, outro)
     video = FAMILIES[preset.family].plan_video(p, shape)
-    portable_preset = portable(preset)
     card_image_id = stills.plan_card(p, video.intro_id, request.lang, preset)
-    frame_image_id = stills.plan_frame(
-        p, video.film_id, video.screening, burn is not None, portable_preset
-    )
+    frame_image_id = stills.plan_frame(p, video.film_id, video.screening, burn is not None, preset)
     sheet_settings = sheet.Settings(
         kit_name=kit.name,
         title=kit.title,
@@ -167,7 +164,7 @@ def _plan_bundle(
         lang=request.lang,
         burned=burn,
         soft=soft,
-        preset=portable_preset,
+        preset=preset,
         video_name=video.video_name,
         clip_name=video.clip_name,
         appeal_text=intro.appeal,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from screenkit.bundle.documents.tracks import film_sidecar_name
-from screenkit.bundle.engine.planner import Planner, portable
+from screenkit.bundle.engine.planner import Planner
 from screenkit.bundle.kinds import clip, film, join, mux, sidecars
 from screenkit.bundle.kinds.shape import PlannedVideo, VideoRequest
 from screenkit.encode.subs import check_sidecars
@@ -47,19 +47,18 @@ def plan_file(p: Planner, shape: VideoRequest, card: CardPlan) -> PlannedVideo:
             carried, request.lang, preset.container, preset.faststart, preset.extension
         )
         final_id = mux.plan(p, join_id, track_inputs, mux_settings, request.name)
-    portable_preset = portable(preset)
     side_id = sidecars.plan(
         p,
         join_id,
         track_inputs,
-        sidecars.Settings(tuple(track_files), shape.stem, portable_preset),
+        sidecars.Settings(tuple(track_files), shape.stem, preset),
         request.name,
     )
     clip_id = clip.plan(
         p,
         {"film": film_id, "intro": intro_id, "joined": join_id, "final": final_id},
         [*track_inputs, *([p.track(screening.lang)[1]] if screening else [])],
-        clip.Settings(screening, carried, request.lang, portable_preset),
+        clip.Settings(screening, carried, request.lang, preset),
         request.name,
     )
     return PlannedVideo(

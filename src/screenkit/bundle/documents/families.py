@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from screenkit.bundle.documents.files import Device, FileKind
 from screenkit.bundle.documents.manifest import Manifest
 from screenkit.bundle.documents.verify_legacy import Found, check_divx_sidecar, check_dvd
 from screenkit.dvd.author import VIDEO_TS
@@ -23,9 +23,6 @@ from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import probe
 from screenkit.presets import Family
-
-if TYPE_CHECKING:
-    from screenkit.bundle.documents.sheet_words import Device, FileKind
 
 Check = Callable[[Path, Manifest, FFmpeg], Found]
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from screenkit.bundle.documents.files import FileKind
 from screenkit.bundle.documents.sheet_specs import specs
 from screenkit.bundle.documents.sheet_words import (
-    FileKind,
     checklist,
     file_what,
     how_to_play,

@@ -9,32 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from screenkit.bundle.documents.families import FAMILIES
+from screenkit.bundle.documents.files import Device
 from screenkit.i18n import Translator
 from screenkit.presets import VenuePreset
 
 if TYPE_CHECKING:
     from screenkit.bundle.documents.sheet import SheetData, SheetFile
 
-Device = Literal["usb", "laptop", "browser", "archive", "dvd", "divx"]
-
-FileKind = Literal[
-    "film",
-    "clip",
-    "clip-subtitles",
-    "sidecar",
-    "card-image",
-    "frame-image",
-    "sheet-html",
-    "sheet-text",
-    "manifest",
-    "poster",
-    "page",
-    "disc-image",
-    "dvd-folder",
-]
 FAT32_LIMIT = 4 << 30
 
 

@@ -10,7 +10,6 @@ settings, and calls `Planner.add`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,18 +23,12 @@ from screenkit.i18n import translator
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import probe
-from screenkit.presets import VenuePreset
 from screenkit.slides.spec import kit_fonts
 
 RECIPE = 5
 """Bumped when a step's recipe changes in a way its settings do not show."""
 
 S = TypeVar("S")
-
-
-def portable(preset: VenuePreset) -> VenuePreset:
-    """The preset without its origin notes (a read-only mapping, which pickle refuses)."""
-    return replace(preset, origins={})
 
 
 class Planner:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from screenkit.bundle.engine.errors import BundleError
 from screenkit.bundle.engine.kind import Kind, Rate
-from screenkit.bundle.engine.planner import Planner, portable
+from screenkit.bundle.engine.planner import Planner
 from screenkit.bundle.engine.registry import main_file
 from screenkit.bundle.engine.step import Step, StepRun
 from screenkit.bundle.kinds import subpictures
@@ -61,7 +61,7 @@ def plan(
     return p.add(
         KIND,
         f"DVD authoring ({name})",
-        settings=Settings(portable(preset), p.kit.original_language, outro, not burned),
+        settings=Settings(preset, p.kit.original_language, outro, not burned),
         deps={role: ids[role] for role in ("card", "film", "outro") if role in ids},
         weight=0.02 * p.master.duration + 1.0,
         note="dvdauthor (not ffmpeg): the card, the film and the outro as cells of one title",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from screenkit.bundle.engine.cache import Entry
 from screenkit.bundle.engine.kind import Kind, Rate
-from screenkit.bundle.engine.planner import Planner, portable
+from screenkit.bundle.engine.planner import Planner
 from screenkit.bundle.engine.registry import main_file
 from screenkit.bundle.engine.results import result_of
 from screenkit.bundle.engine.step import Command, Folders, InputFile, Step, StepRun, Tools
@@ -61,7 +61,6 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     loud_id = loudness.plan(p, preset)
     track, track_input = p.track(burn) if burn else (None, None)
     inputs = [p.master_file, *p.font_files, *([track_input] if track_input else [])]
-    preset = portable(preset)
     pieces = chunk.split(p, preset, track)
     settings = Settings(p.master, preset, track, p.kit.original_language, p.speed, pieces)
     # planned now with stand-in loudness: a preset the film cannot meet fails before any run

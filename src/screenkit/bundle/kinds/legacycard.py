@@ -18,7 +18,7 @@ import ffmpeg as ffm
 
 from screenkit.bundle.engine.cache import Entry
 from screenkit.bundle.engine.kind import Kind, Rate
-from screenkit.bundle.engine.planner import Planner, portable
+from screenkit.bundle.engine.planner import Planner
 from screenkit.bundle.engine.step import Command, Folders, Step, StepRun
 from screenkit.bundle.kinds.card import Result
 from screenkit.encode import EncodeOptions
@@ -43,7 +43,7 @@ class Settings:
 
 def plan(p: Planner, spec: CardSpec, preset: VenuePreset) -> str:
     fmt = legacy_format(p.master, preset, EncodeOptions())
-    settings = Settings(spec, portable(preset), fmt)
+    settings = Settings(spec, preset, fmt)
     layout_card(spec, _target(settings))  # an appeal too long for the card fails now
     return p.add(
         KIND,

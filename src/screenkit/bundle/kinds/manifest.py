@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from screenkit import __version__
@@ -25,7 +25,7 @@ from screenkit.bundle.engine.cache import Entry
 from screenkit.bundle.engine.errors import disk_full_guard
 from screenkit.bundle.engine.hashing import FileDigest, FileHasher
 from screenkit.bundle.engine.kind import Kind
-from screenkit.bundle.engine.planner import Planner, portable
+from screenkit.bundle.engine.planner import Planner
 from screenkit.bundle.engine.registry import REGISTRY, main_file
 from screenkit.bundle.engine.results import to_meta
 from screenkit.bundle.engine.step import Dep, Step, StepRun
@@ -144,7 +144,7 @@ def plan(p: Planner, ctx: BundleContext, bundle: BundlePlan) -> Step[Settings]:
         label=f"bundle {bundle.folder.name}",
         key=None,
         deps=tuple(Dep(d, d, p.key(d)) for d in needs),
-        settings=Settings(ctx, replace(bundle, preset=portable(bundle.preset))),
+        settings=Settings(ctx, bundle),
         tools=p.tools,
         note="links the files into a hidden folder, writes manifest.json last, "
         "swaps the folder into place",

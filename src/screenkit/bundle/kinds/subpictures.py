@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from screenkit.bundle.engine.cache import Entry
 from screenkit.bundle.engine.kind import SMALL, Kind, Rate
-from screenkit.bundle.engine.planner import Planner, portable
+from screenkit.bundle.engine.planner import Planner
 from screenkit.bundle.engine.registry import main_file
 from screenkit.bundle.engine.step import Command, Folders, InputFile, Step, StepRun
 from screenkit.bundle.kinds import film as film_step
@@ -69,7 +69,7 @@ def plan(
     return p.add(
         KIND,
         f"DVD subpictures ({', '.join(langs) or 'none'}, {preset.name})",
-        settings=Settings(tuple(tracks), portable(preset), fmt, speed),
+        settings=Settings(tuple(tracks), preset, fmt, speed),
         inputs=[*inputs, *p.font_files],
         deps={"film": film_id},
         weight=2.0 + 0.02 * p.master.duration * len(langs),
