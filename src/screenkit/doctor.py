@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -95,6 +96,7 @@ def diagnose() -> DoctorReport:
     except ScreenkitError as exc:
         checks.append(Check("font", False, exc.message, exc.hint))
     checks += dvd_checks()
+    checks.append(torrent_client_check())
     return DoctorReport(str(ffmpeg.path), ffmpeg.version, ffmpeg.source, route, tuple(checks))
 
 
@@ -114,3 +116,16 @@ def dvd_checks() -> list[Check]:
             )
         )
     return out
+
+
+def torrent_client_check() -> Check:
+    """aria2c: not used by screenkit itself; with it a distributor tries a published
+    ``.torrent`` through its web seed before announcing the catalogue."""
+    path = shutil.which("aria2c")
+    return Check(
+        "aria2c",
+        path is not None,
+        f"{path or 'not on PATH'} (optional: try a published .torrent through its web seed)",
+        None if path else "apt-get install aria2 (or any BitTorrent client with web seeds)",
+        optional=True,
+    )
