@@ -3,6 +3,7 @@ visitor's language, every link leading to a file that is there, nothing fetched 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,3 +133,28 @@ def test_index_html_opens_the_page_of_the_browsers_language(
         assert seen["errors"] == [] and seen["outside"] == []
     finally:
         page.context.close()
+
+
+def test_every_text_on_the_pages_is_escaped(kit_copy: Path, tmp_path: Path) -> None:
+    evil = "</title><script>alert(1)</script>\"'&"
+    manifest = kit_copy / "screenkit.toml"
+    text = manifest.read_text(encoding="utf-8")
+    quoted = json.dumps(evil)  # a TOML basic string too
+    text = text.replace('title = "Preparing a Screening"', f"title = {quoted}")
+    text = text.replace(
+        'beneficiary = "Solidarity Collective (stand-in)"', f"beneficiary = {quoted}"
+    )
+    manifest.write_text(text, encoding="utf-8")
+    (kit_copy / "appeal" / "uk.txt").write_text(f"{evil}\n\n<img src=x onerror=alert(2)>")
+    publish_site(kit_copy, tmp_path / "site")
+    for page in sorted((tmp_path / "site").glob("index*.html")):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img" not in html, page.name
+        assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;&amp;" in html
+        scripts = html.count("<script")
+        policy = html.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"')[0]
+        assert "default-src &#x27;none&#x27;" in policy
+        if page.name == "index.html":
+            assert scripts == 1 and "script-src &#x27;sha256-" in policy
+        else:
+            assert scripts == 0 and "script-src &#x27;none&#x27;" in policy

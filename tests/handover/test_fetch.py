@@ -232,3 +232,15 @@ def test_a_stopped_fetch_keeps_its_parts_and_the_next_run_finishes(
         result = fetch(served.url, "uk", "usb-player", out)
     assert result.verify.ok and result.resumed > 0
     assert tree(out / UK) == tree(built_kit / "out" / UK)
+
+
+def test_two_fetches_of_one_bundle_into_one_folder_do_not_mix(tmp_path: Path, site: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "got"
+    out.mkdir()
+    with (out / f".{UK}.part-fetch.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another fetch holds it
+        code, _, err = _fetch(str(site), out)
+    assert code == 1 and "another screenkit fetch is downloading" in err
+    assert (out / f".{UK}.part-fetch.lock").exists()  # the other one's lock is left alone

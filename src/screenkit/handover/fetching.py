@@ -180,19 +180,20 @@ def open_catalogue(location: str | Path) -> OpenedCatalogue:
 def _locked(path: Path, what: str) -> Iterator[None]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise FetchError(
-                f"another screenkit fetch is downloading {what} into {path.parent}",
-                path=path.parent,
-                hint="wait for it, or fetch into another --out folder",
-            ) from exc
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        os.close(fd)
+        raise FetchError(
+            f"another screenkit fetch is downloading {what} into {path.parent}",
+            path=path.parent,
+            hint="wait for it, or fetch into another --out folder",
+        ) from exc
+    try:
         yield
     finally:
-        os.close(fd)
         with contextlib.suppress(OSError):
-            path.unlink()
+            path.unlink()  # still ours: removed before the lock is let go
+        os.close(fd)
 
 
 def part_name(f: CatalogueFile) -> str:
