@@ -57,7 +57,9 @@ def publish_command(
     downloads from the server when nobody seeds), a magnet link, a page per kit language
     (index.html picks the browser's) and catalogue.json for screenkit fetch. Copy OUT_DIR to
     any web server or object store as it is. Publishing again rewrites only the bundles that
-    changed and removes those no longer there.
+    changed and removes those no longer there. The server must answer range requests (nginx,
+    Apache, Caddy and object stores do; python -m http.server does not): torrent clients fetch
+    pieces from the web seed by range, and fetch resumes by range.
 
     \b
       screenkit build --all
@@ -73,9 +75,10 @@ def publish_command(
         emit_json(report.to_json())
         return
     tr = translator("en")
+    width = max((len(b.name) for b in report.bundles), default=0)
     for bundle in report.bundles:
         click.echo(
-            f"{bundle.status:<10} {bundle.name}  {size_words(bundle.size, tr)} "
+            f"{bundle.status:<10} {bundle.name:<{width}}  {size_words(bundle.size, tr):>9}  "
             f"(ZIP {size_words(bundle.zip_size, tr)})"
         )
     for name in report.removed:

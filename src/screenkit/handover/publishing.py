@@ -364,8 +364,8 @@ def publish(
     """
     started = time.monotonic()
     base = check_base_url(base_url) if base_url else None
-    source = (source or kit.root / "out").absolute()
-    site = site.absolute()
+    source = Path(os.path.normpath((source or kit.root / "out").absolute()))
+    site = Path(os.path.normpath(site.absolute()))
     sources, warnings = find_bundles(source, kit, names)
     reserved = {CATALOGUE_NAME, INDEX, LOCK} | {f"index.{lang}.html" for lang in kit.languages}
     for src in sources:
