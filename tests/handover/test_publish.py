@@ -226,3 +226,12 @@ def test_zip64_records_are_written_for_members_past_the_limit(tmp_path: Path) ->
         assert (
             subprocess.run(["unzip", "-tq", str(result.path)], capture_output=True).returncode == 0
         )
+
+
+def test_the_sheet_says_how_to_unpack_the_zip_onto_the_stick(built_kit: Path) -> None:
+    bundle = built_kit / "out" / "sample-uk-usb-player"
+    text = (bundle / "SCREENING.txt").read_text(encoding="utf-8")
+    step = "1. Завантажили одним ZIP-файлом? Спершу розпакуйте його"
+    assert step in text and "теку «sample-uk-usb-player»" in text
+    html = (bundle / "SCREENING.html").read_text(encoding="utf-8")
+    assert "теку «sample-uk-usb-player», що з нього вийде" in html
