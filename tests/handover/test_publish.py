@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 import torf
-from handover_helpers import tree
+from handover_helpers import SPEED, publish_site, tree
 
-import screenkit.handover.publishing as publish_module
-from conftest import SPEED, publish_site
+import screenkit.handover.sources as sources_module
 from screenkit.bundle import verify_bundle
 from screenkit.handover import HandoverError, parse_catalogue
 from screenkit.handover.zipping import write_zip
@@ -103,8 +102,8 @@ def test_publishing_again_after_a_new_appeal_rewrites_only_that_bundle(
     )  # fmt: skip
     assert code == 0, err
     hashed: list[Path] = []
-    real = publish_module.sha256_file
-    monkeypatch.setattr(publish_module, "sha256_file", lambda p: hashed.append(p) or real(p))
+    real = sources_module.sha256_file
+    monkeypatch.setattr(sources_module, "sha256_file", lambda p: hashed.append(p) or real(p))
     report = publish_site(kit_copy, site, base_url=BASE)
     assert {b.name: b.status for b in report.bundles} == {
         "sample-uk-usb-player": "updated",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import ipaddress
 import os
 import shutil
@@ -37,20 +36,15 @@ from screenkit.handover.catalogue import (
     MANIFEST_NAME,
     Catalogue,
     CatalogueBundle,
-    CatalogueFile,
     parse_catalogue,
 )
-from screenkit.handover.errors import CatalogueError, FetchCancelled, FetchError
+from screenkit.handover.download import Run, part_name
+from screenkit.handover.errors import CatalogueError, FetchError
 from screenkit.handover.transfer import Broken, FolderSource, HttpSource, Source, is_url
 from screenkit.handover.transfer import looks_like_url as _looks_like_url
-from screenkit.progress import Progress, ProgressCallback
+from screenkit.progress import ProgressCallback
 
-ATTEMPTS = 4
-"""Tries per file in one run when the connection breaks (each resumes where it got)."""
-BACKOFF = (0.5, 2.0, 5.0)
 STAGE_MARK = ".part-fetch"
-REPORT_EVERY = 0.25
-"""Seconds between two progress events."""
 
 
 @dataclass(frozen=True)
@@ -196,136 +190,6 @@ def _locked(path: Path, what: str) -> Iterator[None]:
         os.close(fd)
 
 
-def part_name(f: CatalogueFile) -> str:
-    name = f.inside.rsplit("/", 1)[-1]
-    return f".{name}.{f.sha256[:12]}.part"
-
-
-class _Run:
-    """One run of `fetch_bundle`: counters and the progress reporting."""
-
-    def __init__(
-        self,
-        bundle: CatalogueBundle,
-        source: Source,
-        progress: ProgressCallback | None,
-        stop: threading.Event | None,
-    ) -> None:
-        self.bundle, self.source, self.progress, self.stop = bundle, source, progress, stop
-        self.done = 0
-        self.downloaded = 0
-        self.resumed = 0
-        self.ranges = 0
-        self.last = 0.0
-
-    def report(self, current: int, force: bool = False) -> None:
-        now = time.monotonic()
-        if self.progress is None or (not force and now - self.last < REPORT_EVERY):
-            return
-        self.last = now
-        total = self.bundle.size
-        self.progress(
-            Progress(
-                f"downloading {self.bundle.name}", (self.done + current) / 1e6, total / 1e6, "MB"
-            )
-        )
-
-    def check_stop(self) -> None:
-        if self.stop is not None and self.stop.is_set():
-            raise FetchCancelled()
-
-    def fetch_file(self, stage: Path, f: CatalogueFile) -> None:
-        dest = stage / f.inside
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if dest.is_file():
-            if dest.stat().st_size == f.size and sha256_file(dest).sha256 == f.sha256:
-                self.resumed += f.size
-                self.done += f.size
-                return
-            dest.unlink()
-        part = dest.with_name(part_name(f))
-        for attempt in range(ATTEMPTS):
-            self.check_stop()
-            try:
-                digest = self._transfer(part, f)
-            except Broken as exc:
-                if attempt == ATTEMPTS - 1:
-                    raise FetchError(
-                        f"the connection broke while downloading {f.path} "
-                        f"({ATTEMPTS} tries): {exc}",
-                        path=f.path,
-                        value=self.source.where(f.path),
-                        hint="run the same fetch again: it goes on where it stopped",
-                    ) from exc
-                if self.stop is not None:
-                    self.stop.wait(BACKOFF[min(attempt, len(BACKOFF) - 1)])
-                else:
-                    time.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
-                continue
-            if digest != f.sha256:
-                part.unlink()
-                raise FetchError(
-                    f"{f.path} does not match the catalogue: its sha256 differs, so it was "
-                    "thrown away",
-                    path=f.path,
-                    value=self.source.where(f.path),
-                    hint="the copy on the server is damaged or was changed after publishing: "
-                    "try again later, and tell the distributor if it stays so",
-                )
-            part.replace(dest)
-            self.done += f.size
-            self.report(0, force=True)
-            return
-
-    def _transfer(self, part: Path, f: CatalogueFile) -> str:
-        """Bring ``part`` to ``f.size`` bytes; its sha256. Raises `Broken` to be resumed."""
-        have = part.stat().st_size if part.exists() else 0
-        if have > f.size:
-            part.unlink()
-            have = 0
-        hasher = hashlib.sha256()
-        if have:
-            with part.open("rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    hasher.update(chunk)
-        if have == f.size:
-            part.touch()  # an empty file has no bytes to download, but needs its part
-            return hasher.hexdigest()
-        with self.source.open(f.path, have, f.size) as opened, part.open("ab") as out:
-            if opened.start != have:  # the server would not resume: from the start
-                out.truncate(0)
-                hasher, have = hashlib.sha256(), 0
-            elif have:
-                self.ranges += 1
-                self.resumed += have
-            written = have
-            for chunk in opened.chunks:
-                self.check_stop()
-                room = f.size - written
-                if len(chunk) > room:
-                    out.write(chunk[:room])
-                    out.close()
-                    part.unlink()
-                    raise FetchError(
-                        f"the server sent more bytes for {f.path} than the {f.size:,} the "
-                        "catalogue lists: cut off and thrown away",
-                        path=f.path,
-                        value=opened.url,
-                        hint="the site and its catalogue.json do not match: ask the "
-                        "distributor to publish again",
-                    )
-                out.write(chunk)
-                hasher.update(chunk)
-                written += len(chunk)
-                self.downloaded += len(chunk)
-                self.report(written)
-            out.flush()
-            os.fsync(out.fileno())
-        if written < f.size:
-            raise Broken(f"{opened.url} ended after {written:,} of {f.size:,} bytes")
-        return hasher.hexdigest()
-
-
 def _tidy(stage: Path, bundle: CatalogueBundle) -> None:
     """Remove what an earlier run left that this catalogue does not want (another version's
     files and parts), so verify sees exactly the bundle."""
@@ -363,7 +227,7 @@ def fetch_bundle(
     started = time.monotonic()
     out = Path(out).absolute()
     final = out / bundle.name
-    run = _Run(bundle, opened.source, progress, stop)
+    run = Run(bundle, opened.source, progress, stop)
     if final.exists() and _already(final, bundle):
         report = verify_bundle(final, progress=progress)
         if not report.ok:

@@ -30,30 +30,23 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from screenkit.bundle import Manifest, read_manifest
 from screenkit.bundle.assemble import partial_bundle, place, recover
 from screenkit.bundle.assemble import publish as swap_in
-from screenkit.bundle.hashing import sha256_file
-from screenkit.bundle.request import MATRIX
-from screenkit.errors import InputError
 from screenkit.handover.catalogue import (
     CATALOGUE_NAME,
-    MANIFEST_NAME,
     Catalogue,
     CatalogueBundle,
-    CatalogueFile,
     parse_catalogue,
-    path_problem,
 )
 from screenkit.handover.errors import HandoverError
 from screenkit.handover.site import INDEX, SiteBundle, write_pages
+from screenkit.handover.sources import Source, find_bundles
 from screenkit.handover.torrents import TorrentResult, describe, make_torrent, reseed, webseed_of
 from screenkit.handover.words import device_of
 from screenkit.handover.zipping import write_zip
-from screenkit.kit import Kit, name_problem
+from screenkit.kit import Kit
 from screenkit.languages import is_tag
 from screenkit.media.atomic import write_text_atomic
-from screenkit.presets import STANDARD
 from screenkit.progress import ProgressCallback
 
 LOCK = ".screenkit-publish.lock"
@@ -96,17 +89,6 @@ class PublishReport:
         }
 
 
-@dataclass(frozen=True)
-class _Source:
-    folder: Path
-    manifest: Manifest
-    files: tuple[CatalogueFile, ...]
-
-    @property
-    def name(self) -> str:
-        return self.folder.name
-
-
 def check_base_url(url: str) -> str:
     """``url`` as a web seed base: http(s), a host, no query or fragment, ending in ``/``."""
     parts = urlsplit(url.strip())
@@ -126,102 +108,6 @@ def check_base_url(url: str) -> str:
         )
     text = url.strip()
     return text if text.endswith("/") else f"{text}/"
-
-
-def _order(kit: Kit, manifest: Manifest, name: str) -> tuple[int, int, str]:
-    lang = manifest.options.get("lang", "")
-    presets = [*MATRIX, *STANDARD]
-    return (
-        kit.languages.index(lang) if lang in kit.languages else len(kit.languages),
-        presets.index(manifest.preset.name) if manifest.preset.name in presets else len(presets),
-        name,
-    )
-
-
-def _read(folder: Path, kit: Kit) -> _Source:
-    manifest = read_manifest(folder)
-    if manifest.kit != kit.name:
-        raise HandoverError(
-            f"{folder} is a bundle of the kit '{manifest.kit}', not of '{kit.name}'",
-            path=folder,
-            hint="publish each kit into its own site folder",
-        )
-    problem = name_problem(folder.name)
-    if problem is not None:
-        raise HandoverError(f"bundle folder {folder}: {problem}", path=folder)
-    files = []
-    for record in manifest.files:
-        problem = path_problem(record.path)
-        if problem is not None:
-            raise HandoverError(f"{folder}/{MANIFEST_NAME}: {problem}", path=folder)
-        try:
-            size = (folder / record.path).stat().st_size
-        except OSError as exc:
-            raise HandoverError(
-                f"{folder.name}/{record.path} is missing",
-                path=folder / record.path,
-                hint=f"run screenkit verify {folder}, and build the bundle again",
-            ) from exc
-        if size != record.size:
-            raise HandoverError(
-                f"{folder.name}/{record.path} has changed since it was built "
-                f"({size:,} bytes, its manifest says {record.size:,})",
-                path=folder / record.path,
-                hint=f"run screenkit verify {folder}, and build the bundle again",
-            )
-        files.append(CatalogueFile(f"{folder.name}/{record.path}", record.size, record.sha256))
-    digest = sha256_file(folder / MANIFEST_NAME)  # the only file hashed here: a few KB
-    files.append(CatalogueFile(f"{folder.name}/{MANIFEST_NAME}", digest.size, digest.sha256))
-    return _Source(folder, manifest, tuple(files))
-
-
-def find_bundles(
-    source: Path, kit: Kit, names: Sequence[str] = ()
-) -> tuple[list[_Source], list[str]]:
-    """The bundles to publish (named ones, or every finished one in ``source``) and warnings."""
-    if not source.is_dir():
-        raise InputError(
-            f"{source} is not a folder of built bundles",
-            path=source,
-            hint="build the bundles first (screenkit build --all), or pass --from DIR",
-        )
-    warnings: list[str] = []
-    folders: list[Path] = []
-    if names:
-        for name in names:
-            problem = name_problem(name)
-            if problem is not None:
-                raise HandoverError(f"bundle {problem}", value=name)
-            found = [
-                f
-                for f in (source / name, source / f"{kit.name}-{name}")
-                if (f / MANIFEST_NAME).is_file()
-            ]
-            if not found:
-                raise HandoverError(
-                    f"no built bundle '{name}' in {source}",
-                    value=name,
-                    hint="name a bundle as build does (uk-usb-player) or by its folder "
-                    "(sample-uk-usb-player); screenkit build makes it",
-                )
-            folders.append(found[0])
-    else:
-        for folder in sorted(source.iterdir()):
-            if folder.name.startswith(".") or not folder.is_dir():
-                continue
-            if (folder / MANIFEST_NAME).is_file():
-                folders.append(folder)
-            else:
-                warnings.append(f"{folder.name}: no {MANIFEST_NAME} (an unfinished build): skipped")
-        if not folders:
-            raise HandoverError(
-                f"{source} holds no built bundle",
-                path=source,
-                hint="build the bundles first (screenkit build --all)",
-            )
-    sources = [_read(f, kit) for f in dict.fromkeys(folders)]
-    sources.sort(key=lambda s: _order(kit, s.manifest, s.name))
-    return sources, warnings
 
 
 @contextlib.contextmanager
@@ -275,7 +161,7 @@ def _old_catalogue(site: Path) -> Catalogue | None:
         ) from exc
 
 
-def _unchanged(site: Path, old: CatalogueBundle | None, src: _Source) -> bool:
+def _unchanged(site: Path, old: CatalogueBundle | None, src: Source) -> bool:
     """Whether the site already holds exactly this bundle (folder, ZIP, torrent)."""
     if old is None or old.files != src.files or old.zip != f"{src.name}.zip":
         return False
@@ -292,7 +178,7 @@ def _unchanged(site: Path, old: CatalogueBundle | None, src: _Source) -> bool:
 
 def _write_bundle(
     site: Path,
-    src: _Source,
+    src: Source,
     base_url: str | None,
     progress: ProgressCallback | None,
     stop: threading.Event | None,

@@ -36,7 +36,7 @@ from screenkit.i18n import Translator, translator
 from screenkit.kit import Kit
 from screenkit.media.atomic import write_text_atomic
 from screenkit.webpage.model import relative_url
-from screenkit.webpage.render import csp_hash
+from screenkit.webpage.render import csp_hash, paragraphs_html
 
 INDEX = "index.html"
 
@@ -70,14 +70,6 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _paragraphs(text: str) -> str:
-    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
-    return "".join(
-        "<p>" + "<br>".join(_e(line.strip()) for line in block.split("\n")) + "</p>"
-        for block in blocks
-    )
-
-
 def _built(text: str, tr: Translator) -> str:
     try:
         return tr.date(datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z").date())
@@ -99,7 +91,7 @@ def _appeal(kit: Kit, lang: str, tr: Translator) -> str:
         [
             '<section class="sk-appeal" aria-labelledby="sk-appeal-title">',
             f'<h2 id="sk-appeal-title">{_e(title)}</h2>',
-            _paragraphs(text),
+            paragraphs_html(text),
             "<p>"
             + _e(tr.gettext("For: {beneficiary}")).format(
                 beneficiary=f"<b>{_e(kit.appeal.beneficiary)}</b>"
