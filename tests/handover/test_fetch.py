@@ -244,3 +244,17 @@ def test_two_fetches_of_one_bundle_into_one_folder_do_not_mix(tmp_path: Path, si
         code, _, err = _fetch(str(site), out)
     assert code == 1 and "another screenkit fetch is downloading" in err
     assert (out / f".{UK}.part-fetch.lock").exists()  # the other one's lock is left alone
+
+
+def test_a_server_announcing_more_bytes_than_listed_is_refused(tmp_path: Path, site: Path) -> None:
+    bad = _copy_site(site, tmp_path / "bad-site")
+    with (bad / UK / "SCREENING.txt").open("ab") as fh:
+        fh.write(b"\nappended after publishing\n")
+    out = tmp_path / "got"
+    with http_server(bad) as served:
+        code, _, err = _fetch(served.url.rstrip("/"), out)  # the folder's address, no slash
+    assert code == 1
+    assert (
+        f"has {(bad / UK / 'SCREENING.txt').stat().st_size:,} bytes for {UK}/SCREENING.txt" in err
+    )
+    _nothing_whole(out)

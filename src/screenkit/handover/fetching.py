@@ -130,13 +130,17 @@ def _plain_http_warning(url: str) -> tuple[str, ...]:
 
 
 def open_catalogue(location: str | Path) -> OpenedCatalogue:
-    """The catalogue at ``location``: an http(s) URL (of ``catalogue.json`` or of its folder,
-    ending in ``/``), a folder holding ``catalogue.json``, or that file. Checked whole
+    """The catalogue at ``location``: an http(s) URL (of ``catalogue.json``, or of the folder
+    that holds it), a folder holding ``catalogue.json``, or that file. Checked whole
     (`screenkit.handover.catalogue.parse_catalogue`) before anything is downloaded."""
     text = str(location)
     source: Source
     if is_url(text):
-        url = urljoin(text, CATALOGUE_NAME) if text.endswith("/") else text
+        url = (
+            text
+            if urlsplit(text).path.endswith(".json")
+            else urljoin(text.rstrip("/") + "/", CATALOGUE_NAME)
+        )
         source = HttpSource(url)
         warnings = _plain_http_warning(url)
     elif _looks_like_url(text):
