@@ -47,6 +47,8 @@ class Run:
         self.downloaded = 0
         self.resumed = 0
         self.ranges = 0
+        self.kept = 0
+        """Bytes of the current file that an earlier run left."""
         self.last = 0.0
 
     def report(self, current: int, force: bool = False) -> None:
@@ -75,6 +77,9 @@ class Run:
                 return
             dest.unlink()
         part = dest.with_name(part_name(f))
+        self.kept = part.stat().st_size if part.exists() else 0  # left by an earlier run
+        self.kept = self.kept if self.kept <= f.size else 0
+        self.resumed += self.kept
         for attempt in range(ATTEMPTS):
             self.check_stop()
             try:
@@ -125,10 +130,11 @@ class Run:
         with self.source.open(f.path, have, f.size) as opened, part.open("ab") as out:
             if opened.start != have:  # the server would not resume: from the start
                 out.truncate(0)
+                self.resumed -= self.kept  # not resumed after all
+                self.kept = 0
                 hasher, have = hashlib.sha256(), 0
             elif have:
                 self.ranges += 1
-                self.resumed += have
             written = have
             for chunk in opened.chunks:
                 self.check_stop()
