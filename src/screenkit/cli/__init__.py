@@ -38,6 +38,7 @@ _COMMANDS = {
     "cache": "build",
     "publish": "handover",
     "fetch": "handover",
+    "copy": "stick",
 }
 
 

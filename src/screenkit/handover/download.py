@@ -16,7 +16,7 @@ from pathlib import Path
 
 from screenkit.bundle.hashing import sha256_file
 from screenkit.handover.catalogue import CatalogueBundle, CatalogueFile
-from screenkit.handover.errors import FetchCancelled, FetchError
+from screenkit.handover.errors import FetchError, fetch_cancelled
 from screenkit.handover.transfer import Broken, Source
 from screenkit.progress import Progress, ProgressCallback
 
@@ -65,7 +65,7 @@ class Run:
 
     def check_stop(self) -> None:
         if self.stop is not None and self.stop.is_set():
-            raise FetchCancelled()
+            raise fetch_cancelled()
 
     def fetch_file(self, stage: Path, f: CatalogueFile) -> None:
         dest = stage / f.inside

@@ -23,7 +23,9 @@ class FetchCancelled(HandoverError):
     """The download was told to stop (the app's Cancel, or Ctrl-C): the partial files stay
     hidden under ``.part`` names, so the next fetch goes on where this one stopped."""
 
-    def __init__(self, message: str = "the download was stopped") -> None:
-        super().__init__(
-            message, hint="run the same fetch again: it goes on where it stopped (HTTP Range)"
-        )
+
+def fetch_cancelled() -> FetchCancelled:
+    return FetchCancelled(
+        "the download was stopped",
+        hint="run the same fetch again: it goes on where it stopped (HTTP Range)",
+    )
