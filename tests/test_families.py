@@ -28,7 +28,9 @@ FAMILY_MODULES = {
 ASKING = re.compile(
     r"LEGACY_CODECS"
     r"|preset\.container\s*(==|!=|in\b)"
-    r"|preset\.name\s*(==|!=|in\b)"
+    r"|preset\.name\s*(==|!=)\s*[\"']"  # a preset named in a test: a family by its name
+    r"|preset\.name\s+(not\s+)?in\s+[(\[{]\s*[\"']"
+    r"|OLD_PLAYERS"
     r"|preset\.video\.codec\s*(==|!=|in\b)"
     r"|\.family\s*(==|!=|in\b)"
 )

@@ -99,6 +99,7 @@ def diagnose() -> DoctorReport:
     checks += dvd_checks()
     checks += stick_checks()
     checks.append(msgfmt_check())
+    checks.append(torrent_client_check())
     return DoctorReport(str(ffmpeg.path), ffmpeg.version, ffmpeg.source, route, tuple(checks))
 
 
@@ -148,5 +149,18 @@ def msgfmt_check() -> Check:
         path is not None,
         f"{path or 'not on PATH'} (optional: checks a translation catalogue, msgfmt --check)",
         None if path else "apt-get install gettext",
+        optional=True,
+    )
+
+
+def torrent_client_check() -> Check:
+    """aria2c: not used by screenkit itself; with it a distributor tries a published
+    ``.torrent`` through its web seed before announcing the catalogue."""
+    path = shutil.which("aria2c")
+    return Check(
+        "aria2c",
+        path is not None,
+        f"{path or 'not on PATH'} (optional: try a published .torrent through its web seed)",
+        None if path else "apt-get install aria2 (or any BitTorrent client with web seeds)",
         optional=True,
     )
