@@ -283,12 +283,7 @@ def plan_file_encode(
     workdir: Path,
     ffmpeg_version: tuple[int, int] = (6, 0),
 ) -> EncodePlan:
-    """The commands that encode ``info`` to ``out`` under a file preset (H.264). Pure.
-
-    ``workdir`` is the private folder where the caller stages the burned track, fonts,
-    soft tracks and the two-pass log (see `screenkit.encode.subs`); ``loudness`` is the
-    source's measurement (None: no normalisation).
-    """
+    """`screenkit.encode.plan_encode` for the file family (H.264 in MP4 or Matroska). Pure."""
     options = options or EncodeOptions()
     if info.video is None:
         raise ValueError("an encode needs a source with video")
