@@ -7,53 +7,25 @@ its builds are real (ffmpeg on the 320x180 stand-in film, x264 ``ultrafast``: th
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from support import copy_sample_kit, keep_small_frames
-
 pytest.importorskip("starlette", reason="the app extra is not installed")
 pytest.importorskip("httpx", reason="httpx (for Starlette's TestClient) is not installed")
 
+from app_helpers import PORT, TOKEN, client_for, make_kit
 from starlette.testclient import TestClient
 
 from screenkit.app.context import AppConfig
-from screenkit.app.web import create_app
-
-PORT = 8790
-TOKEN = "test-token-0123456789"
-ORIGIN = f"http://127.0.0.1:{PORT}"
-
-
-def make_kit(folder: Path, film: Path) -> Path:
-    """A copy of the sample kit with the small stand-in film (linked, not copied)."""
-    kit = keep_small_frames(copy_sample_kit(folder))
-    (kit / "media").mkdir(exist_ok=True)
-    try:
-        os.link(film, kit / "media" / "film.mkv")
-    except OSError:
-        shutil.copyfile(film, kit / "media" / "film.mkv")
-    return kit
 
 
 @pytest.fixture(scope="session")
 def app_kit(tmp_path_factory: pytest.TempPathFactory, sample_kit_film: Path) -> Path:
     """One kit for the in-process app tests (its cache and its out/ shared by them)."""
     return make_kit(tmp_path_factory.mktemp("app-kit") / "kit", sample_kit_film)
-
-
-def client_for(config: AppConfig, *, authed: bool = True) -> TestClient:
-    app = create_app(config)
-    client = TestClient(app, base_url=ORIGIN)
-    if authed:
-        client.cookies.set(f"screenkit-token-{PORT}", TOKEN)
-        client.headers["Origin"] = ORIGIN
-    return client
 
 
 @pytest.fixture(scope="session")

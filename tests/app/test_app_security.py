@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_helpers import ORIGIN, PORT, TOKEN, client_for
 from starlette.testclient import TestClient
 
 import screenkit.app.security as security
-from conftest import ORIGIN, PORT, TOKEN, client_for
 from screenkit.app.context import AppConfig
 from screenkit.app.security import FileRefused, check_bind_host, safe_file
 from support import run_cli

@@ -118,7 +118,7 @@ def state_json(snap: Snapshot, tr: Translator) -> dict[str, Any]:
             "percent": percent(tr, snap.progress),
             "left": time_left(tr, snap.seconds_left) if snap.state == "running" else "",
             "steps": [
-                {"name": step_name(tr, s.kind), "state": step_state(tr, s.state)}
+                {"name": step_name(tr, s.kind, s.label), "state": step_state(tr, s.state)}
                 for s in snap.steps
             ],
             "error": words.message if words else None,

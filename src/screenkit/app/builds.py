@@ -22,6 +22,7 @@ import queue
 import secrets
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -84,7 +85,7 @@ class BuildChoice:
             if value is not None and not isinstance(value, str):
                 raise ChoiceError(f"'{key}' must be text", key=key, value=value)
             value = value.strip() if value else None
-            if value is not None and (len(value) > MAX_TEXT or not value.isprintable()):
+            if value is not None and (len(value) > MAX_TEXT or not _one_line(value)):
                 raise ChoiceError(
                     f"'{key}' must be one line of at most {MAX_TEXT} characters",
                     key=key,
@@ -128,6 +129,11 @@ class BuildChoice:
         )
         load_preset(self.preset, kit.root)  # an unknown preset: refused now, not in the queue
         return requests[0]
+
+
+def _one_line(text: str) -> bool:
+    """No control character and no line or paragraph break (a no-break space is fine)."""
+    return not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text)
 
 
 @dataclass

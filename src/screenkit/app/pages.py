@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from screenkit.app.builds import BuildChoice, PlanPreview
+from screenkit.app.builds import BuildChoice, ChoiceError, PlanPreview
 from screenkit.app.context import LANG_COOKIE
 from screenkit.app.devices import devices, questions, standard_words, suggest
 from screenkit.app.kitview import Issue, KitView
@@ -263,7 +263,7 @@ def choice_of(values: Mapping[str, str]) -> BuildChoice:
         day = date.fromisoformat(values["day"]) if values.get("day") else None
         at = time.fromisoformat(values["time"]) if values.get("time") else None
     except ValueError as exc:
-        raise ScreenkitError("the date or time is not valid", key="date") from exc
+        raise ChoiceError("the date or time is not valid", key="day") from exc
     lang = values.get("lang", "")
     return BuildChoice.from_json(
         {

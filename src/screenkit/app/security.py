@@ -16,7 +16,8 @@ middleware) before any route sees it:
 - a path holding an encoded slash, backslash or NUL (``%2F``, ``%5C``, ``%00``) is refused
   before routing; files themselves go through `safe_file`;
 - every response carries ``Content-Security-Policy: default-src 'self'`` (no inline script
-  or style: the page's script and style are files), ``nosniff``, no referrer and no framing.
+  or style: the page's script and style are files), ``nosniff``, no referrer to other
+  sites and no framing.
 """
 
 from __future__ import annotations
@@ -205,7 +206,9 @@ class Guard:
                 extra = [
                     (b"content-security-policy", PAGE_CSP.encode()),
                     (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
+                    # not no-referrer: with it Chromium sends ``Origin: null`` on the
+                    # page's own form posts; same-origin never tells another site anything
+                    (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
                     (b"cross-origin-opener-policy", b"same-origin"),
                     (b"cross-origin-resource-policy", b"same-origin"),

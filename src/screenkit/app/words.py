@@ -109,8 +109,15 @@ def _locale(lang: str) -> Locale:
         return Locale.parse("en")
 
 
-def step_name(tr: Translator, kind: str) -> str:
-    """A build step by what it makes (the engine's labels are for the CLI)."""
+def step_name(tr: Translator, kind: str, label: str = "") -> str:
+    """A build step by what it makes (the engine's labels are the CLI's English words: only
+    their first word is read, to tell the two cards and the two pictures apart)."""
+    if kind == "card" and label.startswith("outro"):
+        return tr.gettext("Drawing the appeal card for after the film")
+    if kind == "stills":
+        if label.startswith("picture of the card"):
+            return tr.gettext("Taking a picture of the card")
+        return tr.gettext("Taking a picture of the subtitles")
     names = {
         "film": tr.gettext("Encoding the film"),
         "chunk": tr.gettext("Encoding a part of the film"),
@@ -121,7 +128,6 @@ def step_name(tr: Translator, kind: str) -> str:
         "mux": tr.gettext("Adding the subtitle tracks"),
         "clip": tr.gettext("Cutting the test clip"),
         "sidecars": tr.gettext("Writing the subtitle files"),
-        "stills": tr.gettext("Taking pictures for the sheet"),
         "sheet": tr.gettext("Writing the screening sheet"),
         "poster": tr.gettext("Printing the poster"),
         "webpage": tr.gettext("Making the browser page"),
@@ -182,6 +188,7 @@ class Explained:
 
 def explain(tr: Translator, exc: ScreenkitError) -> Explained:
     """``exc`` in the page's language (see the module text)."""
+    from screenkit.app.builds import MAX_TEXT, ChoiceError
     from screenkit.bundle import BuildCancelled, DiskFull
     from screenkit.diskspace import NotEnoughSpace
     from screenkit.placeholders import PlaceholderAppeal
@@ -229,6 +236,19 @@ def explain(tr: Translator, exc: ScreenkitError) -> Explained:
                 "Try once more. If it fails again, send the details below to whoever "
                 "gave you the kit."
             )
+        elif isinstance(exc, ChoiceError) and exc.key in ("venue", "date", "contact"):
+            field = {
+                "venue": tr.gettext("Where"),
+                "date": tr.gettext("Date"),
+                "contact": tr.gettext("Contact"),
+            }[exc.key]
+            message = tr.gettext("'{field}' must be one line of at most {n} characters.").format(
+                field=field, n=MAX_TEXT
+            )
+            hint = None
+        elif isinstance(exc, ChoiceError) and exc.key == "day":
+            message = tr.gettext("The date or the time is not valid.")
+            hint = None
         elif exc.key in ("--lang", "lang", "--burn"):
             message = tr.gettext("'{lang}' is not one of the kit's languages.").format(lang=value)
             hint = tr.gettext("Choose one of the languages on the page.")
