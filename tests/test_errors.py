@@ -20,6 +20,7 @@ from screenkit.dvd.errors import DvdToolFailed, DvdToolsMissing
 from screenkit.encode.compliance import ComplianceError, Mismatch
 from screenkit.errors import FFmpegFailed, FFmpegTooOld, ScreenkitError
 from screenkit.slides.errors import AppealTooLong, MissingGlyphsError
+from screenkit.stick import DestinationRefused, Finding, ReadBackFailed, StickFull
 from screenkit.subtitles.save import EncodingError, Unencodable
 from screenkit.subtitles.sync import SyncNotTrusted, SyncResult, SyncSegment
 
@@ -98,6 +99,19 @@ _EXAMPLES: dict[type[ScreenkitError], Callable[[], ScreenkitError]] = {
         characters=(Unencodable(char="ї", events=((1, 4000),), in_header=False),),
     ),
     SyncNotTrusted: lambda: SyncNotTrusted("low confidence", result=_sync_result(), hint="-f"),
+    DestinationRefused: lambda: DestinationRefused(
+        "film.mp4 is too large for FAT32",
+        [Finding("error", "file-too-large", {"file": "film.mp4", "size": 1 << 32})],
+        path=Path("out/sample-demo"),
+    ),
+    ReadBackFailed: lambda: ReadBackFailed(
+        "film.mp4 read back differs",
+        path=Path("/media/stick"),
+        file="film.mp4",
+        cause="stick",
+        hint="use another stick",
+    ),
+    StickFull: lambda: StickFull("the stick filled up", path=Path("/media/stick"), free_bytes=0),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -95,6 +97,7 @@ def diagnose() -> DoctorReport:
     except ScreenkitError as exc:
         checks.append(Check("font", False, exc.message, exc.hint))
     checks += dvd_checks()
+    checks += stick_checks()
     checks.append(app_check())
     return DoctorReport(str(ffmpeg.path), ffmpeg.version, ffmpeg.source, route, tuple(checks))
 
@@ -127,4 +130,23 @@ def dvd_checks() -> list[Check]:
                 optional=True,
             )
         )
+    return out
+
+
+_STICK_TOOLS = {
+    "lsblk": ("lists the USB sticks for screenkit copy --list-drives and the app", "util-linux"),
+    "udisksctl": ("mounts a stick without root: udisksctl mount -b /dev/sdX1", "udisks2"),
+}
+
+
+def stick_checks() -> list[Check]:
+    """lsblk and udisksctl (Linux): without them the faces offer a folder chooser instead."""
+    if not sys.platform.startswith("linux"):
+        return []
+    out = []
+    for name, (purpose, package) in _STICK_TOOLS.items():
+        path = shutil.which(name)
+        detail = f"{path}" if path else "not on PATH"
+        fix = None if path else f"apt-get install {package}"
+        out.append(Check(name, path is not None, f"{detail} ({purpose})", fix, optional=True))
     return out

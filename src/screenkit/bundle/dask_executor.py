@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from screenkit.bundle.cache import Entry, StepCache
-from screenkit.bundle.errors import BuildCancelled, BundleError
+from screenkit.bundle.errors import BundleError, build_cancelled
 from screenkit.bundle.executor import (
     ExecutionResult,
     StepCancelled,
@@ -305,7 +305,7 @@ def execute_on_cluster(
     try:
         while pending:
             if stop is not None and stop.is_set():
-                raise BuildCancelled()
+                raise build_cancelled()
             done = [f for f in pending if f.done()]
             if not done:
                 time.sleep(0.1)
@@ -361,5 +361,5 @@ def run_on_cluster(
     with connect(spec) as client:
         check_storage(client, cache.root, plan.kit.master, plan.ffmpeg)
         if stop is not None and stop.is_set():
-            raise BuildCancelled()
+            raise build_cancelled()
         return execute_on_cluster(steps, cache, client, progress=progress, stop=stop)

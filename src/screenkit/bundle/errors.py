@@ -21,8 +21,12 @@ class BundleError(ScreenkitError):
 class BuildCancelled(BundleError):
     """The build was told to stop (the app's Cancel): nothing half-made was kept."""
 
-    def __init__(self, message: str = "the build was cancelled") -> None:
-        super().__init__(message, hint="finished steps are kept in the cache: build again to go on")
+
+def build_cancelled() -> BuildCancelled:
+    return BuildCancelled(
+        "the build was cancelled",
+        hint="finished steps are kept in the cache: build again to go on",
+    )
 
 
 class DiskFull(ScreenkitError):

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Literal, Protocol
 
 from screenkit.bundle.cache import Entry, StepCache
-from screenkit.bundle.errors import BuildCancelled, BundleError
+from screenkit.bundle.errors import BundleError, build_cancelled
 from screenkit.bundle.step import Step
 from screenkit.bundle.workers import Cancelled, EventLike, ProcessPool
 from screenkit.errors import Interrupted
@@ -191,7 +191,7 @@ def execute(
     try:
         while waiting or running:
             if error is None and stop is not None and stop.is_set():
-                error = BuildCancelled()
+                error = build_cancelled()
                 hub.cancel.set()
             if error is None:
                 ready = [s for s in waiting.values() if all(d in entries for d in s.dep_ids)]

@@ -66,8 +66,14 @@ def file_what(f: SheetFile, tr: Translator) -> str:
 
 def usb_stick_format(preset: VenuePreset, tr: Translator, size: int | None = None) -> str:
     """The stick's file system: from the film's measured ``size``, else the preset's limit."""
-    limit = size if size is not None else preset.file_size_limit
-    if limit and limit < FAT32_LIMIT:
+    return stick_format(size if size is not None else preset.file_size_limit, tr)
+
+
+def stick_format(largest: int | None, tr: Translator) -> str:
+    """The stick's file system for files up to ``largest`` bytes (None: no limit known).
+
+    Also the words of ``screenkit copy``'s checks, so that the stick and the sheet agree."""
+    if largest and largest < FAT32_LIMIT:
         return tr.gettext("FAT32 or exFAT")
     return tr.gettext("exFAT: the film is larger than FAT32 allows")
 

@@ -36,6 +36,7 @@ _COMMANDS = {
     "build": "build",
     "verify": "build",
     "cache": "build",
+    "copy": "stick",
     "app": "app",
 }
 
