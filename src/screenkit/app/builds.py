@@ -43,6 +43,7 @@ from screenkit.bundle import (
     resolve_requests,
     verify_bundle,
 )
+from screenkit.bundle.errors import build_cancelled
 from screenkit.errors import ScreenkitError, path_error
 from screenkit.kit import OUTRO_MAX, Kit
 from screenkit.presets import load_preset
@@ -408,7 +409,7 @@ class BuildManager:
             if queued and job_id in self._waiting:
                 self._waiting.remove(job_id)
         if queued:
-            job.update(state="cancelled", phase="finished", error=BuildCancelled())
+            job.update(state="cancelled", phase="finished", error=build_cancelled())
         return True
 
     def wait(self, job_id: str, timeout: float | None = None) -> Snapshot:
@@ -457,7 +458,7 @@ class BuildManager:
                     self._waiting.remove(job.id)
             if job.stop.is_set() or job.state in FINISHED:
                 if job.state not in FINISHED:
-                    job.update(state="cancelled", phase="finished", error=BuildCancelled())
+                    job.update(state="cancelled", phase="finished", error=build_cancelled())
                 continue
             self._run(job)
 
@@ -468,7 +469,7 @@ class BuildManager:
             plan = plan_build(job.kit, [job.request], job.settings, progress=tracker)
             tracker.start(plan)
             if job.stop.is_set():
-                raise BuildCancelled()
+                raise build_cancelled()
             report = build(plan, jobs=self.jobs, progress=tracker, stop=job.stop)
             tracker.finish()
             folder = report.bundles[0].folder

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from screenkit.app.builds import BuildManager
+from screenkit.app.copies import CopyManager
 from screenkit.app.kitview import KitView, look_at
 from screenkit.app.words import APP_LANGUAGES, best_language
 from screenkit.bundle import BuildSettings
@@ -75,6 +76,7 @@ class AppContext:
         # the settings ``screenkit build`` uses by default: the same choices, the same cache keys
         settings = BuildSettings(x264_preset=config.speed, chunks="auto")
         self.manager = BuildManager(settings=settings, jobs=config.jobs)
+        self.copies = CopyManager()
         self.closing = threading.Event()
         self._lock = threading.Lock()
         self.settings = self._read_settings()

@@ -119,6 +119,7 @@ def serve(
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
             ctx.closing.set()  # the event streams end, so uvicorn need not wait for them
             ctx.manager.stop_all()  # the running build stops now
+            ctx.copies.stop_all()
             super().handle_exit(sig, frame)
 
     server = Server(
@@ -141,6 +142,7 @@ def serve(
     finally:
         ctx.closing.set()
         ctx.manager.close()
+        ctx.copies.close()
         sock.close()
     sys.stderr.write("screenkit app: stopped\n")
     sys.stderr.flush()

@@ -117,7 +117,7 @@ def refusal(scope: Scope, status: int, why: str) -> tuple[str, bytes]:
 
 def create_app(config: AppConfig) -> Starlette:
     """The app for ``config``; its `AppContext` is ``app.state.ctx``."""
-    from screenkit.app import api, buildpages, files, pages
+    from screenkit.app import api, buildpages, copypages, files, pages
 
     ctx = AppContext(config)
 
@@ -125,11 +125,14 @@ def create_app(config: AppConfig) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         ctx.closing.set()
+        ctx.copies.stop_all()
         await anyio.to_thread.run_sync(ctx.manager.close)
+        await anyio.to_thread.run_sync(ctx.copies.close)
 
     routes = [
         *pages.ROUTES,
         *buildpages.ROUTES,
+        *copypages.ROUTES,
         *api.ROUTES,
         *files.ROUTES,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),

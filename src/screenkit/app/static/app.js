@@ -69,6 +69,26 @@
     });
   }
 
+  // A copy to a stick: its state every half second until it has finished.
+  function watchCopy(root) {
+    const url = "/api/copies/" + encodeURIComponent(root.dataset.copy);
+    function look() {
+      fetch(url, { credentials: "same-origin" })
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (state) {
+          render({ shown: { state: state.shown.state, percent: state.shown.percent, left: "", steps: [] }, progress: state.progress, steps: [] });
+          if (FINISHED.indexOf(state.state) >= 0) window.location.reload();
+          else window.setTimeout(look, 500);
+        })
+        .catch(function () {
+          window.setTimeout(look, 2000);
+        });
+    }
+    look();
+  }
+
   // A form marked data-api is sent by fetch; the answer is shown in the status line.
   function sendQuietly(form) {
     form.addEventListener("submit", function (event) {
@@ -98,6 +118,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     const build = byId("build");
     if (build && FINISHED.indexOf(build.dataset.state) < 0) follow(build);
+    const copy = byId("copy");
+    if (copy && FINISHED.indexOf(copy.dataset.state) < 0) watchCopy(copy);
     document.querySelectorAll("form[data-api]").forEach(sendQuietly);
     document.querySelectorAll("form[data-busy]").forEach(markBusy);
   });
