@@ -118,7 +118,12 @@ def builds_page(request: Request) -> Response:
     return render(
         request,
         "builds.html",
-        {"step": None, "builds": [(s, state_json(s, tr)) for s in snaps], "native": native_name},
+        {
+            "step": None,
+            "builds": [(s, state_json(s, tr)) for s in snaps],
+            "titles": {d.preset: d.title for d in devices(tr, ctx.kit_root)},
+            "native": native_name,
+        },
     )
 
 
