@@ -117,7 +117,7 @@ def refusal(scope: Scope, status: int, why: str) -> tuple[str, bytes]:
 
 def create_app(config: AppConfig) -> Starlette:
     """The app for ``config``; its `AppContext` is ``app.state.ctx``."""
-    from screenkit.app import api, buildpages, copypages, files, pages
+    from screenkit.app import api, buildpages, copypages, files, pages, subspages
 
     ctx = AppContext(config)
 
@@ -133,6 +133,7 @@ def create_app(config: AppConfig) -> Starlette:
         *pages.ROUTES,
         *buildpages.ROUTES,
         *copypages.ROUTES,
+        *subspages.ROUTES,
         *api.ROUTES,
         *files.ROUTES,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
