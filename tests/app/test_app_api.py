@@ -231,3 +231,44 @@ def test_a_build_of_a_busy_app_is_not_lost_on_reload(client: TestClient) -> None
     assert f'data-build="{job}"' in page and "sk-overall" in page
     client.post(f"/api/builds/{job}/cancel")
     client.app.state.ctx.manager.wait(job)  # type: ignore[attr-defined]
+
+
+def test_open_the_folder_runs_the_file_manager_on_the_bundle_alone(
+    client: TestClient, built: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import screenkit.app.api as api
+
+    record = tmp_path / "opened.txt"
+    script = tmp_path / "opener.sh"
+    script.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {record}\n', encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setattr(api, "opener", lambda: [str(script)])
+    answer = client.post(f"/api/builds/{built['id']}/open")
+    assert answer.status_code == 200 and answer.json() == {"opened": built["bundle"]}
+    for _ in range(50):
+        if record.exists():
+            break
+        time.sleep(0.1)
+    assert record.read_text(encoding="utf-8") == built["bundle"]
+    monkeypatch.setattr(api, "opener", lambda: None)
+    none = client.post(f"/api/builds/{built['id']}/open", headers={"Accept-Language": "uk"})
+    assert none.status_code == 409 and built["bundle"] in none.json()["hint"]
+    assert client.post("/api/builds/nope/open").status_code == 404
+
+
+def test_the_folder_chooser_looks_only_under_home_and_drives(
+    client: TestClient, app_kit: Path
+) -> None:
+    inside = client.get("/kits", params={"dir": str(app_kit.parent)}, headers=UK_LANG).text
+    assert "набір: відкрити" in inside  # the kit folder is found and offered
+    outside = client.get("/kits", params={"dir": "/etc"}, headers=UK_LANG).text
+    assert "лише вашу домашню теку" in outside and "passwd" not in outside
+    moved = client.post(
+        "/kits/open", content=b"path=/etc",
+        headers={"Content-Type": "application/x-www-form-urlencoded"}, follow_redirects=False,
+    )  # fmt: skip
+    assert moved.status_code == 303
+    assert client.get("/api/kit").json()["root"] == str(app_kit)  # still the same kit
+
+
+UK_LANG = {"Accept-Language": "uk"}

@@ -25,6 +25,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--lang=uk", "--disable-background-networking"]
 TECHNICAL = {
     "USB", "DVD", "VLC", "mpv", "AVI", "DivX", "PAL", "NTSC", "HDMI", "QR", "index.html",
+    "screenkit.toml",
     "screenkit", "init", "doctor", "app", "appeal", "out", "toml", "https", "FAT32", "exFAT",
     "ffmpeg", "e-mail", "mail", "MB", "GB", "ext4", "NTFS", "APFS", "HFS",
 }  # fmt: skip
@@ -261,4 +262,11 @@ def test_a_cancelled_build_leaves_no_bundle_and_the_next_one_succeeds_at_390(
     assert "Флешка в старішому телевізорі чи проєкторі" in page.inner_text("main")
     visit.no_english()
     visit.shot("8-helper")
+    page.goto(f"{app.base}/subtitles/uk")
+    assert "Перевірка" in page.inner_text("main")
+    visit.no_english()
+    visit.shot("9-subtitles")
+    page.goto(f"{app.base}/kits")
+    visit.no_english()
+    visit.shot("10-kits")
     visit.check()

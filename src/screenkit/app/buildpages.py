@@ -58,9 +58,10 @@ def _result(tr: Translator, snap: Snapshot) -> dict[str, object]:
         path = folder / name
         if not path.is_file():
             continue
-        if name.startswith("test-clip"):
+        is_video = path.suffix.lower() in (".mp4", ".mkv", ".avi", ".iso")
+        if name.startswith("test-clip") and is_video:
             clip = name
-        elif path.suffix.lower() in (".mp4", ".mkv", ".avi", ".iso") and video is None:
+        elif is_video and video is None:
             video = name
         files.append((name, size(tr, path.stat().st_size)))
     links = []

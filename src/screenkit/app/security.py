@@ -98,9 +98,6 @@ def allowed_hosts(port: int) -> frozenset[str]:
 class FileRefused(ScreenkitError):
     """A requested file path that the app does not serve (the reason is the message)."""
 
-    def __init__(self, message: str, *, value: object = None) -> None:
-        ScreenkitError.__init__(self, message, value=value)
-
 
 def safe_file(root: Path, relative: str) -> Path:
     """The file ``relative`` names inside ``root``; `FileRefused` for anything else.
