@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from screenkit.app.builds import BuildChoice
+from screenkit.app.choice import BuildChoice
 from screenkit.app.words import best_language, duration, explain, size
 from screenkit.diskspace import NotEnoughSpace
 from screenkit.i18n import translator

@@ -25,7 +25,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from screenkit.app.builds import BuildChoice, ChoiceError, Snapshot
+from screenkit.app.builds import Snapshot
+from screenkit.app.choice import BuildChoice, ChoiceError
 from screenkit.app.devices import devices
 from screenkit.app.pages import choice_of, form_of
 from screenkit.app.web import context_of, tr_of

@@ -22,119 +22,34 @@ import queue
 import secrets
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from screenkit import diskspace
+from screenkit.app.choice import BuildChoice
 from screenkit.bundle import (
     BuildCancelled,
     BuildPlan,
     BuildReport,
     BuildSettings,
     BundleRequest,
-    Organiser,
     StepCache,
     VerifyReport,
     build,
     plan_build,
-    resolve_requests,
     verify_bundle,
 )
 from screenkit.bundle.errors import build_cancelled
 from screenkit.errors import ScreenkitError, path_error
-from screenkit.kit import OUTRO_MAX, Kit
-from screenkit.presets import load_preset
+from screenkit.kit import Kit
 from screenkit.progress import Progress
 
 State = Literal["queued", "running", "done", "failed", "cancelled"]
 StepState = Literal["waiting", "running", "done", "cached"]
 FINISHED: tuple[State, ...] = ("done", "failed", "cancelled")
 OVERALL = "overall"
-MAX_TEXT = 200
-"""Characters an organiser's line (venue, date, contact) may have: it goes on a card."""
-
-
-class ChoiceError(ScreenkitError):
-    """A build request the app cannot take as it is (a field of the wrong type or size)."""
-
-
-@dataclass(frozen=True)
-class BuildChoice:
-    """What the organiser chose: the body of ``POST /api/builds``."""
-
-    lang: str
-    preset: str
-    venue: str | None = None
-    date: str | None = None
-    contact: str | None = None
-    outro: float | None = None
-
-    @classmethod
-    def from_json(cls, data: object) -> BuildChoice:
-        """The choice in ``data`` (parsed JSON); `ChoiceError` naming the field otherwise."""
-        if not isinstance(data, dict):
-            raise ChoiceError("the request body must be a JSON object", key="body")
-        unknown = sorted(set(data) - {"lang", "preset", "venue", "date", "contact", "outro"})
-        if unknown:
-            raise ChoiceError(f"unknown field '{unknown[0]}'", key=unknown[0], value=unknown[0])
-        texts: dict[str, str | None] = {}
-        for key in ("lang", "preset", "venue", "date", "contact"):
-            value = data.get(key)
-            if value is not None and not isinstance(value, str):
-                raise ChoiceError(f"'{key}' must be text", key=key, value=value)
-            value = value.strip() if value else None
-            if value is not None and (len(value) > MAX_TEXT or not _one_line(value)):
-                raise ChoiceError(
-                    f"'{key}' must be one line of at most {MAX_TEXT} characters",
-                    key=key,
-                    value=value[:40],
-                )
-            texts[key] = value or None
-        for key in ("lang", "preset"):
-            if texts[key] is None:
-                raise ChoiceError(f"'{key}' is required", key=key)
-        outro = data.get("outro")
-        if outro is True:
-            outro = 20.0
-        if outro is False:
-            outro = None
-        if outro is not None and (
-            isinstance(outro, bool)
-            or not isinstance(outro, int | float)
-            or not 1 <= outro <= OUTRO_MAX
-        ):
-            raise ChoiceError(
-                f"'outro' is true, false or 1 to {OUTRO_MAX:g} seconds", key="outro", value=outro
-            )
-        return cls(
-            lang=str(texts["lang"]),
-            preset=str(texts["preset"]),
-            venue=texts["venue"],
-            date=texts["date"],
-            contact=texts["contact"],
-            outro=float(outro) if outro is not None else None,
-        )
-
-    def request(self, kit: Kit) -> BundleRequest:
-        """The bundle ``screenkit build --preset P --lang L …`` would ask for (its checks)."""
-        requests = resolve_requests(
-            kit,
-            (),
-            preset=self.preset,
-            lang=self.lang,
-            organiser=Organiser(venue=self.venue, date=self.date, contact=self.contact),
-            outro=self.outro,
-        )
-        load_preset(self.preset, kit.root)  # an unknown preset: refused now, not in the queue
-        return requests[0]
-
-
-def _one_line(text: str) -> bool:
-    """No control character and no line or paragraph break (a no-break space is fine)."""
-    return not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text)
 
 
 @dataclass

@@ -18,7 +18,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from screenkit.app.builds import BuildChoice, ChoiceError, PlanPreview
+from screenkit.app.builds import PlanPreview
+from screenkit.app.choice import BuildChoice, ChoiceError
 from screenkit.app.context import LANG_COOKIE
 from screenkit.app.devices import devices, questions, standard_words, suggest
 from screenkit.app.kitview import Issue, KitView

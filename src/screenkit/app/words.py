@@ -188,7 +188,7 @@ class Explained:
 
 def explain(tr: Translator, exc: ScreenkitError) -> Explained:
     """``exc`` in the page's language (see the module text)."""
-    from screenkit.app.builds import MAX_TEXT, ChoiceError
+    from screenkit.app.choice import MAX_TEXT, ChoiceError
     from screenkit.bundle import BuildCancelled, DiskFull
     from screenkit.diskspace import NotEnoughSpace
     from screenkit.placeholders import PlaceholderAppeal
