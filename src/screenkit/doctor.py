@@ -99,7 +99,22 @@ def diagnose() -> DoctorReport:
     checks += dvd_checks()
     checks += stick_checks()
     checks.append(msgfmt_check())
+    checks.append(torrent_client_check())
+    checks.append(app_check())
     return DoctorReport(str(ffmpeg.path), ffmpeg.version, ffmpeg.source, route, tuple(checks))
+
+
+def app_check() -> Check:
+    """The organiser's page (``screenkit app``): the ``app`` extra's web stack."""
+    from screenkit.app import INSTALL_LINE, missing_web_stack
+
+    missing = missing_web_stack()
+    detail = (
+        "the organiser's page: screenkit app"
+        if not missing
+        else f"{', '.join(missing)} not installed (needed for screenkit app)"
+    )
+    return Check("app", not missing, detail, INSTALL_LINE if missing else None, optional=True)
 
 
 def dvd_checks() -> list[Check]:
@@ -148,5 +163,18 @@ def msgfmt_check() -> Check:
         path is not None,
         f"{path or 'not on PATH'} (optional: checks a translation catalogue, msgfmt --check)",
         None if path else "apt-get install gettext",
+        optional=True,
+    )
+
+
+def torrent_client_check() -> Check:
+    """aria2c: not used by screenkit itself; with it a distributor tries a published
+    ``.torrent`` through its web seed before announcing the catalogue."""
+    path = shutil.which("aria2c")
+    return Check(
+        "aria2c",
+        path is not None,
+        f"{path or 'not on PATH'} (optional: try a published .torrent through its web seed)",
+        None if path else "apt-get install aria2 (or any BitTorrent client with web seeds)",
         optional=True,
     )

@@ -36,7 +36,10 @@ _COMMANDS = {
     "build": "build",
     "verify": "build",
     "cache": "build",
+    "publish": "handover",
+    "fetch": "handover",
     "copy": "stick",
+    "app": "app",
 }
 
 
@@ -74,6 +77,7 @@ def cli(ffmpeg_path: str | None) -> None:
 
     \b
     Start here:
+      screenkit app                 the organiser's page: build, check, copy
       screenkit doctor              is this machine ready?
       screenkit sample              write the stand-in film for the sample kit
       screenkit build demo          build the demo bundle
