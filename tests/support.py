@@ -8,7 +8,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from click.testing import CliRunner
+
+from screenkit.media.binaries import FFmpeg
+from screenkit.media.runner import input_arg, run_ffmpeg, stream_ffmpeg
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -89,3 +93,27 @@ def system_chromium() -> Iterator[Any]:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def decode_errors(path: Path, ffmpeg: FFmpeg | None = None) -> str:
+    """What ``ffmpeg -v error -i PATH -f null -`` prints (nothing for a clean file)."""
+    return run_ffmpeg(
+        ["-i", input_arg(path), "-f", "null", "-"], ffmpeg=ffmpeg, loglevel="error"
+    ).log.strip()
+
+
+def frame(path: Path, at: float, ffmpeg: FFmpeg | None = None) -> np.ndarray:
+    """The picture at ``at`` seconds, as a grey-level array (height x width)."""
+    from screenkit.media.probe import probe
+
+    info = probe(path, ffmpeg=ffmpeg)
+    assert info.video is not None
+    width, height = info.video.display_size
+    data = b"".join(
+        stream_ffmpeg(
+            ["-ss", f"{at}", "-i", input_arg(path), "-frames:v", "1",
+             "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"],
+            ffmpeg=ffmpeg,
+        )
+    )  # fmt: skip
+    return np.frombuffer(data, dtype=np.uint8).reshape(height, width).astype(np.int16)

@@ -6,12 +6,22 @@ the container and stream headers, the timestamps of every video packet of the wh
 (demuxed, never decoded: variable frame rate shows anywhere, a burst of dropped frames in
 the 60th minute too) and the last packets (a file cut short, whose header still claims the
 full length). The file is sniffed by `screenkit.media.gate` before either route opens it.
+
+That whole-file read costs seconds for a feature film, and a build asks about its master
+from several places (the plan, the encode-time estimate, ``--speed auto``'s samples, the
+steps a worker runs): so the answers are remembered in the process, by the file's identity
+(device and inode, whatever name it is reached by, size and modification time) and the
+reader (ffprobe's path and version, or PyAV), and a file is scanned once per process until
+it changes.
 """
 
 from __future__ import annotations
 
+import collections
 import itertools
+import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -119,16 +129,98 @@ def default_route(ffmpeg: FFmpeg | None = None) -> Route:
     return "ffprobe" if ffmpeg.ffprobe is not None else "pyav"
 
 
+MEMO_SIZE = 64
+"""How many probed files a process remembers (the least recently asked go first)."""
+Identity = tuple[object, ...]
+
+
+class _Memo:
+    """Probe answers by file identity; one scan at a time per identity (threads asking for
+    the same file while it is scanned wait for that scan instead of starting their own)."""
+
+    def __init__(self) -> None:
+        self.known: collections.OrderedDict[Identity, MediaInfo] = collections.OrderedDict()
+        self.scanning: dict[Identity, threading.Lock] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: Identity) -> MediaInfo | None:
+        with self.lock:
+            found = self.known.get(key)
+            if found is not None:
+                self.known.move_to_end(key)
+            return found
+
+    def scan_lock(self, key: Identity) -> threading.Lock:
+        with self.lock:
+            return self.scanning.setdefault(key, threading.Lock())
+
+    def put(self, key: Identity, info: MediaInfo) -> None:
+        with self.lock:
+            self.known[key] = info
+            self.known.move_to_end(key)
+            while len(self.known) > MEMO_SIZE:
+                self.known.popitem(last=False)
+            self.scanning.pop(key, None)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.known.clear()
+
+
+_MEMO = _Memo()
+
+
+def forget_probes() -> None:
+    """Forget every remembered probe (the next `probe` of any file scans it again)."""
+    _MEMO.clear()
+
+
+def _identity(path: Path, route: Route, ffmpeg: FFmpeg | None) -> Identity | None:
+    """What a probe's answer depends on: the file as it is now, and the reader."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if route == "ffprobe":
+        reader: tuple[str, ...] = (
+            str(ffmpeg.ffprobe if ffmpeg else None),
+            ffmpeg.version if ffmpeg else "",
+        )
+    else:
+        reader = ("pyav",)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, route, reader)
+
+
 def probe(
     path: Path | str,
     *,
     route: Route | None = None,
     ffmpeg: FFmpeg | None = None,
 ) -> MediaInfo:
-    """What ``path`` holds. Raises `InputError`/`ProbeError` naming the file when it is no media."""
-    path = admit_media(path)  # sniffed before any reader opens it
+    """What ``path`` holds. Raises `InputError`/`ProbeError` naming the file when it is no media.
+
+    Remembered per process by the file's identity (see the module docstring): asking
+    again about an unchanged file costs a ``stat``.
+    """
+    path = admit_media(path)  # sniffed before any reader opens it, remembered or not
     if route is None:
         route = default_route(ffmpeg)
+    if route == "ffprobe":
+        ffmpeg = ffmpeg or find_ffmpeg()
+    key = _identity(path, route, ffmpeg)
+    if key is None:
+        return _scan(path, route, ffmpeg)
+    with _MEMO.scan_lock(key):
+        found = _MEMO.get(key)
+        if found is None:
+            found = _scan(path, route, ffmpeg)
+            if _identity(path, route, ffmpeg) == key:  # not changed while it was read
+                _MEMO.put(key, found)
+    return found if found.path == path else replace(found, path=path)
+
+
+def _scan(path: Path, route: Route, ffmpeg: FFmpeg | None) -> MediaInfo:
+    """Read ``path`` through ``route`` (the whole file: see the module docstring)."""
     if route == "ffprobe":
         from screenkit.media import probe_ffprobe
 

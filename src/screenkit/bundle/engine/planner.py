@@ -9,7 +9,7 @@ settings, and calls `Planner.add`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ RECIPE = 5
 """Bumped when a step's recipe changes in a way its settings do not show."""
 
 S = TypeVar("S")
+T = TypeVar("T")
 
 
 class Planner:
@@ -42,6 +43,7 @@ class Planner:
         *,
         speed: str | None = None,
         chunks: str = "off",
+        speeds: Mapping[str, str] | None = None,
     ) -> None:
         self.kit = kit
         self.chunks = chunks
@@ -54,8 +56,23 @@ class Planner:
         self.tools = Tools(ffmpeg, self.fonts)
         self.speed = speed
         """The x264 speed every encode is asked for (None: each preset's own)."""
+        self.speeds: dict[str, str] = dict(speeds or {})
+        """The x264 speed chosen for a preset by name (``--speed auto``), over ``speed``."""
+        self._memo: dict[Hashable, Any] = {}
         self.master_file = self.input("master", kit.master)
         self.font_files = tuple(self.input("font", f.path) for f in self.fonts)
+
+    def speed_for(self, preset_name: str) -> str | None:
+        """The x264 speed the encodes for a preset are asked for (None: the preset's own)."""
+        return self.speeds.get(preset_name, self.speed)
+
+    def remember(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed once per plan for ``key``: plan-time work that many steps
+        share (the cue times of every track of the kit, for every chunked film)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        found: T = self._memo[key]
+        return found
 
     def input(self, role: str, path: Path) -> InputFile:
         digest = self.cache.hasher.digest(path, step=f"hashing {path.name}")

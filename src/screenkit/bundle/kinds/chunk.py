@@ -4,7 +4,13 @@ Each chunk is a cached step of its own, keyed by the master, the fonts, the sett
 frames and what of the burned track shows in it (not the whole track): an edit of the track
 re-encodes only the chunks it changes, a failed chunk re-runs alone, and the chunks of one
 film spread over the executor's threads or the cluster's workers. The film step then joins
-them by stream copy with the sound encoded once (see ``steps/film.py``).
+them by stream copy with the sound encoded once (see ``kinds/film.py``).
+
+The film is cut in the gaps between the cues of every track of the kit (`encode.gaps`):
+the same cuts for every language and every build, so a one-language build and ``--all``
+share their chunks. A chunk that shows no cue of its language is keyed without it (no
+track, nothing burned): one step, encoded once, for every burned language and the clean
+picture of the preset.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from screenkit.bundle.documents.mediaops import keyframe_before
 from screenkit.bundle.engine.cache import Entry
 from screenkit.bundle.engine.kind import Kind, Rate
 from screenkit.bundle.engine.planner import Planner
@@ -22,21 +27,18 @@ from screenkit.bundle.engine.step import Command, Folders, Step, StepRun, Tools
 from screenkit.encode import EncodeOptions, SubtitleInput, output_format
 from screenkit.encode.chunks import (
     Chunk,
-    burn_digest,
     chunk_args,
-    chunk_bounds,
     chunk_options,
     chunk_seconds,
     chunkable,
     family_of,
-    targets,
 )
-from screenkit.encode.subs import stage_burn
+from screenkit.encode.gaps import Span, chunk_shown, cue_spans, gap_bounds
+from screenkit.encode.subs import burn_track, stage_burn
+from screenkit.errors import ScreenkitError
 from screenkit.media.info import MediaInfo
 from screenkit.presets import VenuePreset
-
-KEYFRAME_REACH = 0.25
-"""A cut moves back to the master's keyframe when that is within this share of a chunk."""
+from screenkit.subtitles.load import load_track
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,13 @@ class Settings:
     master: MediaInfo
     preset: VenuePreset
     burn: SubtitleInput | None
-    """The film's burned track (not keyed as a whole: ``shown`` is)."""
+    """The film's burned track (not keyed as a whole: ``shown`` is); None where the chunk
+    shows none of it (the clean picture, shared by every language)."""
     chunk: Chunk
     speed: str | None
     """The x264 speed asked for the build (None: the preset's)."""
     shown: str | None
-    """What of the burned track shows in the chunk, as laid out (`burn_digest`)."""
+    """What of the burned track shows in the chunk, as laid out (`chunk_shown`)."""
 
 
 @dataclass(frozen=True)
@@ -64,13 +67,22 @@ def role(index: int) -> str:
     return f"chunk{index:04d}"
 
 
-def cuts(master: MediaInfo, seconds: float) -> list[float]:
-    """Near every ``seconds``: the master's keyframe just before, where one is close."""
-    out = []
-    for target in targets(master.duration, seconds):
-        key = keyframe_before(master.path, target)
-        out.append(key if target - key <= seconds * KEYFRAME_REACH else target)
-    return out
+def kit_cues(p: Planner) -> list[Span]:
+    """The cue times of every track of the kit (once per plan): where no cue of any
+    language shows, every language's picture is the same. A track that cannot be read is
+    left out here (a build that burns it fails on it with the reason)."""
+
+    def load() -> list[Span]:
+        spans: list[Span] = []
+        for lang in p.kit.languages:
+            path = p.kit.subtitle_path(lang)
+            try:
+                spans += cue_spans(load_track(path, lang=lang).subs)
+            except (ScreenkitError, OSError):
+                continue
+        return spans
+
+    return p.remember(("chunk", "kit cues"), load)
 
 
 def options(s: Settings, tools: Tools) -> EncodeOptions:
@@ -81,11 +93,14 @@ def options(s: Settings, tools: Tools) -> EncodeOptions:
 def split(p: Planner, preset: VenuePreset, burn: SubtitleInput | None) -> tuple[Chunk, ...]:
     """The chunks the film step of this encode is made of; () when it is one encode."""
     seconds = chunk_seconds(p.chunks, p.master.duration)
-    choices = EncodeOptions(burn=burn, fonts=p.fonts, x264_preset=p.speed)
+    choices = EncodeOptions(burn=burn, fonts=p.fonts, x264_preset=p.speed_for(preset.name))
     if seconds is None or not chunkable(p.master, preset, choices):
         return ()
-    fmt = output_format(p.master, preset, choices)
-    bounds = chunk_bounds(cuts(p.master, seconds), fmt.frame_rate)
+    rate = output_format(p.master, preset, choices).frame_rate
+    bounds = p.remember(
+        ("chunk", "bounds", rate, seconds),
+        lambda: gap_bounds(kit_cues(p), p.master.duration, rate, seconds),
+    )
     return bounds if len(bounds) >= 2 else ()
 
 
@@ -144,22 +159,36 @@ def plan(
     p: Planner,
     preset: VenuePreset,
     burn: SubtitleInput | None,
-    piece: Chunk,
+    pieces: tuple[Chunk, ...],
     what: str,
-    count: int,
-) -> str:
-    """One chunk step (its id)."""
-    choices = EncodeOptions(burn=burn, fonts=p.fonts, x264_preset=p.speed)
+) -> list[str]:
+    """The chunk steps of one film (their ids, in order): each keyed by what of ``burn``
+    shows in it, or, where nothing does, without it (shared by every language)."""
+    speed = p.speed_for(preset.name)
+    choices = EncodeOptions(burn=burn, fonts=p.fonts, x264_preset=speed)
     fmt = output_format(p.master, preset, choices)
     burned = burn if preset.subtitles.burn else None
-    shown = None
+    shown: list[str | None] = [None] * len(pieces)
     if burned is not None:
-        shown = burn_digest(burned, preset, fmt, family_of(choices), piece)
-    settings = Settings(p.master, preset, burn, piece, p.speed, shown)
-    return p.add(
-        KIND,
-        f"film chunk {piece.index + 1}/{count} ({what})",
-        settings=settings,
-        inputs=[p.master_file, *p.font_files],
-        weight=_seconds(settings, choices),
-    )
+        laid_out = burn_track(burned, preset, fmt, family_of(choices))
+        shown = chunk_shown(laid_out, pieces, fmt.frame_rate)
+    ids = []
+    for piece, digest in zip(pieces, shown, strict=True):
+        settings = Settings(p.master, preset, burned if digest else None, piece, speed, digest)
+        if digest is None:
+            label = f"{preset.name}, no subtitle: shared"
+            note = "shows no subtitle: one encode for every burned language and the clean picture"
+        else:
+            label = what
+            note = f"shows subtitles of {burned.lang if burned else '-'}"
+        ids.append(
+            p.add(
+                KIND,
+                f"film chunk {piece.index + 1}/{len(pieces)} ({label})",
+                settings=settings,
+                inputs=[p.master_file, *p.font_files],
+                weight=_seconds(settings, choices),
+                note=note,
+            )
+        )
+    return ids

@@ -62,7 +62,8 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     track, track_input = p.track(burn) if burn else (None, None)
     inputs = [p.master_file, *p.font_files, *([track_input] if track_input else [])]
     pieces = chunk.split(p, preset, track)
-    settings = Settings(p.master, preset, track, p.kit.original_language, p.speed, pieces)
+    speed = p.speed_for(preset.name)
+    settings = Settings(p.master, preset, track, p.kit.original_language, speed, pieces)
     # planned now with stand-in loudness: a preset the film cannot meet fails before any run
     stand_in = Loudness(*[math.nan] * 4) if loud_id else None
     planned = _encode_plan(settings, p.tools, stand_in, Folders(p.cache.root, p.cache.root))
@@ -73,9 +74,11 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     what = f"{preset.name}{', burn ' + burn if burn else ''}"
     deps = {"loudness": loud_id} if loud_id else {}
     if pieces:  # the picture from chunk steps, joined by copy: the film step is light
-        for piece in pieces:
-            deps[chunk.role(piece.index)] = chunk.plan(p, preset, track, piece, what, len(pieces))
-        what = f"{what}, {len(pieces)} chunks"
+        chunk_ids = chunk.plan(p, preset, track, pieces, what)
+        for piece, chunk_id in zip(pieces, chunk_ids, strict=True):
+            deps[chunk.role(piece.index)] = chunk_id
+        shared = sum(1 for c in chunk_ids if p.steps[c].settings.burn is None) if track else 0
+        what = f"{what}, {len(pieces)} chunks" + (f", {shared} shared" if shared else "")
         note = f"joins the chunks by stream copy, encodes the sound once; {note}"
     step_id = p.add(
         KIND,
