@@ -20,6 +20,7 @@ import ffmpeg as ffm
 from screenkit.encode.geometry import copy_blockers, output_format
 from screenkit.encode.loudness import Loudness, apply_options, downmix_filters, linear_gain
 from screenkit.encode.options import EncodeOptions, OutputFormat, SubtitleInput
+from screenkit.encode.peakrate import BUFFER_SECONDS
 from screenkit.encode.subs import (
     BURN_NAME,
     FONTS_NAME,
@@ -143,7 +144,7 @@ def video_codec_options(
         opts["crf"] = str(spec.crf)
     if spec.max_bitrate_kbps is not None:
         opts["maxrate:v"] = f"{spec.max_bitrate_kbps}k"
-        opts["bufsize:v"] = f"{spec.max_bitrate_kbps * 2}k"
+        opts["bufsize:v"] = f"{spec.max_bitrate_kbps * BUFFER_SECONDS}k"
     if pass_number is not None and passlog is not None:
         opts["pass"] = str(pass_number)
         opts["passlogfile"] = str(passlog)

@@ -1,13 +1,16 @@
 """Chunked film encodes: one film's picture in pieces, each its own encode, joined by copy.
 
-A long film is cut at frame times near fixed intervals (`chunk_bounds`; the caller moves a
-cut to a keyframe of the master near it); every chunk is encoded alone with the encode's
-own video chain and x264 settings (the same CRF, profile, level and VBV; each chunk starts
-with an IDR frame and x264's GOPs are closed), picture only (`chunk_args`). The chunks are
-then joined by stream copy (concat demuxer, ``safe`` on, plain names) while the sound is
-encoded once, for the whole film, from the master (`join_args`): so A/V sync cannot drift
-at a boundary. `join_chunks` runs the join, checks the result against the preset and
-measures its picture quality like a single encode.
+A long film is cut on the output's frame grid (`chunk_bounds` near fixed intervals;
+`screenkit.encode.gaps` in the gaps between cues, as a build does); every chunk is encoded
+alone with the encode's own video chain and x264 settings (the same CRF, profile, level
+and VBV; each chunk starts with an IDR frame and x264's GOPs are closed), picture only
+(`chunk_args`). A chunk counts on a half-full decoder buffer at its start
+(`peakrate.CHUNK_BUFFER_START`), which the chunk before it leaves, so the joined film keeps
+the preset's peak rate (compliance checks it). The chunks are then joined by stream copy
+(concat demuxer, ``safe`` on, plain names) while the sound is encoded once, for the whole
+film, from the master (`join_args`): so A/V sync cannot drift at a boundary. `join_chunks`
+runs the join, checks the result against the preset and measures its picture quality like
+a single encode.
 
 Only single-pass encodes are chunked: a two-pass bitrate budget (a size limit) is a
 property of the whole film, and a copied video stream needs no encode.
@@ -15,7 +18,6 @@ property of the whole film, and a copied video stream needs no encode.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 from collections.abc import Sequence
@@ -37,9 +39,17 @@ from screenkit.encode.compliance import ComplianceError
 from screenkit.encode.family import check_compliance, chunked_family
 from screenkit.encode.geometry import output_format
 from screenkit.encode.loudness import Loudness
-from screenkit.encode.options import EncodeOptions, EncodeResult, OutputFormat, SubtitleInput
+from screenkit.encode.options import EncodeOptions, EncodeResult
+from screenkit.encode.peakrate import (
+    BUFFER_START,
+    CHUNK_BUFFER_START,
+    SLACK,
+    buffer_bits,
+    replay,
+    video_packets,
+)
 from screenkit.encode.quality import measure_quality
-from screenkit.encode.subs import burn_family, burn_track, stage_burn
+from screenkit.encode.subs import burn_family, stage_burn
 from screenkit.languages import iso639_2
 from screenkit.media.atomic import atomic_output, link_or_copy
 from screenkit.media.binaries import FFmpeg
@@ -55,6 +65,12 @@ AUTO_ABOVE = 180.0
 AUTO_SECONDS = 60.0
 """The chunk length of ``--chunks auto``."""
 LIST_NAME = "chunks.txt"
+REFIT_SHARE = 0.5
+"""A chunk running the buffer dry by this share of what compliance lets pass is encoded
+again (`fit_buffer`): what is left passes with room to spare."""
+REFIT_LEAST = 0.02
+"""The least of the buffer a chunk encoded again counts on (x264 needs some for its first
+frame; below that the picture could not fit, and compliance says so)."""
 
 
 @dataclass(frozen=True)
@@ -119,22 +135,6 @@ def chunk_options(options: EncodeOptions, chunk: Chunk, rate: Fraction) -> Encod
     return replace(options, start=chunk.start(rate) or None, duration=chunk.length(rate))
 
 
-def burn_digest(
-    track: SubtitleInput, preset: VenuePreset, fmt: OutputFormat, fonts_family: str, chunk: Chunk
-) -> str:
-    """What the chunk burns: the track's events that show in it, as laid out, and the styles.
-
-    A chunk's cache key carries this instead of the whole track's checksum, so an edit of
-    the track re-encodes only the chunks whose pictures it changes.
-    """
-    rate = fmt.frame_rate
-    subs = burn_track(track, preset, fmt, fonts_family, chunk.start(rate) or None)
-    length = chunk.length(rate)
-    if length is not None:
-        subs.events = [e for e in subs.events if e.start < length * 1000]
-    return hashlib.sha256(subs.to_string("ass").encode()).hexdigest()
-
-
 def chunk_args(
     info: MediaInfo,
     preset: VenuePreset,
@@ -143,12 +143,17 @@ def chunk_args(
     workdir: Path,
     out: Path,
     ffmpeg_version: tuple[int, int] = (6, 0),
+    buffer_start: float = CHUNK_BUFFER_START,
 ) -> list[str]:
-    """One chunk's picture, encoded exactly as the whole film's would be (no sound)."""
+    """One chunk's picture, encoded exactly as the whole film's would be (no sound),
+    counting on a decoder buffer ``buffer_start`` full at its start."""
     fmt = output_format(info, preset, options)
     rate = fmt.frame_rate
     video = reference_video(info, preset, chunk_options(options, chunk, rate), fmt, workdir)
     opts = video_codec_options(preset, fmt, options)
+    if preset.video.max_bitrate_kbps is not None:  # the buffer it may count on at its start
+        params = [opts.get("x264-params"), f"vbv-init={buffer_start:.3f}"]
+        opts["x264-params"] = ":".join(p for p in params if p)
     opts["fps_mode:v" if ffmpeg_version >= (5, 1) else "vsync"] = "cfr"
     if chunk.frames is not None:
         opts["frames:v"] = str(chunk.frames)
@@ -167,8 +172,10 @@ def encode_chunk(
     *,
     ffmpeg: FFmpeg,
     progress: ProgressCallback | None = None,
+    buffer_start: float | None = None,
 ) -> tuple[str, ...]:
-    """Encode ``chunk`` to ``out`` (published by rename); the argv it ran."""
+    """Encode ``chunk`` to ``out`` (published by rename); the argv it ran. ``buffer_start``:
+    what it counts on of the decoder buffer (default `CHUNK_BUFFER_START`)."""
     fmt = output_format(info, preset, options)
     rate = fmt.frame_rate
     cut = chunk_options(options, chunk, rate)
@@ -176,7 +183,10 @@ def encode_chunk(
     with scratch_dir("chunk-") as tmp, atomic_output(out) as part:
         if options.burn is not None and preset.subtitles.burn:
             stage_burn(options.burn, preset, fmt, Path(tmp), options.fonts, cut.start)
-        args = chunk_args(info, preset, options, chunk, Path(tmp), part, ffmpeg.version_tuple)
+        start = CHUNK_BUFFER_START if buffer_start is None else buffer_start
+        args = chunk_args(
+            info, preset, options, chunk, Path(tmp), part, ffmpeg.version_tuple, start
+        )
         result = run_ffmpeg(
             args,
             ffmpeg=ffmpeg,
@@ -186,6 +196,46 @@ def encode_chunk(
             what=f"encoding chunk {chunk.index + 1} of {master.name}",
         )
     return result.argv
+
+
+def fit_buffer(
+    parts: Sequence[Path],
+    pieces: Sequence[Chunk],
+    info: MediaInfo,
+    preset: VenuePreset,
+    options: EncodeOptions,
+    workdir: Path,
+    *,
+    ffmpeg: FFmpeg,
+    progress: ProgressCallback | None = None,
+) -> tuple[list[Path], list[tuple[str, ...]]]:
+    """The chunks to join, each finding the decoder buffer as full as it counts on.
+
+    The buffer is replayed chunk after chunk as a player fills and empties it; a chunk that
+    would run it dry (it counted on more than the chunks before it leave: a picture asking
+    far more than the peak) is encoded again into ``workdir`` from the level it really
+    finds. Returns the parts to join and the argv of every chunk encoded again.
+    """
+    peak = preset.video.max_bitrate_kbps
+    if peak is None or len(parts) < 2:
+        return list(parts), []
+    rate, size = peak * 1000.0, buffer_bits(peak)
+    frame = 1 / float(output_format(info, preset, options).frame_rate)
+    level = BUFFER_START * size
+    out, ran = list(parts), []
+    for n, piece in enumerate(pieces):
+        done = replay(video_packets(out[n]), rate, size, level)
+        if done.dry_bits > REFIT_SHARE * SLACK * size:
+            start = min(CHUNK_BUFFER_START, max(REFIT_LEAST, 0.95 * level / size))
+            again = workdir / f"refit{n:04d}.mp4"
+            ran.append(
+                encode_chunk(info.path, info, preset, options, piece, again, ffmpeg=ffmpeg,
+                             progress=progress, buffer_start=start)
+            )  # fmt: skip
+            out[n] = again
+            done = replay(video_packets(again), rate, size, level)
+        level = min(size, done.end_bits + rate * frame)
+    return out, ran
 
 
 def join_args(
@@ -224,13 +274,22 @@ def join_chunks(
     *,
     ffmpeg: FFmpeg,
     progress: ProgressCallback | None = None,
+    pieces: Sequence[Chunk] = (),
 ) -> EncodeResult:
-    """Join encoded chunks into the film at ``out``, compliance-checked and measured."""
+    """Join encoded chunks into the film at ``out``, compliance-checked and measured.
+
+    ``pieces``: the chunks' bounds, so that a chunk the decoder buffer cannot take as it is
+    can be encoded again (`fit_buffer`); without them the compliance check alone says so.
+    """
     started = time.monotonic()
     fmt = output_format(info, preset, options)
     with scratch_dir("join-") as tmp, atomic_output(out) as part:
         work = Path(tmp)
         lines = []
+        if pieces:
+            chunks, _ = fit_buffer(
+                chunks, pieces, info, preset, options, work, ffmpeg=ffmpeg, progress=progress
+            )
         for n, chunk in enumerate(chunks):
             staged = work / f"chunk{n:04d}.mp4"
             link_or_copy(chunk, staged)

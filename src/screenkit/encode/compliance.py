@@ -3,7 +3,9 @@ surprise at the venue.
 
 The check reads the output's probe (`MediaInfo`) against the preset: container, codec,
 profile, level, size, pixel format, frame rate, audio layout and rate, file size, and for
-MP4 whether the index sits in front (faststart).
+MP4 whether the index sits in front (faststart); where the preset has a peak rate, the
+video's bits against the decoder buffer it allows (`screenkit.encode.peakrate`: a film
+joined from chunks holds it only if every chunk found the buffer as full as it assumed).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from screenkit.encode.options import OutputFormat
+from screenkit.encode.peakrate import BUFFER_SECONDS, peak_rate, runs_dry
 from screenkit.errors import ScreenkitError
 from screenkit.media.info import MediaInfo
 from screenkit.presets.model import VenuePreset
@@ -97,8 +100,29 @@ def check_file_compliance(
     if limit is not None:
         need(info.size_bytes < limit, "file size", f"< {limit:,} bytes", f"{info.size_bytes:,}")
     _check_video(info, preset, expected, need)
+    _check_peak(info, preset, need)
     _check_audio(info, preset, expected, need)
     return out
+
+
+def _check_peak(info: MediaInfo, preset: VenuePreset, need: Need) -> None:
+    peak = preset.video.max_bitrate_kbps
+    if peak is None or info.video is None or info.video.codec != "h264":
+        return
+    expected = f"≤ {peak} kbit/s through a {peak * BUFFER_SECONDS} kbit buffer"
+    try:
+        found = peak_rate(info.path, peak)
+    except ScreenkitError as exc:
+        need(False, "peak rate", expected, f"its video packets cannot be read ({exc.message})")
+        return
+    when = f"{found.dry_at:.1f} s" if found.dry_at is not None else "-"
+    need(
+        not runs_dry(found, peak),
+        "peak rate",
+        expected,
+        f"{found.peak_kbps:.0f} kbit in one second, the buffer {found.dry_kbit:.0f} kbit short "
+        f"at {when}",
+    )
 
 
 def _check_video(

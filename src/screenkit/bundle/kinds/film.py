@@ -21,7 +21,7 @@ from screenkit.bundle.engine.results import result_of
 from screenkit.bundle.engine.step import Command, Folders, InputFile, Step, StepRun, Tools
 from screenkit.bundle.kinds import chunk, loudness
 from screenkit.encode import EncodeOptions, EncodePlan, Loudness, SubtitleInput, plan_encode
-from screenkit.encode.chunks import LIST_NAME, Chunk, join_args
+from screenkit.encode.chunks import LIST_NAME, Chunk, fit_buffer, join_args
 from screenkit.encode.compliance import ComplianceError
 from screenkit.encode.family import check_compliance
 from screenkit.encode.quality import STATS_NAME, Quality, parse_quality, quality_args, sample_step
@@ -159,14 +159,20 @@ def _join_command(step: Step[Settings], deps: Mapping[str, Entry], planned: Enco
 
 
 def _join(run: StepRun[Settings], planned: EncodePlan) -> PlanRun:
-    """Join the chunk steps' pictures into the film, checked against the preset."""
+    """Join the chunk steps' pictures into the film, checked against the preset (a chunk
+    the decoder buffer cannot take as it was cached is encoded again here: `fit_buffer`)."""
     s = run.step.settings
     choices = encode_options(s, run.step.tools)
+    found = [main_file(run.deps[chunk.role(piece.index)]) for piece in s.chunks]
+    parts, again = fit_buffer(
+        found, s.chunks, s.master, s.preset, choices, run.scratch,
+        ffmpeg=run.ffmpeg, progress=run.progress,
+    )  # fmt: skip
+    run.ran += again
     lines = []
-    for piece in s.chunks:
-        found = main_file(run.deps[chunk.role(piece.index)])
-        staged = run.scratch / found.name
-        link_or_copy(found, staged)
+    for n, part in enumerate(parts):
+        staged = run.scratch / f"part{n:04d}.mp4"
+        link_or_copy(part, staged)
         lines.append(f"file '{staged.name}'\n")
     (run.scratch / LIST_NAME).write_text("".join(lines), encoding="utf-8")
     if s.burn is not None and s.preset.subtitles.burn:  # the reference the quality reads
