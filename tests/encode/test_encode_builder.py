@@ -22,6 +22,7 @@ from screenkit.encode import (
     plan_encode,
     video_codec_args,
 )
+from screenkit.encode.chunks import Chunk, chunk_args, chunk_peak, chunkable
 from screenkit.media.info import AudioStream, MediaInfo, VideoStream
 from screenkit.presets import load_preset
 
@@ -276,6 +277,27 @@ def test_size_limit_two_pass_budget() -> None:
     assert "-passlogfile /tmp/screenkit-encode-test/x264-pass" in second
     short = media(video(bit_rate=30_000_000))
     assert bitrate_budget(preset, output_format(short, preset)) is None  # the peak rate suffices
+
+
+def test_a_size_limited_film_in_chunks_keeps_the_limit_by_its_peak(tmp_path: Path) -> None:
+    """A two-pass average needs the whole film: 70 minutes for a USB player (4 GiB) were
+    never chunked. Chunks keep the limit by a lower peak instead, worst case included."""
+    preset = load_preset("usb-player")
+    film = replace(media(video(bit_rate=30_000_000)), duration=70 * 60.0)
+    fmt = output_format(film, preset)
+    assert bitrate_budget(preset, fmt) is not None and chunkable(film, preset, EncodeOptions())
+    chunks = 120
+    peak = chunk_peak(preset, fmt, chunks)
+    assert peak is not None and 7000 < peak < 8000
+    # every chunk spends its rate and the half-full buffer it counts on: still below the limit
+    worst = peak * 1000 / 8 * (fmt.duration + chunks * 1.0 + 1.8) + 192_000 / 8 * fmt.duration
+    assert preset.file_size_limit is not None and worst < preset.file_size_limit * 0.99
+    args = chunk_args(film, preset, EncodeOptions(), Chunk(3, 900, 250), tmp_path, Path("/c.mp4"),
+                      peak_kbps=peak)  # fmt: skip
+    text = " ".join(args)
+    assert f"-maxrate:v {peak}k" in text and f"-bufsize:v {2 * peak}k" in text
+    assert "-x264-params vbv-init=0.500" in text and "-crf 20" in text and "-frames:v 250" in text
+    assert chunk_peak(preset, output_format(media(), preset), 3) == 10_000  # the peak suffices
 
 
 def test_size_limit_that_cannot_be_met() -> None:

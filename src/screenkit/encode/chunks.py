@@ -28,9 +28,11 @@ from pathlib import Path
 import ffmpeg as ffm
 
 from screenkit.encode.builder import (
+    MUX_OVERHEAD,
     _audio_chain,
     _audio_options,
     _silence,
+    audio_bitrate_bps,
     bitrate_budget,
     reference_video,
     video_codec_options,
@@ -39,8 +41,9 @@ from screenkit.encode.compliance import ComplianceError
 from screenkit.encode.family import check_compliance, chunked_family
 from screenkit.encode.geometry import output_format
 from screenkit.encode.loudness import Loudness
-from screenkit.encode.options import EncodeOptions, EncodeResult
+from screenkit.encode.options import EncodeOptions, EncodeResult, OutputFormat
 from screenkit.encode.peakrate import (
+    BUFFER_SECONDS,
     BUFFER_START,
     CHUNK_BUFFER_START,
     SLACK,
@@ -108,7 +111,28 @@ def chunkable(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) -> b
     if not chunked_family(preset):
         return False
     fmt = output_format(info, preset, options)
-    return not fmt.copy_video and bitrate_budget(preset, fmt) is None and options.start is None
+    return not fmt.copy_video and options.start is None
+
+
+def chunk_peak(preset: VenuePreset, fmt: OutputFormat, chunks: int) -> int | None:
+    """The peak rate (kbit/s) the chunks of one film keep: the preset's, or lower where its
+    file-size limit needs it.
+
+    One encode keeps a size limit by a two-pass average (`bitrate_budget`), which needs the
+    whole film at once; chunks keep it by their peak instead: at this rate even a film
+    that asks for more everywhere stays below the limit, with what each chunk may spend of
+    the buffer it counts on at its start. A film well below it is encoded at its CRF.
+    """
+    peak = preset.video.max_bitrate_kbps
+    if bitrate_budget(preset, fmt) is None:  # the peak keeps the limit already (or none)
+        return peak
+    limit = preset.file_size_limit
+    assert limit is not None  # a budget comes from a limit
+    usable = limit * (1 - MUX_OVERHEAD) - 64 * 1024
+    sound = audio_bitrate_bps(preset, fmt) / 8 * fmt.duration
+    seconds = fmt.duration + BUFFER_SECONDS * (BUFFER_START + chunks * CHUNK_BUFFER_START)
+    cap = int((usable - sound) * 8 / seconds / 1000)
+    return cap if peak is None else min(peak, cap)
 
 
 def chunk_bounds(cuts: Sequence[float], rate: Fraction) -> tuple[Chunk, ...]:
@@ -144,14 +168,19 @@ def chunk_args(
     out: Path,
     ffmpeg_version: tuple[int, int] = (6, 0),
     buffer_start: float = CHUNK_BUFFER_START,
+    peak_kbps: int | None = None,
 ) -> list[str]:
     """One chunk's picture, encoded exactly as the whole film's would be (no sound),
-    counting on a decoder buffer ``buffer_start`` full at its start."""
+    counting on a decoder buffer ``buffer_start`` full at its start; ``peak_kbps``: the
+    film's `chunk_peak` when it is below the preset's."""
     fmt = output_format(info, preset, options)
     rate = fmt.frame_rate
     video = reference_video(info, preset, chunk_options(options, chunk, rate), fmt, workdir)
     opts = video_codec_options(preset, fmt, options)
-    if preset.video.max_bitrate_kbps is not None:  # the buffer it may count on at its start
+    if peak_kbps is not None:
+        opts["maxrate:v"] = f"{peak_kbps}k"
+        opts["bufsize:v"] = f"{peak_kbps * BUFFER_SECONDS}k"
+    if "maxrate:v" in opts:  # the buffer it may count on at its start
         params = [opts.get("x264-params"), f"vbv-init={buffer_start:.3f}"]
         opts["x264-params"] = ":".join(p for p in params if p)
     opts["fps_mode:v" if ffmpeg_version >= (5, 1) else "vsync"] = "cfr"
@@ -173,9 +202,11 @@ def encode_chunk(
     ffmpeg: FFmpeg,
     progress: ProgressCallback | None = None,
     buffer_start: float | None = None,
+    peak_kbps: int | None = None,
 ) -> tuple[str, ...]:
     """Encode ``chunk`` to ``out`` (published by rename); the argv it ran. ``buffer_start``:
-    what it counts on of the decoder buffer (default `CHUNK_BUFFER_START`)."""
+    what it counts on of the decoder buffer (default `CHUNK_BUFFER_START`); ``peak_kbps``:
+    as `chunk_args`."""
     fmt = output_format(info, preset, options)
     rate = fmt.frame_rate
     cut = chunk_options(options, chunk, rate)
@@ -185,7 +216,7 @@ def encode_chunk(
             stage_burn(options.burn, preset, fmt, Path(tmp), options.fonts, cut.start)
         start = CHUNK_BUFFER_START if buffer_start is None else buffer_start
         args = chunk_args(
-            info, preset, options, chunk, Path(tmp), part, ffmpeg.version_tuple, start
+            info, preset, options, chunk, Path(tmp), part, ffmpeg.version_tuple, start, peak_kbps
         )
         result = run_ffmpeg(
             args,
@@ -208,6 +239,7 @@ def fit_buffer(
     *,
     ffmpeg: FFmpeg,
     progress: ProgressCallback | None = None,
+    peak_kbps: int | None = None,
 ) -> tuple[list[Path], list[tuple[str, ...]]]:
     """The chunks to join, each finding the decoder buffer as full as it counts on.
 
@@ -215,6 +247,7 @@ def fit_buffer(
     would run it dry (it counted on more than the chunks before it leave: a picture asking
     far more than the peak) is encoded again into ``workdir`` from the level it really
     finds. Returns the parts to join and the argv of every chunk encoded again.
+    ``peak_kbps``: the chunks' own (`chunk_peak`), kept by a chunk encoded again.
     """
     peak = preset.video.max_bitrate_kbps
     if peak is None or len(parts) < 2:
@@ -230,7 +263,7 @@ def fit_buffer(
             again = workdir / f"refit{n:04d}.mp4"
             ran.append(
                 encode_chunk(info.path, info, preset, options, piece, again, ffmpeg=ffmpeg,
-                             progress=progress, buffer_start=start)
+                             progress=progress, buffer_start=start, peak_kbps=peak_kbps)
             )  # fmt: skip
             out[n] = again
             done = replay(video_packets(again), rate, size, level)

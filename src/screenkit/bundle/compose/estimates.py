@@ -46,7 +46,7 @@ def estimate_films(
             film.encode_options(settings, step.tools),
             ffmpeg=step.tools.ffmpeg,
             cache_dir=plan.cache_root,
-            two_pass=planned.two_pass,
+            two_pass=planned.two_pass and not settings.chunks,  # chunks: one pass each
         )
         found.append(FilmEstimate(step.id, step.label, estimate))
     return tuple(found)

@@ -29,6 +29,7 @@ from screenkit.encode.chunks import (
     Chunk,
     chunk_args,
     chunk_options,
+    chunk_peak,
     chunk_seconds,
     chunkable,
     family_of,
@@ -53,6 +54,9 @@ class Settings:
     """The x264 speed asked for the build (None: the preset's)."""
     shown: str | None
     """What of the burned track shows in the chunk, as laid out (`chunk_shown`)."""
+    peak_kbps: int | None = None
+    """The film's chunks' peak rate (`chunk_peak`: lower than the preset's where a size
+    limit needs it)."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ class ChunkKind(Kind[Settings, Result]):
             folders.scratch,
             _out(folders, s.chunk),
             step.tools.ffmpeg.version_tuple,
+            peak_kbps=s.peak_kbps,
         )
         return [Command(tuple(args), f"chunk {s.chunk.index + 1}", duration=_seconds(s, choices))]
 
@@ -167,6 +172,7 @@ def plan(
     speed = p.speed_for(preset.name)
     choices = EncodeOptions(burn=burn, fonts=p.fonts, x264_preset=speed)
     fmt = output_format(p.master, preset, choices)
+    peak = chunk_peak(preset, fmt, len(pieces))
     burned = burn if preset.subtitles.burn else None
     shown: list[str | None] = [None] * len(pieces)
     if burned is not None:
@@ -174,7 +180,8 @@ def plan(
         shown = chunk_shown(laid_out, pieces, fmt.frame_rate)
     ids = []
     for piece, digest in zip(pieces, shown, strict=True):
-        settings = Settings(p.master, preset, burned if digest else None, piece, speed, digest)
+        burns = burned if digest else None
+        settings = Settings(p.master, preset, burns, piece, speed, digest, peak)
         if digest is None:
             label = f"{preset.name}, no subtitle: shared"
             note = "shows no subtitle: one encode for every burned language and the clean picture"

@@ -21,7 +21,7 @@ from screenkit.bundle.engine.results import result_of
 from screenkit.bundle.engine.step import Command, Folders, InputFile, Step, StepRun, Tools
 from screenkit.bundle.kinds import chunk, loudness
 from screenkit.encode import EncodeOptions, EncodePlan, Loudness, SubtitleInput, plan_encode
-from screenkit.encode.chunks import LIST_NAME, Chunk, fit_buffer, join_args
+from screenkit.encode.chunks import LIST_NAME, Chunk, chunk_peak, fit_buffer, join_args
 from screenkit.encode.compliance import ComplianceError
 from screenkit.encode.family import check_compliance
 from screenkit.encode.quality import STATS_NAME, Quality, parse_quality, quality_args, sample_step
@@ -167,6 +167,7 @@ def _join(run: StepRun[Settings], planned: EncodePlan) -> PlanRun:
     parts, again = fit_buffer(
         found, s.chunks, s.master, s.preset, choices, run.scratch,
         ffmpeg=run.ffmpeg, progress=run.progress,
+        peak_kbps=chunk_peak(s.preset, planned.format, len(s.chunks)),
     )  # fmt: skip
     run.ran += again
     lines = []
