@@ -34,7 +34,7 @@ from screenkit.languages import iso639_2
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.media.runner import full_argv, input_arg, output_arg
-from screenkit.presets.model import VenuePreset
+from screenkit.presets.model import AUTO_SPEED, VenuePreset
 
 MUX_OVERHEAD = 0.01
 """Share of a size limit kept for container overhead (MP4/MKV index, headers)."""
@@ -120,6 +120,13 @@ def bitrate_budget(preset: VenuePreset, fmt: OutputFormat) -> int | None:
     return min(budget, peak) if peak is not None else budget
 
 
+def x264_speed(preset: VenuePreset, options: EncodeOptions) -> str:
+    """The x264 preset of an encode: the one asked for, else the preset's; ``auto`` not
+    resolved by a measurement (`screenkit.encode.speedpick`) is ``medium``, its reference."""
+    speed = options.x264_preset or preset.video.speed
+    return "medium" if speed == AUTO_SPEED else speed
+
+
 def video_codec_options(
     preset: VenuePreset,
     fmt: OutputFormat,
@@ -133,7 +140,7 @@ def video_codec_options(
     spec = preset.video
     opts = {
         "c:v": "libx264",
-        "preset:v": options.x264_preset or spec.speed,
+        "preset:v": x264_speed(preset, options),
         "profile:v": spec.profile,
         "level:v": spec.level,
         "pix_fmt": spec.pix_fmt,

@@ -24,6 +24,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from screenkit.encode.builder import x264_speed
 from screenkit.encode.options import EncodeOptions
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
@@ -220,7 +221,7 @@ def estimate_encode(
     ``cache_dir`` holds the per-machine figures (``estimates/``) and the sample's scratch
     files (``tmp/``). Raises what `encode` raises when even the sample cannot be encoded.
     """
-    chosen_speed = options.x264_preset or preset.video.speed
+    chosen_speed = x264_speed(preset, options)
     speeds = [chosen_speed]
     if alternative and alternative != chosen_speed:
         speeds.append(alternative)

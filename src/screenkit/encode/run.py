@@ -15,9 +15,17 @@ from pathlib import Path
 from screenkit.encode.builder import EncodePlan
 from screenkit.encode.compliance import ComplianceError
 from screenkit.encode.family import check_compliance, plan_encode
-from screenkit.encode.loudness import Loudness, cached_loudness, measure_args, measure_loudness
+from screenkit.encode.geometry import output_format
+from screenkit.encode.loudness import (
+    Loudness,
+    cached_loudness,
+    content_sha256,
+    measure_args,
+    measure_loudness,
+)
 from screenkit.encode.options import EncodeOptions, EncodeResult
 from screenkit.encode.quality import Quality, measure_quality
+from screenkit.encode.speedpick import pick_speed, wants_auto
 from screenkit.encode.subs import (
     check_sidecars,
     sidecar_tracks,
@@ -144,6 +152,20 @@ def encode(
     options = options or EncodeOptions()
     check_paths(source, out, preset, options)
     info = probe_source(source, ffmpeg)
+    if (
+        wants_auto(preset, options.x264_preset)
+        and not output_format(info, preset, options).copy_video
+    ):
+        choice, _ = pick_speed(
+            info,
+            preset,
+            options,
+            master_sha256=sha256 or content_sha256(source),
+            ffmpeg=ffmpeg,
+            cache_dir=cache_dir,
+            progress=progress,
+        )
+        options = replace(options, x264_preset=choice.speed)
     sidecars = sidecar_tracks(preset, options)
     check_sidecars(sidecars, preset)
     loudness = None

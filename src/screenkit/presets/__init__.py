@@ -6,6 +6,7 @@ folder adds its own or overrides them. See `load_preset` and `list_presets`.
 
 from screenkit.presets.languages import iso639_2, language_name, legacy_codepage
 from screenkit.presets.model import (
+    AUTO_SPEED,
     FAMILIES,
     X264_SPEEDS,
     AudioSpec,
@@ -29,6 +30,7 @@ from screenkit.presets.registry import (
 )
 
 __all__ = [
+    "AUTO_SPEED",
     "FAMILIES",
     "STANDARD",
     "X264_SPEEDS",

@@ -22,7 +22,7 @@ from screenkit.presets.legacy import check_legacy, legacy_video_fields
 from screenkit.presets.model import (
     H264_LEVELS,
     H264_PROFILES,
-    X264_SPEEDS,
+    SPEEDS,
     AudioSpec,
     DvdSpec,
     LoudnessSpec,
@@ -142,7 +142,8 @@ def _video(t: Table) -> VideoSpec:
         cfr=t.flag("cfr", d.cfr),
         max_bitrate_kbps=t.integer("max_bitrate_kbps", d.max_bitrate_kbps, min=100, max=800_000),
         crf=t.integer("crf", d.crf, min=0, max=51),
-        speed=t.choice("speed", X264_SPEEDS, d.speed),
+        speed=t.choice("speed", SPEEDS, d.speed),
+        speed_tolerance=t.number("speed_tolerance", d.speed_tolerance, min=0.0, max=0.1),
         copy_when_compliant=t.flag("copy_when_compliant", d.copy_when_compliant),
         **legacy_video_fields(t, lambda key, default: parse_rate(t, key, default)),
     )

@@ -46,11 +46,22 @@ X264_SPEEDS = (
 )  # fmt: skip
 
 
+AUTO_SPEED = "auto"
+"""A speed chosen per master and preset by measured quality (`screenkit.encode.speedpick`)."""
+SPEEDS = (*X264_SPEEDS, AUTO_SPEED)
+"""What a preset's ``speed`` and ``build --speed`` accept."""
+SPEED_TOLERANCE = 0.002
+"""How much lower an ``auto`` speed's SSIM may be than ``medium``'s (a preset may set it)."""
+
+
 def speed_problem(value: str) -> str | None:
-    """What is wrong with ``value`` as an x264 speed (None: it is one of x264's presets)."""
-    if value in X264_SPEEDS:
+    """What is wrong with ``value`` as an x264 speed (None: one of x264's presets, or auto)."""
+    if value in SPEEDS:
         return None
-    return f"{value!r} is not an x264 preset: use one of {', '.join(X264_SPEEDS)}"
+    return (
+        f"{value!r} is not an x264 preset: use one of {', '.join(X264_SPEEDS)}, or auto "
+        "(the fastest that keeps medium's picture quality, measured on the film)"
+    )
 
 
 # H.264 Table A-1: level → (max frame size in macroblocks, max macroblocks/s, max kbit/s for
@@ -91,7 +102,13 @@ class VideoSpec:
     """The peak (VBV maxrate) a player's decoder and USB reads keep up with."""
     crf: int = 20
     speed: str = "medium"
-    """The x264 preset: quality per bit against encode time."""
+    """The x264 preset: quality per bit against encode time; ``auto`` picks one per master
+    by measured quality."""
+    speed_tolerance: float = field(
+        default=SPEED_TOLERANCE,
+        metadata={"unkeyed": "it only decides which speed auto picks; the speed is keyed"},
+    )
+    """How much lower than ``medium``'s the SSIM of the speed ``auto`` picks may be."""
     copy_when_compliant: bool = True
     frame_width: int | None = None
     frame_height: int | None = None

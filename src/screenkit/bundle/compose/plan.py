@@ -17,7 +17,7 @@ for the card, a burn on a preset that cannot, a name that would escape the outpu
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -25,6 +25,7 @@ from screenkit.bundle.compose.estimates import estimate_films
 from screenkit.bundle.compose.families import FAMILIES
 from screenkit.bundle.compose.model import BuildPlan, BuildSettings
 from screenkit.bundle.compose.request import BundleRequest
+from screenkit.bundle.compose.speeds import choose_speeds, planner_speed
 from screenkit.bundle.documents.assemble import check_inside
 from screenkit.bundle.documents.manifest import read_manifest
 from screenkit.bundle.engine.cache import StepCache, cache_dir_for, step_key
@@ -42,6 +43,7 @@ from screenkit.bundle.kinds.manifest import BundleContext
 from screenkit.bundle.kinds.shape import BundlePlan, BundleShape, VideoRequest
 from screenkit.encode import EncodeOptions, output_format
 from screenkit.encode.legacy import conform
+from screenkit.encode.speedpick import SpeedChoice
 from screenkit.errors import ConfigError, ScreenkitError
 from screenkit.kit import Kit
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
@@ -99,12 +101,25 @@ def plan_build(
     stand_in = check_appeal(kit, [r.lang for r in requests], allow=settings.allow_placeholder)
     cache = StepCache(cache_dir_for(kit), progress=progress)
     planner = Planner(
-        kit, cache, ffmpeg or find_ffmpeg(), speed=settings.x264_preset, chunks=settings.chunks
+        kit, cache, ffmpeg or find_ffmpeg(), speed=planner_speed(speed), chunks=settings.chunks
     )
     if planner.master.video is None:
         raise BundleError(f"the kit's master {kit.master} holds no video", path=kit.master)
+    resolved = []
+    for request in requests:
+        preset = load_preset(request.preset, kit.root)
+        resolved.append((request, preset, *_resolve(kit, request, preset)))
+    chosen = choose_speeds(
+        planner, [(preset, burn) for _, preset, burn, _ in resolved], speed, progress=progress
+    )
     bundles = [
-        _plan_bundle(planner, request, out, stand_in.get(request.lang, ())) for request in requests
+        _plan_bundle(
+            planner,
+            VideoParts(request, preset, burn, soft, chosen.get(preset.name)),
+            out,
+            stand_in.get(request.lang, ()),
+        )
+        for request, preset, burn, soft in resolved
     ]
     context = BundleContext(
         kit_name=kit.name,
@@ -130,14 +145,25 @@ def plan_build(
     return replace(plan, estimates=estimates)
 
 
+@dataclass(frozen=True)
+class VideoParts:
+    """A request resolved against its preset: what it burns, carries, and the speed ``auto``
+    chose for the preset (None: not asked for)."""
+
+    request: BundleRequest
+    preset: VenuePreset
+    burn: str | None
+    soft: tuple[str, ...]
+    speed: SpeedChoice | None
+
+
 def _plan_bundle(
-    p: Planner, request: BundleRequest, out: Path, stand_in: tuple[str, ...] = ()
+    p: Planner, parts_: VideoParts, out: Path, stand_in: tuple[str, ...] = ()
 ) -> BundlePlan:
     """One bundle as a composition of step kinds (each planned in its own module): the video
     part (a file with the card in front, or a DVD), then the stills, sheet, poster, page."""
     kit = p.kit
-    preset = load_preset(request.preset, kit.root)
-    burn, soft = _resolve(kit, request, preset)
+    request, preset, burn, soft = parts_.request, parts_.preset, parts_.burn, parts_.soft
     folder = check_inside(out, out / f"{kit.name}-{request.name}", "bundle folder")
     stem = video_stem(kit.title, request.lang, preset.name)
     venue, date, contact = request.venue, request.date, request.contact
@@ -179,6 +205,7 @@ def _plan_bundle(
         enlarged_from=output_format(p.master, preset, EncodeOptions()).enlarged_from,
         page=preset.plays_in_a_browser,
         conformed=conformed(p.master, preset),
+        speed=parts_.speed,
     )
     ends = {
         **video.ends,
@@ -221,6 +248,7 @@ def _plan_bundle(
         up_to_date=_up_to_date(folder, plan_key, p.cache.hasher),
         inputs=tuple(dict.fromkeys(video.inputs)),
         stand_in=stand_in,
+        speed=parts_.speed,
     )
 
 

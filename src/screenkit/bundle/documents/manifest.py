@@ -74,6 +74,9 @@ class Manifest:
     format: int = FORMAT
     quality: Mapping[str, Any] | None = None
     """The film encode's SSIM/PSNR against the master (`screenkit.encode.quality`)."""
+    speed: Mapping[str, Any] | None = None
+    """The x264 speed ``--speed auto`` chose and the figures it chose by
+    (`screenkit.encode.speedpick.SpeedChoice`); None where it was not asked for."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +97,7 @@ class Manifest:
             "steps": [vars(r) for r in self.steps],
             "files": [vars(r) for r in self.files],
             "quality": dict(self.quality) if self.quality is not None else None,
+            **({"speed": dict(self.speed)} if self.speed is not None else {}),
         }
 
 
@@ -185,6 +189,7 @@ def read_manifest(folder: Path) -> Manifest:
             steps=_records(StepRecord, data.get("steps", [])),
             files=_records(FileRecord, data["files"]),
             quality=data.get("quality"),
+            speed=data.get("speed"),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{path} is damaged: {exc}", path=path) from exc

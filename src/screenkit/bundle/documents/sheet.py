@@ -29,6 +29,7 @@ from screenkit.bundle.documents.sheet_words import (
     unzip_step,
 )
 from screenkit.encode.quality import Quality
+from screenkit.encode.speedpick import SpeedChoice
 from screenkit.i18n import Translator, translator
 from screenkit.media.info import MediaInfo
 from screenkit.presets import VenuePreset
@@ -112,6 +113,8 @@ class SheetData:
     """The film encode's measured picture quality (None: its video was copied)."""
     disc: DiscFacts | None = None
     """For a DVD bundle: the disc it needs and its subpicture streams."""
+    speed: SpeedChoice | None = None
+    """The x264 speed ``--speed auto`` chose by measured quality (None: not asked for)."""
 
     @property
     def folder(self) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from screenkit.bundle.documents.families import FAMILIES
 from screenkit.encode.quality import Quality
+from screenkit.encode.speedpick import SpeedChoice
 from screenkit.i18n import Translator
 from screenkit.media.info import MediaInfo
 
@@ -91,7 +92,27 @@ def specs(data: SheetData, tr: Translator) -> list[tuple[str, str]]:
         rows.append((_("soft tracks"), ", ".join(subs)))
     if data.quality is not None:
         rows.append((_("quality"), _quality(data.quality, tr)))
+    if data.speed is not None:
+        rows.append((_("encoder speed"), _speed(data.speed, tr)))
     return rows
+
+
+def _speed(choice: SpeedChoice, tr: Translator) -> str:
+    """What ``--speed auto`` chose and by which figures, against ``medium``'s."""
+    _ = tr.gettext
+    if choice.speed == choice.reference.speed:
+        return _("x264 medium: no faster speed kept its picture (measured on samples of the film)")
+    chosen, reference = choice.trial(choice.speed), choice.reference
+    return _(
+        "x264 {speed}, the fastest that keeps medium's picture: SSIM {ssim} against "
+        "{reference}, {kbps} against {reference_kbps} kbit/s (measured on samples of the film)"
+    ).format(
+        speed=choice.speed,
+        ssim=f"{chosen.ssim:.4f}",
+        reference=f"{reference.ssim:.4f}",
+        kbps=tr.number(chosen.kbps, 0),
+        reference_kbps=tr.number(reference.kbps, 0),
+    )
 
 
 def _conform_note(conformed: tuple[float, float, bool], tr: Translator) -> str:

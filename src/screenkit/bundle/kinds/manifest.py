@@ -123,6 +123,7 @@ class ManifestKind(Kind[Settings, Result]):
                 ),
                 files=tuple(files),
                 quality=to_meta(quality) if quality is not None else None,
+                speed=bundle.speed.to_json() if bundle.speed is not None else None,
             )
             write_manifest(part.folder, manifest)  # last: the bundle is complete now
             publish(part)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from screenkit.bundle.engine.step import InputFile
 from screenkit.encode.options import SubtitleInput
+from screenkit.encode.speedpick import SpeedChoice
 from screenkit.kit import BundleSpec
 from screenkit.presets import VenuePreset
 
@@ -88,3 +89,5 @@ class BundlePlan:
     inputs: tuple[InputFile, ...]
     stand_in: tuple[str, ...] = ()
     """Why the appeal is a stand-in (placeholders allowed); empty for a real appeal."""
+    speed: SpeedChoice | None = None
+    """The x264 speed ``auto`` chose for the preset, with its figures (None: not asked)."""
