@@ -184,6 +184,33 @@ def forget_ffmpeg() -> None:
     _find_cached.cache_clear()
 
 
+@cache
+def _filters(path: Path) -> frozenset[str]:
+    try:
+        done = subprocess.run(
+            [str(path), "-hide_banner", "-filters"],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    names = set()
+    for line in done.stdout.splitlines():
+        words = line.split()
+        # " TSC zscale  V->V  Apply resizing, …": flags, name, in->out, description
+        if len(words) >= 3 and "->" in words[2]:
+            names.add(words[1])
+    return frozenset(names)
+
+
+def has_filter(ffmpeg: FFmpeg, name: str) -> bool:
+    """Whether ``ffmpeg -filters`` lists ``name`` (asked once per binary)."""
+    return name in _filters(ffmpeg.path)
+
+
 def bundled_ffmpeg() -> FFmpeg | None:
     """The ffmpeg shipped in the imageio-ffmpeg wheel, if installed (whatever PATH holds)."""
     path = _bundled()
