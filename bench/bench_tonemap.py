@@ -196,8 +196,9 @@ def _line(m: Measure) -> str:
     )
 
 
-def speed_case(ffmpeg: FFmpeg) -> Case:
-    """1080p HLG: decode + the chosen chain + x264 ultrafast, vs decode + format + x264."""
+def speed_cases(ffmpeg: FFmpeg) -> list[Case]:
+    """1080p HLG: decode + the chosen chain + x264, vs decode + format + x264, at x264's
+    ultrafast (the chain's cost laid bare) and at usb-player's medium (what a build pays)."""
     source = media_path("tonemap-hlg-1080p-5s.mkv")
     if not source.exists():
         make_master(
@@ -207,12 +208,17 @@ def speed_case(ffmpeg: FFmpeg) -> Case:
         )
     plan = colour_plan(probe(source), load_preset("usb-player", None))
     base = [str(ffmpeg.path), "-hide_banner", "-v", "error", "-i", str(source)]
-    tail = ["-c:v", "libx264", "-preset", "ultrafast", "-f", "null", "-"]
-    return Case(
-        "1080p HLG 5 s: tone-mapped vs not",
-        ours=[[*base, "-vf", colour_filter_text(plan), *tail]],
-        bare=[[*base, "-vf", "format=yuv420p", *tail]],
-    )
+    cases = []
+    for speed in ("ultrafast", "medium"):
+        tail = ["-c:v", "libx264", "-preset", speed, "-crf", "20", "-f", "null", "-"]
+        cases.append(
+            Case(
+                f"1080p HLG 5 s, x264 {speed}: tone-mapped vs not",
+                ours=[[*base, "-vf", colour_filter_text(plan), *tail]],
+                bare=[[*base, "-vf", "format=yuv420p", *tail]],
+            )
+        )
+    return cases
 
 
 def main() -> None:
@@ -226,7 +232,7 @@ def main() -> None:
     ffmpeg = ffmpeg_for_bench()
     print(f"ffmpeg {ffmpeg.version} at {ffmpeg.path}; chosen: {TONE_MAPPING}", flush=True)
     rows = quality_table(ffmpeg, args.placebo)
-    timing = run_cases([speed_case(ffmpeg)], rounds=args.rounds)
+    timing = run_cases(speed_cases(ffmpeg), rounds=args.rounds)
     if args.json is not None:
         document = {"quality": [asdict(r) for r in rows], "speed": [asdict(t) for t in timing]}
         args.json.write_text(json.dumps(document, indent=2) + "\n")
