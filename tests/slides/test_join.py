@@ -25,6 +25,10 @@ USB_LIKE = (
     "-maxrate", "2M", "-bufsize", "4M", "-pix_fmt", "yuv420p",
 )  # fmt: skip
 SDR709 = ("bt709", "bt709", "bt709", "tv")
+TAGGED_709 = (
+    "-movflags", "+faststart", "-color_primaries", "bt709", "-color_trc", "bt709",
+    "-colorspace", "bt709", "-color_range", "tv",
+)  # fmt: skip
 
 
 def test_intro_film_outro_join_in_mp4_without_touching_the_film(
@@ -127,7 +131,7 @@ def test_a_bt709_film_gets_a_bt709_card_with_the_films_headers(
         duration=3.0,
         video_codec=USB_LIKE,
         picture=f"testsrc2=size=320x180:rate=25,setparams={tags}",
-        extra=("-movflags", "+faststart"),
+        extra=TAGGED_709,
     )
     film_info = probe(film)
     assert film_info.video is not None and film_info.video.colour.tags == SDR709
