@@ -6,6 +6,7 @@ not tone-mapped, and compliance called it fine.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from dataclasses import replace
@@ -15,13 +16,14 @@ import numpy as np
 import pytest
 from encode_helpers import SUBTITLES
 
+import support
 from screenkit.encode import EncodeOptions, EncodeResult, SubtitleInput, encode, output_format
 from screenkit.encode.colour import TONE_MAPPING, ColourPlan, HdrError
 from screenkit.encode.compliance import check_compliance
 from screenkit.encode.quality import measure_quality
 from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
-from screenkit.media.colour import Colour
+from screenkit.media.colour import Colour, DolbyVision
 from screenkit.media.probe import probe
 from screenkit.media.runner import input_arg, output_arg, run_ffmpeg, stream_ffmpeg
 from screenkit.presets import STANDARD, load_preset
@@ -170,8 +172,6 @@ def test_sdr_picture_is_unchanged(
 
 
 def test_dolby_vision_84_uses_its_hlg_base_layer(make_master: MakeSource, tmp_path: Path) -> None:
-    from screenkit.media.colour import DolbyVision
-
     master = make_master("dv84.mp4", kind="hlg", duration=2.0, dolby_vision=DolbyVision(8, 1, 4))
     preset = load_preset("web")
     result = encode(master, preset, tmp_path / "dv.mp4", replace(OPTIONS, burn=None))
@@ -184,8 +184,6 @@ def test_dolby_vision_84_uses_its_hlg_base_layer(make_master: MakeSource, tmp_pa
 def test_dolby_vision_5_is_refused_before_anything_runs(
     make_master: MakeSource, tmp_path: Path
 ) -> None:
-    from screenkit.media.colour import DolbyVision
-
     master = make_master("dv5.mp4", kind="pq", duration=1.0, dolby_vision=DolbyVision(5, 1, 0))
     out = tmp_path / "dv5.mp4"
     with pytest.raises(HdrError) as caught:
@@ -332,3 +330,42 @@ def test_quality_is_measured_through_the_same_tone_mapping(
     )
     assert through.ssim > 0.95, through
     assert through.ssim > without.ssim + 0.02, (through, without)
+
+
+# -- the encode command says it ------------------------------------------------------------
+
+
+def test_encode_command_says_what_it_did_with_the_colour(
+    make_master: MakeSource, tmp_path: Path
+) -> None:
+    master = _master(make_master, "hlg")
+    out = tmp_path / "film.mp4"
+    code, _, err = support.run_cli(
+        "encode", str(master), "-p", "web", "-o", str(out), "--x264-preset", "ultrafast"
+    )
+    assert code == 0, err
+    assert "tone-mapped from the master's HDR (HLG) to SDR BT.709, 8-bit" in err
+    archive = tmp_path / "film.mkv"
+    code, out_json, err = support.run_cli(
+        "encode", str(master), "-p", "archive", "-o", str(archive), "--x264-preset",
+        "ultrafast", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    document = json.loads(out_json)
+    assert document["colour"]["action"] == "keep"
+    assert document["info"]["video"]["colour"]["transfer"] == "arib-std-b67"
+    code, _, err = support.run_cli(
+        "encode", str(master), "-p", "web", "-o", str(tmp_path / "dry.mp4"), "--dry-run"
+    )
+    assert code == 0 and "# tone-mapped from the master's HDR (HLG)" in err
+
+
+def test_encode_command_refuses_dolby_vision_5(make_master: MakeSource, tmp_path: Path) -> None:
+    master = make_master("dv5.mp4", kind="pq", duration=1.0, dolby_vision=DolbyVision(5, 1, 0))
+    code, _, err = support.run_cli(
+        "encode", str(master), "-p", "web", "-o", str(tmp_path / "x.mp4")
+    )
+    assert code == 1
+    assert "Error: the master is Dolby Vision 5 (no compatible base layer)" in err
+    assert "Hint: export the master again" in err
+    assert "Traceback" not in err
