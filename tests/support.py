@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -59,3 +61,31 @@ def run_cli(*args: str) -> tuple[int, str, str]:
             code = exc.code if isinstance(exc.code, int) else 1
         out, err = streams[0].getvalue(), streams[1].getvalue()
     return code, out.decode(), err.decode()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextlib.contextmanager
+def system_chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (its own browser download is not needed);
+    skips the test where either is missing."""
+    import pytest
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (CI installs the 'chromium' package)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

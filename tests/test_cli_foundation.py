@@ -101,6 +101,7 @@ def _all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tupl
 def test_every_command_has_help() -> None:
     commands = _all_commands(cli)
     assert ("doctor",) in commands and ("probe",) in commands
+    assert ("publish",) in commands and ("fetch",) in commands
     for path in commands:
         code, out, _ = run(*path, "--help")
         assert code == 0, path

@@ -21,6 +21,7 @@ from screenkit.encode.compliance import ComplianceError, Mismatch
 from screenkit.errors import FFmpegFailed, FFmpegTooOld, ScreenkitError
 from screenkit.slides.errors import AppealTooLong, MissingGlyphsError
 from screenkit.stick import DestinationRefused, Finding, ReadBackFailed, StickFull
+from screenkit.subtitles.po_import import CueNote, PoImport, PoIncomplete
 from screenkit.subtitles.save import EncodingError, Unencodable
 from screenkit.subtitles.sync import SyncNotTrusted, SyncResult, SyncSegment
 
@@ -99,6 +100,23 @@ _EXAMPLES: dict[type[ScreenkitError], Callable[[], ScreenkitError]] = {
         characters=(Unencodable(char="ї", events=((1, 4000),), in_header=False),),
     ),
     SyncNotTrusted: lambda: SyncNotTrusted("low confidence", result=_sync_result(), hint="-f"),
+    PoIncomplete: lambda: PoIncomplete(
+        "fi.po: not finished",
+        path=Path("fi.po"),
+        result=PoImport(
+            output=Path("fi.srt"),
+            backup=None,
+            lang="fi",
+            timing=None,
+            cues=2,
+            written=1,
+            untranslated=(CueNote(2, 4000, "Hello."),),
+            fuzzy=(),
+            rebroken=(),
+            unmatched=(),
+            max_chars_per_line=42,
+        ),
+    ),
     DestinationRefused: lambda: DestinationRefused(
         "film.mp4 is too large for FAT32",
         [Finding("error", "file-too-large", {"file": "film.mp4", "size": 1 << 32})],

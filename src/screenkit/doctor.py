@@ -100,6 +100,8 @@ def diagnose() -> DoctorReport:
         checks.append(Check("font", False, exc.message, exc.hint))
     checks += dvd_checks()
     checks += stick_checks()
+    checks.append(msgfmt_check())
+    checks.append(torrent_client_check())
     return DoctorReport(str(ffmpeg.path), ffmpeg.version, ffmpeg.source, route, tuple(checks))
 
 
@@ -147,3 +149,29 @@ def stick_checks() -> list[Check]:
         fix = None if path else f"apt-get install {package}"
         out.append(Check(name, path is not None, f"{detail} ({purpose})", fix, optional=True))
     return out
+
+
+def msgfmt_check() -> Check:
+    """GNU gettext's msgfmt: checks a translator's catalogue as gettext itself reads it
+    (optional: ``subs po`` works without it)."""
+    path = shutil.which("msgfmt")
+    return Check(
+        "msgfmt",
+        path is not None,
+        f"{path or 'not on PATH'} (optional: checks a translation catalogue, msgfmt --check)",
+        None if path else "apt-get install gettext",
+        optional=True,
+    )
+
+
+def torrent_client_check() -> Check:
+    """aria2c: not used by screenkit itself; with it a distributor tries a published
+    ``.torrent`` through its web seed before announcing the catalogue."""
+    path = shutil.which("aria2c")
+    return Check(
+        "aria2c",
+        path is not None,
+        f"{path or 'not on PATH'} (optional: try a published .torrent through its web seed)",
+        None if path else "apt-get install aria2 (or any BitTorrent client with web seeds)",
+        optional=True,
+    )

@@ -24,6 +24,12 @@ SUBTITLE_EXTS = tuple(f.extension for f in KIT_TRACK_FORMATS)
 APPEAL_EXTS = (".txt", ".md")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LINK = re.compile(r"https?://\S+")
+_CATALOGUE = re.compile(
+    r"https://[^/\s]+(/\S*)?"
+    r"|http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/\S*)?"
+)
+"""Where a kit's bundles can be downloaded: https (a catalogue's checksums guard against a
+broken download, TLS against a forged one); plain http only on this machine, for trying."""
 NAME_LIMIT = NAME_MAX - BUNDLE_FOLDER_EXTRA - 2
 """Characters a kit or bundle name may have alone (``<kit>-<bundle>`` must fit as well)."""
 
@@ -99,6 +105,9 @@ class Kit:
     fonts: tuple[Path, ...] = ()
     blurb: str | None = None
     """One line about the film, for the poster (``[kit] blurb``)."""
+    catalogue: str | None = None
+    """Where the distributor publishes the ready bundles (``[kit] catalogue``, https): the
+    default of ``screenkit fetch`` and the app's "download the ready bundle"."""
     bundles: MappingProxyType[str, BundleSpec] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -231,6 +240,15 @@ def _bundle(kit_name: str, name: str, table: Table, languages: tuple[str, ...]) 
     return spec
 
 
+def _catalogue(table: Table) -> str | None:
+    value: str | None = table.text("catalogue")
+    if value is not None and not _CATALOGUE.fullmatch(value):
+        raise table.error(
+            "catalogue", f"'{value}' is not an https:// address of a bundle catalogue", value
+        )
+    return value
+
+
 def load_kit(folder: Path | str = ".") -> Kit:
     """Read ``screenkit.toml`` in ``folder`` into a validated `Kit`."""
     root = Path(folder).absolute()
@@ -271,6 +289,7 @@ def load_kit(folder: Path | str = ".") -> Kit:
         cache=kit_t.choice("cache", ["kit", "user"], "kit"),
         fonts=tuple(_inside(root, f, kit_t, "fonts") for f in kit_t.texts("fonts", [])),
         blurb=kit_t.text("blurb"),
+        catalogue=_catalogue(kit_t),
         appeal=Appeal(
             beneficiary=appeal_t.text("beneficiary", required=True),
             link=appeal_t.text("link", required=True),

@@ -14,16 +14,7 @@ from webpage_helpers import DURATION, POSTER_NAME, VIDEO_NAME, inputs
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.runner import output_arg, run_ffmpeg
 from screenkit.webpage import write_index_html
-from support import MakeSource
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from support import MakeSource, system_chromium
 
 
 @pytest.fixture(scope="session")
@@ -66,13 +57,5 @@ def web_bundle(
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright (its own browser download is not needed)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (CI installs the 'chromium' package)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with system_chromium() as browser:
         yield browser
-        browser.close()

@@ -26,6 +26,7 @@ from screenkit.bundle.sheet_words import (
     stand_in_note,
     timing,
     troubleshooting,
+    unzip_step,
 )
 from screenkit.encode.quality import Quality
 from screenkit.i18n import Translator, translator
@@ -154,7 +155,12 @@ def sheet_sections(data: SheetData, tr: Translator | None = None) -> Sheet:
     files = tuple((f, file_what(f, tr)) for f in data.files)
     sections = [
         Section(_("What is inside"), "files", files=files, anchor="inside"),
-        Section(_("How to play it"), "steps", tuple(how_to_play(data, tr)), anchor="play"),
+        Section(
+            _("How to play it"),
+            "steps",
+            (unzip_step(data, tr), *how_to_play(data, tr)),
+            anchor="play",
+        ),
     ]
     if timing(data, tr):
         heading = _("The cards and the test clip") if data.clip_name else _("The cards")

@@ -315,3 +315,13 @@ def checklist(data: SheetData, tr: Translator) -> list[str]:
             "someone says a word before or after the film."
         ),
     ]
+
+
+def unzip_step(data: SheetData, tr: Translator) -> str:
+    """The first step for a bundle downloaded as one ZIP (``screenkit publish`` offers one):
+    unpack it, and copy the folder it holds, not the archive."""
+    return tr.gettext(
+        "Downloaded as one ZIP file? Unpack it first (Windows: right-click it > Extract All; "
+        "macOS: double-click it), then copy the folder '{folder}' that comes out of it, not "
+        "the ZIP, onto the stick or the laptop."
+    ).format(folder=data.folder)

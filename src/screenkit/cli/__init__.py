@@ -36,6 +36,8 @@ _COMMANDS = {
     "build": "build",
     "verify": "build",
     "cache": "build",
+    "publish": "handover",
+    "fetch": "handover",
     "copy": "stick",
 }
 

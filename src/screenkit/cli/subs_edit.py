@@ -116,9 +116,15 @@ def _heading(report: CheckReport) -> str:
     fmt = _FORMAT_NAMES.get(track.format, track.format.upper())
     lang = f" · {track.lang}" if track.lang else ""
     events = _plural(len(track.subs), "event")
+    qc = report.profile
+    norms = (
+        f" with {qc.lang} reading norms ({qc.max_chars_per_line} a line, {qc.max_cps:g}/s)"
+        if qc.lang
+        else ""
+    )
     return (
         f"{track.path}  {fmt} · {track.encoding_label}{lang} · {events} · "
-        f"profile {report.profile.name} · gaps at {format_fps(report.fps)} fps"
+        f"profile {qc.name}{norms} · gaps at {format_fps(report.fps)} fps"
     )
 
 
@@ -189,6 +195,11 @@ def check(
     Line length, lines per event, reading speed, duration, gaps and overlaps (netflix
     profile by default), plus the encoding, empty events, unbalanced tags and characters
     the burn-in font cannot draw. Exits 1 when a track has errors or cannot be read.
+
+    Line length and reading speed follow the track's language (--lang, or a name like
+    fi.srt): 42 characters a line and 17 a second for Finnish, 20 a second for English,
+    39 characters a line for Russian, each from the language's published style guide.
+    A profile with its own figures (bbc, relaxed) keeps them.
     """
     run = check_files(
         list(files), profile=profile, film=film, kit=kit_dir, lang=lang, fps=fps, encoding=encoding

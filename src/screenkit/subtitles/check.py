@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pysubs2
@@ -48,6 +49,9 @@ class Finding:
     start: int | None
     """Start of the event in ms."""
     message: str
+    params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    """The figures behind the message (``length``, ``limit``, ``cps`` …), so that another
+    face (``subs compare``, in the translator's language) can say it in its own words."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,6 +99,15 @@ class CheckReport:
             "lang": self.track.lang,
             "events": len(self.track.subs),
             "profile": self.profile.name,
+            "reading_norms": (
+                {
+                    "lang": self.profile.lang,
+                    "max_chars_per_line": self.profile.max_chars_per_line,
+                    "max_cps": self.profile.max_cps,
+                }
+                if self.profile.lang
+                else None
+            ),
             "fps": str(self.fps),
             "fps_source": self.fps_source,
             "film": str(self.film.path) if self.film else None,
@@ -110,10 +123,13 @@ class _Collector:
         self.profile = profile
         self.findings: list[Finding] = []
 
-    def add(self, rule: str, number: int | None, start: int | None, message: str) -> None:
+    def add(
+        self, rule: str, number: int | None, start: int | None, message: str, **params: object
+    ) -> None:
         severity = self.profile.severity_of(rule)
         if severity is not None:
-            self.findings.append(Finding(rule, severity, number, start, message))
+            found = Finding(rule, severity, number, start, message, MappingProxyType(params))
+            self.findings.append(found)
 
 
 def check_track(
@@ -204,6 +220,8 @@ def _event_rules(out: _Collector, n: int, event: pysubs2.SSAEvent, profile: Prof
             n,
             event.start,
             f"{len(lines)} lines; at most {profile.max_lines}: split the event in two",
+            lines=len(lines),
+            limit=profile.max_lines,
         )
     for i, line in enumerate(lines, 1):
         length = visible_length(line)
@@ -214,6 +232,9 @@ def _event_rules(out: _Collector, n: int, event: pysubs2.SSAEvent, profile: Prof
                 event.start,
                 f"line {i} has {length} characters; at most {profile.max_chars_per_line}: "
                 f"'{_clip(line)}'",
+                line=i,
+                length=length,
+                limit=profile.max_chars_per_line,
             )
     duration = event.end - event.start
     if duration <= 0:
@@ -238,6 +259,11 @@ def _event_rules(out: _Collector, n: int, event: pysubs2.SSAEvent, profile: Prof
             f"reads at {cps:.1f} characters per second (limit {profile.max_cps:g}; {how}): "
             f"{chars} characters need {needed:.2f} s on screen, it has {duration / 1000:.2f} s; "
             "shorten the text or give it more time",
+            cps=cps,
+            limit=profile.max_cps,
+            chars=chars,
+            needed_ms=round(needed * 1000),
+            duration_ms=duration,
         )
     if duration < profile.min_duration_ms:
         out.add(

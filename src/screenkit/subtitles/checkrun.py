@@ -4,6 +4,8 @@
 the one given, else the folder holding the first track or its parent when a
 ``screenkit.toml`` is there (``kit/subtitles/uk.srt``). A file that cannot be read becomes
 a result carrying its error, so that one broken track does not hide the others' findings.
+Each track is held to its language's reading norms (`screenkit.subtitles.norms`: the
+language given, else the one its name says) when the profile takes them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from screenkit.errors import ScreenkitError
 from screenkit.subtitles.check import CheckReport, Film, check_track, fonts_for
 from screenkit.subtitles.load import load_track
+from screenkit.subtitles.norms import for_language
 from screenkit.subtitles.profiles import DEFAULT_PROFILE, Profile, load_profile
 
 
@@ -63,6 +66,18 @@ def probe_film(path: Path) -> Film:
     return Film(path=path, fps=fps, duration_ms=duration)
 
 
+def kit_of(track: Path | None, kit: Path | None = None) -> tuple[Path | None, tuple[Path, ...]]:
+    """The kit's folder (given, else the one holding ``track``) and its fonts; (None, ())
+    outside a kit. A broken manifest is a `ConfigError` naming it."""
+    from screenkit.kit import load_kit
+
+    root = kit if kit is not None else (find_kit_root(track) if track is not None else None)
+    if root is None:
+        return None, ()
+    loaded = load_kit(root)
+    return loaded.root, loaded.fonts
+
+
 def check_files(
     paths: Sequence[Path],
     *,
@@ -74,13 +89,7 @@ def check_files(
     encoding: str | None = None,
 ) -> CheckRun:
     """Load and check each track; per-file read errors are kept in the results."""
-    from screenkit.kit import load_kit
-
-    kit_root = kit if kit is not None else (find_kit_root(paths[0]) if paths else None)
-    kit_fonts: tuple[Path, ...] = ()
-    if kit_root is not None:
-        loaded = load_kit(kit_root)
-        kit_root, kit_fonts = loaded.root, loaded.fonts
+    kit_root, kit_fonts = kit_of(paths[0] if paths else None, kit)
     qc = load_profile(profile or DEFAULT_PROFILE, kit_root)
     fonts = fonts_for(kit_fonts)
     film_facts = probe_film(film) if film is not None else None
@@ -91,6 +100,7 @@ def check_files(
         except ScreenkitError as exc:
             results.append(FileResult(path=path, report=None, error=exc))
             continue
-        report = check_track(track, qc, fonts=fonts, film=film_facts, fps=fps)
+        held_to = for_language(qc, track.lang)
+        report = check_track(track, held_to, fonts=fonts, film=film_facts, fps=fps)
         results.append(FileResult(path=path, report=report))
     return CheckRun(profile=qc, film=film_facts, kit=kit_root, results=tuple(results))

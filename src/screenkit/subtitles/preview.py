@@ -173,6 +173,39 @@ def _grab(args: list[str], size: tuple[int, int], ffmpeg: FFmpeg | None, what: s
     return np.frombuffer(data[:need], dtype=np.uint8).reshape(size[1], size[0], 3)
 
 
+def burned_frames(
+    subs: pysubs2.SSAFile,
+    film: Path,
+    times: Sequence[float],
+    size: tuple[int, int],
+    fonts: Sequence[Font],
+    *,
+    ffmpeg: FFmpeg | None = None,
+    progress: ProgressCallback | None = None,
+    step: str = "previewing",
+) -> list[Image]:
+    """The film's frame at each of ``times`` (seconds), ``subs`` burned in as libass draws
+    it with ``fonts`` (the first named in the style), scaled to ``size``: one ffmpeg run a
+    frame, the track staged as UTF-8 ASS under a plain name. ``subs preview`` and the
+    ``subs compare`` report use it."""
+    cells: list[Image] = []
+    with scratch_dir("preview-") as tmp:
+        work = Path(tmp)
+        staged = work / "track.ass"
+        save_track(subs, staged, format="ass")
+        fontsdir = stage_fonts(work / "fonts", fonts)
+        for n, time in enumerate(times):
+            args = frame_args(film, time, staged, fontsdir, fonts[0].family, size)
+            what = f"grabbing the frame at {time:.3f} s of {film.name}"
+            cell = _grab(args, size, ffmpeg, what)
+            if cell is None:
+                raise InputError(f"{film.name} has no frame at {time:.3f} s", path=film, value=time)
+            cells.append(cell)
+            if progress is not None:
+                progress(Progress(step, n + 1, len(times), unit=" frames"))
+    return cells
+
+
 def _label(moment: Moment) -> str:
     t = moment.time
     clock = f"{int(t // 3600)}:{int(t % 3600 // 60):02d}:{t % 60:06.3f}"
@@ -238,23 +271,15 @@ def preview_sheet(
             raise InputError(f"{track_path}: no event with text to preview", path=track_path)
     all_text = "".join(e.plaintext for e in track.subs.events if not e.is_comment)
     missing = tuple(missing_glyphs(all_text, chosen))
-    cells: list[Image] = []
-    with scratch_dir("preview-") as tmp:
-        work = Path(tmp)
-        staged = work / "track.ass"
-        save_track(track.subs, staged, format="ass")
-        fontsdir = stage_fonts(work / "fonts", chosen)
-        for n, moment in enumerate(moments):
-            args = frame_args(film, moment.time, staged, fontsdir, chosen[0].family, size)
-            what = f"grabbing the frame at {moment.time:.3f} s of {film.name}"
-            cell = _grab(args, size, ffmpeg, what)
-            if cell is None:
-                raise InputError(
-                    f"{film.name} has no frame at {moment.time:.3f} s", path=film, value=moment.time
-                )
-            cells.append(cell)
-            if progress is not None:
-                progress(Progress("previewing", n + 1, len(moments), unit=" frames"))
+    cells = burned_frames(
+        track.subs,
+        film,
+        [m.time for m in moments],
+        size,
+        chosen,
+        ffmpeg=ffmpeg,
+        progress=progress,
+    )
     columns = max(1, min(columns, len(cells)))
     write_png(output, tile(cells, [_label(m) for m in moments], columns))
     return PreviewResult(output, tuple(moments), missing, size, columns)

@@ -5,6 +5,11 @@ A profile is data, a small TOML file: the built-in ``netflix`` (the default), ``
 ``profiles/<name>.toml``, usually ``extends = "netflix"`` with a few numbers changed. Any
 rule's severity can be changed (or the rule turned ``off``) in a ``[severity]`` table.
 Unknown keys and rule names are errors naming the file and key.
+
+``language_norms = true`` (netflix says so) lets the track's language set the line length
+and reading speed (`screenkit.subtitles.norms`); a profile file that writes
+``max_chars_per_line`` or ``max_cps`` itself has chosen its figures and keeps them unless it
+says ``language_norms = true`` too. The flag is inherited through ``extends``.
 """
 
 from __future__ import annotations
@@ -72,6 +77,10 @@ class Profile:
     min_gap_frames: int
     severity: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
     source: Path | None = None
+    language_norms: bool = False
+    """The track's language sets the line length and reading speed (see the module doc)."""
+    lang: str | None = None
+    """The language whose norms replaced the line length and reading speed, once applied."""
 
     def severity_of(self, rule: str) -> Severity | None:
         """The rule's severity here; None when the profile turns it off."""
@@ -145,6 +154,11 @@ def _load(path: Path, kit_root: Path | None, chain: tuple[Path, ...]) -> Profile
     sev_table.done()
     default = f"{path.stem} (based on {parent.name})" if parent else path.stem
     description = table.text("description", default)
+    # figures written here are chosen: the language's norms do not replace them, unless
+    # the file asks for them in so many words
+    chose = table.has("max_chars_per_line") or table.has("max_cps")
+    inherited = parent.language_norms if parent and not chose else False
+    norms = table.flag("language_norms", inherited)
     table.done()
     return dataclasses.replace(
         limits,
@@ -152,6 +166,7 @@ def _load(path: Path, kit_root: Path | None, chain: tuple[Path, ...]) -> Profile
         description=description,
         severity=MappingProxyType(severity),
         source=path,
+        language_norms=norms,
     )
 
 

@@ -110,7 +110,8 @@ def _qr_svg(link: str) -> str:
     )
 
 
-def _paragraphs(text: str) -> str:
+def paragraphs_html(text: str) -> str:
+    """Plain text as escaped ``<p>`` blocks (blank lines part them, newlines are ``<br>``)."""
     blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
     return "".join(
         "<p>" + "<br>".join(_e(line.strip()) for line in block.split("\n")) + "</p>"
@@ -211,7 +212,7 @@ def _appeal(inputs: PageInputs) -> str:
             '<section id="sk-appeal" class="sk-appeal" hidden aria-labelledby="sk-appeal-title">',
             '<div class="sk-appeal-text">',
             f'<h2 id="sk-appeal-title">{_e(a.title)}</h2>',
-            _paragraphs(a.text),
+            paragraphs_html(a.text),
             f'<p class="sk-beneficiary">{_e(a.beneficiary)}</p>',
             f'<p><a id="sk-link" class="sk-link" href="{_e(a.link.strip())}" rel="noreferrer">'
             f"{_e(a.link.strip())}</a></p>",
