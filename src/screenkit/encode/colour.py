@@ -269,18 +269,20 @@ def _frame_tags(plan: ColourPlan) -> list[tuple[str, dict[str, Any]]]:
     """``setparams`` tagging the frames with the output's colour: ffmpeg 9 takes the
     encoder's VUI from the frames (``-color_trc`` alone is lost there), ffmpeg 5.1 from the
     output options (`colour_output_options`); both are given."""
-    out = plan.output
-    tags = {
-        key: value
-        for key, value in (
-            ("color_primaries", out.primaries),
-            ("color_trc", out.transfer),
-            ("colorspace", out.matrix),
-            ("range", out.range),
-        )
-        if value is not None
-    }
+    tags = _tags(plan.output, range_key="range")
     return [("setparams", tags)] if tags else []
+
+
+def _tags(out: Colour, *, range_key: str) -> dict[str, str]:
+    """The set tags of ``out`` by ffmpeg's option names (``setparams`` calls the range
+    ``range``, the output options ``color_range``)."""
+    pairs = (
+        ("color_primaries", out.primaries),
+        ("color_trc", out.transfer),
+        ("colorspace", out.matrix),
+        (range_key, out.range),
+    )
+    return {key: value for key, value in pairs if value is not None}
 
 
 def apply_colour(stream: Any, plan: ColourPlan, mapping: ToneMapping = TONE_MAPPING) -> Any:
@@ -301,17 +303,7 @@ def colour_filter_text(plan: ColourPlan, mapping: ToneMapping = TONE_MAPPING) ->
 
 def colour_output_options(plan: ColourPlan) -> dict[str, str]:
     """The output's colour tags (encoder VUI and container), for ffmpeg's output options."""
-    out = plan.output
-    return {
-        key: value
-        for key, value in (
-            ("color_primaries", out.primaries),
-            ("color_trc", out.transfer),
-            ("colorspace", out.matrix),
-            ("color_range", out.range),
-        )
-        if value is not None
-    }
+    return _tags(plan.output, range_key="color_range")
 
 
 def x264_hdr_params(plan: ColourPlan) -> str | None:

@@ -56,16 +56,21 @@ def parse_version(banner: str) -> tuple[str, tuple[int, int] | None]:
     return word, None
 
 
+def _ask(path: Path, question: str) -> subprocess.CompletedProcess[str]:
+    """``ffmpeg -hide_banner QUESTION`` (``-version``, ``-filters``): its answer as text."""
+    return subprocess.run(
+        [str(path), "-hide_banner", question],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=30,
+        check=False,
+    )
+
+
 def _query(path: Path) -> tuple[str, tuple[int, int], str]:
     try:
-        done = subprocess.run(
-            [str(path), "-hide_banner", "-version"],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=30,
-            check=False,
-        )
+        done = _ask(path, "-version")
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise FFmpegNotFound(
             f"cannot run ffmpeg at {path}: {exc}",
@@ -187,14 +192,7 @@ def forget_ffmpeg() -> None:
 @cache
 def _filters(path: Path) -> frozenset[str]:
     try:
-        done = subprocess.run(
-            [str(path), "-hide_banner", "-filters"],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=30,
-            check=False,
-        )
+        done = _ask(path, "-filters")
     except (OSError, subprocess.TimeoutExpired):
         return frozenset()
     names = set()
