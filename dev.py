@@ -3,6 +3,8 @@
 
     python3 dev.py demo    make .venv, install screenkit, render the sample film, build the
                            demo bundle and verify it
+    python3 dev.py app     the organiser's page on the sample kit (renders the sample film
+                           first when media/film.mkv is missing); extra args go to screenkit app
     python3 dev.py test    the whole test suite (sets up .venv first); extra args go to pytest
     python3 dev.py lint    mypy --strict and ruff
 
@@ -56,13 +58,30 @@ def demo() -> None:
     print("\nThe demo bundle is in out/sample-demo/: open SCREENING.html there.", flush=True)
 
 
+def app(args: list[str]) -> None:
+    screenkit = BIN / "screenkit"
+    if not (ROOT / "media" / "film.mkv").is_file():
+        sh(screenkit, "sample", ".")
+    print("+ screenkit app (Ctrl-C stops it)", flush=True)
+    child = subprocess.Popen([str(screenkit), "app", "--kit", str(ROOT), *args], cwd=ROOT)
+    while True:
+        try:
+            code = child.wait()
+            break
+        except KeyboardInterrupt:  # the app got the Ctrl-C too: let it cancel and clean up
+            continue
+    sys.exit(0 if code in (0, 130, -2) else code)
+
+
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in {"demo", "test", "lint", "setup"}:
+    if not argv or argv[0] not in {"demo", "app", "test", "lint", "setup"}:
         sys.exit(__doc__)
     setup()
     task, rest = argv[0], argv[1:]
     if task == "demo":
         demo()
+    elif task == "app":
+        app(rest)
     elif task == "test":
         sh(PY, "-m", "pytest", *rest)
     elif task == "lint":

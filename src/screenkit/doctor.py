@@ -102,6 +102,7 @@ def diagnose() -> DoctorReport:
     checks += stick_checks()
     checks.append(msgfmt_check())
     checks.append(torrent_client_check())
+    checks.append(app_check())
     return DoctorReport(str(ffmpeg.path), ffmpeg.version, ffmpeg.source, route, tuple(checks))
 
 
@@ -112,6 +113,19 @@ def tone_mapping_check(ffmpeg: FFmpeg) -> Check:
     if not missing:
         return Check("zscale", True, f"zscale and tonemap: {purpose}")
     return Check("zscale", False, f"no {' or '.join(missing)} filter: {purpose}", ZSCALE_FIX)
+
+
+def app_check() -> Check:
+    """The organiser's page (``screenkit app``): the ``app`` extra's web stack."""
+    from screenkit.app import INSTALL_LINE, missing_web_stack
+
+    missing = missing_web_stack()
+    detail = (
+        "the organiser's page: screenkit app"
+        if not missing
+        else f"{', '.join(missing)} not installed (needed for screenkit app)"
+    )
+    return Check("app", not missing, detail, INSTALL_LINE if missing else None, optional=True)
 
 
 def dvd_checks() -> list[Check]:

@@ -20,11 +20,22 @@ KEYWORDS = {"gettext": None, "ngettext": (1, 2), "_": None}
 SAMPLE_LANGUAGES = ("it", "uk", "pl", "de")
 
 
+METHOD_MAP = [
+    ("**.py", "python"),
+    # the organiser's app: its Jinja2 templates (``{{ _("…") }}``) and its script
+    ("app/templates/**.html", "jinja2.ext:babel_extract"),
+    ("app/static/**.js", "javascript"),
+]
+
+
 def used_msgids() -> set[str | tuple[str, str]]:
-    """The msgids the source passes to gettext/ngettext (as Babel's extractor sees them)."""
+    """The msgids the source, the app's templates and its script pass to gettext/ngettext."""
     found: set[str | tuple[str, str]] = set()
     for _, _, message, _, _ in extract_from_dir(
-        str(SRC), method_map=[("**.py", "python")], keywords=KEYWORDS
+        str(SRC),
+        method_map=METHOD_MAP,
+        keywords=KEYWORDS,
+        options_map={"app/templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}},
     ):
         found.add(message if isinstance(message, str) else (message[0], message[1]))
     return found
@@ -56,6 +67,30 @@ def test_the_extractor_finds_the_sheet_card_and_poster_messages() -> None:
     assert "Scan to donate" in used  # the card and the poster
     assert ("{n} channel", "{n} channels") in used
     assert len(used) > 60
+
+
+def test_the_extractor_finds_the_app_templates_and_its_python() -> None:
+    used = used_msgids()
+    assert "Skip to the content" in used  # base.html
+    assert "Cancel the build" in used  # build.html
+    assert (
+        "{n} file checked: everything is as it was built.",
+        "{n} files checked: everything is as it was built.",
+    ) in used  # ngettext in a template
+    assert "Encoding the film" in used  # app/words.py
+
+
+def test_the_app_script_holds_no_words() -> None:
+    """The page's script gets every word it shows from the server (the page's language):
+    its string literals are names, selectors and URLs, never a sentence to translate."""
+    script = (SRC / "app" / "static" / "app.js").read_text(encoding="utf-8")
+    code = re.sub(r"//[^\n]*", "", script)
+    literals = re.findall(r'"((?:[^"\\]|\\.)*)"', code)
+    assert literals, "the script has string literals: the pattern is wrong"
+    words = [
+        t for t in literals if t != "use strict" and re.search(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}", t)
+    ]
+    assert words == [], f"app.js shows English words: {words}"
 
 
 def test_every_sample_language_has_a_catalogue() -> None:

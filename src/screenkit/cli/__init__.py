@@ -39,6 +39,7 @@ _COMMANDS = {
     "publish": "handover",
     "fetch": "handover",
     "copy": "stick",
+    "app": "app",
 }
 
 
@@ -76,6 +77,7 @@ def cli(ffmpeg_path: str | None) -> None:
 
     \b
     Start here:
+      screenkit app                 the organiser's page: build, check, copy
       screenkit doctor              is this machine ready?
       screenkit sample              write the stand-in film for the sample kit
       screenkit build demo          build the demo bundle

@@ -1,0 +1,85 @@
+"""Helpers of the app tests (import as ``from app_helpers import …``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from screenkit.app.context import AppConfig
+from screenkit.app.web import create_app
+from support import copy_sample_kit, keep_small_frames
+
+PORT = 8790
+TOKEN = "test-token-0123456789"
+ORIGIN = f"http://127.0.0.1:{PORT}"
+
+
+def make_kit(folder: Path, film: Path) -> Path:
+    """A copy of the sample kit with the small stand-in film (linked, not copied)."""
+    kit = keep_small_frames(copy_sample_kit(folder))
+    (kit / "media").mkdir(exist_ok=True)
+    try:
+        os.link(film, kit / "media" / "film.mkv")
+    except OSError:
+        shutil.copyfile(film, kit / "media" / "film.mkv")
+    return kit
+
+
+def client_for(config: AppConfig, *, authed: bool = True) -> TestClient:
+    app = create_app(config)
+    client = TestClient(app, base_url=ORIGIN)
+    if authed:
+        client.cookies.set(f"screenkit-token-{PORT}", TOKEN)
+        client.headers["Origin"] = ORIGIN
+    return client
+
+
+LINE = re.compile(r"^screenkit app: http://127\.0\.0\.1:(\d+)/\?token=([A-Za-z0-9_-]{32,})\n$")
+
+
+class Running:
+    """A ``screenkit app --no-browser`` process and its address."""
+
+    def __init__(self, kit: Path, state: Path) -> None:
+        env = {
+            **os.environ,
+            "XDG_STATE_HOME": str(state),
+            "XDG_CACHE_HOME": str(state / "cache"),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "screenkit", "app", "--no-browser", "--kit", str(kit),
+             "--speed", "ultrafast"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+        assert self.process.stdout is not None
+        self.line = self.process.stdout.readline()
+        match = LINE.match(self.line)
+        assert match, f"the first line was {self.line!r}"
+        self.port, self.token = int(match[1]), match[2]
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def call(self, method: str, path: str, body: object = None) -> Any:
+        request = urllib.request.Request(
+            self.base + path,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.loads(answer.read())
+
+    def stop(self, sig: int = signal.SIGINT) -> tuple[int, str, str]:
+        self.process.send_signal(sig)
+        out, err = self.process.communicate(timeout=120)
+        return self.process.returncode, out, err
