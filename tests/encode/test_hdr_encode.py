@@ -17,9 +17,15 @@ import pytest
 from encode_helpers import SUBTITLES
 
 import support
-from screenkit.encode import EncodeOptions, EncodeResult, SubtitleInput, encode, output_format
+from screenkit.encode import (
+    EncodeOptions,
+    EncodeResult,
+    SubtitleInput,
+    check_compliance,
+    encode,
+    output_format,
+)
 from screenkit.encode.colour import TONE_MAPPING, ColourPlan, HdrError
-from screenkit.encode.compliance import check_compliance
 from screenkit.encode.quality import measure_quality
 from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg, find_ffmpeg

@@ -25,7 +25,7 @@ from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg, has_filter
 from screenkit.media.colour import HLG, PQ, Colour
 from screenkit.media.info import MediaInfo
-from screenkit.presets.model import LEGACY_CODECS, VenuePreset
+from screenkit.presets.model import Family, VenuePreset
 
 Action = Literal["none", "tone-map", "gamut", "keep"]
 PQ_DEFAULT_PEAK = 1000.0
@@ -36,6 +36,13 @@ HLG_PEAK = 1000.0
 SDR_OUTPUT = Colour(primaries="bt709", transfer="bt709", matrix="bt709", range="tv")
 SD_OUTPUT = Colour(primaries="bt709", transfer="bt709", matrix="smpte170m", range="tv")
 """A DVD or DivX picture: BT.601's matrix, which standard-definition decoders apply."""
+SDR_TARGETS: dict[Family, tuple[Colour, bool]] = {
+    "file": (SDR_OUTPUT, True),
+    "divx": (SD_OUTPUT, False),
+    "dvd": (SD_OUTPUT, True),
+}
+"""Each preset family's SDR picture, and whether its format carries colour tags (an AVI's
+MPEG-4 Part 2 stream has none: a DivX player assumes BT.601, which the picture is made in)."""
 ZSCALE_FIX = (
     "use an ffmpeg built with zimg (--enable-libzimg): the one bundled with screenkit "
     "(unset SCREENKIT_FFMPEG and --ffmpeg) or Debian's (apt-get install ffmpeg)"
@@ -186,8 +193,8 @@ def colour_plan(info: MediaInfo, preset: VenuePreset) -> ColourPlan:
         raise ValueError("colour_plan needs a source with video")
     source = info.video.colour
     _refuse_without_base(source, info.path)
-    sd = preset.video.codec in LEGACY_CODECS
-    if source.hdr and preset.video.hdr == "keep" and not sd:
+    target, tagged = SDR_TARGETS[preset.family]
+    if source.hdr and preset.video.hdr == "keep":  # the loader allows it for H.264 only
         transfer = source.transfer or (HLG if source.dynamic_range == "hlg" else PQ)
         kept = Colour(
             primaries=source.primaries or "bt2020",
@@ -199,8 +206,6 @@ def colour_plan(info: MediaInfo, preset: VenuePreset) -> ColourPlan:
             light=source.light,
         )
         return ColourPlan(source, "keep", kept)
-    target = SD_OUTPUT if sd else SDR_OUTPUT
-    tagged = preset.video.codec != "mpeg4"
     if source.hdr:
         return ColourPlan(source, "tone-map", target, peak=source_peak(source), tagged=tagged)
     if source.primaries == "bt2020":
