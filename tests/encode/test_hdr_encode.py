@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from dataclasses import replace
 from pathlib import Path
 
@@ -268,18 +267,7 @@ def test_copy_never_copies_hdr_into_an_sdr_preset(make_master: MakeSource) -> No
 @pytest.fixture
 def ffmpeg_without_zscale(tmp_path: Path, ffmpeg: FFmpeg) -> FFmpeg:
     """The ffmpeg under test with zscale hidden, as a build without zimg lists its filters."""
-    script = tmp_path / "bin" / "ffmpeg"
-    script.parent.mkdir()
-    script.write_text(
-        "#!/bin/sh\n"
-        'for a in "$@"; do\n'
-        f'  if [ "$a" = "-filters" ]; then "{ffmpeg.path}" "$@" | grep -v " zscale "; exit 0; fi\n'
-        "done\n"
-        f'exec "{ffmpeg.path}" "$@"\n',
-        encoding="utf-8",
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return find_ffmpeg(script)
+    return find_ffmpeg(support.ffmpeg_hiding("zscale", ffmpeg.path, tmp_path / "bin"))
 
 
 def test_an_ffmpeg_without_zscale_is_refused_before_encoding(

@@ -209,7 +209,7 @@ def test_probe_json(make_master: MakeSource, name: str) -> None:
         assert web["action"] == "none" and web["tone_mapping"] is None
         assert web["output"]["matrix"] == tags[2]  # the master's own, untouched
     else:
-        assert web["action"] == "tone-map" and web["source"] == kind
+        assert web["action"] == "tone-map" and web["source"]["dynamic_range"] == kind
         assert (web["output"]["primaries"], web["output"]["transfer"]) == ("bt709", "bt709")
         assert web["tone_mapping"]["operator"] and web["tone_mapping"]["peak"] == 1000.0
         assert archive["action"] == "keep" and archive["output"]["bit_depth"] == 10

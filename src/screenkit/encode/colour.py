@@ -17,7 +17,7 @@ are written again); a wide-gamut SDR master (BT.2020 primaries) is converted to 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -102,6 +102,8 @@ class ColourPlan:
     tagged: bool = True
     """Whether the output format carries colour tags (an AVI's MPEG-4 Part 2 stream has
     none: its picture is converted all the same, and a player assumes BT.601)."""
+    mapping: ToneMapping | None = None
+    """The tone mapping applied (tone-map only)."""
 
     @property
     def pix_fmt(self) -> str:
@@ -111,29 +113,16 @@ class ColourPlan:
     def converts(self) -> bool:
         return self.action in ("tone-map", "gamut")
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, Any]:
         """``probe -p --json`` / ``encode --json`` / the manifest: from what, to what, how."""
-        out = self.output
+        mapping = self.mapping
         return {
             "action": self.action,
-            "source": self.source.dynamic_range,
-            "output": {
-                "dynamic_range": out.dynamic_range,
-                "primaries": out.primaries,
-                "transfer": out.transfer,
-                "matrix": out.matrix,
-                "range": out.range,
-                "bit_depth": out.bit_depth,
-            },
+            "source": self.source.to_json(),
+            "output": self.output.to_json(),
+            "tagged": self.tagged,
             "tone_mapping": (
-                {
-                    "operator": TONE_MAPPING.operator,
-                    "param": TONE_MAPPING.param,
-                    "desat": TONE_MAPPING.desat,
-                    "peak": self.peak,
-                }
-                if self.action == "tone-map"
-                else None
+                {**asdict(mapping), "peak": self.peak} if mapping is not None else None
             ),
             "note": self.note(),
         }
@@ -146,7 +135,7 @@ class ColourPlan:
         if self.action == "tone-map":
             return (
                 f"{base}tone-mapped from the master's HDR ({kind}) to SDR BT.709, 8-bit "
-                f"({TONE_MAPPING.words()}, peak {self.peak:g} cd/m²)"
+                f"({(self.mapping or TONE_MAPPING).words()}, peak {self.peak:g} cd/m²)"
             )
         if self.action == "gamut":
             return "the master's BT.2020 colours converted to BT.709 (SDR)"
@@ -186,9 +175,12 @@ def _refuse_without_base(colour: Colour, path: Path) -> None:
         )
 
 
-def colour_plan(info: MediaInfo, preset: VenuePreset) -> ColourPlan:
-    """The colour plan of the master's picture under ``preset``. Pure; raises `HdrError`
-    for a Dolby Vision master with no compatible base layer (profile 5)."""
+def colour_plan(
+    info: MediaInfo, preset: VenuePreset, mapping: ToneMapping | None = None
+) -> ColourPlan:
+    """The colour plan of the master's picture under ``preset`` (an HDR master tone-mapped
+    by ``mapping``). Pure; raises `HdrError` for a Dolby Vision master with no compatible
+    base layer (profile 5)."""
     if info.video is None:
         raise ValueError("colour_plan needs a source with video")
     source = info.video.colour
@@ -207,7 +199,14 @@ def colour_plan(info: MediaInfo, preset: VenuePreset) -> ColourPlan:
         )
         return ColourPlan(source, "keep", kept)
     if source.hdr:
-        return ColourPlan(source, "tone-map", target, peak=source_peak(source), tagged=tagged)
+        return ColourPlan(
+            source,
+            "tone-map",
+            target,
+            source_peak(source),
+            tagged=tagged,
+            mapping=mapping or TONE_MAPPING,
+        )
     if source.primaries == "bt2020":
         return ColourPlan(source, "gamut", target, tagged=tagged)
     untouched = Colour(
@@ -218,6 +217,12 @@ def colour_plan(info: MediaInfo, preset: VenuePreset) -> ColourPlan:
         bit_depth=8,
     )
     return ColourPlan(source, "none", untouched, tagged=tagged)
+
+
+def tone_mapping_of(info: MediaInfo, preset: VenuePreset) -> ToneMapping | None:
+    """The tone mapping an encode of ``info`` for ``preset`` applies (None: none): what a
+    bundle step keys its encode by, so that a new choice re-encodes HDR masters only."""
+    return colour_plan(info, preset).mapping
 
 
 def _source_tags(colour: Colour) -> dict[str, str]:
@@ -233,13 +238,15 @@ def _source_tags(colour: Colour) -> dict[str, str]:
 
 
 def colour_filters(
-    plan: ColourPlan, mapping: ToneMapping = TONE_MAPPING
+    plan: ColourPlan, mapping: ToneMapping | None = None
 ) -> list[tuple[str, dict[str, Any]]]:
     """The filters (name, options) that turn the master's picture into ``plan.output``.
 
     After scaling (fewer pixels to convert) and in place of the plain ``format`` filter:
     the last one leaves the preset's pixel format. An SDR master gets just that filter.
+    ``mapping`` replaces the plan's own (the benchmark tries others).
     """
+    mapping = mapping or plan.mapping or TONE_MAPPING
     out = plan.output
     if plan.action in ("none", "keep"):
         return [("format", {"pix_fmts": plan.pix_fmt}), *_frame_tags(plan)]
@@ -290,14 +297,14 @@ def _tags(out: Colour, *, range_key: str) -> dict[str, str]:
     return {key: value for key, value in pairs if value is not None}
 
 
-def apply_colour(stream: Any, plan: ColourPlan, mapping: ToneMapping = TONE_MAPPING) -> Any:
+def apply_colour(stream: Any, plan: ColourPlan) -> Any:
     """`colour_filters` on an ffmpeg-python stream."""
-    for name, options in colour_filters(plan, mapping):
+    for name, options in colour_filters(plan):
         stream = stream.filter(name, **options)
     return stream
 
 
-def colour_filter_text(plan: ColourPlan, mapping: ToneMapping = TONE_MAPPING) -> str:
+def colour_filter_text(plan: ColourPlan, mapping: ToneMapping | None = None) -> str:
     """`colour_filters` as a filtergraph text (for a ``-vf`` built by hand)."""
     parts = []
     for name, options in colour_filters(plan, mapping):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from screenkit.encode.options import OutputFormat
 from screenkit.errors import ScreenkitError
+from screenkit.media.colour import Colour
 from screenkit.media.info import MediaInfo
 from screenkit.presets.model import VenuePreset
 
@@ -174,14 +175,35 @@ def check_colour(
         need(not colour.hdr, "dynamic range", "SDR", colour.describe())
         need(colour.bit_depth == 8, "bit depth", "8-bit", f"{colour.bit_depth}-bit")
     plan = expected.colour if expected is not None else None
-    if plan is None or not plan.tagged:
+    if plan is not None and plan.tagged:
+        check_tags(info, plan.output, need)
+
+
+def check_tags(info: MediaInfo, promised: Colour, need: Need) -> None:
+    """The video carries the tags promised (its dynamic range, then each tag that is set):
+    the colour plan's at encode time, the manifest's record in ``verify``."""
+    video = info.video
+    if video is None:
         return
-    if plan.action == "keep":
-        got = colour.dynamic_range
-        need(got == plan.output.dynamic_range, "dynamic range", plan.output.dynamic_range, got)
-    for what, want, found in zip(_TAG_WHAT, plan.output.tags, colour.tags, strict=True):
+    colour = video.colour
+    got = colour.dynamic_range
+    need(got == promised.dynamic_range, "dynamic range", promised.dynamic_range, got)
+    for what, want, found in zip(_TAG_WHAT, promised.tags, colour.tags, strict=True):
         if want is not None:
             need(found == want, what, want, found or "untagged")
+
+
+def promised_colour_mismatches(info: MediaInfo, promised: Colour | None) -> list[Mismatch]:
+    """`check_tags` as a list ([] when nothing is promised)."""
+    out: list[Mismatch] = []
+
+    def need(ok: bool, what: str, expected: object, found: object) -> None:
+        if not ok:
+            out.append(Mismatch(what, str(expected), str(found)))
+
+    if promised is not None:
+        check_tags(info, promised, need)
+    return out
 
 
 def _check_audio(

@@ -108,7 +108,7 @@ def copy_blockers(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) 
         reasons.append("subtitles are burned in")
     if options.start is not None or options.duration is not None:
         reasons.append("a cut needs frame-exact ends")
-    plan = colour_plan(info, preset)
+    plan = colour_plan(info, preset, options.tone_mapping)
     if plan.action == "tone-map":
         kind = {"hlg": "HLG", "pq": "PQ"}.get(video.colour.dynamic_range, "HDR")
         reasons.append(f"HDR ({kind}) is tone-mapped to SDR for this preset")
@@ -173,7 +173,7 @@ def output_format(
     if video is None:
         raise ValueError("output_format needs a source with video")
     copy = not copy_blockers(info, preset, options)
-    colour = colour_plan(info, preset)
+    colour = colour_plan(info, preset, options.tone_mapping)
     enlarged_from = None
     if copy:
         width, height, rate = video.width, video.height, video.frame_rate

@@ -106,7 +106,7 @@ def legacy_format(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) 
         copy_video=False,
         duration=cut_duration(info, options) / float(rate.speed),
         sar=sar,
-        colour=colour_plan(info, preset),
+        colour=colour_plan(info, preset, options.tone_mapping),
     )
 
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from screenkit.encode.colour import ColourPlan
+from screenkit.encode.colour import ColourPlan, ToneMapping
 from screenkit.fonts import Font
 from screenkit.media.info import MediaInfo
 
@@ -44,6 +44,9 @@ class EncodeOptions:
     """A cut of the source (the bundle's test clip); the film's loudness gain still applies."""
     allow_copy: bool = True
     """Copy the video stream untouched when the source already meets the preset."""
+    tone_mapping: ToneMapping | None = None
+    """How an HDR master is tone-mapped to SDR (None: `TONE_MAPPING`); a bundle step keys
+    its encode by it."""
 
     @property
     def default_lang(self) -> str | None:

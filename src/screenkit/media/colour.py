@@ -12,8 +12,9 @@ and the Dolby Vision configuration record (profile, level, compatible base layer
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
 DynamicRange = Literal["sdr", "hlg", "pq", "dolby-vision"]
 """``dolby-vision``: Dolby Vision without a base layer any other decoder shows (profile 5)."""
@@ -50,6 +51,21 @@ def tag_name(table: dict[int, str], value: int | str | None) -> str | None:
         return table.get(value)
     name = str(value).strip().lower()
     return None if name in ("", "unknown", "unspecified", "reserved", "n/a") else name
+
+
+def tag_numbers(colour: Colour) -> tuple[int, int, int, int]:
+    """(range, primaries, transfer, matrix) as ffmpeg's numbers, as `VideoParams.color`
+    holds them (unset: 0 for the range, 2 for the others)."""
+
+    def number(table: dict[int, str], name: str | None, unset: int) -> int:
+        return next((n for n, known in table.items() if known == name), unset)
+
+    return (
+        number(RANGES, colour.range, 0),
+        number(PRIMARIES, colour.primaries, 2),
+        number(TRANSFERS, colour.transfer, 2),
+        number(MATRICES, colour.matrix, 2),
+    )
 
 
 def bit_depth(pix_fmt: str | None) -> int:
@@ -185,6 +201,52 @@ class Colour:
     def hdr(self) -> bool:
         return self.dynamic_range != "sdr"
 
+    def to_json(self) -> dict[str, Any]:
+        """The fields, with the dynamic range and the words (`probe --json`, the manifest)."""
+        document = asdict(self)
+        document["dynamic_range"] = self.dynamic_range
+        document["hdr"] = self.hdr
+        document["description"] = self.describe()
+        if self.dolby_vision is not None:
+            document["dolby_vision"]["name"] = self.dolby_vision.name
+            document["dolby_vision"]["base"] = self.dolby_vision.base
+        return document
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Colour:
+        """`to_json` read back (the manifest's record, for ``verify``)."""
+        mastering = data.get("mastering")
+        light = data.get("light")
+        dv = data.get("dolby_vision")
+        return cls(
+            primaries=data.get("primaries"),
+            transfer=data.get("transfer"),
+            matrix=data.get("matrix"),
+            range=data.get("range"),
+            bit_depth=int(data.get("bit_depth", 8)),
+            mastering=MasteringDisplay(
+                red=_pair(mastering["red"]),
+                green=_pair(mastering["green"]),
+                blue=_pair(mastering["blue"]),
+                white_point=_pair(mastering["white_point"]),
+                min_luminance=float(mastering["min_luminance"]),
+                max_luminance=float(mastering["max_luminance"]),
+            )
+            if mastering
+            else None,
+            light=ContentLight(int(light["max_cll"]), int(light["max_fall"])) if light else None,
+            dolby_vision=DolbyVision(
+                profile=int(dv["profile"]),
+                level=int(dv["level"]),
+                compatibility=int(dv["compatibility"]),
+                rpu=bool(dv.get("rpu", True)),
+                enhancement_layer=bool(dv.get("enhancement_layer", False)),
+                base_layer=bool(dv.get("base_layer", True)),
+            )
+            if dv
+            else None,
+        )
+
     @property
     def tags(self) -> tuple[str | None, str | None, str | None, str | None]:
         """(primaries, transfer, matrix, range): what compliance compares."""
@@ -212,6 +274,10 @@ class Colour:
         if self.dolby_vision is not None:
             extra.append(self.dolby_vision.describe())
         return "; ".join([head, *extra])
+
+
+def _pair(value: Any) -> tuple[float, float]:
+    return float(value[0]), float(value[1])
 
 
 _PRIMARY_WORDS = {

@@ -130,14 +130,7 @@ class MediaInfo:
             document["video"]["display_size"] = list(self.video.display_size)
             document["video"]["orientation"] = self.video.orientation
             document["video"]["display_matrix_rotation"] = self.video.display_matrix_rotation
-            colour = self.video.colour
-            document["video"]["colour"]["dynamic_range"] = colour.dynamic_range
-            document["video"]["colour"]["hdr"] = colour.hdr
-            document["video"]["colour"]["description"] = colour.describe()
-            if colour.dolby_vision is not None:
-                dv = document["video"]["colour"]["dolby_vision"]
-                dv["name"] = colour.dolby_vision.name
-                dv["base"] = colour.dolby_vision.base
+            document["video"]["colour"] = self.video.colour.to_json()
         return document
 
 
