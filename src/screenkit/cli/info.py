@@ -10,8 +10,8 @@ from screenkit.cli.common import emit_json, json_option
 from screenkit.cli.presets import default_kit, kit_presets_option
 from screenkit.cli.probe_words import describe, describe_output, describe_refusal
 from screenkit.doctor import diagnose
-from screenkit.encode import output_format
 from screenkit.encode.colour import HdrError
+from screenkit.encode.family import encoded_format
 from screenkit.media.probe import probe as probe_file
 from screenkit.presets import load_preset
 
@@ -86,7 +86,7 @@ def probe(
     lines = describe(info)
     for preset in presets if info.video is not None else []:
         try:
-            fmt = output_format(info, preset)
+            fmt = encoded_format(info, preset)
         except HdrError as exc:  # a Dolby Vision master without a base layer
             outputs[preset.name] = {"refused": exc.message, "hint": exc.hint}
             lines += describe_refusal(preset, exc)
