@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from screenkit.encode.builder import EncodePlan
+from screenkit.encode.colour import colour_plan, require_tone_mapping
 from screenkit.encode.compliance import ComplianceError
 from screenkit.encode.family import check_compliance, plan_encode
 from screenkit.encode.geometry import output_format
@@ -152,6 +153,7 @@ def encode(
     options = options or EncodeOptions()
     check_paths(source, out, preset, options)
     info = probe_source(source, ffmpeg)
+    check_colour_tools(info, preset, ffmpeg)  # an HDR master needs zscale: refused before
     if (
         wants_auto(preset, options.x264_preset)
         and not output_format(info, preset, options).copy_video
@@ -219,7 +221,14 @@ def encode(
         elapsed=time.monotonic() - started,
         enlarged_from=plan.format.enlarged_from,
         quality=measured,
+        colour=plan.format.colour,
     )
+
+
+def check_colour_tools(info: MediaInfo, preset: VenuePreset, ffmpeg: FFmpeg) -> None:
+    """Refuse a master whose colour the preset cannot take (Dolby Vision without a base
+    layer) or the ffmpeg cannot convert (HDR without ``zscale``), before any work."""
+    require_tone_mapping(ffmpeg, colour_plan(info, preset))
 
 
 @dataclass(frozen=True)
@@ -314,6 +323,7 @@ def dry_run(
     options = options or EncodeOptions()
     check_paths(source, out, preset, options)
     info = probe_source(source, ffmpeg)
+    check_colour_tools(info, preset, ffmpeg)
     commands: list[tuple[str, ...]] = []
     notes = list(_warnings(preset, options))
     loudness: Loudness | None = None

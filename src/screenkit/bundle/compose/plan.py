@@ -42,6 +42,7 @@ from screenkit.bundle.kinds import (
 from screenkit.bundle.kinds.manifest import BundleContext
 from screenkit.bundle.kinds.shape import BundlePlan, BundleShape, VideoRequest
 from screenkit.encode import EncodeOptions, output_format
+from screenkit.encode.colour import ColourPlan, colour_plan, require_tone_mapping
 from screenkit.encode.legacy import conform
 from screenkit.encode.speedpick import SpeedChoice
 from screenkit.errors import ConfigError, ScreenkitError
@@ -108,18 +109,21 @@ def plan_build(
     resolved = []
     for request in requests:
         preset = load_preset(request.preset, kit.root)
-        resolved.append((request, preset, *_resolve(kit, request, preset)))
+        colour = colour_plan(planner.master, preset)  # a master it cannot take is refused
+        require_tone_mapping(planner.ffmpeg, colour)  # here, and an ffmpeg without zscale:
+        burn, soft = _resolve(kit, request, preset)  # before any sample or encode
+        resolved.append(VideoParts(request, preset, burn, soft, None, colour))
     chosen = choose_speeds(
-        planner, [(preset, burn) for _, preset, burn, _ in resolved], speed, progress=progress
+        planner, [(v.preset, v.burn) for v in resolved], speed, progress=progress
     )
     bundles = [
         _plan_bundle(
             planner,
-            VideoParts(request, preset, burn, soft, chosen.get(preset.name)),
+            replace(parts_, speed=chosen.get(parts_.preset.name)),
             out,
-            stand_in.get(request.lang, ()),
+            stand_in.get(parts_.request.lang, ()),
         )
-        for request, preset, burn, soft in resolved
+        for parts_ in resolved
     ]
     context = BundleContext(
         kit_name=kit.name,
@@ -147,14 +151,15 @@ def plan_build(
 
 @dataclass(frozen=True)
 class VideoParts:
-    """A request resolved against its preset: what it burns, carries, and the speed ``auto``
-    chose for the preset (None: not asked for)."""
+    """A request resolved against its preset: what it burns, carries, the speed ``auto``
+    chose for the preset (None: not asked for) and the film's colour plan."""
 
     request: BundleRequest
     preset: VenuePreset
     burn: str | None
     soft: tuple[str, ...]
     speed: SpeedChoice | None
+    colour: ColourPlan
 
 
 def _plan_bundle(
@@ -206,6 +211,7 @@ def _plan_bundle(
         page=preset.plays_in_a_browser,
         conformed=conformed(p.master, preset),
         speed=parts_.speed,
+        colour=parts_.colour,
     )
     ends = {
         **video.ends,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from screenkit.bundle.engine.planner import Planner
 from screenkit.encode import EncodeOptions, output_format
+from screenkit.encode.colour import tone_mapping_of
 from screenkit.encode.speedpick import SpeedChoice, pick_speed, wants_auto
 from screenkit.presets import AUTO_SPEED, VenuePreset
 from screenkit.progress import ProgressCallback
@@ -36,7 +37,9 @@ def choose_speeds(
         if preset.name in p.speeds or not wants_auto(preset, asked):
             continue
         track = p.track(burn)[0] if burn and preset.subtitles.burn else None
-        options = EncodeOptions(burn=track, fonts=p.fonts)
+        options = EncodeOptions(
+            burn=track, fonts=p.fonts, tone_mapping=tone_mapping_of(p.master, preset)
+        )
         if output_format(p.master, preset, options).copy_video:
             p.speeds[preset.name] = FALLBACK
             continue

@@ -34,6 +34,7 @@ from screenkit.encode.chunks import (
     chunkable,
     family_of,
 )
+from screenkit.encode.colour import ToneMapping, tone_mapping_of
 from screenkit.encode.gaps import Span, chunk_shown, cue_spans, gap_bounds
 from screenkit.encode.subs import burn_track, stage_burn
 from screenkit.errors import ScreenkitError
@@ -57,6 +58,8 @@ class Settings:
     peak_kbps: int | None = None
     """The film's chunks' peak rate (`chunk_peak`: lower than the preset's where a size
     limit needs it)."""
+    tone_mapping: ToneMapping | None = None
+    """How an HDR master is tone-mapped to the preset's SDR (None: it is not)."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,12 @@ def kit_cues(p: Planner) -> list[Span]:
 
 def options(s: Settings, tools: Tools) -> EncodeOptions:
     """A chunk's encode choices: the burned track, fonts and speed (no sound)."""
-    return EncodeOptions(burn=s.burn, fonts=tools.fonts, x264_preset=s.speed)
+    return EncodeOptions(
+        burn=s.burn,
+        fonts=tools.fonts,
+        x264_preset=s.speed,
+        tone_mapping=s.tone_mapping,
+    )
 
 
 def split(p: Planner, preset: VenuePreset, burn: SubtitleInput | None) -> tuple[Chunk, ...]:
@@ -173,6 +181,7 @@ def plan(
     choices = EncodeOptions(burn=burn, fonts=p.fonts, x264_preset=speed)
     fmt = output_format(p.master, preset, choices)
     peak = chunk_peak(preset, fmt, len(pieces))
+    tone = tone_mapping_of(p.master, preset)
     burned = burn if preset.subtitles.burn else None
     shown: list[str | None] = [None] * len(pieces)
     if burned is not None:
@@ -181,7 +190,7 @@ def plan(
     ids = []
     for piece, digest in zip(pieces, shown, strict=True):
         burns = burned if digest else None
-        settings = Settings(p.master, preset, burns, piece, speed, digest, peak)
+        settings = Settings(p.master, preset, burns, piece, speed, digest, peak, tone)
         if digest is None:
             label = f"{preset.name}, no subtitle: shared"
             note = "shows no subtitle: one encode for every burned language and the clean picture"
