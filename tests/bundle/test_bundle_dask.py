@@ -199,3 +199,32 @@ def test_ctrl_c_stops_the_workers_encode_and_leaves_no_bundle(matrix_kit: Path) 
     assert _film_encoder(matrix_kit) is None  # the worker's ffmpeg was stopped
     assert not list((cache / "tmp").glob("*/film.mp4"))
     assert not [r for r in StepCache(cache).journal() if r.kind == "film" and r.event == "done"]
+
+
+def test_only_the_long_steps_go_to_the_workers(matrix_kit: Path) -> None:
+    """Sheets, posters, pages, stills, cards and the assembly run beside the build: a
+    round trip to a worker costs more than they do."""
+    from screenkit.bundle import BuildSettings, plan_build, resolve_requests
+    from screenkit.bundle.engine.dask_executor import ClusterSpec, DaskBackend, connect
+    from screenkit.bundle.engine.executor import execute
+    from screenkit.bundle.engine.registry import REGISTRY
+    from screenkit.kit import load_kit
+
+    kit = load_kit(matrix_kit)
+    requests = resolve_requests(kit, ["m-en-usb", "m-en-laptop"])
+    plan = plan_build(kit, requests, BuildSettings(x264_preset=SPEED, chunks="20"))
+    sent: list[str] = []
+    cache = StepCache(plan.cache_root)
+    with connect(ClusterSpec(workers=1)) as client:
+        real = client.submit
+
+        def spy(function: object, step: object, *args: object, **kwargs: object) -> object:
+            sent.append(step.kind)  # type: ignore[attr-defined]
+            return real(function, step, *args, **kwargs)
+
+        client.submit = spy
+        done = execute(plan.pending(), cache, DaskBackend(client, cache))
+    heavy = {kind.name for kind in REGISTRY if kind.holds_cpu}
+    assert {"film", "chunk", "loudness"} <= set(sent) <= heavy
+    assert {"card", "sheet", "poster", "stills", "manifest"} <= {s.kind for s in done.outcomes}
+    assert len(sent) < len(done.outcomes) / 2

@@ -11,7 +11,8 @@ large their output is):
 - `commands`: the exact ffmpeg argv lists of a step, pure (what ``--dry-run`` lists and
   what `run` executes); `run`: the step's work, into ``run.work``;
 - ``runs_ffmpeg``: whether `commands` can list anything (False: pysubs2, fpdf2, dvdauthor);
-- ``holds_cpu``: a long encode or decode, which claims a core where workers count them;
+- ``holds_cpu``: a long encode or decode, which claims a core where workers count them
+  and is the only work a Dask cluster's workers get (the rest runs beside the build);
 - ``placed``: ``"whole"`` when every file of its output goes into the bundle under its own
   name (a bundle's video, named by the bundle, is placed by the bundle's plan);
 - `output_bytes`: how large its output is at a given rate, for the space check.

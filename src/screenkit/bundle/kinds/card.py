@@ -79,7 +79,7 @@ def _prepare(step: Step[Settings], deps: Mapping[str, Entry], folders: Folders) 
 
 class CardKind(Kind[Settings, Result]):
     name = "card"
-    holds_cpu = True
+    holds_cpu = False  # seconds of a still picture: runs beside the build, not on a worker
 
     def commands(
         self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders

@@ -162,7 +162,7 @@ def _joined(s: Settings, folders: Folders) -> Path:
 
 class ClipKind(Kind[Settings, Result]):
     name = "clip"
-    holds_cpu = True
+    holds_cpu = False  # a minute, by stream copies
     placed = "whole"  # test-clip.<ext>, and its sidecar where it has one
 
     def commands(
