@@ -1,6 +1,7 @@
 """Scale: chunked encodes on a local Dask cluster, the cluster against the in-process executor.
 
-python -m bench.bench_scale [--speed X264_PRESET] [--all-speed X264_PRESET] [--json FILE]
+python -m bench.bench_scale [--speed X264_PRESET] [--all-speed X264_PRESET] [--rounds N]
+                            [--skip-film] [--skip-all] [--json FILE]
 
 1. A 3-minute 720p film (one usb-player bundle, burned): unchunked on LocalCluster(1 worker
    x 1 thread, the process pinned to one core) against chunked (30-s chunks) on
@@ -12,7 +13,9 @@ python -m bench.bench_scale [--speed X264_PRESET] [--all-speed X264_PRESET] [--j
 5. On paper, from the measured per-chunk figures: a 70-minute 1080p film x 12 languages
    x 5 presets on 1, 4 and 16 nodes.
 
-Every build runs as a user runs it (``python -m screenkit build``) with a cold cache.
+Every build runs as a user runs it (``python -m screenkit build``) with a cold cache. The
+two sides of each comparison alternate (A B A B ...) for ``--rounds`` rounds, so that a
+shared machine's load slows both alike; the medians are compared.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -94,29 +98,59 @@ def _steps(report: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [s for s in report["steps"] if s["kind"] == kind]
 
 
-def film_figures(speed: str) -> dict[str, Any]:
+def _median(runs: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(float(r[key]) for r in runs))
+
+
+def _runs(runs: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{r['wall']:.1f}" for r in runs)
+
+
+def _alternate(
+    rounds: int, first: Any, second: Any
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``rounds`` runs of each side, alternating (first, second, first, ...)."""
+    a: list[dict[str, Any]] = []
+    b: list[dict[str, Any]] = []
+    for _ in range(rounds):
+        a.append(first())
+        b.append(second())
+    return a, b
+
+
+def film_figures(speed: str, rounds: int = 1) -> dict[str, Any]:
     film = _film("film-180s-720p.mkv", 180.0)
     kit = _kit(MEDIA_CACHE / "scale-kit", film)
     one = ["--preset", "usb-player", "--lang", "en", "--burn", "en", "--speed", speed]
-    single = _build(kit, *one, "--chunks", "off", "--workers", "1", cores={0})
-    q_single = _quality(kit)
+
+    def single_run() -> dict[str, Any]:
+        done = _build(kit, *one, "--chunks", "off", "--workers", "1", cores={0})
+        return done | {"quality": _quality(kit)}
+
+    def chunked_run() -> dict[str, Any]:
+        done = _build(kit, *one, "--chunks", "30", "--workers", "2", cores={0, 1})
+        return done | {"quality": _quality(kit)}
+
+    singles, chunkeds = _alternate(rounds, single_run, chunked_run)
+    q_single, q_chunked = singles[-1]["quality"], chunkeds[-1]["quality"]
+    chunks = _steps(chunkeds[-1]["report"], "chunk")
+    single_wall, chunked_wall = _median(singles, "wall"), _median(chunkeds, "wall")
     print(
-        f"unchunked 1x1 (1 core): wall {single['wall']:6.1f} s  cpu {single['cpu']:6.1f} s  "
-        f"SSIM {q_single['ssim']:.4f}",
+        f"unchunked 1x1 (1 core): wall {single_wall:6.1f} s (runs "
+        f"{_runs(singles)})  cpu {_median(singles, 'cpu'):6.1f} s"
+        f"  SSIM {q_single['ssim']:.4f}",
         flush=True,
     )
-    chunked = _build(kit, *one, "--chunks", "30", "--workers", "2", cores={0, 1})
-    q_chunked = _quality(kit)
-    chunks = _steps(chunked["report"], "chunk")
     print(
-        f"chunked   2x1 (2 cores): wall {chunked['wall']:6.1f} s  cpu {chunked['cpu']:6.1f} s  "
-        f"SSIM {q_chunked['ssim']:.4f}  ({len(chunks)} chunks)",
+        f"chunked   2x1 (2 cores): wall {chunked_wall:6.1f} s (runs "
+        f"{_runs(chunkeds)})  cpu {_median(chunkeds, 'cpu'):6.1f} s"
+        f"  SSIM {q_chunked['ssim']:.4f}  ({len(chunks)} chunks)",
         flush=True,
     )
-    speedup = single["wall"] / chunked["wall"]
+    speedup = single_wall / chunked_wall
     print(
-        f"speed-up (wall): {speedup:.2f}x (goal >= 1.7)  cpu ratio "
-        f"{single['cpu'] / chunked['cpu']:.2f}",
+        f"speed-up (median wall): {speedup:.2f}x (goal >= 1.7)  cpu ratio "
+        f"{_median(singles, 'cpu') / _median(chunkeds, 'cpu'):.2f}",
         flush=True,
     )
     print(
@@ -146,35 +180,48 @@ def film_figures(speed: str) -> dict[str, Any]:
     )
     per_chunk = [s["elapsed"] for s in chunks]
     return {
-        "single": {k: single[k] for k in ("wall", "cpu")} | {"quality": q_single},
-        "chunked": {k: chunked[k] for k in ("wall", "cpu")} | {"quality": q_chunked},
+        "single": {"wall": single_wall, "cpu": _median(singles, "cpu"), "quality": q_single,
+                   "runs": [r["wall"] for r in singles]},
+        "chunked": {"wall": chunked_wall, "cpu": _median(chunkeds, "cpu"), "quality": q_chunked,
+                    "runs": [r["wall"] for r in chunkeds]},
         "speedup": speedup,
         "chunks": len(chunks),
         "chunk_elapsed": per_chunk,
         "film_seconds": 180.0,
         "edit_rerun_chunks": len(rerun),
         "edit_rebuild_wall": edit_wall,
-        "join_elapsed": sum(s["elapsed"] for s in _steps(chunked["report"], "film")),
-    }
+        "join_elapsed": sum(s["elapsed"] for s in _steps(chunkeds[-1]["report"], "film")),
+    }  # fmt: skip
 
 
-def all_figures(speed: str) -> dict[str, Any]:
+def all_figures(speed: str, rounds: int = 1) -> dict[str, Any]:
     film = _film("film-60s-720p.mkv", 60.0)
     kit = _kit(MEDIA_CACHE / "scale-all-kit", film)
     args = ["--all", "--speed", speed, "--chunks", "off"]
-    local = _build(kit, *args, "--jobs", "2")
+    locals_, clusters = _alternate(
+        rounds,
+        lambda: _build(kit, *args, "--jobs", "2"),
+        lambda: _build(kit, *args, "--workers", "2"),
+    )
+    local, cluster = _median(locals_, "wall"), _median(clusters, "wall")
     print(
-        f"build --all, --jobs 2:      wall {local['wall']:6.1f} s  cpu {local['cpu']:6.1f} s",
+        f"build --all, --jobs 2:         wall {local:6.1f} s (runs "
+        f"{_runs(locals_)})  cpu {_median(locals_, 'cpu'):6.1f} s",
         flush=True,
     )
-    cluster = _build(kit, *args, "--workers", "2")
     print(
-        f"build --all, LocalCluster 2x1: wall {cluster['wall']:6.1f} s  "
-        f"cpu {cluster['cpu']:6.1f} s  (ratio cluster/local {cluster['wall'] / local['wall']:.2f})",
+        f"build --all, LocalCluster 2x1: wall {cluster:6.1f} s (runs "
+        f"{_runs(clusters)})  cpu {_median(clusters, 'cpu'):6.1f} s"
+        f"  (median ratio cluster/local {cluster / local:.2f}, goal <= 1.0)",
         flush=True,
     )
-    return {"local": {k: local[k] for k in ("wall", "cpu")},
-            "cluster": {k: cluster[k] for k in ("wall", "cpu")}}  # fmt: skip
+    return {
+        "local": {"wall": local, "cpu": _median(locals_, "cpu"),
+                  "runs": [r["wall"] for r in locals_]},
+        "cluster": {"wall": cluster, "cpu": _median(clusters, "cpu"),
+                    "runs": [r["wall"] for r in clusters]},
+        "ratio": cluster / local,
+    }  # fmt: skip
 
 
 def paper_model(film: dict[str, Any], cores_per_node: int = 4) -> dict[str, Any]:
@@ -211,12 +258,16 @@ def main() -> None:
     parser.add_argument("--speed", default="veryfast", help="x264 speed of the film encodes")
     parser.add_argument("--all-speed", default="ultrafast", help="x264 speed of build --all")
     parser.add_argument("--skip-all", action="store_true", help="leave out the build --all pair")
+    parser.add_argument("--skip-film", action="store_true", help="leave out the film pair")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs of each side")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    film = film_figures(args.speed)
-    result: dict[str, Any] = {"film": film, "model": paper_model(film)}
+    result: dict[str, Any] = {}
+    if not args.skip_film:
+        film = film_figures(args.speed, args.rounds)
+        result |= {"film": film, "model": paper_model(film)}
     if not args.skip_all:
-        result["all"] = all_figures(args.all_speed)
+        result["all"] = all_figures(args.all_speed, args.rounds)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import pysubs2
@@ -109,3 +110,10 @@ def test_a_chunk_keyed_without_cues_shows_no_cue_on_any_of_its_frames(
         for frame in range(chunk.first, end):  # the frame shows at its time, in ms
             ms = Fraction(frame) / rate * 1000
             assert not any(s <= ms < e for s, e in spans), (frame, chunk)
+
+
+def test_without_sharing_a_long_gap_is_only_a_place_to_cut() -> None:
+    """A kit of one language: nothing to share, its pauses are no reason to cut."""
+    spans = [(2000, 5000), (5500, 9000), (20000, 24000)]
+    # near every 10 s, each where no cue shows (499: the last frame before the 20-s cue)
+    assert gap_cuts(spans, 40.0, RATE, 10.0, shared_min=math.inf) == [250, 499, 749]

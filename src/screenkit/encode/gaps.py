@@ -33,10 +33,13 @@ import pysubs2
 
 from screenkit.encode.chunks import Chunk
 
-SHARED_MIN = 3.0
-"""Seconds without a cue that become a chunk of their own. Shorter pauses stay inside the
-chunk around them: the cut's cost (an IDR frame, one more encode to start, a decode from
-the master's keyframe before it) would eat what sharing a second or two saves."""
+SHARED_MIN = 2.0
+"""Seconds without a cue that become a chunk of their own, shared by every language.
+Cutting one out of a stretch with words costs one more encode per language (starting
+ffmpeg and x264, decoding the master from the keyframe before the cut: about half a CPU
+second at 1080p) and saves the stretch's encode in every language but one; with a dozen
+languages that pays from about half a second at ``veryfast`` and two at ``ultrafast``
+(`bench.bench_matrix` measures both costs). Shorter pauses stay inside their chunk."""
 MARGIN = 1
 """Frames around a cue counted as showing it (see the module docstring)."""
 

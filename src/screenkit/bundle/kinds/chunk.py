@@ -15,6 +15,7 @@ picture of the preset.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,7 @@ from screenkit.encode.chunks import (
     family_of,
 )
 from screenkit.encode.colour import ToneMapping, tone_mapping_of
-from screenkit.encode.gaps import Span, chunk_shown, cue_spans, gap_bounds
+from screenkit.encode.gaps import SHARED_MIN, Span, chunk_shown, cue_spans, gap_bounds
 from screenkit.encode.subs import burn_track, stage_burn
 from screenkit.errors import ScreenkitError
 from screenkit.media.info import MediaInfo
@@ -109,9 +110,11 @@ def split(p: Planner, preset: VenuePreset, burn: SubtitleInput | None) -> tuple[
     if seconds is None or not chunkable(p.master, preset, choices):
         return ()
     rate = output_format(p.master, preset, choices).frame_rate
+    # a kit of one language shares nothing: its pauses are no reason to cut
+    shared = SHARED_MIN if len(p.kit.languages) > 1 else math.inf
     bounds = p.remember(
         ("chunk", "bounds", rate, seconds),
-        lambda: gap_bounds(kit_cues(p), p.master.duration, rate, seconds),
+        lambda: gap_bounds(kit_cues(p), p.master.duration, rate, seconds, shared),
     )
     return bounds if len(bounds) >= 2 else ()
 
