@@ -56,6 +56,7 @@ def test_auto_picks_a_faster_speed_on_easy_content_and_says_by_which_figures(
     assert record.stat().st_mtime_ns == before
     assert {s["state"] for s in plan["steps"] if s["kind"] != "manifest"} == {"cached"}
     assert _chunk_speeds(plan) == {chosen}
+    assert plan["speeds"]["usb-player"] == manifest.speed
 
 
 def test_a_preset_asks_for_auto_and_a_preset_of_medium_is_left_alone(

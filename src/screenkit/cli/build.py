@@ -185,13 +185,21 @@ def build_command(
             _show_plan(plan, as_json)
             return
         if not (quiet or as_json):
+            for line in _speed_lines(plan):
+                note(line)
             for estimate in plan.estimates:
                 note(estimate.sentence())
         report = build(
             plan, jobs=jobs, events=_bars(progress), processes=processes, cluster=cluster
         )
     if as_json:
-        emit_json({**report.to_json(), "estimates": [e.to_json() for e in plan.estimates]})
+        emit_json(
+            {
+                **report.to_json(),
+                "estimates": [e.to_json() for e in plan.estimates],
+                "speeds": _speeds(plan),
+            }
+        )
         return
     for warning in report.warnings:
         note(f"Warning: {warning}")
@@ -204,6 +212,25 @@ def build_command(
     ran = sum(1 for s in report.steps if s.status == "built")
     cached = sum(1 for s in report.steps if s.status == "cached")
     note(f"{ran} steps run, {cached} from the cache, in {report.elapsed:.1f} s")
+
+
+def _speeds(plan: BuildPlan) -> dict[str, object]:
+    """What ``--speed auto`` chose for each preset, with its figures (JSON)."""
+    return {b.preset.name: b.speed.to_json() for b in plan.bundles if b.speed is not None}
+
+
+def _speed_lines(plan: BuildPlan) -> list[str]:
+    """``x264 speed for usb-player: veryfast (SSIM 0.9861 against medium's 0.9872)``."""
+    lines = {}
+    for b in plan.bundles:
+        if b.speed is None:
+            continue
+        chosen, reference = b.speed.trial(b.speed.speed), b.speed.reference
+        lines[b.preset.name] = (
+            f"x264 speed for {b.preset.name}: {b.speed.speed} (SSIM {chosen.ssim:.4f} against "
+            f"medium's {reference.ssim:.4f}, at most {b.speed.tolerance:g} lower allowed)"
+        )
+    return list(lines.values())
 
 
 def _bars(progress: ProgressCallback) -> EventCallback:
@@ -284,6 +311,7 @@ def _show_plan(plan: BuildPlan, as_json: bool) -> None:
                 "bundles": bundles,
                 "space": space,
                 "estimates": [e.to_json() for e in plan.estimates],
+                "speeds": _speeds(plan),
                 "steps": [v.to_json() for v in views],
             }
         )
@@ -292,6 +320,8 @@ def _show_plan(plan: BuildPlan, as_json: bool) -> None:
         state = "up to date" if b.up_to_date else "to build"
         click.echo(f"bundle {b.folder.name} ({b.preset.name}, {b.request.lang}): {state}")
     click.echo(f"cache: {plan.cache_root}")
+    for line in _speed_lines(plan):
+        click.echo(line)
     for estimate in plan.estimates:
         click.echo(estimate.sentence())
     for need, left in zip(needs, free, strict=True):
