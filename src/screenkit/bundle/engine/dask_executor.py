@@ -320,7 +320,12 @@ class DaskBackend:
 
     def poll(self, timeout: float, relay: Relay) -> list[Done]:
         done = [f for f in self.running if f.done()]
-        found = self.local.poll(0.0 if done else min(timeout, LOCAL_WAIT), relay)
+        wait = 0.0 if done else min(timeout, LOCAL_WAIT)
+        if self.local.running:
+            found = self.local.poll(wait, relay)  # returns as soon as a small step ends
+        else:
+            found = []
+            time.sleep(wait)  # nothing here to wait on: do not spin
         with contextlib.suppress(TimeoutError, OSError):
             for step_id, what, done_, total, unit, speed in self.queue.get(batch=True):
                 relay.report(step_id, Progress(what, done_, total, unit, speed))
