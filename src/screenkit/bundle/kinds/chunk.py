@@ -94,12 +94,15 @@ def kit_cues(p: Planner) -> list[Span]:
 
 
 def options(s: Settings, tools: Tools) -> EncodeOptions:
-    """A chunk's encode choices: the burned track, fonts and speed (no sound)."""
+    """A chunk's encode choices: the burned track, fonts and speed (no sound). Never a copy:
+    a chunk that burns nothing is the same picture as its neighbours that do, so it is
+    scaled and timed as they are (a master the preset could copy as it is included)."""
     return EncodeOptions(
         burn=s.burn,
         fonts=tools.fonts,
         x264_preset=s.speed,
         tone_mapping=s.tone_mapping,
+        allow_copy=False,
     )
 
 
