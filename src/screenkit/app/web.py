@@ -117,7 +117,7 @@ def refusal(scope: Scope, status: int, why: str) -> tuple[str, bytes]:
 
 def create_app(config: AppConfig) -> Starlette:
     """The app for ``config``; its `AppContext` is ``app.state.ctx``."""
-    from screenkit.app import api, buildpages, copypages, files, pages, subspages
+    from screenkit.app import api, buildpages, copypages, files, pages, subspages, translate
 
     ctx = AppContext(config)
 
@@ -134,6 +134,7 @@ def create_app(config: AppConfig) -> Starlette:
         *buildpages.ROUTES,
         *copypages.ROUTES,
         *subspages.ROUTES,
+        *translate.ROUTES,
         *api.ROUTES,
         *files.ROUTES,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),

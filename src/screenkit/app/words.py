@@ -189,6 +189,7 @@ class Explained:
 def explain(tr: Translator, exc: ScreenkitError) -> Explained:
     """``exc`` in the page's language (see the module text)."""
     from screenkit.app.choice import MAX_TEXT, ChoiceError
+    from screenkit.app.translate import TranslationRefused, refusal_words
     from screenkit.bundle import BuildCancelled, DiskFull
     from screenkit.diskspace import NotEnoughSpace
     from screenkit.placeholders import PlaceholderAppeal
@@ -199,7 +200,9 @@ def explain(tr: Translator, exc: ScreenkitError) -> Explained:
     hint = tr.gettext(exc.hint) if exc.hint and tr.gettext(exc.hint) != exc.hint else None
     value = str(exc.value) if exc.value is not None and not isinstance(exc.value, list) else ""
     if message is None:
-        if isinstance(exc, BuildCancelled):
+        if isinstance(exc, TranslationRefused):
+            message, hint = refusal_words(tr, exc)
+        elif isinstance(exc, BuildCancelled):
             message = tr.gettext("The build was cancelled. Nothing half-made was kept.")
             hint = tr.gettext(
                 "Steps that had finished are kept: building again goes on from there."
