@@ -14,6 +14,9 @@ its steps and leaves no half bundle (`BuildCancelled`). `close` cancels everythi
 Today's engine reports progress as ``Progress(step=<label>, done, total)`` and an
 ``overall`` percentage; `_Tracker` turns those into per-step states. When the engine's typed
 event stream lands, only `_Tracker` changes.
+
+A download of a ready bundle from a catalogue (`screenkit.app.downloads`) is a job of the
+same queue, with the same state, events and cancel: it runs its own way (`BuildJob.execute`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from screenkit import diskspace
 from screenkit.app.choice import BuildChoice
@@ -86,6 +89,10 @@ class Snapshot:
     failed_step: str | None
     position: int
     """Builds before this one in the queue (0: next or running)."""
+    kind: str = "build"
+    """``build``, or ``download`` (a ready bundle from a catalogue: `app.downloads`)."""
+    source: str | None = None
+    """Where a download comes from (the catalogue's address); None for a build."""
 
     @property
     def verified(self) -> bool:
@@ -119,6 +126,20 @@ class BuildJob:
     version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     changed: Callable[[], None] | None = field(default=None, repr=False)
+    kind: ClassVar[str] = "build"
+
+    def execute(self, build: Callable[[BuildJob], None]) -> None:
+        """Run in the manager's worker: ``build`` is the manager's build of the kit. A job
+        that gets its bundle otherwise (`app.downloads.DownloadJob`) runs its own way."""
+        build(self)
+
+    def origin(self) -> str | None:
+        """Where the bundle comes from when it is not built here (a download's catalogue)."""
+        return None
+
+    def cancelled(self) -> ScreenkitError:
+        """The error a cancelled job reports."""
+        return build_cancelled()
 
     def update(self, **values: object) -> None:
         with self.lock:
@@ -156,6 +177,8 @@ class BuildJob:
                 error=self.error,
                 failed_step=self.failed_step,
                 position=position,
+                kind=self.kind,
+                source=self.origin(),
             )
 
 
@@ -268,8 +291,6 @@ class BuildManager:
 
     def submit(self, kit: Kit, choice: BuildChoice) -> BuildJob:
         """Check ``choice`` against ``kit`` (raises the CLI's errors) and queue its build."""
-        if self._closed:
-            raise ScreenkitError("the app is stopping", hint="start screenkit app again")
         request = choice.request(kit)
         job = BuildJob(
             id=secrets.token_hex(6),
@@ -277,8 +298,14 @@ class BuildManager:
             choice=choice,
             request=request,
             settings=self.settings_for(kit),
-            changed=self._notify,
         )
+        return self.enqueue(job)
+
+    def enqueue(self, job: BuildJob) -> BuildJob:
+        """Queue ``job`` (a build, or a job that gets its bundle otherwise: a download)."""
+        if self._closed:
+            raise ScreenkitError("the app is stopping", hint="start screenkit app again")
+        job.changed = self._notify
         with self._lock:
             self._jobs[job.id] = job
             self._waiting.append(job.id)
@@ -324,7 +351,7 @@ class BuildManager:
             if queued and job_id in self._waiting:
                 self._waiting.remove(job_id)
         if queued:
-            job.update(state="cancelled", phase="finished", error=build_cancelled())
+            job.update(state="cancelled", phase="finished", error=job.cancelled())
         return True
 
     def wait(self, job_id: str, timeout: float | None = None) -> Snapshot:
@@ -373,9 +400,9 @@ class BuildManager:
                     self._waiting.remove(job.id)
             if job.stop.is_set() or job.state in FINISHED:
                 if job.state not in FINISHED:
-                    job.update(state="cancelled", phase="finished", error=build_cancelled())
+                    job.update(state="cancelled", phase="finished", error=job.cancelled())
                 continue
-            self._run(job)
+            job.execute(self._run)
 
     def _run(self, job: BuildJob) -> None:
         tracker = _Tracker(job)
