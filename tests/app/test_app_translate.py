@@ -93,7 +93,7 @@ def test_starting_again_merges_and_keeps_the_translations(
             kept["Welcome. Tonight we show a film together."]
             == FINNISH["Welcome. Tonight we show a film together."]
         )
-        assert "перекладено: 2 з 15" in _visible(again.text)
+        assert "Перекладено: 2 з 15" in _visible(again.text)
     finally:
         po.write_bytes(before)
 

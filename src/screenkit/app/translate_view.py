@@ -89,6 +89,7 @@ def review_words(tr: Translator, lang: str, review: Review) -> dict[str, Any]:
             {
                 "index": i,
                 "at": format_time(side[0].start),
+                "number": pair.original[0].number if pair.original else None,
                 "frame": f"/subtitles/translations/{lang}/frames/{i}.jpg"
                 if i in review.frames
                 else None,
