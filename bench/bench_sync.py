@@ -12,7 +12,10 @@ film as decoded, i.e. including the AAC priming delay, which is measured, not as
 - a scene cut (12 s removed at 330 s) and a scene added (9 s inserted at 300 s): the
   events of a removed scene have no true time and are left out of the figures;
 - where the ffmpeg on PATH has libflite: the same on lines of real synthetic speech
-  (`screenkit.sample.voices`), subtitles lingering 0.5 s after the last word.
+  (`screenkit.sample.voices`), subtitles lingering 0.5 s after the last word, and the
+  same track timed as a professional closes its gaps (under 0.5 s: to two frames);
+- the sample kit's own track on its own stand-in film (``screenkit sample``), already in
+  sync: four of its fifteen lines are much quieter speech to the measure.
 
 Negative controls (issue 9): each track against another film, a 5 s tone, noise, music
 only and a 20 s excerpt (`bench.sync_controls`): none may be written without --force. The
@@ -39,6 +42,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +58,8 @@ from bench.sync_controls import (
 )
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.runner import safe_input, stream_ffmpeg
+from screenkit.sample.film import dialogue_audio
+from screenkit.sample.kit import MIN_DURATION, TAIL
 from screenkit.sample.music import dialogue_spans, recut, scored_dialogue, write_media
 from screenkit.sample.voices import RATE as TTS_RATE
 from screenkit.sample.voices import flite_ffmpeg, spoken_dialogue
@@ -64,6 +70,7 @@ LOUD = ((200.0, 240.0),)
 SEED = 11
 CUT = (330.0, 342.0)
 INSERT = (300.0, 400.0, 409.0)  # at 300 s, a copy of 400-409 s
+CLOSE_UNDER, CLOSED_GAP = 0.5, 0.08  # a gap under 0.5 s is closed to two frames
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ class Accuracy:
             f"{self.case:<28} {self.tool:<10} median {self.median_ms:8.1f} ms  "
             f"within 100 ms {self.within_100ms:6.1%}  ({self.scored} events, "
             f"{self.seconds:.2f} s) confidence {self.confidence:.3f} z {self.strength:.1f} "
+            f"agree {self.agreement:.2f} "
             f"{self.note}"
         )
 
@@ -128,19 +136,47 @@ def measured_delay(path: Path, source: np.ndarray, rate: int) -> float:
     return lag / 16000.0
 
 
+def sample_spans() -> list[tuple[float, float]]:
+    """The lines of the sample kit's original-language track (what ``screenkit sample``
+    renders its stand-in film from)."""
+    track = resources.files("screenkit") / "data" / "sample_kit" / "subtitles" / "en.srt"
+    subs = pysubs2.SSAFile.from_string(track.read_text(encoding="utf-8"))
+    return [(e.start / 1000, e.end / 1000) for e in subs if not e.is_comment]
+
+
+def closed_gaps(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """``spans`` as a professional times them: a gap under CLOSE_UNDER is closed to
+    CLOSED_GAP by moving the earlier line's end (its start, the truth, stays)."""
+    out = list(spans)
+    for n in range(len(out) - 1):
+        if out[n + 1][0] - out[n][1] < CLOSE_UNDER:
+            out[n] = (out[n][0], out[n + 1][0] - CLOSED_GAP)
+    return out
+
+
 def make_film(
-    name: str, minutes: float, *, edit: str | None = None, tts: FFmpeg | None = None
+    name: str,
+    minutes: float,
+    *,
+    edit: str | None = None,
+    tts: FFmpeg | None = None,
+    sample: bool = False,
 ) -> Film:
     """The film ``name`` (rendered once, then cached with its truth beside it).
 
     ``edit``: "cut" or "insert" for another cut of the film; ``tts``: an ffmpeg with flite,
-    for lines of synthetic speech (`screenkit.sample.voices`) instead of speech-like sound.
+    for lines of synthetic speech (`screenkit.sample.voices`) instead of speech-like sound;
+    ``sample``: the sound of the sample kit's stand-in film (``minutes`` is then its own).
     """
     duration = minutes * 60.0
     path = media_path(f"sync-{name}.mkv")
     truth_file = path.with_suffix(".truth.json")
     if not path.exists() or not truth_file.exists():
-        if tts is not None:
+        if sample:
+            spans = sample_spans()
+            duration = max(MIN_DURATION, spans[-1][1] + TAIL)  # as `screenkit.sample.kit`
+            audio, rate = dialogue_audio(spans, duration, rate=RATE), RATE
+        elif tts is not None:
             audio, spans = spoken_dialogue(tts, duration, loud=LOUD, gaps=(0.4, 3.0))
             rate = TTS_RATE
         else:
@@ -223,6 +259,9 @@ def accuracy_cases(films: dict[str, Film], peer: Path | None) -> list[Accuracy]:
         cases.append(("flite: offset +12.5 s", films["tts"], lambda t: t + 12.5))
         cases.append(("flite: fps 25 → 24000/1001", films["tts"], lambda t: t / float(pal) - 2.0))
         cases.append(("flite: scene cut (12 s)", films["tts-cut"], lambda t: t + 2.0))
+        closed = replace(films["tts"], spans=closed_gaps(films["tts"].spans))
+        cases.append(("flite: gaps closed, +12.5 s", closed, lambda t: t + 12.5))
+    cases.append(("sample kit: en, in sync", films["sample"], lambda t: t))
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         folder = Path(tmp)
         for n, (label, film, skew) in enumerate(cases):
@@ -266,6 +305,8 @@ def negative_controls(films: dict[str, Film]) -> list[Control]:
                                              folder, "base")}  # fmt: skip
         if "tts" in films:
             tracks["flite track"] = track_file(films["tts"].spans, folder, "tts")
+            closed = closed_gaps(films["tts"].spans)
+            tracks["flite, gaps closed"] = track_file(closed, folder, "tts-closed")
         false = false_films(
             lambda: scored_dialogue(base.spans, 600.0, rate=RATE, seed=SEED, gain_db=0.0, loud=LOUD)
         )
@@ -326,6 +367,7 @@ def main() -> None:
         "insert": make_film("10min-insert", 10, edit="insert"),
         "5min": make_film("5min", 5),
         "20min": make_film("20min", 20),
+        "sample": make_film("sample", 1, sample=True),
     }
     flite = flite_ffmpeg()
     if flite is None:

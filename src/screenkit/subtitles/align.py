@@ -20,9 +20,9 @@ where ``ratio`` is exact (one of the conversions between the common frame rates)
    its events with the (piecewise constant) signal. The finalist explaining the most
    evidence wins (ratio 1 on a near tie).
 5. Strength: how far the evidence explained stands above what one offset explains by
-   chance (a robust z over the offsets that keep the track inside the film), and the share
-   of events with signal under them; `screenkit.subtitles.trust` turns these and where
-   the events land into the confidence.
+   chance (a robust z over the offsets that keep the track inside the film), and the
+   agreement: the share of events whose start sits on a rise of the signal (`agreeing`);
+   `screenkit.subtitles.trust` turns these and where the events land into the confidence.
 """
 
 from __future__ import annotations
@@ -33,14 +33,17 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+import numpy.typing as npt
 
 from screenkit.subtitles.segmentation import (
     FRAME_S,
     MIN_SEGMENT_EVENTS,
+    ONSET_S,
     FloatArray,
     Integral,
     absorb_short,
     boundary,
+    onset_contrast,
     refine,
     runs_of,
     viterbi,
@@ -96,7 +99,7 @@ class Alignment:
     runner_up: float
     """The best peak of any other ratio, as a share of the winner's height."""
     matched: float
-    """Share of the events whose own evidence agrees with their segment's offset."""
+    """Share of the kept events that agree with their segment's offset (`agreeing`)."""
 
 
 def indicator(spans: FloatArray, length: int, ratio: float = 1.0) -> FloatArray:
@@ -269,11 +272,30 @@ class _Fit:
     ratio: Fraction
     segments: tuple[Segment, ...]
     dropped: tuple[int, ...]
-    own: FloatArray
-    """Each event's evidence under its segment's offset."""
+    agrees: npt.NDArray[np.bool_]
+    """Each event's agreement with its segment's offset (`agreeing`)."""
     prominence: float
     total: float
     """The rise at the events' starts, less a penalty per extra segment."""
+
+
+def agreeing(
+    integral: Integral, spans: FloatArray, ratio: float, offset: float
+) -> npt.NDArray[np.bool_]:
+    """Whether each event's start, mapped, sits on a rise of the signal: more evidence in the
+    ``ONSET_S`` after it than in the ``ONSET_S`` before it.
+
+    The event is weighed against the moment before it, not against the film's average
+    frame: a quiet line (a whisper, a far microphone) still rises out of the pause before
+    it, where the test of the evidence under it against the film's mean (the signal is
+    zero-mean) called it a disagreement whenever it was quieter than the film's average.
+    The window before is ``ONSET_S`` even where the previous event ends closer: a track
+    that closes short gaps to two frames moves the end of the line before, not the pause
+    in the speech. How this separates true pairs from false: `screenkit.subtitles.trust`.
+    """
+    before = np.full(len(spans), ONSET_S)
+    rise = onset_contrast(integral, spans, ratio, np.array([offset]), before)[:, 0]
+    return np.asarray(rise > 0.0)
 
 
 def _fit(
@@ -314,11 +336,13 @@ def _fit(
     segments = []
     own = np.zeros(len(spans))
     rises = np.zeros(len(spans))
+    agrees = np.zeros(len(spans), dtype=bool)
     for first, last, offset in coarse:
         part = spans[first : last + 1]
         offset, rises[first : last + 1] = refine(integral, part, r, offset)
         sums = integral.sums(part, r, np.array([offset]))[:, 0]
         own[first : last + 1] = sums
+        agrees[first : last + 1] = agreeing(integral, part, r, offset)
         frames = float(((part[:, 1] - part[:, 0]) * r).sum() / FRAME_S)
         segments.append(
             Segment(first, last, offset, float(part[0, 0]), float(sums.sum()) / max(frames, 1.0))
@@ -329,7 +353,7 @@ def _fit(
     # what tells finalist ratios apart: the starts on the rises (the overlap has plateaus)
     typical_rise = max(float(np.median(rises[rises != 0])) if rises.any() else 0.0, 0.0)
     total = float(rises.sum()) - SPLIT_EVENTS * typical_rise * extra
-    return _Fit(ratio, tuple(segments), tuple(dropped), own, strength, total)
+    return _Fit(ratio, tuple(segments), tuple(dropped), agrees, strength, total)
 
 
 def align(
@@ -360,7 +384,7 @@ def align(
     others = [h for q, h in heights.items() if q != best.ratio]
     runner_up = max(others) / heights[best.ratio] if others and heights[best.ratio] > 0 else 0.0
     kept = np.setdiff1d(np.arange(len(spans)), best.dropped)
-    matched = float((best.own[kept] > 0).mean()) if len(kept) else 0.0
+    matched = float(best.agrees[kept].mean()) if len(kept) else 0.0
     return Alignment(
         ratio=best.ratio,
         segments=best.segments,
