@@ -240,6 +240,19 @@ def test_a_language_the_kit_cannot_hold_is_not_started(
     assert sorted(p.name for p in (app_kit / "subtitles").iterdir()) == before
 
 
+def test_a_catalogue_linking_out_of_the_kit_is_not_served(
+    client: TestClient, app_kit: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.po"
+    secret.write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    link = app_kit / "subtitles" / "sv.po"
+    link.symlink_to(secret)
+    try:
+        assert client.get("/subtitles/translations/sv/catalogue.po").status_code == 404
+    finally:
+        link.unlink()
+
+
 @pytest.mark.parametrize("path", ["xx", "con", "en", "FI", "sv", "uk/..", "fi%2F.."])
 def test_only_the_kits_translations_have_a_page_and_files(client: TestClient, path: str) -> None:
     assert client.get(f"/subtitles/translations/{path}").status_code in (400, 404)

@@ -365,8 +365,11 @@ def catalogue_file(request: Request) -> Response:
     lang = request.path_params["lang"]
     if view is None or not _known(view, lang):
         return JSONResponse({"error": "not served", "hint": None}, status_code=404)
-    path = view.kit.subtitles_dir / f"{lang}.po"
-    if not path.is_file():
+    from screenkit.app.security import FileRefused, safe_file
+
+    try:  # the kit's own file: a link leading out of subtitles/ is not followed
+        path = safe_file(view.kit.subtitles_dir, f"{lang}.po")
+    except FileRefused:
         return JSONResponse({"error": "not served", "hint": None}, status_code=404)
     return FileResponse(
         path,
