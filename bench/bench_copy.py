@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from bench.harness import Case, cli, media_path, run_cases, screenkit_cmd
-from screenkit.bundle.hashing import sha256_file
-from screenkit.bundle.manifest import FileRecord, Manifest, write_manifest
+from screenkit.bundle.documents.manifest import FileRecord, Manifest, write_manifest
+from screenkit.bundle.engine.hashing import sha256_file
 from screenkit.presets import load_preset
 
 FILES = {

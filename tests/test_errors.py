@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import screenkit
-from screenkit.bundle.errors import DiskFull
+from screenkit.bundle.engine.errors import DiskFull
 from screenkit.diskspace import NotEnoughSpace
 from screenkit.dvd.errors import DvdToolFailed, DvdToolsMissing
 from screenkit.encode.compliance import ComplianceError, Mismatch

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from screenkit.errors import ConfigError, InputError
-from screenkit.kit import load_kit, valid_language, valid_name
+from screenkit.kit import load_kit
+from screenkit.languages import valid_language
+from screenkit.names import valid_name
 from support import REPO, copy_sample_kit
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from screenkit.errors import ConfigError, ScreenkitError
-from screenkit.kit import load_kit, valid_language
+from screenkit.kit import load_kit
+from screenkit.languages import valid_language
 from screenkit.presets import iso639_2, language_name, legacy_codepage
 from support import copy_sample_kit, run_cli
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from screenkit.errors import ConfigError
-from screenkit.kit import load_kit, valid_language, valid_name
+from screenkit.kit import load_kit
+from screenkit.languages import valid_language
+from screenkit.names import valid_name
 from support import REPO, run_cli
 
 NAME_MAX = 255

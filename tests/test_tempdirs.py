@@ -26,7 +26,7 @@ ALLOWED = {
     "tempdirs.py",
     # the hidden partial/old bundle folders beside the bundle (not scratch work): each is
     # removed by the next build of that bundle (`recover`, a locked `.building` file)
-    "bundle/assemble.py",
+    "bundle/documents/assemble.py",
 }
 
 
@@ -125,7 +125,7 @@ def test_a_folder_whose_owner_lives_is_kept(tmp_path: Path) -> None:
 def test_the_next_build_cleans_what_a_killed_build_left_in_the_cache(
     tmp_path: Path, sample_kit: Path
 ) -> None:
-    from screenkit.bundle.cache import StepCache
+    from screenkit.bundle.engine.cache import StepCache
 
     cache = StepCache(sample_kit / ".screenkit" / "cache")
     tmp = cache.root / "tmp"

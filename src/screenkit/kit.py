@@ -15,14 +15,13 @@ from typing import Literal
 
 from screenkit.config import Table, read_toml
 from screenkit.errors import ConfigError, InputError, path_error
-from screenkit.languages import is_canonical_tag, is_tag, parse_tag
-from screenkit.names import BUNDLE_FOLDER_EXTRA, NAME_MAX, bundle_folder_problem, file_name_problem
+from screenkit.languages import is_tag, parse_tag, valid_language
+from screenkit.names import bundle_folder_problem, name_problem
 from screenkit.subtitles.formats import KIT_TRACK_FORMATS, listing
 
 MANIFEST = "screenkit.toml"
 SUBTITLE_EXTS = tuple(f.extension for f in KIT_TRACK_FORMATS)
 APPEAL_EXTS = (".txt", ".md")
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LINK = re.compile(r"https?://\S+")
 _CATALOGUE = re.compile(
     r"https://[^/\s]+(/\S*)?"
@@ -30,38 +29,8 @@ _CATALOGUE = re.compile(
 )
 """Where a kit's bundles can be downloaded: https (a catalogue's checksums guard against a
 broken download, TLS against a forged one); plain http only on this machine, for trying."""
-NAME_LIMIT = NAME_MAX - BUNDLE_FOLDER_EXTRA - 2
-"""Characters a kit or bundle name may have alone (``<kit>-<bundle>`` must fit as well)."""
 
 CacheMode = Literal["kit", "user"]
-
-
-def valid_language(tag: str) -> bool:
-    """A valid BCP-47 tag in its canonical spelling: ``en``, ``pt-BR``, ``sr-Latn``, ``es-419``.
-
-    One spelling per language, because a tag also names its track's file (``pt-BR.srt``);
-    `screenkit.languages.parse_tag` turns ``PT_br`` or ``por`` into it.
-    """
-    return is_canonical_tag(tag)
-
-
-def name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a kit or bundle name, or None.
-
-    Letters, digits, ``.``, ``_``, ``-``, starting with a letter or digit; usable as (part
-    of) one folder name on every disk a bundle meets (see `screenkit.names`).
-    """
-    shown = f"'{name}'" if name.isprintable() else repr(name)
-    if len(name) > NAME_LIMIT:
-        return f"'{name[:30]}...' is too long: {len(name)} characters, at most {NAME_LIMIT}"
-    if not _NAME.fullmatch(name) or ".." in name:
-        return f"{shown} must be letters, digits, '.', '_' or '-'"
-    return file_name_problem(name)
-
-
-def valid_name(name: str) -> bool:
-    """A bundle or kit name usable as one folder name (no ``/``, no ``..``, no leading dot)."""
-    return name_problem(name) is None
 
 
 @dataclass(frozen=True)

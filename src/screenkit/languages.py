@@ -65,6 +65,15 @@ def is_canonical_tag(text: str) -> bool:
     return is_tag(text) and parse_tag(text) == text
 
 
+def valid_language(tag: str) -> bool:
+    """A valid BCP-47 tag in its canonical spelling: ``en``, ``pt-BR``, ``sr-Latn``, ``es-419``.
+
+    One spelling per language, because a tag also names its track's file (``pt-BR.srt``);
+    `screenkit.languages.parse_tag` turns ``PT_br`` or ``por`` into it.
+    """
+    return is_canonical_tag(tag)
+
+
 def primary(tag: str) -> str:
     """The language subtag: ``pt-BR`` → ``pt``; the lower-cased first part for a bad tag."""
     language = _get(tag)

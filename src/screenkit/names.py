@@ -14,6 +14,8 @@ XXXXXXXX.srt`` being written. Nothing that a check could have caught fails after
 
 from __future__ import annotations
 
+import re
+
 NAME_MAX = 255
 """Bytes (UTF-8) a name may take on the build's disk; UTF-16 units on FAT32/exFAT."""
 
@@ -26,6 +28,10 @@ _DEVICE_NAMES = frozenset(
 
 BUNDLE_FOLDER_EXTRA = len(".") + len(".partial-") + 8
 """What assembling adds to a bundle folder's name: ``.<name>.partial-`` + 8 random letters."""
+
+NAME_LIMIT = NAME_MAX - BUNDLE_FOLDER_EXTRA - 2
+"""Characters a kit or bundle name may have alone (``<kit>-<bundle>`` must fit as well)."""
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 STEM_BUDGET = 160
 """Bytes the video's stem may take: room for ``.<stem>.<lang>.<codepage>.part-XXXXXXXX.srt``
@@ -89,6 +95,25 @@ def bundle_folder_problem(kit_name: str, bundle_name: str) -> str | None:
             f"together (the hidden folder it is built in adds {BUNDLE_FOLDER_EXTRA})"
         )
     return None
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a kit or bundle name, or None.
+
+    Letters, digits, ``.``, ``_``, ``-``, starting with a letter or digit; usable as (part
+    of) one folder name on every disk a bundle meets (see `screenkit.names`).
+    """
+    shown = f"'{name}'" if name.isprintable() else repr(name)
+    if len(name) > NAME_LIMIT:
+        return f"'{name[:30]}...' is too long: {len(name)} characters, at most {NAME_LIMIT}"
+    if not _NAME.fullmatch(name) or ".." in name:
+        return f"{shown} must be letters, digits, '.', '_' or '-'"
+    return file_name_problem(name)
+
+
+def valid_name(name: str) -> bool:
+    """A bundle or kit name usable as one folder name (no ``/``, no ``..``, no leading dot)."""
+    return name_problem(name) is None
 
 
 def fit(text: str, budget: int) -> str:

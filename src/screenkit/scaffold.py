@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from screenkit.errors import InputError
-from screenkit.kit import MANIFEST, load_kit, name_problem, valid_language
+from screenkit.kit import MANIFEST, load_kit
+from screenkit.languages import valid_language
 from screenkit.media.atomic import write_text_atomic
+from screenkit.names import name_problem
 from screenkit.placeholders import PLACEHOLDER_LINK, appeal_template, beneficiary_template
 
 _MANIFEST = """\

@@ -18,13 +18,13 @@ import pysubs2
 import pytest
 from bundle_helpers import SPEED, kit_with_film, run_cli
 
-from screenkit.bundle import assemble
-from screenkit.bundle.cache import StepCache
-from screenkit.bundle.manifest import read_manifest
-from screenkit.bundle.request import MATRIX
-from screenkit.bundle.steps.sheet import HTML_NAME, TEXT_NAME
+from screenkit.bundle.documents import assemble
+from screenkit.bundle.documents.manifest import read_manifest
+from screenkit.bundle.engine.cache import StepCache
+from screenkit.bundle.kinds.sheet import HTML_NAME, TEXT_NAME
 from screenkit.kit import load_kit
 from screenkit.media.probe import probe
+from screenkit.presets import standard_presets
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +42,7 @@ def test_every_bundle_of_the_matrix_verifies(built_all: Path) -> None:
     kit = load_kit(built_all)
     folders = bundles(built_all)
     assert [f.name for f in folders] == sorted(
-        f"sample-{lang}-{preset}" for lang in kit.languages for preset in MATRIX
+        f"sample-{lang}-{preset}" for lang in kit.languages for preset in standard_presets("file")
     )
     for folder in folders:
         code, out, err = run_cli("verify", str(folder))

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from screenkit.bundle import cache as cache_module
-from screenkit.bundle.cache import StepCache, step_key
-from screenkit.bundle.errors import DiskFull
-from screenkit.bundle.hashing import FileHasher
+from screenkit.bundle.engine import cache as cache_module
+from screenkit.bundle.engine.cache import StepCache, step_key
+from screenkit.bundle.engine.errors import DiskFull
+from screenkit.bundle.engine.hashing import FileHasher
 
 
 def writer(text: str, calls: list[int] | None = None) -> Any:
@@ -247,7 +247,7 @@ def test_hasher_reads_a_file_once_until_it_changes(tmp_path: Path) -> None:
 
 
 def test_hashing_a_big_file_reports_progress(tmp_path: Path) -> None:
-    from screenkit.bundle import hashing
+    from screenkit.bundle.engine import hashing
 
     big = tmp_path / "master.mkv"
     big.write_bytes(os.urandom(3 << 20))

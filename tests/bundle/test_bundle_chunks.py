@@ -9,7 +9,7 @@ import pysubs2
 import pytest
 from bundle_helpers import SPEED, kit_with_film, run_cli
 
-from screenkit.bundle.manifest import read_manifest
+from screenkit.bundle.documents.manifest import read_manifest
 
 pytestmark = pytest.mark.slow
 BUNDLE = "sample-en-usb-player"

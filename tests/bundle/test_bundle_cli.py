@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bundle_helpers import run_cli
 
-from screenkit.bundle.cache import ENV_VAR, StepCache
+from screenkit.bundle.engine.cache import ENV_VAR, StepCache
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,37 @@ def test_unknown_bundle_and_bad_combinations(sample_kit: Path) -> None:
     assert code == 1 and "no-such-preset" in err
     code, _, _ = run_cli("build", "--kit", str(sample_kit), "--jobs", "0")
     assert code == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--kit", "{kit}", "--speed", "turbo"],
+        ["encode", "film.mkv", "--preset", "web", "-o", "x.mp4", "--x264-preset", "turbo"],
+    ],
+)
+def test_an_unknown_x264_speed_is_a_usage_error_naming_the_speeds(
+    args: list[str], tmp_path: Path
+) -> None:
+    """Refused before anything runs (x264 itself would refuse it minutes later)."""
+    code, out, err = run_cli(*[a.format(kit=tmp_path) for a in args])
+    from screenkit.presets import X264_SPEEDS
+
+    assert code == 2 and out == ""
+    assert "'turbo'" in err
+    assert all(speed in err for speed in X264_SPEEDS)
+
+
+def test_a_library_caller_s_unknown_speed_is_refused_before_the_probe(sample_kit: Path) -> None:
+    from screenkit.bundle import BuildSettings, plan_build, resolve_requests
+    from screenkit.errors import ConfigError
+    from screenkit.kit import load_kit
+
+    kit = load_kit(sample_kit)
+    (sample_kit / "media" / "film.mkv").unlink()  # a probe would fail on the master instead
+    with pytest.raises(ConfigError) as caught:
+        plan_build(kit, resolve_requests(kit, ["demo"]), BuildSettings(x264_preset="turbo"))
+    assert caught.value.value == "turbo" and caught.value.key == "speed"
 
 
 def test_a_kit_without_its_master_is_a_clear_error(sample_kit: Path) -> None:

@@ -1,73 +1,88 @@
-"""The executor: dependency order, steps side by side, failure and interruption."""
+"""The executor: dependency order, steps side by side, failure and interruption.
+
+The steps are of a test kind (``action``: its settings are the function it runs), run by
+the engine's own `run_step`, so what is tested is the executor with the real step runner.
+"""
 
 from __future__ import annotations
 
 import _thread
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import pytest
 
-from screenkit.bundle.cache import Entry, StepCache
-from screenkit.bundle.errors import BundleError
-from screenkit.bundle.executor import OVERALL, check_graph
-from screenkit.bundle.executor import execute as run_graph
-from screenkit.bundle.step import Dep, Step, Tools
-from screenkit.progress import Progress, ProgressCallback
+from screenkit.bundle.engine.cache import StepCache
+from screenkit.bundle.engine.errors import BundleError
+from screenkit.bundle.engine.events import (
+    OVERALL,
+    BuildEvent,
+    BuildProgress,
+    EventCallback,
+    StepFinished,
+    StepProgress,
+    StepStarted,
+    progress_events,
+)
+from screenkit.bundle.engine.executor import ExecutionResult, ThreadBackend, check_graph
+from screenkit.bundle.engine.executor import execute as run_graph
+from screenkit.bundle.engine.kind import Kind
+from screenkit.bundle.engine.registry import REGISTRY
+from screenkit.bundle.engine.step import Dep, Step, StepRun, Tools
+from screenkit.progress import Progress
 
 
 @dataclass(frozen=True)
-class StepRun:
-    """What the test steps get (the engine's semantics, without any step kind)."""
-
-    step: Step
-    work: Path
-    deps: Mapping[str, Entry]
-    progress: ProgressCallback | None
+class Done:
+    out: str | None = None
+    n: int = 0
 
 
-def run_test_step(
-    step: Step,
-    cache: Path | StepCache,
+Action = Callable[[StepRun[Any]], Done]
+
+
+class ActionKind(Kind[Action, Done]):
+    """A step kind for these tests: runs the function its settings hold."""
+
+    name = "action"
+    runs_ffmpeg = False
+
+    def run(self, run: StepRun[Action]) -> Done:
+        return run.step.settings(run)
+
+
+@pytest.fixture(autouse=True)
+def action_kind() -> Iterator[None]:
+    REGISTRY.register(ActionKind())
+    yield
+    REGISTRY.unregister("action")
+
+
+def execute(
+    steps: list[Step[Action]],
+    cache: StepCache,
     *,
-    deps: Mapping[str, Entry] | None = None,
-    progress: ProgressCallback | None = None,
-    on_wait: Callable[[], None] | None = None,
-) -> Entry:
-    assert isinstance(cache, StepCache)
-    if step.key is None:  # runs every time, as a bundle's assembly does
-        work = cache.root / "tmp" / f"run-{step.id}"
-        work.mkdir(parents=True, exist_ok=True)
-        meta = step.settings(StepRun(step, work, deps or {}, progress))
-        return Entry(
-            step.id, step.kind, Path(), MappingProxyType({}), MappingProxyType(meta), "built"
-        )
-    return cache.get_or_build(
-        step.key,
-        step.kind,
-        lambda work: step.settings(StepRun(step, work, deps or {}, progress)),
-        label=step.label,
-        on_wait=on_wait,
-    )
+    jobs: int = 1,
+    events: EventCallback | None = None,
+) -> ExecutionResult:
+    """The engine's loop on threads, each step run by the real `run_step`."""
+    return run_graph(steps, cache, ThreadBackend(cache, jobs), events=events)
 
 
-execute = partial(run_graph, run=run_test_step)
-
-
-def step(name: str, deps: tuple[str, ...] = (), action: Any = None, key: bool = True) -> Step:
-    def default(run: StepRun) -> dict[str, Any]:
+def step(
+    name: str, deps: tuple[str, ...] = (), action: Any = None, key: bool = True
+) -> Step[Action]:
+    def default(run: StepRun) -> Done:
         (run.work / f"{name}.txt").write_text(",".join(sorted(run.deps)))
-        return {"out": f"{name}.txt"}
+        return Done(f"{name}.txt")
 
     return Step(
         id=name,
-        kind="card",
+        kind="action",
         label=f"step {name}",
         key=f"key-{name}" if key else None,
         deps=tuple(Dep(d, d, f"key-{d}") for d in deps),
@@ -100,7 +115,7 @@ def test_jobs_run_independent_steps_side_by_side(tmp_path: Path) -> None:
     peak: list[int] = []
     lock = threading.Lock()
 
-    def slow(run: StepRun) -> dict[str, Any]:
+    def slow(run: StepRun) -> Done:
         with lock:
             running.append(1)
             peak.append(len(running))
@@ -108,7 +123,7 @@ def test_jobs_run_independent_steps_side_by_side(tmp_path: Path) -> None:
         with lock:
             running.pop()
         (run.work / "x").write_text("x")
-        return {}
+        return Done()
 
     steps = [step(n, action=slow) for n in "abc"]
     execute(steps, StepCache(tmp_path / "one"), jobs=1)
@@ -118,17 +133,56 @@ def test_jobs_run_independent_steps_side_by_side(tmp_path: Path) -> None:
     assert max(peak) == 2
 
 
-def test_progress_per_step_and_overall(tmp_path: Path) -> None:
-    def reporting(run: StepRun) -> dict[str, Any]:
+def test_events_per_step_and_overall_on_the_calling_thread(tmp_path: Path) -> None:
+    threads: set[int] = set()
+
+    def reporting(run: StepRun[Action]) -> Done:
+        assert run.progress is not None
         run.progress(Progress("encode", 5.0, 10.0))
         (run.work / "x").write_text("x")
-        return {}
+        return Done()
+
+    seen: list[BuildEvent] = []
+
+    def listen(event: BuildEvent) -> None:
+        threads.add(threading.get_ident())
+        seen.append(event)
+
+    execute([step("a", action=reporting), step("b", ("a",))], StepCache(tmp_path), events=listen)
+    assert threads == {threading.get_ident()}  # delivered here, never from a step's thread
+    of_a = [e for e in seen if not isinstance(e, BuildProgress) and e.id == "a"]
+    assert [type(e) for e in of_a] == [StepStarted, StepProgress, StepFinished]
+    progress = of_a[1]
+    assert isinstance(progress, StepProgress)
+    assert (progress.label, progress.kind, progress.what, progress.done) == (
+        "step a",
+        "action",
+        "encode",
+        5.0,
+    )
+    assert [(e.id, e.status) for e in seen if isinstance(e, StepFinished)] == [
+        ("a", "built"),
+        ("b", "built"),
+    ]
+    overall = [e for e in seen if isinstance(e, BuildProgress)]
+    assert overall[-1].percent == pytest.approx(100.0) and overall[-1].finished == 2
+    assert [e.percent for e in overall] == sorted(e.percent for e in overall)
+
+
+def test_the_progress_adapter_gives_what_progress_callbacks_got(tmp_path: Path) -> None:
+    def reporting(run: StepRun[Action]) -> Done:
+        assert run.progress is not None
+        run.progress(Progress("encode", 5.0, 10.0))
+        (run.work / "x").write_text("x")
+        return Done()
 
     seen: list[Progress] = []
     execute(
-        [step("a", action=reporting), step("b", ("a",))], StepCache(tmp_path), progress=seen.append
+        [step("a", action=reporting), step("b", ("a",))],
+        StepCache(tmp_path),
+        events=progress_events(seen.append),
     )
-    assert any(p.step == "step a" and p.done == 5.0 for p in seen)
+    assert any(p.step == "step a" and p.done == 5.0 and p.total == 10.0 for p in seen)
     overall = [p for p in seen if p.step == OVERALL]
     assert overall[-1].done == pytest.approx(100.0)
     assert [p.done for p in overall] == sorted(p.done for p in overall)
@@ -137,23 +191,25 @@ def test_progress_per_step_and_overall(tmp_path: Path) -> None:
 def test_a_failure_stops_the_others_and_is_raised(tmp_path: Path) -> None:
     started = threading.Event()
     stopped: list[str] = []
+    reports: list[int] = []
 
-    def long_running(run: StepRun) -> dict[str, Any]:
+    def long_running(run: StepRun) -> Done:
         started.set()
         try:
             for _ in range(100):  # like ffmpeg: reports progress every so often
                 time.sleep(0.05)
                 run.progress(Progress("x", 0, None))
+                reports.append(1)
         except BaseException:
             stopped.append("long")
             raise
-        return {}
+        return Done()
 
-    def failing(run: StepRun) -> dict[str, Any]:
+    def failing(run: StepRun) -> Done:
         started.wait(5)
         raise BundleError("the card does not fit")
 
-    t0 = time.monotonic()
+    seen: list[BuildEvent] = []
     with pytest.raises(BundleError, match="does not fit"):
         execute(
             [
@@ -163,16 +219,19 @@ def test_a_failure_stops_the_others_and_is_raised(tmp_path: Path) -> None:
             ],
             StepCache(tmp_path),
             jobs=2,
+            events=seen.append,
         )
-    assert time.monotonic() - t0 < 3
     assert stopped == ["long"]
+    ends = {e.id: (e.status, e.error) for e in seen if isinstance(e, StepFinished)}
+    assert ends == {"bad": ("failed", "the card does not fit"), "long": ("stopped", None)}
+    assert len(reports) < 100  # stopped at a progress report, not run to its end
     assert StepCache(tmp_path).lookup("key-after") is None
 
 
 def test_ctrl_c_stops_running_steps(tmp_path: Path) -> None:
     stopped: list[str] = []
 
-    def long_running(run: StepRun) -> dict[str, Any]:
+    def long_running(run: StepRun) -> Done:
         try:
             for _ in range(200):
                 time.sleep(0.02)
@@ -180,7 +239,7 @@ def test_ctrl_c_stops_running_steps(tmp_path: Path) -> None:
         except BaseException:
             stopped.append(run.step.id)
             raise
-        return {}
+        return Done()
 
     # Ctrl-C reaches the main thread while it waits for the workers
     threading.Timer(0.3, _thread.interrupt_main).start()
@@ -197,9 +256,9 @@ def test_ctrl_c_stops_running_steps(tmp_path: Path) -> None:
 def test_an_uncached_step_runs_every_time(tmp_path: Path) -> None:
     calls: list[int] = []
 
-    def count(run: StepRun) -> dict[str, Any]:
+    def count(run: StepRun) -> Done:
         calls.append(1)
-        return {"n": len(calls)}
+        return Done(n=len(calls))
 
     for _ in range(2):
         result = execute(

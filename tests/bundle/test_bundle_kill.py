@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from bundle_helpers import SPEED, run_cli
 
-from screenkit.bundle.cache import StepCache
-from screenkit.bundle.manifest import MANIFEST_NAME
+from screenkit.bundle.documents.manifest import MANIFEST_NAME
+from screenkit.bundle.engine.cache import StepCache
 
 pytestmark = pytest.mark.slow
 

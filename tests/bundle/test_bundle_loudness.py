@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bundle_helpers import SPEED, kit_with_film, run_cli
 
-from screenkit.bundle.cache import StepCache
+from screenkit.bundle.engine.cache import StepCache
 
 
 def test_a_build_reuses_what_screenkit_encode_measured(

@@ -21,9 +21,9 @@ import pysubs2
 import pytest
 from bundle_helpers import REPO, kit_with_film, run_cli
 
-from screenkit.bundle.cache import StepCache
-from screenkit.bundle.manifest import read_manifest
-from screenkit.bundle.verify_legacy import check_divx_sidecar, check_dvd
+from screenkit.bundle.documents.manifest import read_manifest
+from screenkit.bundle.documents.verify_legacy import check_divx_sidecar, check_dvd
+from screenkit.bundle.engine.cache import StepCache
 from screenkit.dvd import missing_tools, read_dvd, require_dvd_tools
 from screenkit.dvd.iso import iso_listing
 from screenkit.encode.divx import avi_fourcc
@@ -320,7 +320,7 @@ def test_an_outro_is_a_third_cell_and_the_film_is_not_encoded_again(
 def test_verify_without_lsdvd_says_what_it_did_not_check(
     dvd_bundle: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from screenkit.bundle import verify_legacy
+    from screenkit.bundle.documents import verify_legacy
 
     monkeypatch.setattr(verify_legacy, "find_tool", lambda name: None)
     problems, warnings = check_dvd(dvd_bundle, read_manifest(dvd_bundle), find_ffmpeg())

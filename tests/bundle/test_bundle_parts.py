@@ -9,19 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from screenkit.bundle.assemble import BUILDING, exchange, partial_bundle, publish, recover
-from screenkit.bundle.errors import BundleError, IncompleteBundle
-from screenkit.bundle.manifest import MANIFEST_NAME, preset_from_json, preset_to_json, read_manifest
-from screenkit.bundle.mediaops import cut_args, mux_args, still_args
-from screenkit.bundle.model import safe_filename
-from screenkit.bundle.request import MATRIX, OLD_PLAYERS, Organiser, check_name, resolve_requests
-from screenkit.bundle.sheet import SheetData, SheetFile, render_html, render_text
-from screenkit.bundle.sheet_words import device_kind
-from screenkit.bundle.tracks import busiest_window, showcase_event, sidecar_names
+from screenkit.bundle.compose.model import safe_filename
+from screenkit.bundle.compose.request import Organiser, check_name, resolve_requests
+from screenkit.bundle.documents.assemble import BUILDING, exchange, partial_bundle, publish, recover
+from screenkit.bundle.documents.manifest import (
+    MANIFEST_NAME,
+    preset_from_json,
+    preset_to_json,
+    read_manifest,
+)
+from screenkit.bundle.documents.mediaops import cut_args, mux_args, still_args
+from screenkit.bundle.documents.sheet import SheetData, SheetFile, render_html, render_text
+from screenkit.bundle.documents.sheet_words import device_kind
+from screenkit.bundle.documents.tracks import busiest_window, showcase_event, sidecar_names
+from screenkit.bundle.engine.errors import BundleError, IncompleteBundle
 from screenkit.encode import SubtitleInput
 from screenkit.kit import load_kit
 from screenkit.media.info import AudioStream, MediaInfo, VideoStream
-from screenkit.presets import STANDARD, load_preset
+from screenkit.presets import STANDARD, load_preset, standard_presets
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -44,8 +49,10 @@ def test_requests_from_the_kit_options_and_matrix() -> None:
     adhoc = resolve_requests(kit, [], preset="laptop", lang="uk")
     assert [(r.name, r.preset, r.lang) for r in adhoc] == [("uk-laptop", "laptop", "uk")]
     matrix = resolve_requests(kit, [], all_bundles=True)
-    assert len(matrix) == len(kit.languages) * len(MATRIX)
-    assert not {r.preset for r in matrix} & set(OLD_PLAYERS)
+    files = standard_presets("file")
+    assert len(matrix) == len(kit.languages) * len(files) and len(files) == 5
+    assert {r.preset for r in matrix} == set(files)
+    assert set(STANDARD) - set(files) == {"dvd-pal", "dvd-ntsc", "divx"}  # by name only
     assert len({r.name for r in matrix}) == len(matrix)
     assert {r.name for r in resolve_requests(kit, [])} == set(kit.bundles)
 
@@ -217,7 +224,7 @@ def test_every_kit_text_is_escaped_in_the_html() -> None:
 
 
 def test_the_sheet_says_how_to_play_on_each_kind_of_device() -> None:
-    kinds = {name: device_kind(load_preset(name)) for name in MATRIX}
+    kinds = {name: device_kind(load_preset(name)) for name in standard_presets("file")}
     assert kinds == {
         "usb-player": "usb",
         "usb-player-legacy": "usb",

@@ -9,8 +9,8 @@ import pytest
 from bundle_helpers import SPEED, kit_with_film, run_cli
 
 from screenkit.bundle import BuildSettings, build, plan_build, resolve_requests
-from screenkit.bundle.errors import BundleError, DiskFull
-from screenkit.bundle.executor import OVERALL
+from screenkit.bundle.engine.errors import BundleError, DiskFull
+from screenkit.bundle.engine.executor import OVERALL
 from screenkit.dvd import missing_tools
 from screenkit.errors import FFmpegFailed, ScreenkitError
 from screenkit.kit import load_kit

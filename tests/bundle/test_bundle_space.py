@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from bundle_helpers import SPEED, run_cli
 
-from screenkit.bundle.cache import StepCache
+from screenkit.bundle.engine.cache import StepCache
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_a_full_cache_disk_is_named_with_what_clearing_would_do(
         return found
 
     monkeypatch.setattr(diskspace.shutil, "disk_usage", usage)
-    monkeypatch.setattr(diskspace, "_device", lambda path: 1 if path == cache else 2)
+    monkeypatch.setattr(diskspace, "device_of", lambda path: 1 if path == cache else 2)
     code, _, err = run_cli("build", "--kit", str(sample_kit), "demo", "--speed", SPEED, "--quiet")
     assert code == 1
     first = err.splitlines()[0]
@@ -133,9 +133,9 @@ def test_dry_run_shows_the_space_each_disk_needs(sample_kit: Path, stick: Path) 
 def test_a_dvd_build_counts_the_disc_its_image_and_the_subtitled_film(sample_kit: Path) -> None:
     # the DVD steps were counted as small files: a 4 GB disc needs about four times the
     # film in the cache (film, film with subpictures, VIDEO_TS, image)
-    from screenkit import diskspace
-    from screenkit.bundle import BuildSettings, plan_build, resolve_requests
+    from screenkit.bundle import BuildSettings, plan_build, plan_needs, resolve_requests
     from screenkit.dvd import missing_tools
+    from screenkit.encode.family import expected_bytes_per_second
     from screenkit.kit import load_kit
     from screenkit.presets import load_preset
 
@@ -144,7 +144,26 @@ def test_a_dvd_build_counts_the_disc_its_image_and_the_subtitled_film(sample_kit
     kit = load_kit(sample_kit)
     requests = resolve_requests(kit, [], preset="dvd-pal", lang="uk")
     plan = plan_build(kit, requests, BuildSettings(estimate_after=None))
-    rate = diskspace.film_bytes_per_second(plan.master, load_preset("dvd-pal"), False)
+    rate = expected_bytes_per_second(plan.master, load_preset("dvd-pal"), False)
     assert rate == pytest.approx((5000 + 192) * 1000 / 8 * 1.03)  # the preset's average
-    cache, _ = diskspace.plan_needs(plan)
+    cache, _ = plan_needs(plan)
     assert cache.size > 3.9 * rate * plan.master.duration
+
+
+@pytest.mark.parametrize("chunks", ["10", "off"])
+def test_a_cold_plan_counts_at_least_what_the_build_writes(sample_kit: Path, chunks: str) -> None:
+    """The space a cold plan sets aside in the cache covers what the build then writes there,
+    chunked or not, at the fastest x264 speed (the most bytes a second): every step's output
+    counted (each chunk of a chunked film too) at a rate the encode cannot exceed."""
+    args = ["--kit", str(sample_kit), "--preset", "usb-player", "--lang", "it"]
+    args += ["--speed", SPEED, "--chunks", chunks]
+    code, out, err = run_cli("build", *args, "--dry-run", "--json")
+    assert code == 0, err
+    (planned,) = [s["need_bytes"] for s in json.loads(out)["space"] if ".screenkit" in s["path"]]
+    code, _, err = run_cli("build", *args, "--quiet")
+    assert code == 0, err
+    objects = sample_kit / ".screenkit" / "cache" / "objects"
+    written = sum(p.stat().st_size for p in objects.rglob("*") if p.is_file())
+    kinds = _journal_kinds(sample_kit, "done")
+    assert ("chunk" in kinds) is (chunks != "off")
+    assert written <= planned, f"planned {planned:,} bytes, the build wrote {written:,}"

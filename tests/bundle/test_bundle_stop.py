@@ -16,10 +16,10 @@ import pytest
 from bundle_helpers import SPEED, kit_with_film
 
 from screenkit.bundle import BuildSettings, build, plan_build, resolve_requests
-from screenkit.bundle.cache import StepCache
-from screenkit.bundle.dask_executor import ClusterSpec
-from screenkit.bundle.errors import BuildCancelled
-from screenkit.bundle.verify import verify_bundle
+from screenkit.bundle.documents.verify import verify_bundle
+from screenkit.bundle.engine.cache import StepCache
+from screenkit.bundle.engine.dask_executor import ClusterSpec
+from screenkit.bundle.engine.errors import BuildCancelled
 from screenkit.kit import load_kit
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from screenkit.bundle.sheet import SheetData, SheetFile, render_html, render_text
+from screenkit.bundle.documents.sheet import SheetData, SheetFile, render_html, render_text
 from screenkit.media.info import AudioStream, MediaInfo, VideoStream
 from screenkit.presets import load_preset
 
@@ -180,7 +180,7 @@ def _master(fps: Fraction) -> MediaInfo:
 
 
 def test_the_dvd_sheet_says_how_the_masters_rate_was_conformed() -> None:
-    from screenkit.bundle.plan import conformed
+    from screenkit.bundle.compose.plan import conformed
 
     pal, ntsc = load_preset("dvd-pal"), load_preset("dvd-ntsc")
     assert conformed(_master(Fraction(25)), pal) is None  # 25 fps: untouched

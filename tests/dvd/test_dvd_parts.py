@@ -244,7 +244,7 @@ def test_a_pipeline_reads_once_writes_once_and_names_a_failing_stage(tmp_path: P
 def test_a_film_no_dvd_holds_is_refused_at_planning(tiny_film: Path) -> None:
     from dataclasses import replace
 
-    from screenkit.bundle.plan_dvd import check_disc_size
+    from screenkit.bundle.compose.plan_dvd import check_disc_size
 
     info = probe(tiny_film)
     check_disc_size(replace(info, duration=70 * 60.0), PAL, cards_seconds=12, burned=False)

@@ -10,7 +10,7 @@ import av
 import pytest
 from encode_helpers import SUBTITLES
 
-from screenkit.encode import EncodeOptions, EncodeResult, SubtitleInput, encode
+from screenkit.encode import EncodeOptions, EncodeResult, SubtitleInput, check_compliance, encode
 from screenkit.encode.chunks import (
     Chunk,
     chunk_bounds,
@@ -20,7 +20,6 @@ from screenkit.encode.chunks import (
     join_chunks,
     targets,
 )
-from screenkit.encode.compliance import check_compliance
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import probe
 from screenkit.presets import VenuePreset, load_preset

@@ -152,3 +152,28 @@ def test_truncation_rule() -> None:
     assert not truncated(60.0, 59.5)
     assert truncated(4.0, 1.0)
     assert not truncated(0.0, None)
+
+
+def test_a_packet_scan_ffprobe_cannot_finish_is_an_error(
+    make_media: MakeSource, system_ffmpeg: FFmpeg, tmp_path: Path
+) -> None:
+    """The scan of every packet (frame timing) checks ffprobe's exit status: a master it
+    cannot read (here an MP4 cut before its index, as a copy that stopped leaves it) is an
+    error naming the file, never a short list of frame times taken for the film's."""
+    from screenkit.media.atomic import atomic_output
+    from screenkit.media.probe_ffprobe import video_times
+    from screenkit.media.runner import output_arg, run_ffmpeg
+    from screenkit.sample.sources import truncate_copy
+
+    whole = tmp_path / "whole.mp4"  # the index (moov) at the end, as a camera writes it
+    with atomic_output(whole) as part:
+        source = make_media("plain.mkv")
+        run_ffmpeg(["-i", output_arg(source), "-c", "copy", output_arg(part)])
+    assert system_ffmpeg.ffprobe is not None
+    assert len(video_times(system_ffmpeg.ffprobe, whole, 0)) > 10
+    cut = tmp_path / "cut.mp4"
+    truncate_copy(whole, cut, keep=0.5)
+    with pytest.raises(ProbeError) as caught:
+        video_times(system_ffmpeg.ffprobe, cut, 0)
+    assert caught.value.path == cut
+    assert "cut.mp4" in caught.value.message

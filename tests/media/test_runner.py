@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
 import threading
-import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,16 +83,33 @@ def test_stream_ffmpeg_yields_raw_pcm() -> None:
     assert total == 16000 * 2
 
 
-def test_stream_ffmpeg_closed_early_stops_the_process() -> None:
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[Any]]:
+    """Every ffmpeg process the runner starts (the real ones), to see whether it still runs."""
+    from screenkit.media import runner
+
+    seen: list[subprocess.Popen[Any]] = []
+    real = runner._start
+
+    def spy(argv: list[str], ffmpeg: Any, **kwargs: Any) -> subprocess.Popen[Any]:
+        seen.append(real(argv, ffmpeg, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(runner, "_start", spy)
+    return seen
+
+
+def test_stream_ffmpeg_closed_early_stops_the_process(started: list[subprocess.Popen[Any]]) -> None:
     gen = stream_ffmpeg(
         ["-f", "lavfi", "-i", "sine=sample_rate=16000:duration=600", "-f", "s16le", "pipe:1"],
         chunk_size=1024,
     )
     first = next(gen)
     assert first
-    started = time.monotonic()
+    (proc,) = started
+    assert proc.poll() is None  # still producing its 600 s
     gen.close()
-    assert time.monotonic() - started < 6
+    assert proc.poll() is not None  # stopped by the close, not left writing into the pipe
 
 
 def test_stream_ffmpeg_failure(tmp_path: Path) -> None:
@@ -111,7 +129,9 @@ def test_atomic_output_publishes_whole_files_only(tmp_path: Path) -> None:
     assert final.read_text() == "whole"
 
 
-def test_sigterm_during_run_stops_ffmpeg(tmp_path: Path) -> None:
+def test_sigterm_during_run_stops_ffmpeg(
+    tmp_path: Path, started: list[subprocess.Popen[Any]]
+) -> None:
     """The CLI turns SIGTERM into `Interrupted`; here a timer raises it in the callback."""
     from screenkit.errors import Interrupted
 
@@ -122,13 +142,13 @@ def test_sigterm_during_run_stops_ffmpeg(tmp_path: Path) -> None:
         if stop.is_set():
             raise Interrupted(15)
 
-    started = time.monotonic()
     with pytest.raises(Interrupted):
         run_ffmpeg(
             ["-re", "-f", "lavfi", "-i", "testsrc2=size=160x90:duration=60", "-f", "null", "-"],
             progress=check,
         )
-    assert time.monotonic() - started < 10
+    (proc,) = started  # read in real time, it had a minute to go: stopped, not finished
+    assert proc.poll() is not None and proc.returncode != 0
 
 
 def test_a_vanished_binary_is_an_ffmpeg_error(tmp_path: Path) -> None:

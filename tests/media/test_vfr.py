@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from screenkit.encode import EncodeOptions, encode
-from screenkit.encode.compliance import check_compliance
+from screenkit.encode import EncodeOptions, check_compliance, encode
 from screenkit.encode.geometry import copy_blockers
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import is_vfr, probe

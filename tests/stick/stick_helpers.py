@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from screenkit.bundle.manifest import FileRecord, read_manifest, write_manifest
+from screenkit.bundle.documents.manifest import FileRecord, read_manifest, write_manifest
 from screenkit.presets import load_preset
 
 GiB = 1 << 30

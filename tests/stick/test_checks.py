@@ -17,7 +17,7 @@ from stick_helpers import (
     with_preset,
 )
 
-from screenkit.bundle.manifest import read_manifest, write_manifest
+from screenkit.bundle.documents.manifest import read_manifest, write_manifest
 from screenkit.stick import DestinationRefused, Finding, check_destination, copy_bundle
 from screenkit.stick.checks import needed_bytes
 

@@ -20,7 +20,7 @@ from stick_helpers import (
 )
 
 from screenkit.bundle import IncompleteBundle, read_manifest, verify_bundle
-from screenkit.bundle.manifest import FileRecord
+from screenkit.bundle.documents.manifest import FileRecord
 from screenkit.progress import Progress
 from screenkit.stick import (
     CHECK_STEP,

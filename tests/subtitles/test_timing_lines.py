@@ -143,8 +143,8 @@ def test_fix_reports_each_repair_and_writes_no_timestamp_as_text(
 def test_the_build_path_reads_the_repaired_timing_and_refuses_the_broken(
     tmp_path: Path,
 ) -> None:
-    """Bundles load kit tracks through `screenkit.bundle.tracks`: the same reader."""
-    from screenkit.bundle.tracks import events, shifted
+    """Bundles load kit tracks through `screenkit.bundle.documents.tracks`: the same reader."""
+    from screenkit.bundle.documents.tracks import events, shifted
 
     good = tmp_path / "it.srt"
     good.write_text(track_with("00:00:07,000 --> 00:00:09:500"))

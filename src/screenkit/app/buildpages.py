@@ -19,9 +19,9 @@ from screenkit.app.devices import devices
 from screenkit.app.web import context_of, render, tr_of
 from screenkit.app.words import duration, explain, native_name, size
 from screenkit.bundle import read_manifest
-from screenkit.bundle.steps.sheet import HTML_NAME
-from screenkit.bundle.steps.stills import CARD_IMAGE, FRAME_IMAGE
-from screenkit.bundle.steps.webpage import NAME as PAGE_NAME
+from screenkit.bundle.documents.files import CARD_IMAGE, FRAME_IMAGE
+from screenkit.bundle.documents.files import PAGE as PAGE_NAME
+from screenkit.bundle.documents.files import SHEET_HTML as HTML_NAME
 from screenkit.errors import ScreenkitError
 from screenkit.i18n import Translator
 

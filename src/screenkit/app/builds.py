@@ -41,10 +41,11 @@ from screenkit.bundle import (
     StepCache,
     VerifyReport,
     build,
+    build_cancelled,
     plan_build,
+    plan_needs,
     verify_bundle,
 )
-from screenkit.bundle.errors import build_cancelled
 from screenkit.errors import ScreenkitError, path_error
 from screenkit.kit import Kit
 from screenkit.progress import Progress
@@ -276,7 +277,7 @@ class BuildManager:
         cache = StepCache(plan.cache_root)
         pending = plan.pending()
         cached = [s.id for s in pending if s.key and cache.peek(s.key)]
-        needs = diskspace.plan_needs(plan, cached)
+        needs = plan_needs(plan, cached)
         bundle = plan.bundles[0]
         return PlanPreview(
             bundle=bundle.folder.name,

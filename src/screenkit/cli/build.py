@@ -10,19 +10,28 @@ import click
 
 from screenkit import diskspace
 from screenkit.bundle import (
+    OVERALL,
+    SCHEDULER_ENV,
+    BuildEvent,
     BuildPlan,
+    BuildProgress,
     BuildSettings,
+    ClusterSpec,
+    EventCallback,
     Organiser,
     StepCache,
+    StepFinished,
+    StepProgress,
     build,
     cache_dir_for,
     describe,
     plan_build,
+    plan_needs,
+    require_dask,
     resolve_requests,
+    user_cache_dir,
     verify_bundle,
 )
-from screenkit.bundle.cache import user_cache_dir
-from screenkit.bundle.dask_executor import SCHEDULER_ENV, ClusterSpec, require_dask
 from screenkit.cli.common import (
     emit_json,
     json_option,
@@ -34,6 +43,8 @@ from screenkit.cli.common import (
 )
 from screenkit.errors import ConfigError
 from screenkit.kit import MANIFEST, OUTRO_MAX, OUTRO_SECONDS, load_kit
+from screenkit.presets import speed_problem
+from screenkit.progress import Progress, ProgressCallback
 
 
 @click.command("build")
@@ -95,6 +106,7 @@ from screenkit.kit import MANIFEST, OUTRO_MAX, OUTRO_SECONDS, load_kit
 @click.option(
     "--speed",
     metavar="X264_PRESET",
+    callback=lambda _ctx, _param, value: _speed(value),
     help="x264 speed for every encode, e.g. ultrafast for a quick preview.",
 )
 @click.option(
@@ -173,7 +185,9 @@ def build_command(
         if not (quiet or as_json):
             for estimate in plan.estimates:
                 note(estimate.sentence())
-        report = build(plan, jobs=jobs, progress=progress, processes=processes, cluster=cluster)
+        report = build(
+            plan, jobs=jobs, events=_bars(progress), processes=processes, cluster=cluster
+        )
     if as_json:
         emit_json({**report.to_json(), "estimates": [e.to_json() for e in plan.estimates]})
         return
@@ -190,6 +204,24 @@ def build_command(
     note(f"{ran} steps run, {cached} from the cache, in {report.elapsed:.1f} s")
 
 
+def _bars(progress: ProgressCallback) -> EventCallback:
+    """The build's events as bars: one per running step (gone when it finishes), and the
+    whole build's."""
+    shown: set[str] = set()
+
+    def show(event: BuildEvent) -> None:
+        if isinstance(event, StepProgress):
+            shown.add(event.label)
+            progress(Progress(event.label, event.done, event.total, event.unit, event.speed))
+        elif isinstance(event, StepFinished) and event.label in shown:
+            shown.discard(event.label)
+            progress(Progress(event.label, 1.0, 1.0))  # a full bar gives its row back
+        elif isinstance(event, BuildProgress):
+            progress(Progress(OVERALL, event.percent, 100.0, unit="%"))
+
+    return show
+
+
 def _chunks(value: str) -> str:
     if value in ("off", "auto"):
         return value
@@ -200,6 +232,13 @@ def _chunks(value: str) -> str:
     if not 5 <= seconds <= 24 * 3600:
         raise click.BadParameter(f"{value!r}: give off, auto or the seconds of a chunk (>= 5)")
     return f"{seconds:g}"
+
+
+def _speed(value: str | None) -> str | None:
+    problem = speed_problem(value) if value is not None else None
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return value
 
 
 def _cluster(workers: int | None, scheduler: str | None, processes: bool) -> ClusterSpec | None:
@@ -217,7 +256,7 @@ def _cluster(workers: int | None, scheduler: str | None, processes: bool) -> Clu
 
 def _show_plan(plan: BuildPlan, as_json: bool) -> None:
     views = describe(plan)
-    needs = diskspace.plan_needs(plan, [v.id for v in views if v.state == "cached"])
+    needs = plan_needs(plan, [v.id for v in views if v.state == "cached"])
     free = [diskspace.free_bytes(n.path) for n in needs]
     space = [
         {"path": str(n.path), "what": n.what, "need_bytes": n.size, "free_bytes": f}

@@ -7,15 +7,14 @@ from pathlib import Path
 
 import click
 
-from screenkit.bundle.cache import cache_dir_for, user_cache_dir
-from screenkit.bundle.hashing import FileHasher
+from screenkit.bundle import FileHasher, cache_dir_for, user_cache_dir
 from screenkit.cli.common import emit_json, json_option, note, progress_bars, quiet_option
 from screenkit.cli.presets import default_kit, kit_presets_option
 from screenkit.encode import EncodeOptions, SubtitleInput, dry_run, encode
 from screenkit.errors import InputError
 from screenkit.fonts import Font, font_family
-from screenkit.kit import Kit, load_kit, valid_language
-from screenkit.languages import is_tag, parse_tag
+from screenkit.kit import Kit, load_kit
+from screenkit.languages import is_tag, parse_tag, valid_language
 from screenkit.presets import X264_SPEEDS, VenuePreset, load_preset
 from screenkit.subtitles.load import language_from_name
 

@@ -4,14 +4,9 @@ Pure builders turn (MediaInfo, preset, options) into ffmpeg argv (`plan_encode`)
 runs them through the one runner and checks the result against the preset.
 """
 
-from screenkit.encode.builder import (
-    EncodePlan,
-    SizeLimitError,
-    bitrate_budget,
-    plan_encode,
-    video_codec_args,
-)
-from screenkit.encode.compliance import ComplianceError, Mismatch, check_compliance
+from screenkit.encode.builder import EncodePlan, SizeLimitError, bitrate_budget, video_codec_args
+from screenkit.encode.compliance import ComplianceError, Mismatch
+from screenkit.encode.family import check_compliance, plan_encode
 from screenkit.encode.geometry import choose_rate, copy_blockers, fit_size, output_format
 from screenkit.encode.loudness import Loudness, cached_loudness, measure_loudness
 from screenkit.encode.options import EncodeOptions, EncodeResult, OutputFormat, SubtitleInput

@@ -33,7 +33,7 @@ from screenkit.languages import iso639_2
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.media.runner import full_argv, input_arg, output_arg
-from screenkit.presets.model import LEGACY_CODECS, VenuePreset
+from screenkit.presets.model import VenuePreset
 
 MUX_OVERHEAD = 0.01
 """Share of a size limit kept for container overhead (MP4/MKV index, headers)."""
@@ -273,7 +273,7 @@ def _soft_tracks(preset: VenuePreset, options: EncodeOptions) -> tuple[SubtitleI
     return tuple(unique.values())
 
 
-def plan_encode(
+def plan_file_encode(
     info: MediaInfo,
     preset: VenuePreset,
     out: Path,
@@ -283,19 +283,10 @@ def plan_encode(
     workdir: Path,
     ffmpeg_version: tuple[int, int] = (6, 0),
 ) -> EncodePlan:
-    """The commands that encode ``info`` to ``out`` under ``preset``. Pure.
-
-    ``workdir`` is the private folder where the caller stages the burned track, fonts,
-    soft tracks and the two-pass log (see `screenkit.encode.subs`); ``loudness`` is the
-    source's measurement (None: no normalisation).
-    """
+    """`screenkit.encode.plan_encode` for the file family (H.264 in MP4 or Matroska). Pure."""
     options = options or EncodeOptions()
     if info.video is None:
-        raise ValueError("plan_encode needs a source with video")
-    if preset.video.codec in LEGACY_CODECS:  # DVD / DivX: encode/legacy.py
-        from screenkit.encode.legacy import plan_legacy_encode
-
-        return plan_legacy_encode(info, preset, out, options, loudness=loudness, workdir=workdir)
+        raise ValueError("an encode needs a source with video")
     fmt = output_format(info, preset, options)
     notes: list[str] = []
     if fmt.copy_video:
@@ -363,8 +354,8 @@ def plan_encode(
     out_opts["map_metadata"] = "-1"  # no phone GPS or camera serials in a public file
     out_opts["map_chapters"] = "-1"
     out_opts["max_muxing_queue_size"] = "4096"
-    out_opts["format"] = "mp4" if preset.container == "mp4" else "matroska"
-    if preset.container == "mp4" and preset.faststart:
+    out_opts["format"] = preset.format_name
+    if preset.index_first:
         out_opts["movflags"] = "+faststart"
     node = ffm.output(*streams, output_arg(out), **out_opts)
     args = _with_extra(

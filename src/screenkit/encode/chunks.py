@@ -33,7 +33,8 @@ from screenkit.encode.builder import (
     reference_video,
     video_codec_options,
 )
-from screenkit.encode.compliance import ComplianceError, check_compliance
+from screenkit.encode.compliance import ComplianceError
+from screenkit.encode.family import check_compliance, chunked_family
 from screenkit.encode.geometry import output_format
 from screenkit.encode.loudness import Loudness
 from screenkit.encode.options import EncodeOptions, EncodeResult, OutputFormat, SubtitleInput
@@ -45,7 +46,7 @@ from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
 from screenkit.media.probe import probe
 from screenkit.media.runner import input_arg, output_arg, run_ffmpeg
-from screenkit.presets.model import LEGACY_CODECS, VenuePreset
+from screenkit.presets.model import VenuePreset
 from screenkit.progress import ProgressCallback
 from screenkit.tempdirs import scratch_dir
 
@@ -88,7 +89,7 @@ def chunkable(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) -> b
     at DVD sizes (one pass is minutes for a feature), and their chunks would need joins of
     MPEG-PS and AVI at a GOP boundary with the PAL speed-up's sound stretched per chunk.
     """
-    if preset.video.codec in LEGACY_CODECS:
+    if not chunked_family(preset):
         return False
     fmt = output_format(info, preset, options)
     return not fmt.copy_video and bitrate_budget(preset, fmt) is None and options.start is None
@@ -207,8 +208,8 @@ def join_args(
     if options.audio_lang:
         opts["metadata:s:a:0"] = f"language={iso639_2(options.audio_lang)}"
     opts.update({"map_metadata": "-1", "map_chapters": "-1", "max_muxing_queue_size": "4096"})
-    opts["format"] = "mp4" if preset.container == "mp4" else "matroska"
-    if preset.container == "mp4" and preset.faststart:
+    opts["format"] = preset.format_name
+    if preset.index_first:
         opts["movflags"] = "+faststart"
     return list(ffm.output(video["v"], audio, output_arg(out), **opts).get_args())
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from screenkit.encode.options import OutputFormat
 from screenkit.errors import ScreenkitError
 from screenkit.media.info import MediaInfo
-from screenkit.presets.model import LEGACY_CODECS, VenuePreset
+from screenkit.presets.model import VenuePreset
 
 _RATE_SLACK = Fraction(1001, 1000)
 Need = Callable[[bool, str, object, object], None]
@@ -74,23 +74,24 @@ def mp4_index_first(path: Path) -> bool | None:
         return None
 
 
-def check_compliance(
+def check_file_compliance(
     info: MediaInfo, preset: VenuePreset, expected: OutputFormat | None = None
 ) -> list[Mismatch]:
-    """Every way ``info`` fails ``preset`` (and the planned ``expected`` format); [] = fine."""
-    if preset.video.codec in LEGACY_CODECS:  # DVD / DivX: encode/legacy_check.py
-        from screenkit.encode.legacy_check import check_legacy_compliance
-
-        return check_legacy_compliance(info, preset, expected)
+    """Every way ``info`` fails the file ``preset`` (and the planned ``expected`` format);
+    [] = fine. (DVD and DivX: `screenkit.encode.legacy_check`.)"""
     out: list[Mismatch] = []
 
     def need(ok: bool, what: str, expected: object, found: object) -> None:
         if not ok:
             out.append(Mismatch(what, str(expected), str(found)))
 
-    family = "mp4" if preset.container == "mp4" else "matroska"
-    need(family in info.container.split(","), "container", preset.container, info.container)
-    if preset.container == "mp4" and preset.faststart:
+    need(
+        preset.format_name in info.container.split(","),
+        "container",
+        preset.container,
+        info.container,
+    )
+    if preset.index_first:
         need(mp4_index_first(info.path) is True, "faststart", "index before data", "index last")
     limit = preset.file_size_limit
     if limit is not None:

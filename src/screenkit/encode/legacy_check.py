@@ -34,7 +34,7 @@ def check_legacy_compliance(
             out.append(Mismatch(what, str(want), str(found)))
 
     spec = preset.video
-    family = "mpeg" if preset.container == "dvd" else "avi"
+    family = preset.format_name
     need(family in info.container.split(","), "container", family, info.container)
     limit = preset.file_size_limit
     if limit is not None:
@@ -79,7 +79,7 @@ def check_legacy_compliance(
         if expected is not None:
             want_size = f"{expected.width}x{expected.height}"
             need(size == want_size, "picture size", want_size, size)
-    if preset.container == "avi":
+    if preset.family == "divx":
         tags = avi_fourcc(info.path)
         want_tag = spec.fourcc or "XVID"
         need(tags == (want_tag, want_tag), "fourcc", want_tag, tags)

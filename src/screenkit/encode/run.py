@@ -12,8 +12,9 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from screenkit.encode.builder import EncodePlan, plan_encode
-from screenkit.encode.compliance import ComplianceError, check_compliance
+from screenkit.encode.builder import EncodePlan
+from screenkit.encode.compliance import ComplianceError
+from screenkit.encode.family import check_compliance, plan_encode
 from screenkit.encode.loudness import Loudness, cached_loudness, measure_args, measure_loudness
 from screenkit.encode.options import EncodeOptions, EncodeResult
 from screenkit.encode.quality import Quality, measure_quality
@@ -26,7 +27,7 @@ from screenkit.encode.subs import (
     write_sidecars,
 )
 from screenkit.errors import InputError
-from screenkit.kit import valid_language
+from screenkit.languages import valid_language
 from screenkit.media.atomic import atomic_output
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
 from screenkit.media.info import MediaInfo

@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from screenkit.handover.errors import CatalogueError
-from screenkit.kit import name_problem
 from screenkit.languages import is_tag
-from screenkit.names import file_name_problem
+from screenkit.names import file_name_problem, name_problem
 
 FORMAT = 1
 CATALOGUE_NAME = "catalogue.json"

@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from screenkit.bundle.hashing import sha256_file
+from screenkit.bundle.engine.hashing import sha256_file
 from screenkit.handover.catalogue import CatalogueBundle, CatalogueFile
 from screenkit.handover.errors import FetchError, fetch_cancelled
 from screenkit.handover.transfer import Broken, Source

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from screenkit.bundle.hashing import sha256_file
-from screenkit.bundle.verify import VerifyReport, verify_bundle
+from screenkit.bundle.documents.verify import VerifyReport, verify_bundle
+from screenkit.bundle.engine.hashing import sha256_file
 from screenkit.handover.catalogue import (
     CATALOGUE_NAME,
     MANIFEST_NAME,

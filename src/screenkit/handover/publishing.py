@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from screenkit.bundle.assemble import partial_bundle, place, recover
-from screenkit.bundle.assemble import publish as swap_in
+from screenkit.bundle.documents.assemble import partial_bundle, place, recover
+from screenkit.bundle.documents.assemble import publish as swap_in
 from screenkit.handover.catalogue import (
     CATALOGUE_NAME,
     Catalogue,

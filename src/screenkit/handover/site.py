@@ -28,7 +28,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from screenkit import __version__
-from screenkit.bundle.manifest import Manifest
+from screenkit.bundle.documents.manifest import Manifest
 from screenkit.errors import ScreenkitError
 from screenkit.handover.catalogue import CATALOGUE_NAME, CatalogueBundle
 from screenkit.handover.words import device_words, inside_words, size_words

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screenkit.bundle import Manifest, read_manifest
-from screenkit.bundle.hashing import sha256_file
-from screenkit.bundle.request import MATRIX
+from screenkit.bundle.engine.hashing import sha256_file
 from screenkit.errors import InputError
 from screenkit.handover.catalogue import MANIFEST_NAME, CatalogueFile, path_problem
 from screenkit.handover.errors import HandoverError
-from screenkit.kit import Kit, name_problem
-from screenkit.presets import STANDARD
+from screenkit.kit import Kit
+from screenkit.names import name_problem
+from screenkit.presets import STANDARD, standard_presets
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Source:
 
 def _order(kit: Kit, manifest: Manifest, name: str) -> tuple[int, int, str]:
     lang = manifest.options.get("lang", "")
-    presets = [*MATRIX, *STANDARD]
+    presets = [*standard_presets("file"), *STANDARD]
     return (
         kit.languages.index(lang) if lang in kit.languages else len(kit.languages),
         presets.index(manifest.preset.name) if manifest.preset.name in presets else len(presets),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from screenkit.bundle.manifest import Manifest
-from screenkit.bundle.sheet_words import device_kind
+from screenkit.bundle.documents.manifest import Manifest
+from screenkit.bundle.documents.sheet_words import device_kind
 from screenkit.i18n import Translator
 from screenkit.presets import VenuePreset
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import subprocess
+import threading
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -81,6 +83,8 @@ def video_times(ffprobe: Path, path: Path, index: int) -> list[float]:
     """The time of every packet of stream ``index``, demuxed (not decoded) from the whole file.
 
     Streamed line by line (a 70-minute master has ~100 000 packets): a few bytes a packet.
+    ffprobe's exit status is checked: a file it cannot read to the end (unreadable, cut off
+    before its index, gone meanwhile) is a `ProbeError`, never a short list of frame times.
     """
     argv = ffprobe_argv(
         ffprobe,
@@ -90,18 +94,31 @@ def video_times(ffprobe: Path, path: Path, index: int) -> list[float]:
     )  # fmt: skip
     packets: list[tuple[float | None, float | None]] = []
     proc = subprocess.Popen(
-        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    assert proc.stdout is not None
+    assert proc.stdout is not None and proc.stderr is not None
+    said: collections.deque[bytes] = collections.deque(maxlen=5)  # the log's tail, drained
+    drain = threading.Thread(target=said.extend, args=(proc.stderr,), daemon=True)
+    drain.start()  # so that a long log never fills its pipe and blocks ffprobe
     try:
         for line in proc.stdout:
             pts, _, dts = line.decode("ascii", "replace").strip().partition(",")
             packets.append((_seconds(pts), _seconds(dts)))
+    except BaseException:  # Ctrl-C while scanning: ffprobe goes too
+        proc.kill()
+        raise
     finally:
         proc.stdout.close()
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+        code = proc.wait()  # after the last line: ffprobe is ending by itself
+        drain.join(timeout=5)
+        proc.stderr.close()
+    if code != 0:
+        last = said[-1].decode("utf-8", "replace").strip() if said else f"exit status {code}"
+        raise ProbeError(
+            f"{path} cannot be read to its end ({last.split(': ', 1)[-1]})",
+            path=path,
+            hint="copy the file again from its source",
+        )
     return frame_times(packets)
 
 

@@ -6,14 +6,17 @@ folder adds its own or overrides them. See `load_preset` and `list_presets`.
 
 from screenkit.presets.languages import iso639_2, language_name, legacy_codepage
 from screenkit.presets.model import (
+    FAMILIES,
     X264_SPEEDS,
     AudioSpec,
+    Family,
     LoudnessSpec,
     SubtitleSpec,
     VenuePreset,
     VideoSpec,
     describe_value,
     flatten,
+    speed_problem,
 )
 from screenkit.presets.registry import (
     STANDARD,
@@ -22,12 +25,15 @@ from screenkit.presets.registry import (
     list_presets,
     load_preset,
     load_preset_file,
+    standard_presets,
 )
 
 __all__ = [
+    "FAMILIES",
     "STANDARD",
     "X264_SPEEDS",
     "AudioSpec",
+    "Family",
     "LoudnessSpec",
     "PresetInfo",
     "PresetNotFound",
@@ -42,4 +48,6 @@ __all__ = [
     "list_presets",
     "load_preset",
     "load_preset_file",
+    "speed_problem",
+    "standard_presets",
 ]

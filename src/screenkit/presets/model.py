@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 Container = Literal["mp4", "mkv", "avi", "dvd"]
 SidecarFormat = Literal["none", "srt", "vtt"]
@@ -20,9 +20,22 @@ VideoCodec = Literal["h264", "mpeg2video", "mpeg4"]
 Aspect = Literal["16:9", "4:3-letterbox"]
 SidecarName = Literal["language", "film"]
 
+Family = Literal["file", "divx", "dvd"]
+"""What kind of player a preset is for, and so how a bundle for it is made: a video file
+(H.264, with the card joined in front), a DivX AVI for a DVD player's USB port (MPEG-4
+Part 2, the card in its codec) or a DVD (MPEG-2 VOBs authored into VIDEO_TS/ and an image).
+What differs between them lives in one family module per layer: `screenkit.encode.family`
+(the encode builder, compliance, chunking, rates), `screenkit.bundle.compose.families` (the video
+plan, the card kind) and `screenkit.bundle.documents.families` (what verify checks, the sheet)."""
+FAMILIES: tuple[Family, ...] = ("file", "divx", "dvd")
+FAMILY_OF: dict[str, Family] = {"mp4": "file", "mkv": "file", "avi": "divx", "dvd": "dvd"}
+"""Container → family (the loader checks that the codecs fit: `presets.legacy`)."""
+
 LEGACY_CODECS = ("mpeg2video", "mpeg4")
 """The codecs of the DVD and DivX presets (their options live in encode/mpeg2.py, divx.py)."""
 EXTENSIONS: dict[str, str] = {"mp4": ".mp4", "mkv": ".mkv", "avi": ".avi", "dvd": ".mpg"}
+FORMAT_NAMES: dict[str, str] = {"mp4": "mp4", "mkv": "matroska", "avi": "avi", "dvd": "mpeg"}
+"""Container → the format name ffmpeg writes and ffprobe reports (a DVD's VOB: MPEG-PS)."""
 
 H264_PROFILES = ("baseline", "main", "high")
 """Ordered: a decoder of a later profile decodes the earlier ones (constrained baseline ⊂ main)."""
@@ -31,6 +44,14 @@ X264_SPEEDS = (
     "ultrafast", "superfast", "veryfast", "faster", "fast",
     "medium", "slow", "slower", "veryslow", "placebo",
 )  # fmt: skip
+
+
+def speed_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as an x264 speed (None: it is one of x264's presets)."""
+    if value in X264_SPEEDS:
+        return None
+    return f"{value!r} is not an x264 preset: use one of {', '.join(X264_SPEEDS)}"
+
 
 # H.264 Table A-1: level → (max frame size in macroblocks, max macroblocks/s, max kbit/s for
 # Baseline/Main; High allows 1.25x)
@@ -177,7 +198,9 @@ class VenuePreset:
     dvd: DvdSpec | None = None
     """DVD authoring (the dvd container only)."""
     extends: str | None = None
-    source: str = ""
+    source: str = field(
+        default="", metadata={"unkeyed": "where its file is: a kit moved keeps its cache"}
+    )
     """Where the preset's own file is: ``standard:usb-player.toml`` or a path."""
     origins: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False
@@ -188,12 +211,42 @@ class VenuePreset:
     def extension(self) -> str:
         return EXTENSIONS[self.container]
 
+    @property
+    def family(self) -> Family:
+        """The player family the preset is for (see `Family`)."""
+        return FAMILY_OF[self.container]
+
+    @property
+    def format_name(self) -> str:
+        """The container's format name, as ffmpeg writes it and ffprobe reports it."""
+        return FORMAT_NAMES[self.container]
+
+    @property
+    def index_first(self) -> bool:
+        """An MP4 whose index goes before the data (players start without seeking)."""
+        return self.container == "mp4" and self.faststart
+
+    @property
+    def plays_in_a_browser(self) -> bool:
+        """MP4 with H.264 and AAC: what every current browser plays from a file."""
+        return self.container == "mp4" and self.video.codec == "h264" and self.audio.codec == "aac"
+
     def safe_margins(self, width: int, height: int) -> tuple[int, int]:
         """(horizontal, vertical) pixels kept clear at each edge of a ``width``x``height`` frame."""
         return round(width * self.safe_area), round(height * self.safe_area)
 
     def origin(self, key: str) -> str:
         return self.origins.get(key, "default")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the read-only origins do not pickle; a preset crosses processes as plain data
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["origins"] = dict(self.origins)
+        return (_preset, (values,))
+
+
+def _preset(values: dict[str, Any]) -> VenuePreset:
+    return VenuePreset(**{**values, "origins": MappingProxyType(values["origins"])})
 
 
 def flatten(preset: VenuePreset) -> list[tuple[str, object]]:

@@ -14,9 +14,9 @@ from typing import Literal
 
 from screenkit.config import Table, did_you_mean, read_toml
 from screenkit.errors import ConfigError
-from screenkit.kit import valid_name
+from screenkit.names import valid_name
 from screenkit.presets.loader import RawPreset, build_preset, merge
-from screenkit.presets.model import VenuePreset
+from screenkit.presets.model import Family, VenuePreset
 
 STANDARD_DIR = Path(__file__).resolve().parent / "standard"
 STANDARD = (
@@ -167,3 +167,9 @@ def list_presets(kit_dir: Path | str | None = None) -> list[PresetInfo]:
             )
         )
     return out
+
+
+def standard_presets(family: Family) -> tuple[str, ...]:
+    """The standard presets of ``family``, in `STANDARD` order (``file``: the distributor's
+    ``--all`` matrix; the old players' need their own kind of player and tools)."""
+    return tuple(name for name in STANDARD if load_preset(name).family == family)

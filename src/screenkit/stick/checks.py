@@ -40,9 +40,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from screenkit.bundle.errors import IncompleteBundle
-from screenkit.bundle.manifest import MANIFEST_NAME, Manifest, read_manifest
-from screenkit.bundle.sheet_words import FAT32_LIMIT, device_kind
+from screenkit.bundle.documents.manifest import MANIFEST_NAME, Manifest, read_manifest
+from screenkit.bundle.documents.sheet_words import FAT32_LIMIT, device_kind
+from screenkit.bundle.engine.errors import IncompleteBundle
 from screenkit.errors import InputError
 from screenkit.media.atomic import PART_MARK
 from screenkit.stick.filesystems import (

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from screenkit.bundle.manifest import MANIFEST_NAME, Manifest, read_manifest
+from screenkit.bundle.documents.manifest import MANIFEST_NAME, Manifest, read_manifest
 from screenkit.errors import path_error
 from screenkit.i18n import translator
 from screenkit.media.atomic import PART_MARK

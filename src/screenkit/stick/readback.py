@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from screenkit.bundle.hashing import sha256_file
+from screenkit.bundle.engine.hashing import sha256_file
 from screenkit.progress import Progress, ProgressCallback
 from screenkit.stick.checks import inside
 from screenkit.stick.errors import CopyCancelled, ReadBackFailed

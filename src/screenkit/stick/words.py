@@ -6,7 +6,7 @@ its own messages are used, so that the stick check and the printed sheet never d
 
 from __future__ import annotations
 
-from screenkit.bundle.sheet_words import stick_format
+from screenkit.bundle.documents.sheet_words import stick_format
 from screenkit.i18n import Translator
 from screenkit.stick.checks import Finding
 

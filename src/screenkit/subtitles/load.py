@@ -24,6 +24,7 @@ import pysubs2
 from pysubs2.exceptions import FormatAutodetectionError
 
 from screenkit.errors import InputError, SubtitleError
+from screenkit.languages import valid_language
 from screenkit.subtitles.encoding import Decoded, decode_bytes, decode_with, describe_doubt
 from screenkit.subtitles.formats import by_extension
 from screenkit.subtitles.timecode import format_fps, parse_fps
@@ -101,8 +102,6 @@ class Track:
 
 def language_from_name(path: Path) -> str | None:
     """``uk.srt`` → ``uk``; ``film.pt-BR.srt`` → ``pt-BR``; otherwise None."""
-    from screenkit.kit import valid_language
-
     parts = path.name.split(".")
     for part in reversed(parts[:-1]):
         if valid_language(part):

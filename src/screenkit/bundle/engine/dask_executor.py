@@ -1,0 +1,330 @@
+"""Running a plan's step graph on a Dask cluster (the ``cluster`` extra).
+
+`DaskBackend` is the third backend of the one executor loop (`screenkit.bundle.engine.executor`):
+a step is submitted to ``distributed`` once the steps it needs are finished, runs on some
+worker and reads their cache entries from the shared cache folder (every step is content-
+addressed, built in a private temporary folder and published by one rename, so a step
+re-run on another worker after its first one was lost is harmless, and a half-written entry
+is never seen).
+
+Before any step runs, `check_storage` has every worker read a probe file the client wrote
+into the cache and write one back, see the master, and run the plan's ffmpeg at the
+plan's version (steps are keyed by the ffmpeg version, so a worker with another build
+would mix two builds' outputs in one film): a worker that cannot is named in the error.
+Steps whose kind holds a CPU (an encode, a heavy decode) claim one ``cpu`` resource where
+the workers declare it. Progress travels from the workers through a Dask ``Queue`` to the
+build's `Relay`; stopping (a failure, Ctrl-C, the app's Cancel) sets a Dask ``Event`` the
+running steps check with their progress, which stops their ffmpeg (`StepStopped`, sent back
+as a result: Dask is not handed a BaseException), and cancels the rest. The library only
+imports ``distributed`` when a cluster is asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import shutil
+import socket
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from screenkit.bundle.engine.cache import Entry, StepCache
+from screenkit.bundle.engine.errors import BundleError, StepStopped
+from screenkit.bundle.engine.executor import Done
+from screenkit.bundle.engine.registry import kind_of, run_step
+from screenkit.bundle.engine.relay import WAITING, Relay
+from screenkit.bundle.engine.step import Step
+from screenkit.errors import ScreenkitError
+from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.progress import Progress
+
+INSTALL = "pip install 'screenkit[cluster]'"
+SCHEDULER_ENV = "SCREENKIT_SCHEDULER"
+CONNECT_TIMEOUT = 8.0
+"""Seconds to reach a scheduler before giving up (the contract: a clear error in < 10 s)."""
+REPORT_EVERY = 0.25
+"""Seconds between two progress messages of one step (each is a round trip)."""
+
+
+class ClusterError(BundleError):
+    """The Dask cluster cannot run this build (not installed, unreachable, a bad worker)."""
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    """Where to run: a local cluster of ``workers`` processes, or an existing scheduler."""
+
+    workers: int | None = None
+    scheduler: str | None = None
+    threads: int | None = None
+    """Threads per local worker; default: the cores shared out (workers × threads ≈ cores)."""
+
+
+def require_dask() -> None:
+    """Refuse a cluster build at once (before any planning) when Dask is not installed."""
+    _distributed()
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError as exc:
+        raise ClusterError(
+            "building on a Dask cluster needs Dask, which is not installed",
+            hint=f"install it with: {INSTALL}",
+        ) from exc
+    return distributed
+
+
+@contextlib.contextmanager
+def connect(spec: ClusterSpec) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``spec``; a local cluster is shut down afterwards."""
+    distributed = _distributed()
+    if spec.scheduler:
+        try:
+            client = distributed.Client(spec.scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterError(
+                f"cannot reach the Dask scheduler at {spec.scheduler}: {exc}",
+                value=spec.scheduler,
+                hint="check the address (tcp://HOST:PORT) and that `dask scheduler` runs there",
+            ) from exc
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    workers = max(1, spec.workers or 1)
+    threads = spec.threads or max(1, _cores() // workers)
+    cluster = distributed.LocalCluster(
+        n_workers=workers,
+        threads_per_worker=threads,
+        processes=True,
+        resources={"cpu": threads},
+        dashboard_address=None,
+        silence_logs=40,
+    )
+    try:
+        client = distributed.Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        cluster.close()
+
+
+def _cores() -> int:
+    """The cores this process may use (its CPU affinity where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# -- shared storage --------------------------------------------------------------------
+def _reply_name(address: str) -> str:
+    return "worker-" + hashlib.sha256(address.encode()).hexdigest()[:16]
+
+
+def probe_worker(
+    folder: str, token: str, master: str, ffmpeg_path: str, dask_worker: Any = None
+) -> dict[str, str]:
+    """On a worker: what it cannot do of what a build needs ({} when it can do it all)."""
+    address = str(getattr(dask_worker, "address", socket.gethostname()))
+    try:
+        seen = (Path(folder) / "client").read_text(encoding="utf-8")
+    except OSError as exc:
+        return {"problem": f"cannot read the cache's probe file ({exc})"}
+    if seen != token:
+        return {"problem": "reads another folder under the cache's path (not shared storage)"}
+    try:
+        (Path(folder) / _reply_name(address)).write_text(token + address, encoding="utf-8")
+    except OSError as exc:
+        return {"problem": f"cannot write into the cache ({exc})"}
+    if not os.access(master, os.R_OK):
+        return {"problem": f"cannot read the master {master}"}
+    try:
+        return {"ffmpeg": find_ffmpeg(ffmpeg_path).version}
+    except ScreenkitError as exc:
+        return {"problem": f"cannot run {ffmpeg_path}: {exc}"}
+
+
+def check_storage(client: Any, cache_root: Path, master: Path, ffmpeg: FFmpeg) -> int:
+    """Every worker sees the cache and the master and runs the plan's ffmpeg; or an error.
+
+    Returns how many workers were checked.
+    """
+    folder = cache_root / "tmp" / f"probe-{secrets.token_hex(6)}"
+    token = secrets.token_hex(16)
+    folder.mkdir(parents=True)
+    try:
+        (folder / "client").write_text(token, encoding="utf-8")
+        found = client.run(probe_worker, str(folder), token, str(master), str(ffmpeg.path))
+        if not found:
+            raise ClusterError("the Dask cluster has no workers", hint="start some workers")
+        problems = []
+        for address, answer in sorted(found.items()):
+            reply = folder / _reply_name(address)
+            if "problem" in answer:
+                problems.append(f"{address} {answer['problem']}")
+            elif not reply.is_file() or reply.read_text(encoding="utf-8") != token + address:
+                problems.append(f"{address} wrote its probe file where this machine cannot see it")
+            elif answer.get("ffmpeg") != ffmpeg.version:
+                problems.append(
+                    f"{address} runs ffmpeg {answer.get('ffmpeg')}, the plan is for "
+                    f"{ffmpeg.version} (steps are keyed by the ffmpeg version)"
+                )
+        if problems:
+            raise ClusterError(
+                "not every Dask worker can take part in this build: " + "; ".join(problems),
+                path=cache_root,
+                hint="kit, cache and output must be on storage every worker sees (NFS, SMB, "
+                "a shared disk), under the same path, with the same ffmpeg",
+            )
+        return len(found)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- on a worker -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Channel:
+    build: str
+    queue: str
+    stop: str
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """What a step that stopped sends back (a `StepStopped` is not handed to Dask)."""
+
+    step: str
+
+
+def _reporter(step: Step[Any], channel: _Channel) -> Any:
+    distributed = _distributed()
+    queue = distributed.Queue(channel.queue)
+    stop = distributed.Event(channel.stop)
+    last = [0.0]
+
+    def report(event: Progress) -> None:
+        now = time.monotonic()
+        final = event.total is not None and event.done >= event.total
+        if last[0] and now - last[0] < REPORT_EVERY and not final:
+            return
+        last[0] = now
+        if stop.is_set():
+            raise StepStopped(step.id)
+        queue.put((step.id, event.step, event.done, event.total, event.unit, event.speed))
+
+    return report
+
+
+def run_remote(
+    step: Step[Any], cache_root: str, channel: _Channel, deps: Mapping[str, Entry]
+) -> tuple[Entry, float] | Stopped:
+    """One step on a worker, from the shared cache or built into it; and how long it ran."""
+    started = time.monotonic()
+    cache = StepCache(Path(cache_root), build_id=channel.build)
+    try:
+        report = _reporter(step, channel)
+        report(Progress(step.label, 0, None))  # raises at once when the build is stopping
+
+        def on_wait() -> None:
+            report(Progress(WAITING, 0, None))
+
+        entry = run_step(step, cache, deps=deps, progress=report, on_wait=on_wait)
+    except StepStopped:
+        return Stopped(step.id)
+    return entry, time.monotonic() - started
+
+
+# -- on the client ---------------------------------------------------------------------
+def _uses_cpu(client: Any) -> bool:
+    workers = client.scheduler_info().get("workers", {}).values()
+    return bool(workers) and all("cpu" in (w.get("resources") or {}) for w in workers)
+
+
+def _error(step: Step[Any], exc: BaseException) -> BaseException:
+    if isinstance(exc, ScreenkitError | StepStopped):
+        return exc
+    return ClusterError(f"{step.label} failed on a Dask worker: {type(exc).__name__}: {exc}")
+
+
+class DaskBackend:
+    """Steps on a Dask cluster through ``client`` (see the module docstring)."""
+
+    slots = 1 << 20
+    """Every ready step goes to the scheduler at once: it places them on its workers."""
+
+    def __init__(self, client: Any, cache: StepCache) -> None:
+        distributed = _distributed()
+        self.client = client
+        self.root = str(cache.root)
+        build = cache.build_id
+        self.build = build
+        self.channel = _Channel(build, f"screenkit-progress-{build}", f"screenkit-stop-{build}")
+        self.queue = distributed.Queue(self.channel.queue, client=client)
+        self.halt = distributed.Event(self.channel.stop, client=client)
+        self.cpu = _uses_cpu(client)
+        self.running: dict[Any, tuple[Step[Any], float]] = {}
+
+    def submit(self, step: Step[Any], deps: Mapping[str, Entry], relay: Relay) -> None:
+        future = self.client.submit(
+            run_remote,
+            step,
+            self.root,
+            self.channel,
+            dict(deps),
+            key=f"{step.id}-{self.build}",
+            resources={"cpu": 1} if self.cpu and kind_of(step).holds_cpu else None,
+            pure=False,
+        )
+        self.running[future] = (step, time.monotonic())
+
+    def poll(self, timeout: float, relay: Relay) -> list[Done]:
+        done = [f for f in self.running if f.done()]
+        if not done:
+            time.sleep(min(timeout, 0.1))
+        with contextlib.suppress(TimeoutError, OSError):
+            for step_id, what, done_, total, unit, speed in self.queue.get(batch=True):
+                relay.report(step_id, Progress(what, done_, total, unit, speed))
+        found = []
+        for future in done:
+            step, started = self.running.pop(future)
+            if future.status != "finished":
+                error = _error(step, future.exception())
+                found.append(Done(step.id, None, error, time.monotonic() - started))
+                continue
+            result = future.result()
+            if isinstance(result, Stopped):
+                found.append(Done(step.id, None, StepStopped(step.id), 0.0))
+            else:
+                entry, elapsed = result
+                found.append(Done(step.id, entry, None, elapsed))
+        return found
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.halt.set()
+
+    def drain(self) -> None:
+        """Let the running steps clean up (each raises at its next progress report, which
+        stops its ffmpeg and removes its temporary folder; one not started yet gives up as
+        it starts)."""
+        with contextlib.suppress(Exception, KeyboardInterrupt):
+            _distributed().wait(list(self.running), timeout=5)
+
+    def close(self) -> None:
+        if self.running:
+            self.stop()
+            self.drain()
+            with contextlib.suppress(Exception):
+                self.client.cancel(list(self.running), force=True)
+            self.running.clear()

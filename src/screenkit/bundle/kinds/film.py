@@ -1,0 +1,240 @@
+"""The film step: the master encoded for a preset, with the burned track if any.
+
+The argv comes from `screenkit.encode.plan_encode` (to change how the film is encoded, see
+``encode/builder.py``); the loudness step's result is the gain it applies. Soft tracks are
+not part of it (the mux step adds them after the join), so soft-subtitle bundles in N
+languages share one encode.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from screenkit.bundle.engine.cache import Entry
+from screenkit.bundle.engine.kind import Kind, Rate
+from screenkit.bundle.engine.planner import Planner
+from screenkit.bundle.engine.registry import main_file
+from screenkit.bundle.engine.results import result_of
+from screenkit.bundle.engine.step import Command, Folders, InputFile, Step, StepRun, Tools
+from screenkit.bundle.kinds import chunk, loudness
+from screenkit.encode import EncodeOptions, EncodePlan, Loudness, SubtitleInput, plan_encode
+from screenkit.encode.chunks import LIST_NAME, Chunk, join_args
+from screenkit.encode.compliance import ComplianceError
+from screenkit.encode.family import check_compliance
+from screenkit.encode.quality import STATS_NAME, Quality, parse_quality, quality_args, sample_step
+from screenkit.encode.run import PlanRun, encode_warnings, run_plan
+from screenkit.encode.subs import stage_burn
+from screenkit.media.atomic import link_or_copy
+from screenkit.media.info import MediaInfo
+from screenkit.media.probe import probe
+from screenkit.presets import VenuePreset
+
+
+@dataclass(frozen=True)
+class Settings:
+    master: MediaInfo
+    preset: VenuePreset
+    burn: SubtitleInput | None
+    audio_lang: str
+    speed: str | None = None
+    """The x264 speed asked for the build (None: the preset's)."""
+    chunks: tuple[Chunk, ...] = ()
+    """The chunk steps the picture is joined from (``kinds/chunk.py``); (): one encode."""
+
+
+@dataclass(frozen=True)
+class Result:
+    out: str
+    copied_video: bool
+    two_pass: bool
+    warnings: tuple[str, ...]
+    duration: float
+    quality: Quality | None = None
+    """SSIM/PSNR against the master fed the same way (None: the video was copied)."""
+
+
+def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[InputFile]]:
+    """The encode and the kit files it reads (for the manifest)."""
+    loud_id = loudness.plan(p, preset)
+    track, track_input = p.track(burn) if burn else (None, None)
+    inputs = [p.master_file, *p.font_files, *([track_input] if track_input else [])]
+    pieces = chunk.split(p, preset, track)
+    settings = Settings(p.master, preset, track, p.kit.original_language, p.speed, pieces)
+    # planned now with stand-in loudness: a preset the film cannot meet fails before any run
+    stand_in = Loudness(*[math.nan] * 4) if loud_id else None
+    planned = _encode_plan(settings, p.tools, stand_in, Folders(p.cache.root, p.cache.root))
+    copy = planned.copy_video
+    note = "the loudnorm/volume values come from the loudness step"
+    if planned.format.size_note:  # the dry-run says a small master is enlarged
+        note = f"picture {planned.format.size_note}; {note}"
+    what = f"{preset.name}{', burn ' + burn if burn else ''}"
+    deps = {"loudness": loud_id} if loud_id else {}
+    if pieces:  # the picture from chunk steps, joined by copy: the film step is light
+        for piece in pieces:
+            deps[chunk.role(piece.index)] = chunk.plan(p, preset, track, piece, what, len(pieces))
+        what = f"{what}, {len(pieces)} chunks"
+        note = f"joins the chunks by stream copy, encodes the sound once; {note}"
+    step_id = p.add(
+        KIND,
+        f"film encode ({what})",
+        settings=settings,
+        inputs=inputs,
+        deps=deps,
+        weight=p.master.duration * (0.05 if copy else 0.1 if pieces else 1.0),
+        note=note,
+    )
+    return step_id, inputs
+
+
+def encode_options(s: Settings, tools: Tools) -> EncodeOptions:
+    """The encode's choices beyond the preset: the burned track, fonts, speed."""
+    return EncodeOptions(
+        burn=s.burn, audio_lang=s.audio_lang, fonts=tools.fonts, x264_preset=s.speed
+    )
+
+
+def _encode_plan(
+    s: Settings, tools: Tools, measured: Loudness | None, folders: Folders
+) -> EncodePlan:
+    return plan_encode(
+        s.master,
+        s.preset,
+        folders.work / f"film{s.preset.extension}",
+        encode_options(s, tools),
+        loudness=measured,
+        workdir=folders.scratch,
+        ffmpeg_version=tools.ffmpeg.version_tuple,
+    )
+
+
+def encode_plan_for(step: Step[Settings]) -> EncodePlan:
+    """The step's encode as planned before its loudness is measured (what it will do)."""
+    stand_in = Loudness(*[math.nan] * 4) if any(d.role == "loudness" for d in step.deps) else None
+    here = Path()  # a pure plan: the folders only show in the argv, which is not used
+    return _encode_plan(step.settings, step.tools, stand_in, Folders(here, here))
+
+
+def _plan_for(step: Step[Settings], deps: Mapping[str, Entry], folders: Folders) -> EncodePlan:
+    measured = result_of(deps["loudness"], Loudness) if "loudness" in deps else None
+    return _encode_plan(step.settings, step.tools, measured, folders)
+
+
+def _quality_command(step: Step[Settings], planned: EncodePlan) -> Command | None:
+    """The comparison of the encoded picture with the master's (none for a copied one)."""
+    if planned.copy_video:
+        return None
+    s = step.settings
+    every = sample_step(planned.format)
+    args = quality_args(
+        planned.out,
+        s.master,
+        s.preset,
+        encode_options(s, step.tools),
+        planned.format,
+        planned.workdir,
+        every,
+    )
+    return Command(tuple(args), "picture quality", "info", planned.format.duration)
+
+
+def _join_command(step: Step[Settings], deps: Mapping[str, Entry], planned: EncodePlan) -> Command:
+    """The chunks' pictures by stream copy and the master's sound encoded once."""
+    s = step.settings
+    measured = result_of(deps["loudness"], Loudness) if "loudness" in deps else None
+    args = join_args(
+        planned.workdir / LIST_NAME,
+        s.master,
+        s.preset,
+        encode_options(s, step.tools),
+        measured,
+        planned.out,
+    )
+    return Command(tuple(args), "join chunks", duration=planned.format.duration)
+
+
+def _join(run: StepRun[Settings], planned: EncodePlan) -> PlanRun:
+    """Join the chunk steps' pictures into the film, checked against the preset."""
+    s = run.step.settings
+    choices = encode_options(s, run.step.tools)
+    lines = []
+    for piece in s.chunks:
+        found = main_file(run.deps[chunk.role(piece.index)])
+        staged = run.scratch / found.name
+        link_or_copy(found, staged)
+        lines.append(f"file '{staged.name}'\n")
+    (run.scratch / LIST_NAME).write_text("".join(lines), encoding="utf-8")
+    if s.burn is not None and s.preset.subtitles.burn:  # the reference the quality reads
+        stage_burn(s.burn, s.preset, planned.format, run.scratch, choices.fonts)
+    done = run.execute(_join_command(run.step, run.deps, planned), f"joining {s.master.path.name}")
+    info = probe(planned.out, ffmpeg=run.ffmpeg)
+    mismatches = check_compliance(info, s.preset, planned.format)
+    if mismatches:
+        raise ComplianceError(planned.out, s.preset.name, mismatches)
+    return PlanRun(info, (done.argv,), tuple(encode_warnings(s.preset, choices)))
+
+
+def _measure(run: StepRun[Settings], planned: EncodePlan) -> Quality | None:
+    measure = _quality_command(run.step, planned)
+    if measure is None:
+        return None
+    done = run.execute(measure, f"measuring the picture quality of {planned.out.name}")
+    stats_file = planned.workdir / STATS_NAME
+    stats = stats_file.read_text(encoding="utf-8", errors="replace")
+    stats_file.unlink(missing_ok=True)
+    return parse_quality(done.log, stats, sample_step(planned.format))
+
+
+class FilmKind(Kind[Settings, Result]):
+    name = "film"
+    holds_cpu = True
+
+    def commands(
+        self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
+    ) -> list[Command]:
+        planned = _plan_for(step, deps, folders)
+        measure = _quality_command(step, planned)
+        if step.settings.chunks:
+            encodes = [_join_command(step, deps, planned)]
+        else:
+            encodes = [
+                Command(args, label, duration=planned.format.duration)
+                for args, label in zip(planned.commands, planned.steps, strict=True)
+            ]
+        return [*encodes, *([measure] if measure else [])]
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        planned = _plan_for(run.step, run.deps, run.folders)
+        if s.chunks:
+            done = _join(run, planned)
+        else:
+            done = run_plan(
+                planned,
+                s.master,
+                s.preset,
+                encode_options(s, run.step.tools),
+                ffmpeg=run.ffmpeg,
+                progress=run.progress,
+            )
+            run.ran += done.commands
+        quality = _measure(run, planned)
+        return Result(
+            out=planned.out.name,
+            copied_video=planned.copy_video,
+            two_pass=planned.two_pass and not s.chunks,
+            warnings=done.warnings,
+            duration=done.info.duration,
+            quality=quality,
+        )
+
+    def warnings(self, result: Result) -> tuple[str, ...]:
+        return result.warnings
+
+    def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:
+        return rate.bytes(step.settings.master.duration)
+
+
+KIND = FilmKind()

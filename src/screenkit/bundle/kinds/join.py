@@ -1,0 +1,79 @@
+"""The join step: card(s) and film into one file by stream copy (the concat demuxer).
+
+Its result says where the film starts in the joined file (``film_offset``): every track
+carried in or beside the bundle's video is shifted by it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from screenkit.bundle.engine.cache import Entry
+from screenkit.bundle.engine.kind import Kind, Rate
+from screenkit.bundle.engine.planner import Planner
+from screenkit.bundle.engine.registry import main_file
+from screenkit.bundle.engine.step import Command, Folders, Step, StepRun
+from screenkit.media.probe import probe
+from screenkit.slides.join import JoinPlan, plan_join, stage_join
+
+
+@dataclass(frozen=True)
+class Settings:
+    parts: int
+    film: int
+    """Which part is the film."""
+    extension: str
+
+
+@dataclass(frozen=True)
+class Result:
+    out: str
+    duration: float
+    film_offset: float
+    """Where the film starts in the joined file, in seconds."""
+
+
+def _plan(step: Step[Settings], deps: Mapping[str, Entry], folders: Folders) -> JoinPlan:
+    s = step.settings
+    parts = [main_file(deps[f"part{n}"]) for n in range(s.parts)]
+    out = folders.work / f"joined{s.extension}"
+    return plan_join(parts, out, folders.scratch, ffmpeg=step.tools.ffmpeg)
+
+
+class JoinKind(Kind[Settings, Result]):
+    name = "join"
+    holds_cpu = True  # reads and writes the whole film
+
+    def commands(
+        self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
+    ) -> list[Command]:
+        planned = _plan(step, deps, folders)
+        return [Command(planned.args, "join", duration=planned.total)]
+
+    def run(self, run: StepRun[Settings]) -> Result:
+        s = run.step.settings
+        planned = _plan(run.step, run.deps, run.folders)
+        stage_join(planned)
+        (command,) = self.commands(run.step, run.deps, run.folders)
+        run.execute(command, f"joining {s.parts} parts")
+        out = run.work / f"joined{s.extension}"
+        info = probe(out, ffmpeg=run.ffmpeg)
+        return Result(out=out.name, duration=info.duration, film_offset=planned.offsets[s.film])
+
+    def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:
+        return sum(deps.values())  # the parts, copied
+
+
+KIND = JoinKind()
+
+
+def plan(p: Planner, parts: Sequence[str], film_id: str, name: str, extension: str) -> str:
+    return p.add(
+        KIND,
+        f"join ({name})",
+        settings=Settings(len(parts), list(parts).index(film_id), extension),
+        deps={f"part{n}": part for n, part in enumerate(parts)},
+        weight=p.master.duration * 0.02,
+        note="concat demuxer, stream copy",
+    )
