@@ -151,8 +151,7 @@ def original_of(view: KitView) -> Path:
 def target_language(view: KitView, text: str) -> str:
     """``text`` as the language of a translation this kit can hold; `TranslationRefused`
     (key ``lang`` or ``name``) otherwise."""
-    from screenkit.kit import valid_language
-    from screenkit.languages import LanguageTagError, parse_tag
+    from screenkit.languages import LanguageTagError, parse_tag, valid_language
     from screenkit.names import file_name_problem
 
     shown = text.strip()[:40]
@@ -193,7 +192,7 @@ def offered_languages(view: KitView) -> list[tuple[str, str]]:
 
 def catalogues(view: KitView) -> list[tuple[str, Path]]:
     """The translation catalogues in the kit's ``subtitles/`` (``fi.po``), by language."""
-    from screenkit.kit import valid_language
+    from screenkit.languages import valid_language
 
     folder = view.kit.subtitles_dir
     found = []
