@@ -85,6 +85,26 @@ def make_media(media_dir: Path, ffmpeg: FFmpeg) -> MakeSource:
 
 
 @pytest.fixture(scope="session")
+def make_master(media_dir: Path, ffmpeg: FFmpeg) -> MakeSource:
+    """``make_master("hlg.mp4", kind="hlg", ...)``: a phone-like master (`MasterSpec`:
+    HLG, PQ, SDR BT.709 / BT.601, Dolby Vision), made once per session with libx265, by
+    the ffmpeg under test or, where that one has no libx265, by the bundled one."""
+    from screenkit.sample.hdr import MasterSpec, make_master
+
+    maker = ffmpeg if ffmpeg.has_enabled("libx265") else bundled_ffmpeg() or ffmpeg
+    made: dict[tuple[str, tuple[tuple[str, object], ...]], Path] = {}
+
+    def make(name: str, **spec: object) -> Path:
+        key = (name, tuple(sorted(spec.items(), key=lambda item: item[0])))
+        if key not in made:
+            out = media_dir / f"master-{len(made):03d}-{name}"
+            made[key] = make_master(out, MasterSpec(**spec), ffmpeg=maker)  # type: ignore[arg-type]
+        return made[key]
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def tiny_film(make_media: MakeSource) -> Path:
     """3 s, 320x180, 25 fps, H.264 + stereo AAC in Matroska."""
     return make_media("tiny.mkv")

@@ -9,9 +9,10 @@ from typing import Any
 
 from screenkit.dvd.errors import INSTALL_LINE
 from screenkit.dvd.tools import TOOLS, find_tool
+from screenkit.encode.colour import ZSCALE_FIX
 from screenkit.errors import ScreenkitError
 from screenkit.fonts import shipped_font
-from screenkit.media.binaries import find_ffmpeg
+from screenkit.media.binaries import FFmpeg, find_ffmpeg, has_filter
 from screenkit.media.probe import default_route
 
 
@@ -83,6 +84,7 @@ def diagnose() -> DoctorReport:
                 None if ok else f"{fix_ffmpeg} built with {feature}",
             )
         )
+    checks.append(tone_mapping_check(ffmpeg))
     try:
         font = shipped_font()
         ok = font.path.is_file()
@@ -102,6 +104,15 @@ def diagnose() -> DoctorReport:
     checks.append(torrent_client_check())
     checks.append(app_check())
     return DoctorReport(str(ffmpeg.path), ffmpeg.version, ffmpeg.source, route, tuple(checks))
+
+
+def tone_mapping_check(ffmpeg: FFmpeg) -> Check:
+    """zscale (zimg) and tonemap: an HDR master (a phone's HLG or PQ) is tone-mapped with them."""
+    missing = [name for name in ("zscale", "tonemap") if not has_filter(ffmpeg, name)]
+    purpose = "needed to tone-map HDR masters (HLG, PQ: phones) to SDR"
+    if not missing:
+        return Check("zscale", True, f"zscale and tonemap: {purpose}")
+    return Check("zscale", False, f"no {' or '.join(missing)} filter: {purpose}", ZSCALE_FIX)
 
 
 def app_check() -> Check:

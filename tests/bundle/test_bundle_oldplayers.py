@@ -414,3 +414,26 @@ def test_the_dry_run_promises_commands_only_for_ffmpeg_steps(sample_kit: Path) -
         assert "exact commands" not in (steps[kind]["note"] or ""), steps[kind]
     assert "dvdauthor (not ffmpeg)" in steps["dvdauthor"]["note"]
     assert "exact commands once" in steps["subpictures"]["note"]  # waits for the film
+
+
+def test_a_divx_bundle_of_a_film_shorter_than_its_test_clip_builds(
+    ffmpeg: FFmpeg, tmp_path: Path
+) -> None:
+    """An 8-s master: the clip is the card and the whole film, cut from the start. The AVI's
+    first keyframe has a time of two frames (its B-frame delay), which read as a stretch
+    starting after the start and cut an unreadable one."""
+    film = render_film(
+        tmp_path / "film.mkv",
+        spans=[(1.0, 3.0), (4.0, 6.0)],
+        duration=8.0,
+        width=320,
+        height=180,
+        ffmpeg=ffmpeg,
+        x264_preset="ultrafast",
+    )
+    kit = kit_with_film(tmp_path / "kit", film)
+    ran = _build(kit, "divx", "it")
+    assert ran["clip"] == "built"
+    clip = probe(kit / "out" / DIVX / "test-clip.avi")
+    whole = probe(kit / "out" / DIVX / "Preparing a Screening (it, divx).avi")
+    assert clip.duration == pytest.approx(whole.duration, abs=0.2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,16 @@ from screenkit.slides import (
     render_card,
 )
 from screenkit.slides.bitstream import read_video_bitstream
+
+USB_LIKE = (
+    "libx264", "-preset", "veryfast", "-profile:v", "high", "-level", "4.1", "-crf", "23",
+    "-maxrate", "2M", "-bufsize", "4M", "-pix_fmt", "yuv420p",
+)  # fmt: skip
+SDR709 = ("bt709", "bt709", "bt709", "tv")
+TAGGED_709 = (
+    "-movflags", "+faststart", "-color_primaries", "bt709", "-color_trc", "bt709",
+    "-colorspace", "bt709", "-color_range", "tv",
+)  # fmt: skip
 
 
 def test_intro_film_outro_join_in_mp4_without_touching_the_film(
@@ -107,3 +118,29 @@ def test_subtitles_that_cannot_cross_containers_are_left_out_with_a_warning(
     assert result.info.subtitles == ()
     assert any("subtitle tracks of" in w for w in result.warnings)
     check_join(result.out, [card, mkv_film])
+
+
+def test_a_bt709_film_gets_a_bt709_card_with_the_films_headers(
+    make_media: Callable[..., Path], short_spec: CardSpec, tmp_path: Path
+) -> None:
+    """A tone-mapped HDR film is tagged BT.709: its card must say so in its SPS too (else
+    the headers differ and the join falls back to in-band headers some players refuse)."""
+    tags = "color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+    film = make_media(
+        "film-bt709.mp4",
+        duration=3.0,
+        video_codec=USB_LIKE,
+        picture=f"testsrc2=size=320x180:rate=25,setparams={tags}",
+        extra=TAGGED_709,
+    )
+    film_info = probe(film)
+    assert film_info.video is not None and film_info.video.colour.tags == SDR709
+    work = tmp_path / "work"
+    work.mkdir()
+    result = attach_cards(film, tmp_path / "joined.mp4", intro=short_spec, workdir=work)
+    assert not result.inband_parameter_sets and result.warnings == ()
+    card = probe(result.parts[0]).video
+    assert card is not None and card.colour.tags == SDR709
+    assert (
+        read_video_bitstream(result.out).parameter_sets == read_video_bitstream(film).parameter_sets
+    )

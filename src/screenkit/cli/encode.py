@@ -10,6 +10,7 @@ import click
 from screenkit.bundle import FileHasher, cache_dir_for, user_cache_dir
 from screenkit.cli.common import emit_json, json_option, note, progress_bars, quiet_option
 from screenkit.cli.presets import default_kit, kit_presets_option
+from screenkit.cli.probe_words import colour_words
 from screenkit.encode import EncodeOptions, SubtitleInput, dry_run, encode
 from screenkit.errors import InputError
 from screenkit.fonts import Font, font_family
@@ -133,6 +134,7 @@ def encode_command(
                 "copied_video": result.copied_video,
                 "two_pass": result.two_pass,
                 "enlarged_from": list(result.enlarged_from) if result.enlarged_from else None,
+                "colour": result.colour.to_json() if result.colour is not None else None,
                 "sidecars": [str(p) for p in result.sidecars],
                 "warnings": list(result.warnings),
                 "commands": [shlex.join(c) for c in result.commands],
@@ -147,6 +149,8 @@ def encode_command(
     if result.enlarged_from is not None:
         how += ", enlarged from the stored {}x{}".format(*result.enlarged_from)
     note(f"wrote {result.out} ({preset.name}: {shape}, {how}, {result.elapsed:.1f} s)")
+    if (colour := colour_words(result.colour)) is not None:
+        note(f"  {colour}")
     for path in result.sidecars:
         note(f"wrote {path}")
 

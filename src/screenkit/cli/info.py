@@ -8,12 +8,14 @@ import click
 
 from screenkit.cli.common import emit_json, json_option
 from screenkit.cli.presets import default_kit, kit_presets_option
+from screenkit.cli.probe_words import describe, describe_output, describe_refusal
 from screenkit.doctor import diagnose
-from screenkit.encode import output_format
-from screenkit.encode.options import OutputFormat
-from screenkit.media.info import MediaInfo
+from screenkit.encode.colour import HdrError
+from screenkit.encode.family import encoded_format
 from screenkit.media.probe import probe as probe_file
-from screenkit.presets import VenuePreset, load_preset
+from screenkit.presets import load_preset
+
+__all__ = ["COMMANDS", "describe"]
 
 
 @click.command()
@@ -36,46 +38,6 @@ def doctor(as_json: bool) -> None:
                 click.echo(f"    {'':<12} fix: {check.fix}")
     if not report.ok:
         raise click.exceptions.Exit(1)
-
-
-def describe(info: MediaInfo) -> list[str]:
-    lines = [
-        f"{info.path}",
-        f"  container  {info.container}, {info.duration:.3f} s, {info.size_bytes:,} bytes",
-    ]
-    if (v := info.video) is not None:
-        rate = f"{float(v.frame_rate):.3f} fps ({v.frame_rate})"
-        extra = []
-        if v.vfr:
-            extra.append(f"variable frame rate, average {float(v.avg_frame_rate or 0):.3f}")
-        if v.interlaced:
-            extra.append(f"interlaced ({v.field_order})")
-        profile = " ".join(p for p in (v.profile, f"L{v.level / 10:g}" if v.level else None) if p)
-        lines.append(
-            f"  video      #{v.index} {v.codec} {profile} {v.shown_as()} {v.pix_fmt}, {rate}"
-            + (f"; {'; '.join(extra)}" if extra else "")
-        )
-    for a in info.audio:
-        lang = f" [{a.language}]" if a.language else ""
-        lines.append(
-            f"  audio      #{a.index} {a.codec} {a.layout or a.channels} {a.sample_rate} Hz{lang}"
-        )
-    for s in info.subtitles:
-        lang = f" [{s.language}]" if s.language else ""
-        lines.append(f"  subtitles  #{s.index} {s.codec}{lang}{' default' if s.default else ''}")
-    return lines
-
-
-def describe_output(preset: VenuePreset, fmt: OutputFormat) -> str:
-    rate = f"{float(fmt.frame_rate):.3f} fps"
-    if fmt.copy_video:
-        how = "video copied as it is"
-    elif fmt.size_note:
-        low = f"{preset.video.min_width or '-'}x{preset.video.min_height or '-'}"
-        how = f"encoded at {fmt.size_note} (the preset's minimum frame is {low})"
-    else:
-        how = f"encoded at {fmt.width}x{fmt.height}"
-    return f"  {preset.name:<10} {how}, {rate}"
 
 
 @click.command()
@@ -101,29 +63,43 @@ def probe(
     preset_names: tuple[str, ...],
     kit_dir: Path | None,
 ) -> None:
-    """Show what a media file holds: streams, codecs, size, frame rate, rotation.
+    """Show what a media file holds: streams, codecs, size, frame rate, rotation, colour.
 
     Sizes are said as players show them: "stored 1920×1080, shown 1080×1920 (portrait,
     rotated 90° clockwise)". In --json, video.rotation is that clockwise turn (0, 90, 180,
     270) and video.display_matrix_rotation the same turn as ffprobe prints its display
     matrix: counter-clockwise degrees, so a phone clip shown upright is -90.
 
-    With --preset, also the size an encode for that venue makes: a master below the
-    preset's minimum frame is enlarged ("962x720, enlarged from the stored 176x144").
+    The colour line says SDR or HDR as a phone records it: "HDR: HLG, BT.2020, 10-bit;
+    Dolby Vision 8.4 over HLG" (in --json: video.colour, with the tags by ffmpeg's names,
+    bit_depth, mastering, light and dolby_vision).
+
+    With --preset, also the picture an encode for that venue makes: a master below the
+    preset's minimum frame is enlarged ("962x720, enlarged from the stored 176x144"); an
+    HDR master is tone-mapped to SDR BT.709 for every preset but the archive, which keeps
+    it HDR (in --json: outputs.PRESET.colour).
     """
     info = probe_file(file, route=route)  # type: ignore[arg-type]
     kit_root = default_kit(kit_dir)
     presets = [load_preset(name, kit_root) for name in preset_names]
-    outputs = [(p, output_format(info, p)) for p in presets if info.video is not None]
+    outputs: dict[str, dict[str, object]] = {}
+    lines = describe(info)
+    for preset in presets if info.video is not None else []:
+        try:
+            fmt = encoded_format(info, preset)
+        except HdrError as exc:  # a Dolby Vision master without a base layer
+            outputs[preset.name] = {"refused": exc.message, "hint": exc.hint}
+            lines += describe_refusal(preset, exc)
+            continue
+        outputs[preset.name] = fmt.to_json()
+        lines += describe_output(preset, fmt)
     if as_json:
         document = info.to_json()
         if presets:
-            document["outputs"] = {p.name: fmt.to_json() for p, fmt in outputs}
+            document["outputs"] = outputs
         emit_json(document)
     else:
-        click.echo("\n".join(describe(info)))
-        for preset, fmt in outputs:
-            click.echo(describe_output(preset, fmt))
+        click.echo("\n".join(lines))
 
 
 COMMANDS: list[click.Command] = [doctor, probe]

@@ -17,6 +17,11 @@ from typing import Any
 
 import ffmpeg as ffm
 
+from screenkit.encode.colour import (
+    apply_colour,
+    colour_output_options,
+    x264_hdr_params,
+)
 from screenkit.encode.geometry import copy_blockers, output_format
 from screenkit.encode.loudness import Loudness, apply_options, downmix_filters, linear_gain
 from screenkit.encode.options import EncodeOptions, OutputFormat, SubtitleInput
@@ -128,15 +133,21 @@ def video_codec_options(
     pass_number: int | None = None,
     passlog: Path | None = None,
 ) -> dict[str, str]:
-    """x264 options meeting the preset: profile, level, peak rate, CRF or a bitrate."""
+    """x264 options meeting the preset: profile, level, peak rate, CRF or a bitrate, and the
+    colour tags (VUI and container) of ``fmt``'s colour plan; a kept HDR master is High 10."""
     spec = preset.video
+    ten_bit = fmt.colour is not None and fmt.colour.output.bit_depth == 10
     opts = {
         "c:v": "libx264",
         "preset:v": options.x264_preset or spec.speed,
-        "profile:v": spec.profile,
+        "profile:v": "high10" if ten_bit else spec.profile,
         "level:v": spec.level,
-        "pix_fmt": spec.pix_fmt,
+        "pix_fmt": fmt.pix_fmt,
     }
+    if fmt.colour is not None:
+        opts.update(colour_output_options(fmt.colour))
+        if (hdr_params := x264_hdr_params(fmt.colour)) is not None:
+            opts["x264-params"] = hdr_params
     if bitrate_kbps is not None:
         opts["b:v"] = f"{bitrate_kbps}k"
     else:
@@ -190,7 +201,10 @@ def _video_chain(
     else:
         stream = stream.filter("scale", fmt.width, fmt.height)
     stream = stream.filter("setsar", "1")
-    stream = stream.filter("format", pix_fmts=preset.video.pix_fmt)
+    if fmt.colour is not None:  # HDR tone-mapped to SDR (or kept), as 4:2:0 of its depth
+        stream = apply_colour(stream, fmt.colour)
+    else:
+        stream = stream.filter("format", pix_fmts=fmt.pix_fmt)
     if options.burn is not None and preset.subtitles.burn:
         stream = stream.filter(
             "subtitles",
@@ -294,6 +308,8 @@ def plan_file_encode(
     else:
         blockers = copy_blockers(info, preset, options)
         notes.append("video re-encoded: " + "; ".join(blockers[:3]))
+    if fmt.colour is not None and (colour_note := fmt.colour.note()) is not None:
+        notes.append(colour_note)
     if fmt.size_note is not None:
         notes.append(
             f"picture {fmt.size_note} to reach {preset.name}'s minimum frame "

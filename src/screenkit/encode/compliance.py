@@ -2,8 +2,9 @@
 surprise at the venue.
 
 The check reads the output's probe (`MediaInfo`) against the preset: container, codec,
-profile, level, size, pixel format, frame rate, audio layout and rate, file size, and for
-MP4 whether the index sits in front (faststart).
+profile, level, size, pixel format, colour (SDR and 8-bit for an SDR preset, the promised
+tags), frame rate, audio layout and rate, file size, and for MP4 whether the index sits in
+front (faststart).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from screenkit.encode.options import OutputFormat
 from screenkit.errors import ScreenkitError
+from screenkit.media.colour import Colour
 from screenkit.media.info import MediaInfo
 from screenkit.presets.model import VenuePreset
 
@@ -111,14 +113,19 @@ def _check_video(
         check(False, "video", spec.codec, "no video stream")
         return
     check(video.codec == spec.codec, "video codec", spec.codec, video.codec)
-    check(spec.accepts_profile(video.profile), "profile", f"≤ {spec.profile}", video.profile)
+    kept = _keeps_hdr(info, preset, expected)
+    if kept:
+        check(video.profile == "High 10", "profile", "High 10", video.profile)
+    else:
+        check(spec.accepts_profile(video.profile), "profile", f"≤ {spec.profile}", video.profile)
     check(
         video.level is not None and video.level <= spec.level_idc,
         "level",
         f"≤ {spec.level}",
         video.level,
     )
-    check(video.pix_fmt == spec.pix_fmt, "pixel format", spec.pix_fmt, video.pix_fmt)
+    pix_fmt = "yuv420p10le" if kept else spec.pix_fmt
+    check(video.pix_fmt == pix_fmt, "pixel format", pix_fmt, video.pix_fmt)
     size = f"{video.width}x{video.height}"
     check(
         video.width <= spec.max_width and video.height <= spec.max_height,
@@ -139,6 +146,64 @@ def _check_video(
     if expected is not None:
         want = f"{expected.width}x{expected.height}"
         check(size == want, "picture size", want, size)
+    check_colour(info, preset, expected, need)
+
+
+def _keeps_hdr(info: MediaInfo, preset: VenuePreset, expected: OutputFormat | None) -> bool:
+    """Whether the output is meant to be HDR: the plan says so, or (no plan, as in `verify`)
+    the preset keeps HDR and the file is HDR."""
+    if expected is not None and expected.colour is not None:
+        return expected.colour.action == "keep"
+    return preset.video.hdr == "keep" and info.video is not None and info.video.colour.hdr
+
+
+_TAG_WHAT = ("colour primaries", "transfer", "colour matrix", "colour range")
+
+
+def check_colour(
+    info: MediaInfo, preset: VenuePreset, expected: OutputFormat | None, need: Need
+) -> None:
+    """An SDR preset's output is SDR and 8-bit (a player shows HLG or PQ in H.264 washed out
+    or dark); a kept HDR output is 10-bit; and the tags are those the colour plan promised
+    (BT.709 after a tone mapping; the master's own for an SDR master)."""
+    video = info.video
+    assert video is not None
+    colour = video.colour
+    if _keeps_hdr(info, preset, expected):
+        need(colour.bit_depth == 10, "bit depth", "10-bit (HDR kept)", f"{colour.bit_depth}-bit")
+    else:
+        need(not colour.hdr, "dynamic range", "SDR", colour.describe())
+        need(colour.bit_depth == 8, "bit depth", "8-bit", f"{colour.bit_depth}-bit")
+    plan = expected.colour if expected is not None else None
+    if plan is not None and plan.tagged:
+        check_tags(info, plan.output, need)
+
+
+def check_tags(info: MediaInfo, promised: Colour, need: Need) -> None:
+    """The video carries the tags promised (its dynamic range, then each tag that is set):
+    the colour plan's at encode time, the manifest's record in ``verify``."""
+    video = info.video
+    if video is None:
+        return
+    colour = video.colour
+    got = colour.dynamic_range
+    need(got == promised.dynamic_range, "dynamic range", promised.dynamic_range, got)
+    for what, want, found in zip(_TAG_WHAT, promised.tags, colour.tags, strict=True):
+        if want is not None:
+            need(found == want, what, want, found or "untagged")
+
+
+def promised_colour_mismatches(info: MediaInfo, promised: Colour | None) -> list[Mismatch]:
+    """`check_tags` as a list ([] when nothing is promised)."""
+    out: list[Mismatch] = []
+
+    def need(ok: bool, what: str, expected: object, found: object) -> None:
+        if not ok:
+            out.append(Mismatch(what, str(expected), str(found)))
+
+    if promised is not None:
+        check_tags(info, promised, need)
+    return out
 
 
 def _check_audio(

@@ -25,7 +25,7 @@ from screenkit.encode.builder import (
 )
 from screenkit.encode.compliance import Mismatch, check_file_compliance
 from screenkit.encode.geometry import output_format
-from screenkit.encode.legacy import plan_legacy_encode
+from screenkit.encode.legacy import legacy_format, plan_legacy_encode
 from screenkit.encode.legacy_check import check_legacy_compliance
 from screenkit.encode.loudness import Loudness
 from screenkit.encode.options import EncodeOptions, OutputFormat
@@ -52,6 +52,8 @@ class EncodeFamily:
     """Whether a long film may be encoded in chunks (x264 only: see `chunks.chunkable`)."""
     container_overhead: float
     """Headers, index and packs over the streams' own bytes."""
+    format: Callable[[MediaInfo, VenuePreset, EncodeOptions], OutputFormat]
+    """The picture and sound the family's encode makes of a master (pure)."""
 
 
 def _plan_legacy(
@@ -68,10 +70,21 @@ def _plan_legacy(
 
 
 FAMILIES: dict[Family, EncodeFamily] = {
-    "file": EncodeFamily(plan_file_encode, check_file_compliance, True, 3 * MUX_OVERHEAD),
-    "divx": EncodeFamily(_plan_legacy, check_legacy_compliance, False, 3 * MUX_OVERHEAD),
-    "dvd": EncodeFamily(_plan_legacy, check_legacy_compliance, False, PS_OVERHEAD),
+    "file": EncodeFamily(
+        plan_file_encode, check_file_compliance, True, 3 * MUX_OVERHEAD, output_format
+    ),
+    "divx": EncodeFamily(
+        _plan_legacy, check_legacy_compliance, False, 3 * MUX_OVERHEAD, legacy_format
+    ),
+    "dvd": EncodeFamily(_plan_legacy, check_legacy_compliance, False, PS_OVERHEAD, legacy_format),
 }
+
+
+def encoded_format(
+    info: MediaInfo, preset: VenuePreset, options: EncodeOptions | None = None
+) -> OutputFormat:
+    """What an encode of ``info`` for ``preset`` makes, whatever the preset's family. Pure."""
+    return FAMILIES[preset.family].format(info, preset, options or EncodeOptions())
 
 
 def plan_encode(

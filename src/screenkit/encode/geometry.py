@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from screenkit.encode.colour import colour_plan
 from screenkit.encode.options import EncodeOptions, OutputFormat
 from screenkit.media.info import MediaInfo, VideoStream
 from screenkit.presets.model import VenuePreset
@@ -107,6 +108,14 @@ def copy_blockers(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) 
         reasons.append("subtitles are burned in")
     if options.start is not None or options.duration is not None:
         reasons.append("a cut needs frame-exact ends")
+    plan = colour_plan(info, preset, options.tone_mapping)
+    if plan.action == "tone-map":
+        kind = {"hlg": "HLG", "pq": "PQ"}.get(video.colour.dynamic_range, "HDR")
+        reasons.append(f"HDR ({kind}) is tone-mapped to SDR for this preset")
+    elif plan.action == "gamut":
+        reasons.append("BT.2020 colours are converted to BT.709")
+    elif plan.action == "keep":
+        reasons.append("HDR is kept as 10-bit H.264")
     if video.codec != spec.codec:
         reasons.append(f"codec {video.codec}, not {spec.codec}")
     if not spec.accepts_profile(video.profile):
@@ -164,6 +173,7 @@ def output_format(
     if video is None:
         raise ValueError("output_format needs a source with video")
     copy = not copy_blockers(info, preset, options)
+    colour = colour_plan(info, preset, options.tone_mapping)
     enlarged_from = None
     if copy:
         width, height, rate = video.width, video.height, video.frame_rate
@@ -176,12 +186,13 @@ def output_format(
         width=width,
         height=height,
         frame_rate=rate,
-        pix_fmt=preset.video.pix_fmt,
+        pix_fmt=colour.pix_fmt,
         sample_rate=preset.audio.sample_rate,
         channels=output_channels(info, preset),
         copy_video=copy,
         duration=cut_duration(info, options),
         enlarged_from=enlarged_from,
+        colour=colour,
     )
 
 

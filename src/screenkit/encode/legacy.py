@@ -27,6 +27,7 @@ import ffmpeg as ffm
 
 from screenkit.encode import divx, mpeg2
 from screenkit.encode.builder import EncodePlan, bitrate_budget, downmix_and_normalise
+from screenkit.encode.colour import apply_colour, colour_output_options, colour_plan
 from screenkit.encode.geometry import STANDARD_RATES, choose_rate, cut_duration, fit_size
 from screenkit.encode.loudness import Loudness
 from screenkit.encode.options import EncodeOptions, OutputFormat
@@ -105,6 +106,7 @@ def legacy_format(info: MediaInfo, preset: VenuePreset, options: EncodeOptions) 
         copy_video=False,
         duration=cut_duration(info, options) / float(rate.speed),
         sar=sar,
+        colour=colour_plan(info, preset, options.tone_mapping),
     )
 
 
@@ -159,7 +161,8 @@ def video_chain(
     stream = stream.filter("scale", width, height).filter("setsar", "1")
     if (width, height) != (canvas.width, canvas.height):
         stream = stream.filter("pad", canvas.width, canvas.height, "(ow-iw)/2", "(oh-ih)/2")
-    stream = stream.filter("format", pix_fmts=preset.video.pix_fmt)
+    assert fmt.colour is not None
+    stream = apply_colour(stream, fmt.colour)  # an HDR master tone-mapped, as 8-bit 4:2:0
     if options.burn is not None and preset.subtitles.burn:
         stream = stream.filter(
             "subtitles",
@@ -212,6 +215,8 @@ def output_options(
 ) -> dict[str, str]:
     fmt = legacy_format(info, preset, options)
     opts = codec_words(preset, fmt, video_bitrate(preset, budget_kbps))
+    if fmt.colour is not None:
+        opts.update(colour_output_options(fmt.colour))
     opts["disposition:a:0"] = "default"
     if options.audio_lang:
         opts["metadata:s:a:0"] = f"language={iso639_2(options.audio_lang)}"
@@ -270,6 +275,8 @@ def plan_legacy_encode(
     budget = bitrate_budget(preset, fmt)
     rate = conform(info.video, preset)
     notes = [f"{preset.video.codec} for an old player: {rate.note}"]
+    if fmt.colour is not None and (colour_note := fmt.colour.note()) is not None:
+        notes.append(colour_note)
     if budget is not None and budget < video_bitrate(preset, None):
         notes.append(f"the average lowered to {budget} kbit/s to stay under the file-size limit")
     command = legacy_command(

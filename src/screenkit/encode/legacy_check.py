@@ -12,7 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from screenkit.encode.compliance import Mismatch, Need
+from screenkit.encode.compliance import Mismatch, Need, check_colour
 from screenkit.encode.divx import avi_fourcc
 from screenkit.encode.options import OutputFormat
 from screenkit.media.info import MediaInfo
@@ -45,6 +45,7 @@ def check_legacy_compliance(
     else:
         need(video.codec == spec.codec, "video codec", spec.codec, video.codec)
         need(video.pix_fmt == spec.pix_fmt, "pixel format", spec.pix_fmt, video.pix_fmt)
+        check_colour(info, preset, expected, need)
         size = f"{video.width}x{video.height}"
         fixed = spec.fixed_size
         if fixed is not None:

@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from screenkit.encode.colour import ColourPlan, ToneMapping
 from screenkit.fonts import Font
 from screenkit.media.info import MediaInfo
 
@@ -43,6 +44,9 @@ class EncodeOptions:
     """A cut of the source (the bundle's test clip); the film's loudness gain still applies."""
     allow_copy: bool = True
     """Copy the video stream untouched when the source already meets the preset."""
+    tone_mapping: ToneMapping | None = None
+    """How an HDR master is tone-mapped to SDR (None: `TONE_MAPPING`); a bundle step keys
+    its encode by it."""
 
     @property
     def default_lang(self) -> str | None:
@@ -70,6 +74,9 @@ class OutputFormat:
     enlarged_from: tuple[int, int] | None = None
     """The stored size of a master below the preset's minimum frame, which the encode
     enlarges to ``width`` x ``height`` (for the sheet's specs); None: not enlarged."""
+    colour: ColourPlan | None = None
+    """What the encode does with the master's colour (tone-maps HDR, keeps it, nothing);
+    None: a picture not made from the master's (a card alone), SDR as the preset's."""
 
     def to_json(self) -> dict[str, object]:
         """The picture's numbers as ``probe --preset --json`` and ``encode --json`` give them."""
@@ -80,6 +87,7 @@ class OutputFormat:
             "frame_rate": f"{rate.numerator}/{rate.denominator}",
             "copy_video": self.copy_video,
             "enlarged_from": list(self.enlarged_from) if self.enlarged_from else None,
+            "colour": self.colour.to_json() if self.colour is not None else None,
         }
 
     @property
@@ -110,3 +118,5 @@ class EncodeResult:
     """The source's stored size when the encode enlarged it to the preset's minimum frame."""
     quality: Quality | None = None
     """SSIM/PSNR against the master, when asked for (None: not measured, or video copied)."""
+    colour: ColourPlan | None = None
+    """What the encode did with the master's colour (tone-mapped its HDR, kept it, nothing)."""

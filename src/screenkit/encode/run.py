@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from screenkit.encode.builder import EncodePlan
+from screenkit.encode.colour import colour_plan, require_tone_mapping
 from screenkit.encode.compliance import ComplianceError
 from screenkit.encode.family import check_compliance, plan_encode
 from screenkit.encode.loudness import Loudness, cached_loudness, measure_args, measure_loudness
@@ -144,6 +145,7 @@ def encode(
     options = options or EncodeOptions()
     check_paths(source, out, preset, options)
     info = probe_source(source, ffmpeg)
+    check_colour_tools(info, preset, ffmpeg)  # an HDR master needs zscale: refused before
     sidecars = sidecar_tracks(preset, options)
     check_sidecars(sidecars, preset)
     loudness = None
@@ -197,7 +199,14 @@ def encode(
         elapsed=time.monotonic() - started,
         enlarged_from=plan.format.enlarged_from,
         quality=measured,
+        colour=plan.format.colour,
     )
+
+
+def check_colour_tools(info: MediaInfo, preset: VenuePreset, ffmpeg: FFmpeg) -> None:
+    """Refuse a master whose colour the preset cannot take (Dolby Vision without a base
+    layer) or the ffmpeg cannot convert (HDR without ``zscale``), before any work."""
+    require_tone_mapping(ffmpeg, colour_plan(info, preset))
 
 
 @dataclass(frozen=True)
@@ -292,6 +301,7 @@ def dry_run(
     options = options or EncodeOptions()
     check_paths(source, out, preset, options)
     info = probe_source(source, ffmpeg)
+    check_colour_tools(info, preset, ffmpeg)
     commands: list[tuple[str, ...]] = []
     notes = list(_warnings(preset, options))
     loudness: Loudness | None = None

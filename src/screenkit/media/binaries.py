@@ -56,16 +56,21 @@ def parse_version(banner: str) -> tuple[str, tuple[int, int] | None]:
     return word, None
 
 
+def _ask(path: Path, question: str) -> subprocess.CompletedProcess[str]:
+    """``ffmpeg -hide_banner QUESTION`` (``-version``, ``-filters``): its answer as text."""
+    return subprocess.run(
+        [str(path), "-hide_banner", question],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=30,
+        check=False,
+    )
+
+
 def _query(path: Path) -> tuple[str, tuple[int, int], str]:
     try:
-        done = subprocess.run(
-            [str(path), "-hide_banner", "-version"],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=30,
-            check=False,
-        )
+        done = _ask(path, "-version")
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise FFmpegNotFound(
             f"cannot run ffmpeg at {path}: {exc}",
@@ -182,6 +187,26 @@ def find_ffmpeg(explicit: str | os.PathLike[str] | None = None) -> FFmpeg:
 def forget_ffmpeg() -> None:
     """Drop the resolution cache (after installing or replacing a binary)."""
     _find_cached.cache_clear()
+
+
+@cache
+def _filters(path: Path) -> frozenset[str]:
+    try:
+        done = _ask(path, "-filters")
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    names = set()
+    for line in done.stdout.splitlines():
+        words = line.split()
+        # " TSC zscale  V->V  Apply resizing, …": flags, name, in->out, description
+        if len(words) >= 3 and "->" in words[2]:
+            names.add(words[1])
+    return frozenset(names)
+
+
+def has_filter(ffmpeg: FFmpeg, name: str) -> bool:
+    """Whether ``ffmpeg -filters`` lists ``name`` (asked once per binary)."""
+    return name in _filters(ffmpeg.path)
 
 
 def bundled_ffmpeg() -> FFmpeg | None:

@@ -7,6 +7,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from screenkit.media.colour import Colour
+
 
 @dataclass(frozen=True)
 class VideoStream:
@@ -31,6 +33,8 @@ class VideoStream:
     field_order: str
     """``progressive``, ``tt``, ``bb``, ``tb``, ``bt`` or ``unknown``."""
     bit_rate: int | None = None
+    colour: Colour = field(default_factory=Colour)
+    """Tags, bit depth, HDR metadata and Dolby Vision record (`screenkit.media.colour`)."""
 
     @property
     def interlaced(self) -> bool:
@@ -126,6 +130,7 @@ class MediaInfo:
             document["video"]["display_size"] = list(self.video.display_size)
             document["video"]["orientation"] = self.video.orientation
             document["video"]["display_matrix_rotation"] = self.video.display_matrix_rotation
+            document["video"]["colour"] = self.video.colour.to_json()
         return document
 
 

@@ -7,11 +7,24 @@ import json
 import os
 import subprocess
 import threading
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from screenkit.errors import ProbeError
+from screenkit.media.colour import (
+    MATRICES,
+    PRIMARIES,
+    RANGES,
+    TRANSFERS,
+    Colour,
+    ContentLight,
+    DolbyVision,
+    MasteringDisplay,
+    bit_depth,
+    tag_name,
+)
 from screenkit.media.gate import admit_media
 from screenkit.media.info import (
     AudioStream,
@@ -129,7 +142,72 @@ def _seconds(text: str) -> float | None:
         return None
 
 
-def _video(stream: dict[str, Any], times: list[float]) -> VideoStream:
+def _ratio(value: Any) -> float:
+    """ffprobe's ``"34000/50000"`` as a number, rounded as both probe routes round it."""
+    return round(float(Fraction(str(value))), 5)
+
+
+def _side_data(side: dict[str, Any]) -> MasteringDisplay | ContentLight | DolbyVision | None:
+    kind = side.get("side_data_type", "")
+    try:
+        if kind == "Mastering display metadata" and "max_luminance" in side:
+            return MasteringDisplay(
+                red=(_ratio(side["red_x"]), _ratio(side["red_y"])),
+                green=(_ratio(side["green_x"]), _ratio(side["green_y"])),
+                blue=(_ratio(side["blue_x"]), _ratio(side["blue_y"])),
+                white_point=(_ratio(side["white_point_x"]), _ratio(side["white_point_y"])),
+                min_luminance=_ratio(side["min_luminance"]),
+                max_luminance=_ratio(side["max_luminance"]),
+            )
+        if kind == "Content light level metadata":
+            return ContentLight(int(side["max_content"]), int(side["max_average"]))
+        if kind == "DOVI configuration record":
+            return DolbyVision(
+                profile=int(side["dv_profile"]),
+                level=int(side["dv_level"]),
+                compatibility=int(side["dv_bl_signal_compatibility_id"]),
+                rpu=bool(int(side["rpu_present_flag"])),
+                enhancement_layer=bool(int(side["el_present_flag"])),
+                base_layer=bool(int(side["bl_present_flag"])),
+            )
+    except (KeyError, ValueError, ZeroDivisionError):
+        return None
+    return None
+
+
+def _first_frame_side_data(ffprobe: Path, path: Path, index: int) -> list[dict[str, Any]]:
+    """The side data of the stream's first decoded frame: HEVC carries the mastering display
+    and content light level in SEI messages, which only a decode reports."""
+    data, _ = _ffprobe(
+        ffprobe,
+        path,
+        ["-select_streams", str(index), "-read_intervals", "%+#1", "-show_frames"],
+    )
+    frames = data.get("frames") or [{}]
+    return list(frames[0].get("side_data_list") or [])
+
+
+def _colour(ffprobe: Path, path: Path, stream: dict[str, Any]) -> Colour:
+    facts = [_side_data(side) for side in stream.get("side_data_list") or []]
+    colour = Colour(
+        primaries=tag_name(PRIMARIES, stream.get("color_primaries")),
+        transfer=tag_name(TRANSFERS, stream.get("color_transfer")),
+        matrix=tag_name(MATRICES, stream.get("color_space")),
+        range=tag_name(RANGES, stream.get("color_range")),
+        bit_depth=bit_depth(stream.get("pix_fmt")),
+        dolby_vision=next((f for f in facts if isinstance(f, DolbyVision)), None),
+    )
+    if not colour.hdr:  # mastering metadata matters only to a tone mapping
+        return colour
+    frame = [_side_data(side) for side in _first_frame_side_data(ffprobe, path, stream["index"])]
+    return replace(
+        colour,
+        mastering=next((f for f in frame if isinstance(f, MasteringDisplay)), None),
+        light=next((f for f in frame if isinstance(f, ContentLight)), None),
+    )
+
+
+def _video(stream: dict[str, Any], times: list[float], colour: Colour) -> VideoStream:
     sar = parse_rate((stream.get("sample_aspect_ratio") or "1:1").replace(":", "/"))
     level = _int(stream.get("level"))
     return VideoStream(
@@ -147,6 +225,7 @@ def _video(stream: dict[str, Any], times: list[float]) -> VideoStream:
         rotation=_rotation(stream),
         field_order=str(stream.get("field_order", "unknown")),
         bit_rate=_int(stream.get("bit_rate")),
+        colour=colour,
     )
 
 
@@ -177,7 +256,11 @@ def probe(path: Path, ffprobe: Path) -> MediaInfo:
         duration=duration,
         size_bytes=path.stat().st_size,
         bit_rate=_int(fmt.get("bit_rate")),
-        video=_video(videos[0], video_times(ffprobe, path, int(videos[0]["index"])))
+        video=_video(
+            videos[0],
+            video_times(ffprobe, path, int(videos[0]["index"])),
+            _colour(ffprobe, path, videos[0]),
+        )
         if videos
         else None,
         audio=tuple(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import struct
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,19 @@ from typing import Any
 import av
 
 from screenkit.errors import ProbeError
+from screenkit.media.colour import (
+    MATRICES,
+    PRIMARIES,
+    RANGES,
+    TRANSFERS,
+    Colour,
+    ContentLight,
+    DolbyVision,
+    MasteringDisplay,
+    bit_depth,
+    tag_name,
+)
+from screenkit.media.dovi import dovi_record
 from screenkit.media.gate import admit_media
 from screenkit.media.info import (
     AudioStream,
@@ -99,12 +114,62 @@ def _video_times(path: Path, index: int, *, every_stream: bool) -> list[float]:
     return frame_times(packets)
 
 
-def _rotation(container: Any, stream: Any) -> int:
+def _first_frame(container: Any, stream: Any) -> Any:
+    """The stream's first decoded frame (its rotation and HDR side data), or None."""
     with contextlib.suppress(av.error.FFmpegError, StopIteration):
         container.seek(0, stream=stream)
-        frame = next(container.decode(stream))
-        return normalise_rotation(-float(getattr(frame, "rotation", 0) or 0))
-    return 0
+        return next(container.decode(stream))
+    return None
+
+
+def _rotation(frame: Any) -> int:
+    if frame is None:
+        return 0
+    return normalise_rotation(-float(getattr(frame, "rotation", 0) or 0))
+
+
+def _rational(data: bytes, offset: int) -> float:
+    num, den = struct.unpack_from("<ii", data, offset)
+    return round(num / den, 5) if den else 0.0
+
+
+def _mastering(data: bytes) -> MasteringDisplay | None:
+    """libavutil's AVMasteringDisplayMetadata: 8 rationals (r, g, b, white xy), min and max
+    luminance, then has_primaries and has_luminance."""
+    if len(data) < 88 or not struct.unpack_from("<i", data, 84)[0]:
+        return None
+    xy = [_rational(data, 8 * n) for n in range(8)]
+    return MasteringDisplay(
+        red=(xy[0], xy[1]),
+        green=(xy[2], xy[3]),
+        blue=(xy[4], xy[5]),
+        white_point=(xy[6], xy[7]),
+        min_luminance=_rational(data, 64),
+        max_luminance=_rational(data, 72),
+    )
+
+
+def _colour(path: Path, container: Any, stream: Any, frame: Any) -> Colour:
+    ctx = stream.codec_context
+    record = dovi_record(path, container.format.name)
+    colour = Colour(
+        primaries=tag_name(PRIMARIES, int(ctx.color_primaries)),
+        transfer=tag_name(TRANSFERS, int(ctx.color_trc)),
+        matrix=tag_name(MATRICES, int(ctx.colorspace)),
+        range=tag_name(RANGES, int(ctx.color_range)),
+        bit_depth=bit_depth(ctx.pix_fmt),
+        dolby_vision=DolbyVision.from_record(record) if record else None,
+    )
+    if not colour.hdr or frame is None:  # mastering metadata matters only to a tone mapping
+        return colour
+    mastering = light = None
+    for side in frame.side_data:
+        kind = str(getattr(side, "type", ""))
+        if kind.endswith("MASTERING_DISPLAY_METADATA"):
+            mastering = _mastering(bytes(side))
+        elif kind.endswith("CONTENT_LIGHT_LEVEL") and len(bytes(side)) >= 8:
+            light = ContentLight(*struct.unpack_from("<II", bytes(side)))
+    return replace(colour, mastering=mastering, light=light)
 
 
 def _tail_end(path: Path, duration: float) -> float | None:
@@ -144,6 +209,7 @@ def _read_tail(path: Path, duration: float, *, every_stream: bool) -> float | No
 
 def _video(path: Path, container: Any, stream: Any) -> VideoStream:
     ctx = stream.codec_context
+    frame = _first_frame(container, stream)
     level = getattr(ctx, "level", None)
     return VideoStream(
         index=stream.index,
@@ -157,9 +223,10 @@ def _video(path: Path, container: Any, stream: Any) -> VideoStream:
         avg_frame_rate=_fraction(stream.average_rate),
         vfr=is_vfr(video_times(path, stream.index)),
         pix_fmt=ctx.pix_fmt,
-        rotation=_rotation(container, stream),
+        rotation=_rotation(frame),
         field_order=_FIELD_ORDERS.get(int(getattr(ctx, "field_order", 0) or 0), "unknown"),
         bit_rate=ctx.bit_rate or None,
+        colour=_colour(path, container, stream, frame),
     )
 
 

@@ -144,6 +144,7 @@ def _video(t: Table) -> VideoSpec:
         crf=t.integer("crf", d.crf, min=0, max=51),
         speed=t.choice("speed", X264_SPEEDS, d.speed),
         copy_when_compliant=t.flag("copy_when_compliant", d.copy_when_compliant),
+        hdr=t.choice("hdr", ["tone-map", "keep"], d.hdr),
         **legacy_video_fields(t, lambda key, default: parse_rate(t, key, default)),
     )
     t.done()
@@ -163,6 +164,8 @@ def _video(t: Table) -> VideoSpec:
         # file wins, and the minimum is capped at its maximum
         spec = replace(spec, **{f"min_{side}": high})
     if spec.codec != "h264":
+        if spec.hdr == "keep":
+            raise t.error("hdr", f"{spec.codec} is 8-bit SDR: it cannot keep HDR", spec.hdr)
         return spec  # MPEG-2 / MPEG-4 Part 2 limits: presets.legacy.check_legacy
     frame_mbs, rate_mbs, kbps = H264_LEVELS[spec.level]
     if macroblocks(spec.max_width, spec.max_height) > frame_mbs:

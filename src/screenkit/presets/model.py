@@ -19,6 +19,7 @@ SidecarFormat = Literal["none", "srt", "vtt"]
 VideoCodec = Literal["h264", "mpeg2video", "mpeg4"]
 Aspect = Literal["16:9", "4:3-letterbox"]
 SidecarName = Literal["language", "film"]
+HdrHandling = Literal["tone-map", "keep"]
 
 Family = Literal["file", "divx", "dvd"]
 """What kind of player a preset is for, and so how a bundle for it is made: a video file
@@ -93,6 +94,9 @@ class VideoSpec:
     speed: str = "medium"
     """The x264 preset: quality per bit against encode time."""
     copy_when_compliant: bool = True
+    hdr: HdrHandling = "tone-map"
+    """An HDR master (HLG, PQ, Dolby Vision): ``tone-map`` it to SDR BT.709 8-bit, what the
+    venue's screen shows; ``keep`` it HDR, 10-bit with its tags (the archive)."""
     frame_width: int | None = None
     frame_height: int | None = None
     """A fixed stored frame size (DVD: 720x576 or 720x480); None fits the picture in the box."""

@@ -26,13 +26,14 @@ import ffmpeg as ffmpeg_graph
 from screenkit.fonts import stage_fonts
 from screenkit.media.atomic import atomic_output
 from screenkit.media.binaries import FFmpeg
+from screenkit.media.colour import MATRICES, PRIMARIES, RANGES, TRANSFERS, tag_name
 from screenkit.media.runner import input_arg, output_arg, run_ffmpeg
 from screenkit.progress import ProgressCallback
 from screenkit.slides.errors import CardError
 from screenkit.slides.layout import CardLayout, layout_card, qr_code
 from screenkit.slides.script import card_script
 from screenkit.slides.spec import CardSpec
-from screenkit.slides.target import CardTarget
+from screenkit.slides.target import CardTarget, VideoParams
 from screenkit.tempdirs import scratch_dir
 
 BACKGROUND = "0x15171c"
@@ -129,7 +130,37 @@ def card_picture(
         video = video.filter("fade", type="in", start_time=0, duration=fade)
         video = video.filter("fade", type="out", start_time=round(end - fade, 6), duration=fade)
     video = video.filter("setsar", _rate(target.sar))
-    return video.filter("format", target.video.pix_fmt)
+    return film_colour(video, target.video)
+
+
+_SWS_MATRICES = {"bt2020nc": "bt2020", "bt2020c": "bt2020", "bt470bg": "bt470"}
+
+
+def film_colour(video: Any, params: VideoParams) -> Any:
+    """The card's RGB picture as the film's YUV: its pixel format, made with the film's
+    matrix and range (a BT.709 film's card by BT.709's matrix, not swscale's BT.601 default)
+    and its frames tagged like the film's, so that x264 writes the same colour VUI into the
+    card's SPS (ffmpeg 9 takes the VUI from the frames, not from ``-color_trc``) and the
+    card joins the film by stream copy with the film's headers."""
+    color_range, primaries, trc, space = params.color
+    matrix = tag_name(MATRICES, space)
+    if matrix is not None and matrix != "gbr":
+        sws_range = {1: "tv", 2: "pc"}.get(color_range, "tv")
+        video = video.filter(
+            "scale", out_color_matrix=_SWS_MATRICES.get(matrix, matrix), out_range=sws_range
+        )
+    video = video.filter("format", params.pix_fmt)
+    tags = {
+        key: value
+        for key, value in (
+            ("color_primaries", tag_name(PRIMARIES, primaries)),
+            ("color_trc", tag_name(TRANSFERS, trc)),
+            ("colorspace", matrix),
+            ("range", tag_name(RANGES, color_range)),
+        )
+        if value is not None
+    }
+    return video.filter("setparams", **tags) if tags else video
 
 
 def _video_codec_args(target: CardTarget) -> dict[str, Any]:

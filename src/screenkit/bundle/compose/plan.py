@@ -41,6 +41,7 @@ from screenkit.bundle.kinds import (
 from screenkit.bundle.kinds.manifest import BundleContext
 from screenkit.bundle.kinds.shape import BundlePlan, BundleShape, VideoRequest
 from screenkit.encode import EncodeOptions, output_format
+from screenkit.encode.colour import colour_plan, require_tone_mapping
 from screenkit.encode.legacy import conform
 from screenkit.errors import ConfigError, ScreenkitError
 from screenkit.kit import Kit
@@ -137,6 +138,8 @@ def _plan_bundle(
     part (a file with the card in front, or a DVD), then the stills, sheet, poster, page."""
     kit = p.kit
     preset = load_preset(request.preset, kit.root)
+    colour = colour_plan(p.master, preset)  # a master it cannot take is refused here,
+    require_tone_mapping(p.ffmpeg, colour)  # and an ffmpeg without zscale: before any encode
     burn, soft = _resolve(kit, request, preset)
     folder = check_inside(out, out / f"{kit.name}-{request.name}", "bundle folder")
     stem = video_stem(kit.title, request.lang, preset.name)
@@ -179,6 +182,7 @@ def _plan_bundle(
         enlarged_from=output_format(p.master, preset, EncodeOptions()).enlarged_from,
         page=preset.plays_in_a_browser,
         conformed=conformed(p.master, preset),
+        colour=colour,
     )
     ends = {
         **video.ends,

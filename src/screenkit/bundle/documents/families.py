@@ -19,6 +19,7 @@ from screenkit.bundle.documents.manifest import Manifest
 from screenkit.bundle.documents.verify_legacy import Found, check_divx_sidecar, check_dvd
 from screenkit.dvd.author import VIDEO_TS
 from screenkit.encode import check_compliance
+from screenkit.encode.compliance import promised_colour_mismatches
 from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import probe
@@ -36,9 +37,10 @@ def check_video(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> Found:
         info = probe(path, ffmpeg=ffmpeg)
     except ScreenkitError as exc:
         return [(manifest.video, f"cannot be read as media: {exc.message}")], []
+    mismatches = check_compliance(info, manifest.preset)
+    mismatches += promised_colour_mismatches(info, manifest.promised_colour())
     problems: list[tuple[str | None, str]] = [
-        (manifest.video, f"does not meet {manifest.preset.name}: {m}")
-        for m in check_compliance(info, manifest.preset)
+        (manifest.video, f"does not meet {manifest.preset.name}: {m}") for m in mismatches
     ]
     return problems, []
 

@@ -4,7 +4,8 @@ A bundle folder is complete exactly when its manifest exists: the build writes e
 file first and the manifest last, inside a hidden folder renamed into place only then. The
 manifest carries the resolved preset (so that ``screenkit verify`` can check the video on a
 machine without the kit), the options, the inputs' and every file's sha256 and size, the
-ffmpeg and screenkit versions, and the ``plan_key`` (a digest of every step's cache key and
+ffmpeg and screenkit versions, the master's and the video's colour (what ``verify`` checks
+the video's tags against), and the ``plan_key`` (a digest of every step's cache key and
 the options) that tells a rebuild with nothing changed that the bundle is already right.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 from screenkit.bundle.engine.errors import IncompleteBundle
 from screenkit.errors import InputError
 from screenkit.media.atomic import write_text_atomic
+from screenkit.media.colour import Colour
 from screenkit.presets import AudioSpec, LoudnessSpec, SubtitleSpec, VenuePreset, VideoSpec
 from screenkit.presets.model import DvdSpec
 
@@ -74,6 +76,17 @@ class Manifest:
     format: int = FORMAT
     quality: Mapping[str, Any] | None = None
     """The film encode's SSIM/PSNR against the master (`screenkit.encode.quality`)."""
+    colour: Mapping[str, Any] | None = None
+    """The master's colour and the video's (`screenkit.encode.colour.ColourPlan.to_json`):
+    SDR or HDR, the tags and bit depth, what the encode did (tone-mapped, kept, nothing)."""
+
+    def promised_colour(self) -> Colour | None:
+        """The colour tags the video was made with and must carry (None: none promised, as
+        for an AVI, which carries none, or a manifest from before colour was recorded)."""
+        record = self.colour
+        if not record or not record.get("tagged", True) or not record.get("output"):
+            return None
+        return Colour.from_json(record["output"])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +107,7 @@ class Manifest:
             "steps": [vars(r) for r in self.steps],
             "files": [vars(r) for r in self.files],
             "quality": dict(self.quality) if self.quality is not None else None,
+            "colour": dict(self.colour) if self.colour is not None else None,
         }
 
 
@@ -185,6 +199,7 @@ def read_manifest(folder: Path) -> Manifest:
             steps=_records(StepRecord, data.get("steps", [])),
             files=_records(FileRecord, data["files"]),
             quality=data.get("quality"),
+            colour=data.get("colour"),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{path} is damaged: {exc}", path=path) from exc

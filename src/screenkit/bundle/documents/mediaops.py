@@ -116,7 +116,13 @@ def _safe(path: Path) -> list[str]:
 
 
 def keyframe_before(path: Path, at: float) -> float:
-    """The time of the last video keyframe at or before ``at`` seconds (0.0 at the start)."""
+    """The time of the last video keyframe at or before ``at`` seconds (0.0 at the start).
+
+    The file's first keyframe is its start whatever time it carries (an AVI's first one
+    carries the B-frame delay, two frames in): a cut there is a cut from the start. Where
+    the demuxer's seek lands past ``at`` (AVI indexes are coarse), the keyframes are read
+    from the start instead.
+    """
     import av
 
     admit_media(path)
@@ -124,12 +130,29 @@ def keyframe_before(path: Path, at: float) -> float:
         with av.open(str(path), options={"protocol_whitelist": WHITELIST}) as container:
             stream = container.streams.video[0]
             base = stream.time_base or Fraction(1, 1000)
-            start = stream.start_time or 0
-            target = start + int(Fraction(at).limit_denominator(1000) / base)
-            container.seek(target, stream=stream, backward=True, any_frame=False)
-            for packet in container.demux(stream):
-                if packet.pts is not None and packet.is_keyframe:
-                    return max(0.0, float((packet.pts - start) * base))
+            target = int(Fraction(at).limit_denominator(1000) / base)
+            keys = _keyframes(container, stream, until=None, first_only=True)
+            first = keys[0] if keys else 0
+            container.seek(first + target, stream=stream, backward=True, any_frame=False)
+            found = _keyframes(container, stream, until=None, first_only=True)
+            if not found or found[0] > first + target:
+                container.seek(first, stream=stream, backward=True, any_frame=False)
+                found = _keyframes(container, stream, until=first + target, first_only=False)
+            return max(0.0, float((found[-1] - first) * base)) if found else 0.0
     except (av.FFmpegError, IndexError, OSError) as exc:
         raise ProbeError(f"cannot read the keyframes of {path}: {exc}", path=path) from exc
-    return 0.0
+
+
+def _keyframes(container: Any, stream: Any, *, until: int | None, first_only: bool) -> list[int]:
+    """The times (in the stream's time base) of the keyframes demuxed from where the
+    container stands: the first only, or every one up to ``until``."""
+    found: list[int] = []
+    for packet in container.demux(stream):
+        if packet.pts is None or not packet.is_keyframe:
+            continue
+        if until is not None and packet.pts > until:
+            break
+        found.append(int(packet.pts))
+        if first_only:
+            break
+    return found

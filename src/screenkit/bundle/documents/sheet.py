@@ -28,6 +28,7 @@ from screenkit.bundle.documents.sheet_words import (
     troubleshooting,
     unzip_step,
 )
+from screenkit.encode.colour import ColourPlan
 from screenkit.encode.quality import Quality
 from screenkit.i18n import Translator, translator
 from screenkit.media.info import MediaInfo
@@ -97,6 +98,8 @@ class SheetData:
     conformed: tuple[float, float, bool] | None = None
     """An old player's fixed rate: (the master's fps, the disc's, sped up (PAL) or frames
     repeated (NTSC)); None where the master's rate is kept."""
+    colour: ColourPlan | None = None
+    """What the encode does with the master's colour (tone-maps its HDR, keeps it, nothing)."""
     video: MediaInfo | None = None
     files: tuple[SheetFile, ...] = ()
     card_image: str | None = None

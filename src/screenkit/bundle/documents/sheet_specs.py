@@ -10,6 +10,7 @@ import math
 from typing import TYPE_CHECKING
 
 from screenkit.bundle.documents.families import FAMILIES
+from screenkit.encode.colour import ColourPlan
 from screenkit.encode.quality import Quality
 from screenkit.i18n import Translator
 from screenkit.media.info import MediaInfo
@@ -69,6 +70,8 @@ def specs(data: SheetData, tr: Translator) -> list[tuple[str, str]]:
             )
         if data.conformed is not None:
             rows.append(("", _conform_note(data.conformed, tr)))
+        if data.colour is not None and (colour := colour_words(data.colour, tr)) is not None:
+            rows.append((_("colour"), colour))
     for a in info.audio:
         channels = tr.ngettext("{n} channel", "{n} channels", a.channels).format(n=a.channels)
         rows.append((_("audio"), f"{a.codec}, {channels}, {a.sample_rate} Hz"))
@@ -92,6 +95,33 @@ def specs(data: SheetData, tr: Translator) -> list[tuple[str, str]]:
     if data.quality is not None:
         rows.append((_("quality"), _quality(data.quality, tr)))
     return rows
+
+
+_KINDS = {"hlg": "HLG", "pq": "PQ", "dolby-vision": "Dolby Vision"}
+
+
+def colour_words(plan: ColourPlan, tr: Translator) -> str | None:
+    """What the encode did with the master's colour, for the organiser (None: an SDR
+    master shown as it is, nothing to say)."""
+    _ = tr.gettext
+    kind = _KINDS.get(plan.source.dynamic_range, "HDR")
+    if plan.action == "tone-map":
+        words = _("tone-mapped from the master's HDR ({kind}) to SDR (BT.709, 8-bit)").format(
+            kind=kind
+        )
+        dv = plan.source.dolby_vision
+        if dv is not None:
+            base = _("through its Dolby Vision {profile} base layer").format(profile=dv.name)
+            words = f"{words}, {base}"
+        return words
+    if plan.action == "keep":
+        return _(
+            "HDR ({kind}) kept as in the master, 10-bit: it looks right only on a screen "
+            "that shows HDR"
+        ).format(kind=kind)
+    if plan.action == "gamut":
+        return _("the master's BT.2020 colours converted to BT.709")
+    return None
 
 
 def _conform_note(conformed: tuple[float, float, bool], tr: Translator) -> str:

@@ -22,11 +22,11 @@ from screenkit.dvd.iso import DVD5_BYTES, DVD9_BYTES, iso_listing
 from screenkit.dvd.readback import disc_problems
 from screenkit.dvd.tools import DvdTools, find_tool
 from screenkit.encode import check_compliance
+from screenkit.encode.compliance import promised_colour_mismatches
 from screenkit.encode.legacy_check import check_sidecar
 from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.probe import probe
-from screenkit.presets import VenuePreset
 
 Found = tuple[list[tuple[str | None, str]], list[str]]
 """(problems as (path, what), warnings)."""
@@ -52,7 +52,7 @@ def check_dvd(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> Found:
             "lsdvd or xorriso is not installed: the DVD's structure and image were not "
             f"checked ({INSTALL_LINE})"
         )
-        return _check_vob(video_ts, preset, None, ffmpeg), [warning]
+        return _check_vob(video_ts, manifest, None, ffmpeg), [warning]
     langs = tuple(str(lang) for lang in manifest.options.get("soft") or ())
     if not preset.subtitles.subpictures:
         langs = ()
@@ -67,13 +67,13 @@ def check_dvd(folder: Path, manifest: Manifest, ffmpeg: FFmpeg) -> Found:
         )
     ]
     length = report.titles[0].length if report.titles else None
-    problems += _check_vob(video_ts, preset, length, ffmpeg)
+    problems += _check_vob(video_ts, manifest, length, ffmpeg)
     found, warnings = _check_image(folder, manifest, tools)
     return [*problems, *found], warnings
 
 
 def _check_vob(
-    video_ts: Path, preset: VenuePreset, length: float | None, ffmpeg: FFmpeg
+    video_ts: Path, manifest: Manifest, length: float | None, ffmpeg: FFmpeg
 ) -> list[tuple[str | None, str]]:
     """The title set's first VOB against the preset. Its average rate is the title's VOBs
     over the title's length as the IFO says: the timestamps start again in every cell, so
@@ -89,7 +89,10 @@ def _check_vob(
     vobs = sum(p.stat().st_size for p in video_ts.glob("VTS_01_[1-9].VOB"))
     rate = round(vobs * 8 / length) if length else None
     checked = replace(info, bit_rate=rate)
-    return [(where, f"does not meet {preset.name}: {m}") for m in check_compliance(checked, preset)]
+    preset = manifest.preset
+    mismatches = check_compliance(checked, preset)
+    mismatches += promised_colour_mismatches(checked, manifest.promised_colour())
+    return [(where, f"does not meet {preset.name}: {m}") for m in mismatches]
 
 
 def _check_image(folder: Path, manifest: Manifest, tools: DvdTools) -> Found:

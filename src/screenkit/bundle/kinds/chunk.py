@@ -31,6 +31,7 @@ from screenkit.encode.chunks import (
     family_of,
     targets,
 )
+from screenkit.encode.colour import ToneMapping, tone_mapping_of
 from screenkit.encode.subs import stage_burn
 from screenkit.media.info import MediaInfo
 from screenkit.presets import VenuePreset
@@ -50,6 +51,8 @@ class Settings:
     """The x264 speed asked for the build (None: the preset's)."""
     shown: str | None
     """What of the burned track shows in the chunk, as laid out (`burn_digest`)."""
+    tone_mapping: ToneMapping | None = None
+    """How an HDR master is tone-mapped to the preset's SDR (None: it is not)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,12 @@ def cuts(master: MediaInfo, seconds: float) -> list[float]:
 
 def options(s: Settings, tools: Tools) -> EncodeOptions:
     """A chunk's encode choices: the burned track, fonts and speed (no sound)."""
-    return EncodeOptions(burn=s.burn, fonts=tools.fonts, x264_preset=s.speed)
+    return EncodeOptions(
+        burn=s.burn,
+        fonts=tools.fonts,
+        x264_preset=s.speed,
+        tone_mapping=s.tone_mapping,
+    )
 
 
 def split(p: Planner, preset: VenuePreset, burn: SubtitleInput | None) -> tuple[Chunk, ...]:
@@ -155,7 +163,9 @@ def plan(
     shown = None
     if burned is not None:
         shown = burn_digest(burned, preset, fmt, family_of(choices), piece)
-    settings = Settings(p.master, preset, burn, piece, p.speed, shown)
+    settings = Settings(
+        p.master, preset, burn, piece, p.speed, shown, tone_mapping_of(p.master, preset)
+    )
     return p.add(
         KIND,
         f"film chunk {piece.index + 1}/{count} ({what})",

@@ -22,6 +22,7 @@ from screenkit.bundle.engine.step import Command, Folders, InputFile, Step, Step
 from screenkit.bundle.kinds import chunk, loudness
 from screenkit.encode import EncodeOptions, EncodePlan, Loudness, SubtitleInput, plan_encode
 from screenkit.encode.chunks import LIST_NAME, Chunk, join_args
+from screenkit.encode.colour import ColourPlan, ToneMapping, tone_mapping_of
 from screenkit.encode.compliance import ComplianceError
 from screenkit.encode.family import check_compliance
 from screenkit.encode.quality import STATS_NAME, Quality, parse_quality, quality_args, sample_step
@@ -43,6 +44,8 @@ class Settings:
     """The x264 speed asked for the build (None: the preset's)."""
     chunks: tuple[Chunk, ...] = ()
     """The chunk steps the picture is joined from (``kinds/chunk.py``); (): one encode."""
+    tone_mapping: ToneMapping | None = None
+    """How an HDR master is tone-mapped to the preset's SDR (None: it is not)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class Result:
     duration: float
     quality: Quality | None = None
     """SSIM/PSNR against the master fed the same way (None: the video was copied)."""
+    colour: ColourPlan | None = None
+    """What the encode did with the master's colour (the manifest records it)."""
 
 
 def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[InputFile]]:
@@ -62,7 +67,15 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     track, track_input = p.track(burn) if burn else (None, None)
     inputs = [p.master_file, *p.font_files, *([track_input] if track_input else [])]
     pieces = chunk.split(p, preset, track)
-    settings = Settings(p.master, preset, track, p.kit.original_language, p.speed, pieces)
+    settings = Settings(
+        p.master,
+        preset,
+        track,
+        p.kit.original_language,
+        p.speed,
+        pieces,
+        tone_mapping_of(p.master, preset),
+    )
     # planned now with stand-in loudness: a preset the film cannot meet fails before any run
     stand_in = Loudness(*[math.nan] * 4) if loud_id else None
     planned = _encode_plan(settings, p.tools, stand_in, Folders(p.cache.root, p.cache.root))
@@ -92,7 +105,11 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
 def encode_options(s: Settings, tools: Tools) -> EncodeOptions:
     """The encode's choices beyond the preset: the burned track, fonts, speed."""
     return EncodeOptions(
-        burn=s.burn, audio_lang=s.audio_lang, fonts=tools.fonts, x264_preset=s.speed
+        burn=s.burn,
+        audio_lang=s.audio_lang,
+        fonts=tools.fonts,
+        x264_preset=s.speed,
+        tone_mapping=s.tone_mapping,
     )
 
 
@@ -228,6 +245,7 @@ class FilmKind(Kind[Settings, Result]):
             warnings=done.warnings,
             duration=done.info.duration,
             quality=quality,
+            colour=planned.format.colour,
         )
 
     def warnings(self, result: Result) -> tuple[str, ...]:

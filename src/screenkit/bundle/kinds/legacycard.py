@@ -22,13 +22,16 @@ from screenkit.bundle.engine.planner import Planner
 from screenkit.bundle.engine.step import Command, Folders, Step, StepRun
 from screenkit.bundle.kinds.card import Result
 from screenkit.encode import EncodeOptions
+from screenkit.encode.colour import colour_output_options
 from screenkit.encode.legacy import burn_format, codec_words, legacy_format
 from screenkit.encode.options import OutputFormat
+from screenkit.media.colour import tag_numbers
 from screenkit.media.runner import output_arg
 from screenkit.presets import VenuePreset
 from screenkit.slides import CardSpec, CardTarget, card_timing, layout_card
 from screenkit.slides.layout import CardLayout
 from screenkit.slides.render import StagedCard, card_picture, stage_card, staged_names
+from screenkit.slides.target import VideoParams
 
 __all__ = ["KIND", "Result", "Settings", "plan"]
 
@@ -57,11 +60,15 @@ def plan(p: Planner, spec: CardSpec, preset: VenuePreset) -> str:
 
 def _target(s: Settings) -> CardTarget:
     canvas = burn_format(s.fmt, s.preset)
+    colour = s.fmt.colour
+    tags = tag_numbers(colour.output) if colour is not None and colour.tagged else None
     return CardTarget(
         width=canvas.width,
         height=canvas.height,
         frame_rate=s.fmt.frame_rate,
         safe_area=s.preset.safe_area,
+        # the film's colour: a tone-mapped film's card in BT.601's matrix, tagged as it is
+        video=VideoParams(color=tags) if tags is not None else VideoParams(),
         audio=(),  # the silence is laid under the picture here, in the film's codec
     )
 
@@ -96,6 +103,8 @@ def _prepare(step: Step[Settings], folders: Folders) -> _Prepared:
     )
     out = folders.work / f"{s.spec.kind}{preset.extension}"
     words = codec_words(preset, fmt, preset.video.bitrate_kbps or 2000)
+    if fmt.colour is not None and fmt.colour.tagged:
+        words |= colour_output_options(fmt.colour)
     node = ffm.output(picture, silence["a"], output_arg(out), **words)
     command = Command(tuple(ffm.get_args(node)), f"{s.spec.kind} card", duration=seconds)
     return _Prepared(command, staged, layout, seconds, out.name)

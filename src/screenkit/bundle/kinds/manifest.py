@@ -82,7 +82,8 @@ class ManifestKind(Kind[Settings, Result]):
         ctx, bundle = s.context, s.bundle
         deps = run.deps
         recover(bundle.folder)
-        quality = film.KIND.result(deps[bundle.film_step]).quality
+        encoded = film.KIND.result(deps[bundle.film_step])
+        quality, colour = encoded.quality, encoded.colour
         with (
             disk_full_guard(f"writing the bundle {bundle.folder.name}", bundle.folder.parent),
             partial_bundle(bundle.folder) as part,
@@ -123,6 +124,7 @@ class ManifestKind(Kind[Settings, Result]):
                 ),
                 files=tuple(files),
                 quality=to_meta(quality) if quality is not None else None,
+                colour=colour.to_json() if colour is not None else None,
             )
             write_manifest(part.folder, manifest)  # last: the bundle is complete now
             publish(part)
