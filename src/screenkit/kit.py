@@ -209,12 +209,19 @@ def _bundle(kit_name: str, name: str, table: Table, languages: tuple[str, ...]) 
     return spec
 
 
+def catalogue_problem(address: str) -> str | None:
+    """Why ``address`` cannot be where bundles are downloaded from (https; plain http only
+    on this machine), or None. The kit's ``[kit] catalogue`` and the app's typed one."""
+    if _CATALOGUE.fullmatch(address):
+        return None
+    return f"'{address[:200]}' is not an https:// address of a bundle catalogue"
+
+
 def _catalogue(table: Table) -> str | None:
     value: str | None = table.text("catalogue")
-    if value is not None and not _CATALOGUE.fullmatch(value):
-        raise table.error(
-            "catalogue", f"'{value}' is not an https:// address of a bundle catalogue", value
-        )
+    problem = catalogue_problem(value) if value is not None else None
+    if problem is not None:
+        raise table.error("catalogue", problem, value)
     return value
 
 

@@ -44,6 +44,22 @@ def client_for(config: AppConfig, *, authed: bool = True) -> TestClient:
     return client
 
 
+def app_at_home(home: Path, film: Path) -> tuple[Running, Path]:
+    """``screenkit app`` as a process whose HOME is ``home`` (the folder chooser's root),
+    on a kit in ``home/kit``, with ``home/stick`` standing in for a USB stick."""
+    kit = make_kit(home / "kit", film)
+    (home / "stick").mkdir()
+    old_home = os.environ.get("HOME")
+    os.environ["HOME"] = str(home)
+    try:
+        return Running(kit, home / "state"), kit
+    finally:
+        if old_home is None:
+            del os.environ["HOME"]
+        else:
+            os.environ["HOME"] = old_home
+
+
 LINE = re.compile(r"^screenkit app: http://127\.0\.0\.1:(\d+)/\?token=([A-Za-z0-9_-]{32,})\n$")
 
 

@@ -245,10 +245,11 @@ def test_open_the_folder_runs_the_file_manager_on_the_bundle_alone(
     monkeypatch.setattr(api, "opener", lambda: [str(script)])
     answer = client.post(f"/api/builds/{built['id']}/open")
     assert answer.status_code == 200 and answer.json() == {"opened": built["bundle"]}
-    for _ in range(50):
-        if record.exists():
+    deadline = time.monotonic() + 60  # the opener runs on its own: wait for what it wrote
+    while time.monotonic() < deadline:
+        if record.exists() and record.read_text(encoding="utf-8") == built["bundle"]:
             break
-        time.sleep(0.1)
+        time.sleep(0.1)  # the shell makes the file before it writes into it
     assert record.read_text(encoding="utf-8") == built["bundle"]
     monkeypatch.setattr(api, "opener", lambda: None)
     none = client.post(f"/api/builds/{built['id']}/open", headers={"Accept-Language": "uk"})

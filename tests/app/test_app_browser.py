@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import Running, make_kit
+from app_helpers import Running, app_at_home
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--lang=uk", "--disable-background-networking"]
@@ -61,17 +61,7 @@ def served(
 ) -> Iterator[tuple[Running, Path, Path]]:
     """The app as a process; HOME is a folder holding the kit and the stand-in stick."""
     home = tmp_path_factory.mktemp("home")
-    kit = make_kit(home / "kit", sample_kit_film)
-    (home / "stick").mkdir()
-    old_home = os.environ.get("HOME")
-    os.environ["HOME"] = str(home)  # the folder chooser's root, in the app process
-    try:
-        app = Running(kit, home / "state")
-    finally:
-        if old_home is None:
-            del os.environ["HOME"]
-        else:
-            os.environ["HOME"] = old_home
+    app, kit = app_at_home(home, sample_kit_film)
     yield app, kit, home
     if app.process.poll() is None:
         app.stop()

@@ -49,7 +49,8 @@ def test_no_page_shows_the_apps_english(
         "/", "/kits", "/screening", "/helper?how=usb&usb=new", "/builds", f"/builds/{job}",
         f"/builds/{job}/copy", "/subtitles", "/subtitles/uk",
         "/check?lang=uk&preset=usb-player&venue=x&day=2026-03-14&time=20:30&outro=1",
-        "/check?lang=uk&preset=nope", "/nowhere",
+        "/check?lang=uk&preset=nope", "/nowhere", "/download?lang=uk&preset=usb-player",
+        "/download?lang=uk&preset=web&catalogue=http://example.org/",
     ]  # fmt: skip
     assert translator(lang).translated
     for path in pages:

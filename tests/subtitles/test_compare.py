@@ -202,3 +202,21 @@ def test_an_unfinished_translation_is_missing_cues_not_timed_for_another_cut(
     c = compare_files(PAIR / "en.srt", path)
     assert c.file_problems == ()
     assert _rules(c) == {n: ["missing-cue"] for n in range(4, 9)}
+
+
+def test_a_sparse_translation_pairs_each_cue_with_its_own_original(tmp_path: Path) -> None:
+    """Two cues translated of fifteen, far apart (what a catalogue half done imports to):
+    each finds the original cue it is timed as, across the gap; the rest are missing."""
+    original = REPO / "subtitles" / "en.srt"
+    subs = pysubs2.load(str(original))
+    kept = pysubs2.SSAFile()
+    for n in (1, 12):
+        event = subs[n - 1].copy()
+        event.text = f"käännös {n}"
+        kept.append(event)
+    path = tmp_path / "fi.srt"
+    kept.save(str(path))
+    c = compare_files(original, path)
+    paired = [(p.original[0].number, p.translation[0].number) for p in c.pairs if p.translation]
+    assert paired == [(1, 1), (12, 2)]
+    assert _rules(c) == {n: ["missing-cue"] for n in range(1, 16) if n not in (1, 12)}

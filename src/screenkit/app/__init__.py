@@ -14,7 +14,7 @@ import importlib.util
 from screenkit.errors import ScreenkitError
 
 INSTALL_LINE = "pip install 'screenkit[app]'"
-WEB_STACK = ("starlette", "uvicorn", "jinja2")
+WEB_STACK = ("starlette", "uvicorn", "jinja2", "python_multipart")
 
 
 class AppUnavailable(ScreenkitError):

@@ -114,8 +114,10 @@ def state_json(snap: Snapshot, tr: Translator) -> dict[str, Any]:
         "problems": [str(p) for p in verify.problems] if verify else [],
         "failed_step": snap.failed_step if snap.state == "failed" else None,
         "version": snap.version,
+        "kind": snap.kind,
+        "source": snap.source,
         "shown": {
-            "state": build_state(tr, snap.state, snap.phase, snap.position),
+            "state": build_state(tr, snap.state, snap.phase, snap.position, snap.kind),
             "percent": percent(tr, snap.progress),
             "left": time_left(tr, snap.seconds_left) if snap.state == "running" else "",
             "steps": [

@@ -30,8 +30,11 @@ PLAYABLE = (".mp4", ".mkv", ".webm")
 
 
 def _again(snap: Snapshot) -> str:
-    """The check page with this build's choices, to build it again."""
+    """The check page with this build's choices, to build it again (a download: its page)."""
     c = snap.choice
+    if snap.kind == "download":
+        wanted = {"lang": c.lang, "preset": c.preset, "catalogue": snap.source or ""}
+        return "/download?" + urlencode(wanted)
     values = {
         "lang": c.lang,
         "preset": c.preset,
@@ -106,8 +109,23 @@ def build_page(request: Request) -> Response:
             "elapsed": duration(tr, snap.elapsed) if snap.elapsed else None,
             "again": _again(snap),
             "native": native_name,
+            "download": _download(tr, ctx.manager.get(snap.id)),
         },
     )
+
+
+def _download(tr: Translator, job: object) -> dict[str, object] | None:
+    """What a download's page says beside a build's: the bytes, resumed or already there."""
+    from screenkit.app.downloads import DownloadJob
+
+    if not isinstance(job, DownloadJob):
+        return None
+    result = job.result
+    return {
+        "already": bool(result and result.already),
+        "downloaded": size(tr, result.downloaded) if result else None,
+        "resumed": size(tr, result.resumed) if result and result.resumed else None,
+    }
 
 
 def builds_page(request: Request) -> Response:

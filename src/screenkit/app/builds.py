@@ -11,9 +11,13 @@ closing the tab both read the same state. Cancel sets the job's ``stop``: the en
 its steps and leaves no half bundle (`BuildCancelled`). `close` cancels everything and waits
 (Ctrl-C of the app).
 
-Today's engine reports progress as ``Progress(step=<label>, done, total)`` and an
-``overall`` percentage; `_Tracker` turns those into per-step states. When the engine's typed
-event stream lands, only `_Tracker` changes.
+The engine's typed events (`screenkit.bundle.BuildEvent`: a step started, its progress, it
+finished — built, cached, failed or stopped — and the build's percentage) become per-step
+states in `_Tracker`, the one adapter to them; steps are known by their id, so a failed step
+is the one the engine says failed.
+
+A download of a ready bundle from a catalogue (`screenkit.app.downloads`) is a job of the
+same queue, with the same state, events and cancel: it runs its own way (`BuildJob.execute`).
 """
 
 from __future__ import annotations
@@ -25,17 +29,21 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
-from screenkit import diskspace
+from screenkit import bundle, diskspace
 from screenkit.app.choice import BuildChoice
 from screenkit.bundle import (
     BuildCancelled,
+    BuildEvent,
     BuildPlan,
+    BuildProgress,
     BuildReport,
     BuildSettings,
     BundleRequest,
     StepCache,
+    StepFinished,
+    StepStarted,
     VerifyReport,
     build,
     build_cancelled,
@@ -50,7 +58,6 @@ from screenkit.progress import Progress
 State = Literal["queued", "running", "done", "failed", "cancelled"]
 StepState = Literal["waiting", "running", "done", "cached"]
 FINISHED: tuple[State, ...] = ("done", "failed", "cancelled")
-OVERALL = "overall"
 
 
 @dataclass
@@ -87,6 +94,10 @@ class Snapshot:
     failed_step: str | None
     position: int
     """Builds before this one in the queue (0: next or running)."""
+    kind: str = "build"
+    """``build``, or ``download`` (a ready bundle from a catalogue: `app.downloads`)."""
+    source: str | None = None
+    """Where a download comes from (the catalogue's address); None for a build."""
 
     @property
     def verified(self) -> bool:
@@ -120,6 +131,20 @@ class BuildJob:
     version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     changed: Callable[[], None] | None = field(default=None, repr=False)
+    kind: ClassVar[str] = "build"
+
+    def execute(self, build: Callable[[BuildJob], None]) -> None:
+        """Run in the manager's worker: ``build`` is the manager's build of the kit. A job
+        that gets its bundle otherwise (`app.downloads.DownloadJob`) runs its own way."""
+        build(self)
+
+    def origin(self) -> str | None:
+        """Where the bundle comes from when it is not built here (a download's catalogue)."""
+        return None
+
+    def cancelled(self) -> ScreenkitError:
+        """The error a cancelled job reports."""
+        return build_cancelled()
 
     def update(self, **values: object) -> None:
         with self.lock:
@@ -157,11 +182,13 @@ class BuildJob:
                 error=self.error,
                 failed_step=self.failed_step,
                 position=position,
+                kind=self.kind,
+                source=self.origin(),
             )
 
 
 class _Tracker:
-    """Today's progress events as per-step states (the one adapter to the engine's events)."""
+    """The engine's events as per-step states (the one adapter to the engine's events)."""
 
     def __init__(self, job: BuildJob) -> None:
         self.job = job
@@ -170,36 +197,50 @@ class _Tracker:
     def start(self, plan: BuildPlan) -> None:
         cache = StepCache(plan.cache_root)
         steps = {
-            s.label: StepProgress(
+            s.id: StepProgress(
                 s.label, s.kind, "cached" if s.key and cache.peek(s.key) else "waiting", 0.0
             )
             for s in plan.pending()
         }
         self.job.update(steps=steps, phase="building")
 
-    def __call__(self, event: Progress) -> None:
+    def planning(self, event: Progress) -> None:
+        """Planning's own progress (probing, measuring the loudness): the page only hears
+        that something moves."""
+        del event
+        self._changed(force=False)
+
+    def __call__(self, event: BuildEvent) -> None:
         job = self.job
-        if event.step == OVERALL:
-            value = (event.fraction or 0.0) if event.total else 0.0
-            with job.lock:
-                job.overall = max(job.overall, value)
-        else:
-            label = event.step
-            with job.lock:
-                step = job.steps.get(label) or next(
-                    (s for name, s in job.steps.items() if label.startswith(name)), None
-                )
-                if step is not None and step.state != "cached":
-                    step.state = "running"
-                    if event.fraction is not None:
-                        step.fraction = max(step.fraction, event.fraction)
-                        if step.fraction >= 1.0:
-                            step.state = "done"
-                    job.failed_step = step.label
+        with job.lock:
+            if isinstance(event, BuildProgress):
+                job.overall = max(job.overall, event.percent / 100.0)
+            else:
+                step = job.steps.get(event.id)
+                if step is not None:
+                    self._step(step, event)
+        self._changed(force=isinstance(event, StepFinished))
+
+    def _step(self, step: StepProgress, event: BuildEvent) -> None:
+        if isinstance(event, StepStarted) and step.state == "waiting":
+            step.state = "running"
+        elif isinstance(event, bundle.StepProgress) and step.state in ("waiting", "running"):
+            step.state = "running"
+            if event.fraction is not None:
+                step.fraction = max(step.fraction, min(event.fraction, 0.999))
+        elif isinstance(event, StepFinished):
+            if event.status == "failed":
+                self.job.failed_step = step.label
+            elif event.status == "cached":
+                step.state, step.fraction = "cached", 1.0
+            elif event.status == "built":
+                step.state, step.fraction = "done", 1.0
+
+    def _changed(self, *, force: bool) -> None:
         now = time.monotonic()
-        if now - self.last_update >= 0.2:  # the page needs no more than five a second
+        if force or now - self.last_update >= 0.2:  # the page needs no more than five a second
             self.last_update = now
-            job.update()
+            self.job.update()
 
     def finish(self) -> None:
         with self.job.lock:
@@ -269,8 +310,6 @@ class BuildManager:
 
     def submit(self, kit: Kit, choice: BuildChoice) -> BuildJob:
         """Check ``choice`` against ``kit`` (raises the CLI's errors) and queue its build."""
-        if self._closed:
-            raise ScreenkitError("the app is stopping", hint="start screenkit app again")
         request = choice.request(kit)
         job = BuildJob(
             id=secrets.token_hex(6),
@@ -278,8 +317,14 @@ class BuildManager:
             choice=choice,
             request=request,
             settings=self.settings_for(kit),
-            changed=self._notify,
         )
+        return self.enqueue(job)
+
+    def enqueue(self, job: BuildJob) -> BuildJob:
+        """Queue ``job`` (a build, or a job that gets its bundle otherwise: a download)."""
+        if self._closed:
+            raise ScreenkitError("the app is stopping", hint="start screenkit app again")
+        job.changed = self._notify
         with self._lock:
             self._jobs[job.id] = job
             self._waiting.append(job.id)
@@ -325,7 +370,7 @@ class BuildManager:
             if queued and job_id in self._waiting:
                 self._waiting.remove(job_id)
         if queued:
-            job.update(state="cancelled", phase="finished", error=build_cancelled())
+            job.update(state="cancelled", phase="finished", error=job.cancelled())
         return True
 
     def wait(self, job_id: str, timeout: float | None = None) -> Snapshot:
@@ -374,19 +419,19 @@ class BuildManager:
                     self._waiting.remove(job.id)
             if job.stop.is_set() or job.state in FINISHED:
                 if job.state not in FINISHED:
-                    job.update(state="cancelled", phase="finished", error=build_cancelled())
+                    job.update(state="cancelled", phase="finished", error=job.cancelled())
                 continue
-            self._run(job)
+            job.execute(self._run)
 
     def _run(self, job: BuildJob) -> None:
         tracker = _Tracker(job)
         job.update(state="running", phase="planning", started=time.monotonic())
         try:
-            plan = plan_build(job.kit, [job.request], job.settings, progress=tracker)
+            plan = plan_build(job.kit, [job.request], job.settings, progress=tracker.planning)
             tracker.start(plan)
             if job.stop.is_set():
                 raise build_cancelled()
-            report = build(plan, jobs=self.jobs, progress=tracker, stop=job.stop)
+            report = build(plan, jobs=self.jobs, events=tracker, stop=job.stop)
             tracker.finish()
             folder = report.bundles[0].folder
             job.update(phase="verifying", report=report, overall=1.0)

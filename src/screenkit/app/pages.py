@@ -306,6 +306,7 @@ def check(request: Request) -> Response:
                 for what, path, need, free in preview.needs
             ],
             "back": "/screening?" + urlencode(values),
+            "download": "/download?" + urlencode(values),
             "native": native_name,
         },
     )

@@ -5,8 +5,8 @@ shows `subs check`'s findings (each rule in the page's language, with the line i
 and syncs the track to the film's speech (``POST /subtitles/LANG/sync``): the plot, the
 confidence and what moved, in words. The synced track is saved beside the original as
 ``LANG.synced.srt`` (``LANG.synced-2.srt`` … when that is taken), never over it; a result
-below the confidence threshold is not saved. Further tools for translators (a gettext
-catalogue of a track, a comparison with the original) get their own section of that page.
+below the confidence threshold is not saved. The tools for translators (a gettext catalogue
+of the original, its import, the comparison with the original) are `translate`'s.
 """
 
 from __future__ import annotations
@@ -90,7 +90,10 @@ def subtitles_page(request: Request) -> Response:
     view = ctx.view()
     if view is None:
         return RedirectResponse("/kits", status_code=303)
-    return render(request, "subtitles.html", {"step": None, "native": native_name})
+    from screenkit.app.translate import subtitles_values
+
+    values = {"step": None, "native": native_name, **subtitles_values(view)}
+    return render(request, "subtitles.html", values)
 
 
 def track_page(request: Request) -> Response:

@@ -117,7 +117,16 @@ def refusal(scope: Scope, status: int, why: str) -> tuple[str, bytes]:
 
 def create_app(config: AppConfig) -> Starlette:
     """The app for ``config``; its `AppContext` is ``app.state.ctx``."""
-    from screenkit.app import api, buildpages, copypages, files, pages, subspages
+    from screenkit.app import (
+        api,
+        buildpages,
+        copypages,
+        downloadpages,
+        files,
+        pages,
+        subspages,
+        translate,
+    )
 
     ctx = AppContext(config)
 
@@ -133,7 +142,9 @@ def create_app(config: AppConfig) -> Starlette:
         *pages.ROUTES,
         *buildpages.ROUTES,
         *copypages.ROUTES,
+        *downloadpages.ROUTES,
         *subspages.ROUTES,
+        *translate.ROUTES,
         *api.ROUTES,
         *files.ROUTES,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),

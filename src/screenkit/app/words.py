@@ -135,6 +135,8 @@ def step_name(tr: Translator, kind: str, label: str = "") -> str:
         "dvdauthor": tr.gettext("Authoring the DVD"),
         "dvdiso": tr.gettext("Making the disc image"),
         "manifest": tr.gettext("Listing and sealing the bundle"),
+        "download": tr.gettext("Downloading the bundle"),
+        "verify": tr.gettext("Checking every file of the bundle"),
     }
     return names.get(kind, tr.gettext("Another step"))
 
@@ -148,7 +150,9 @@ def step_state(tr: Translator, state: str) -> str:
     }.get(state, state)
 
 
-def build_state(tr: Translator, state: str, phase: str, position: int = 0) -> str:
+def build_state(
+    tr: Translator, state: str, phase: str, position: int = 0, kind: str = "build"
+) -> str:
     if state == "queued":
         if position:
             return tr.ngettext(
@@ -161,7 +165,10 @@ def build_state(tr: Translator, state: str, phase: str, position: int = 0) -> st
         return {
             "planning": tr.gettext("Preparing the build"),
             "verifying": tr.gettext("Checking every file of the bundle"),
+            "downloading": tr.gettext("Downloading the bundle"),
         }.get(phase, tr.gettext("Building"))
+    if state == "failed" and kind == "download":
+        return tr.gettext("The download failed")
     return {
         "done": tr.gettext("Ready"),
         "failed": tr.gettext("The build failed"),
@@ -189,6 +196,8 @@ class Explained:
 def explain(tr: Translator, exc: ScreenkitError) -> Explained:
     """``exc`` in the page's language (see the module text)."""
     from screenkit.app.choice import MAX_TEXT, ChoiceError
+    from screenkit.app.downloads import download_refusal_words
+    from screenkit.app.translate import TranslationRefused, refusal_words
     from screenkit.bundle import BuildCancelled, DiskFull
     from screenkit.diskspace import NotEnoughSpace
     from screenkit.placeholders import PlaceholderAppeal
@@ -199,7 +208,11 @@ def explain(tr: Translator, exc: ScreenkitError) -> Explained:
     hint = tr.gettext(exc.hint) if exc.hint and tr.gettext(exc.hint) != exc.hint else None
     value = str(exc.value) if exc.value is not None and not isinstance(exc.value, list) else ""
     if message is None:
-        if isinstance(exc, BuildCancelled):
+        if isinstance(exc, TranslationRefused):
+            message, hint = refusal_words(tr, exc)
+        elif (said := download_refusal_words(tr, exc)) is not None:
+            message, hint = said
+        elif isinstance(exc, BuildCancelled):
             message = tr.gettext("The build was cancelled. Nothing half-made was kept.")
             hint = tr.gettext(
                 "Steps that had finished are kept: building again goes on from there."

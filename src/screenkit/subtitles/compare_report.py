@@ -84,6 +84,12 @@ def _csp(style: str) -> str:
     )
 
 
+def report_policy() -> str:
+    """The report's Content-Security-Policy, for a server that serves the page (the app):
+    the same as the page's own ``<meta>`` holds."""
+    return _csp(_style())
+
+
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 

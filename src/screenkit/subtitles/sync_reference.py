@@ -142,7 +142,10 @@ def align_events(t: FloatArray, r: FloatArray) -> list[_Pair]:
 
     for i in range(n + 1):
         j_lo, j_hi = band[min(i, n - 1)]
-        j_lo = 0 if i == 0 else j_lo
+        # a row is entered by the move that consumed the event before: the reference events
+        # between that event's window and this one's are skipped here (a sparse track, such
+        # as a translation half done, has gaps wider than the band)
+        j_lo = 0 if i == 0 else min(j_lo, band[i - 1][0])
         j_hi = m if i == n else j_hi
         for j in range(j_lo, j_hi + 1):
             here = cost.get((i, j))

@@ -115,6 +115,14 @@
     });
   }
 
+  // A file field shows the name of the file chosen (the words around it are the page's).
+  function showFileName(input) {
+    const shown = input.parentElement.querySelector(".file-name");
+    input.addEventListener("change", function () {
+      if (shown) shown.textContent = input.files.length ? input.files[0].name : "";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const build = byId("build");
     if (build && FINISHED.indexOf(build.dataset.state) < 0) follow(build);
@@ -122,5 +130,6 @@
     if (copy && FINISHED.indexOf(copy.dataset.state) < 0) watchCopy(copy);
     document.querySelectorAll("form[data-api]").forEach(sendQuietly);
     document.querySelectorAll("form[data-busy]").forEach(markBusy);
+    document.querySelectorAll("input.file-input").forEach(showFileName);
   });
 })();
