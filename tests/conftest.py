@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,13 @@ import pytest
 from screenkit.media.binaries import ENV_VAR, FFmpeg, bundled_ffmpeg, find_ffmpeg, set_override
 from screenkit.sample.film import render_film
 from screenkit.sample.sources import SourceSpec, make_source
-from support import CORPUS, REPO, MakeSource, copy_sample_kit, keep_small_frames
+from support import CORPUS, REPO, MakeSource, kit_with_film
+
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    # A suite started in the background of a non-interactive shell (`cmd &`) inherits Ctrl-C
+    # ignored, and so would every screenkit process the tests start: the Ctrl-C tests would
+    # see their interrupt vanish. Handled here, it is back to the default in the children.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _system_ffmpeg_path() -> str | None:
@@ -146,13 +153,7 @@ def sample_kit_film(tmp_path_factory: pytest.TempPathFactory, ffmpeg: FFmpeg) ->
 @pytest.fixture
 def sample_kit(tmp_path: Path, sample_kit_film: Path) -> Path:
     """A private copy of the sample kit with a small stand-in film in media/film.mkv."""
-    kit = keep_small_frames(copy_sample_kit(tmp_path / "kit"))
-    (kit / "media").mkdir(exist_ok=True)
-    try:
-        os.link(sample_kit_film, kit / "media" / "film.mkv")
-    except OSError:
-        shutil.copyfile(sample_kit_film, kit / "media" / "film.mkv")
-    return kit
+    return kit_with_film(tmp_path / "kit", sample_kit_film)
 
 
 @pytest.fixture(scope="session")
