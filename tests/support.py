@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +30,22 @@ def copy_sample_kit(dest: Path) -> Path:
         if (REPO / sub).is_dir():
             shutil.copytree(REPO / sub, dest / sub, dirs_exist_ok=True)
     return dest
+
+
+def link_film(film: Path, kit: Path) -> Path:
+    """``film`` as the kit's master ``media/film.mkv``: hard-linked, copied where the disk
+    does not link."""
+    (kit / "media").mkdir(exist_ok=True)
+    try:
+        os.link(film, kit / "media" / "film.mkv")
+    except OSError:
+        shutil.copyfile(film, kit / "media" / "film.mkv")
+    return kit
+
+
+def kit_with_film(dest: Path, film: Path) -> Path:
+    """A private copy of the sample kit (small frames allowed) with ``film`` as its master."""
+    return link_film(film, keep_small_frames(copy_sample_kit(dest)))
 
 
 SMALL_FRAME_PRESETS = ("usb-player", "usb-player-legacy", "laptop", "web")

@@ -8,13 +8,11 @@ then says so in red and ``verify`` flags the bundle.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from support import run_cli
+from support import link_film, run_cli
 
 SRT = (
     "1\n00:00:00,500 --> 00:00:01,800\nPrima riga.\n\n2\n00:00:02,000 --> 00:00:02,800\nSeconda.\n"
@@ -27,11 +25,7 @@ def _init_kit(tmp_path: Path, film: Path, lang: str = "it") -> Path:
     code, _, err = run_cli("init", str(kit), "--lang", lang)
     assert code == 0, err
     (kit / "subtitles" / f"{lang}.srt").write_text(SRT, encoding="utf-8")
-    try:
-        os.link(film, kit / "media" / "film.mkv")
-    except OSError:
-        shutil.copyfile(film, kit / "media" / "film.mkv")
-    return kit
+    return link_film(film, kit)
 
 
 def _set(kit: Path, key: str, value: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,22 +16,15 @@ from starlette.testclient import TestClient
 
 from screenkit.app.context import AppConfig
 from screenkit.app.web import create_app
-from support import copy_sample_kit, keep_small_frames
+from support import kit_with_film
 
 PORT = 8790
 TOKEN = "test-token-0123456789"
 ORIGIN = f"http://127.0.0.1:{PORT}"
 
 
-def make_kit(folder: Path, film: Path) -> Path:
-    """A copy of the sample kit with the small stand-in film (linked, not copied)."""
-    kit = keep_small_frames(copy_sample_kit(folder))
-    (kit / "media").mkdir(exist_ok=True)
-    try:
-        os.link(film, kit / "media" / "film.mkv")
-    except OSError:
-        shutil.copyfile(film, kit / "media" / "film.mkv")
-    return kit
+make_kit = kit_with_film
+"""A copy of the sample kit with the small stand-in film (linked, not copied)."""
 
 
 def client_for(config: AppConfig, *, authed: bool = True) -> TestClient:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 from handover_helpers import SPEED, publish_site
 
-from support import copy_sample_kit, keep_small_frames, run_cli
+from support import kit_with_film, run_cli
 
 BUNDLES = (("uk", "usb-player"), ("it", "web"))
 """A USB-player bundle (burned subtitles, the acceptance's) and a web one (the page)."""
@@ -18,12 +17,7 @@ BUNDLES = (("uk", "usb-player"), ("it", "web"))
 @pytest.fixture(scope="session")
 def built_kit(tmp_path_factory: pytest.TempPathFactory, sample_kit_film: Path) -> Path:
     """The sample kit with ``out/sample-uk-usb-player`` and ``out/sample-it-web`` built."""
-    kit = keep_small_frames(copy_sample_kit(tmp_path_factory.mktemp("handover") / "kit"))
-    (kit / "media").mkdir()
-    try:
-        os.link(sample_kit_film, kit / "media" / "film.mkv")
-    except OSError:
-        shutil.copyfile(sample_kit_film, kit / "media" / "film.mkv")
+    kit = kit_with_film(tmp_path_factory.mktemp("handover") / "kit", sample_kit_film)
     for lang, preset in BUNDLES:
         code, _, err = run_cli(
             "build", "--kit", str(kit), "--preset", preset, "--lang", lang,
