@@ -26,9 +26,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response, Stream
 from starlette.routing import Route
 
 from screenkit.app.builds import Snapshot
-from screenkit.app.choice import BuildChoice, ChoiceError
+from screenkit.app.choice import BuildChoice
 from screenkit.app.devices import devices
-from screenkit.app.pages import choice_of, form_of
+from screenkit.app.pages import choice_of, form_of, from_form, json_object
 from screenkit.app.web import context_of, tr_of
 from screenkit.app.words import build_state, explain, percent, step_name, step_state, time_left
 from screenkit.errors import ScreenkitError
@@ -136,22 +136,13 @@ async def create_build(request: Request) -> Response:
     view = ctx.view()
     if view is None:
         return _no_kit(tr)
-    as_form = request.headers.get("content-type", "").startswith(
-        "application/x-www-form-urlencoded"
-    )
+    as_form = from_form(request)
     try:
         if as_form:
             choice = choice_of(await form_of(request))
         else:
-            try:
-                body = json.loads(await request.body())
-            except ValueError as exc:
-                raise ChoiceError(
-                    "the request body is not JSON",
-                    key="body",
-                    hint='send {"lang": "uk", "preset": "usb-player", ...}',
-                ) from exc
-            choice = BuildChoice.from_json(body)
+            hint = 'send {"lang": "uk", "preset": "usb-player", ...}'
+            choice = BuildChoice.from_json(await json_object(request, hint))
         job = ctx.manager.submit(view.kit, choice)
     except ScreenkitError as exc:
         return refused(tr, exc)
@@ -221,7 +212,7 @@ async def cancel(request: Request) -> Response:
     if ctx.manager.snapshot(job_id) is None:
         return _missing()
     cancelled = ctx.manager.cancel(job_id)
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+    if from_form(request):
         return RedirectResponse(f"/builds/{job_id}", status_code=303)
     return JSONResponse({"id": job_id, "cancelled": cancelled})
 

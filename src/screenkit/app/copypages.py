@@ -8,7 +8,6 @@ words before the copy; the copy's page follows it and says when the stick is rea
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from starlette.routing import Route
 
 from screenkit.app.api import refused
 from screenkit.app.copies import CopyJob
-from screenkit.app.pages import form_of
+from screenkit.app.pages import from_form, posted
 from screenkit.app.web import context_of, render, tr_of
 from screenkit.app.words import explain, percent, size
 from screenkit.errors import ScreenkitError
@@ -176,19 +175,9 @@ def drives_api(request: Request) -> Response:
 async def create_copy(request: Request) -> Response:
     ctx = context_of(request)
     tr = tr_of(request)
-    as_form = request.headers.get("content-type", "").startswith(
-        "application/x-www-form-urlencoded"
-    )
+    as_form = from_form(request)
     try:
-        if as_form:
-            body: Any = await form_of(request)
-        else:
-            try:
-                body = json.loads(await request.body())
-            except ValueError as exc:
-                raise ScreenkitError("the request body is not JSON", key="body") from exc
-        if not isinstance(body, dict):
-            raise ScreenkitError("the request body must be a JSON object", key="body")
+        body = await posted(request)
         build_id, dest = body.get("build"), body.get("dest")
         if not isinstance(build_id, str) or not isinstance(dest, str):
             raise ScreenkitError("'build' and 'dest' are required, as text", key="body")
@@ -230,7 +219,7 @@ async def cancel_copy(request: Request) -> Response:
     if ctx.copies.get(job_id) is None:
         return JSONResponse({"error": "no such copy", "hint": None}, status_code=404)
     cancelled = ctx.copies.cancel(job_id)
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+    if from_form(request):
         return RedirectResponse(f"/copies/{job_id}", status_code=303)
     return JSONResponse({"id": job_id, "cancelled": cancelled})
 

@@ -12,7 +12,6 @@ page, ``/builds/ID``, which follows a download as it does a build); ``GET
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -123,27 +122,17 @@ async def download_page(
 async def create_download(request: Request) -> Response:
     """Queue a download: 201 ``{"id"}`` (a form: the page of the download)."""
     from screenkit.app.api import refused
-    from screenkit.app.pages import form_of
+    from screenkit.app.pages import from_form, posted
 
     ctx = context_of(request)
     tr = tr_of(request)
     view = ctx.view()
     if view is None:
         return RedirectResponse("/kits", status_code=303)
-    as_form = request.headers.get("content-type", "").startswith(
-        "application/x-www-form-urlencoded"
-    )
+    as_form = from_form(request)
     body: dict[str, Any] = {}
     try:
-        if as_form:
-            body = dict(await form_of(request))
-        else:
-            try:
-                body = json.loads(await request.body())
-            except ValueError as exc:
-                raise ChoiceError("the request body is not JSON", key="body") from exc
-            if not isinstance(body, dict):
-                raise ChoiceError("the request body must be a JSON object", key="body")
+        body = await posted(request)
         typed = body.get("catalogue")
         if typed is not None and not isinstance(typed, str):
             raise ChoiceError("'catalogue' must be text", key="catalogue")

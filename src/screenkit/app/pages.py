@@ -8,6 +8,7 @@ page language, opening a kit) and the API.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date, time
 from pathlib import Path
@@ -34,6 +35,30 @@ async def form_of(request: Request) -> dict[str, str]:
     """A URL-encoded form body (the app's forms post nothing else)."""
     body = (await request.body())[:65536].decode("utf-8", "replace")
     return dict(parse_qsl(body, keep_blank_values=True))
+
+
+def from_form(request: Request) -> bool:
+    """Whether a POST comes from one of the app's forms (URL-encoded), not the API (JSON):
+    a form is answered with a page to go to, the API with JSON."""
+    return request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
+
+
+async def json_object(request: Request, hint: str | None = None) -> dict[str, Any]:
+    """A JSON request body, which must be an object (`ChoiceError` otherwise)."""
+    try:
+        body = json.loads(await request.body())
+    except ValueError as exc:
+        raise ChoiceError("the request body is not JSON", key="body", hint=hint) from exc
+    if not isinstance(body, dict):
+        raise ChoiceError("the request body must be a JSON object", key="body", hint=hint)
+    return body
+
+
+async def posted(request: Request) -> dict[str, Any]:
+    """The fields of a POST, from a form or a JSON object alike."""
+    if from_form(request):
+        return dict(await form_of(request))
+    return await json_object(request)
 
 
 def safe_next(value: str | None) -> str:
