@@ -95,9 +95,9 @@ CHROMIUM_ARGS = [
 
 
 @contextlib.contextmanager
-def system_chromium() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (its own browser download is not needed);
-    skips the test where either is missing."""
+def system_chromium(*extra_args: str) -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (its own browser download is not needed),
+    started with `CHROMIUM_ARGS` and ``extra_args``; skips the test where either is missing."""
     import pytest
 
     if not CHROMIUM.exists():
@@ -107,7 +107,9 @@ def system_chromium() -> Iterator[Any]:
     except ImportError:
         pytest.skip("playwright is not installed (pip install -e '.[dev]')")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra_args]
+        )
         yield browser
         browser.close()
 

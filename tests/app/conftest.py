@@ -16,10 +16,11 @@ import pytest
 pytest.importorskip("starlette", reason="the app extra is not installed")
 pytest.importorskip("httpx", reason="httpx (for Starlette's TestClient) is not installed")
 
-from app_helpers import PORT, TOKEN, client_for, make_kit
+from app_helpers import PORT, TOKEN, Running, app_at_home, client_for, make_kit
 from starlette.testclient import TestClient
 
 from screenkit.app.context import AppConfig
+from support import system_chromium
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +72,23 @@ def built(session_client: TestClient) -> dict[str, Any]:
     state = session_client.get(f"/api/builds/{job_id}").json()
     assert state["state"] == "done", state
     return dict(state)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium in Ukrainian, for one test module (skips where it is absent)."""
+    with system_chromium("--lang=uk") as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def app_home(
+    tmp_path_factory: pytest.TempPathFactory, sample_kit_film: Path
+) -> Iterator[tuple[Running, Path, Path]]:
+    """``screenkit app`` as a process for one test module: HOME is a folder holding the kit
+    and the stand-in stick; (the app, the kit, HOME)."""
+    home = tmp_path_factory.mktemp("home")
+    app, kit = app_at_home(home, sample_kit_film)
+    yield app, kit, home
+    if app.process.poll() is None:
+        app.stop()

@@ -14,15 +14,12 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import Running, app_at_home
+from app_helpers import Running
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--lang=uk", "--disable-background-networking"]
 TECHNICAL = {
     "USB", "DVD", "VLC", "mpv", "AVI", "DivX", "PAL", "NTSC", "HDMI", "QR", "index.html",
     "screenkit.toml",
@@ -42,29 +39,6 @@ VISIBLE_APP_TEXT = """() => {
     copy.remove();
     return text;
 }"""
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (CI installs the 'chromium' package)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def served(
-    tmp_path_factory: pytest.TempPathFactory, sample_kit_film: Path
-) -> Iterator[tuple[Running, Path, Path]]:
-    """The app as a process; HOME is a folder holding the kit and the stand-in stick."""
-    home = tmp_path_factory.mktemp("home")
-    app, kit = app_at_home(home, sample_kit_film)
-    yield app, kit, home
-    if app.process.poll() is None:
-        app.stop()
 
 
 class Visit:
@@ -133,9 +107,9 @@ def _wait_progress(page: Any, above: float) -> float:
 
 @pytest.mark.slow
 def test_the_evening_with_mouse_and_keyboard_at_1280(
-    chromium: Any, served: tuple[Running, Path, Path], shots: Path
+    chromium: Any, app_home: tuple[Running, Path, Path], shots: Path
 ) -> None:
-    app, _, home = served
+    app, _, home = app_home
     visit = Visit(chromium, app, 1280, 800, shots)
     page = visit.page
     page.goto(f"{app.base}/?token={app.token}")
@@ -206,9 +180,9 @@ def test_the_evening_with_mouse_and_keyboard_at_1280(
 
 @pytest.mark.slow
 def test_a_cancelled_build_leaves_no_bundle_and_the_next_one_succeeds_at_390(
-    chromium: Any, served: tuple[Running, Path, Path], shots: Path
+    chromium: Any, app_home: tuple[Running, Path, Path], shots: Path
 ) -> None:
-    app, kit, _ = served
+    app, kit, _ = app_home
     visit = Visit(chromium, app, 390, 844, shots)
     page = visit.page
     page.goto(f"{app.base}/?token={app.token}")

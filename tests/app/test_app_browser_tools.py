@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import Running, app_at_home
-from test_app_browser import TECHNICAL, Visit, chromium  # noqa: F401 (a fixture)
+from app_helpers import Running
+from test_app_browser import TECHNICAL, Visit
 from test_app_translate import FINNISH, filled
 
 from handover.handover_helpers import Served, site_server, tree
@@ -40,18 +40,6 @@ WORDS = TECHNICAL | {
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wanted = os.environ.get("SCREENKIT_PAGE_SHOTS")
     return Path(wanted) / "app-tools" if wanted else tmp_path_factory.mktemp("tools-shots")
-
-
-@pytest.fixture(scope="module")
-def served(
-    tmp_path_factory: pytest.TempPathFactory, sample_kit_film: Path
-) -> Iterator[tuple[Running, Path, Path]]:
-    """The app as a process; HOME holds the kit and the stand-in stick."""
-    home = tmp_path_factory.mktemp("tools-home")
-    app, kit = app_at_home(home, sample_kit_film)
-    yield app, kit, home
-    if app.process.poll() is None:
-        app.stop()
 
 
 @pytest.fixture(scope="module")
@@ -88,12 +76,12 @@ class Tools(Visit):
 
 
 def test_a_finnish_translation_from_catalogue_to_comparison(
-    chromium: Any,  # noqa: F811
-    served: tuple[Running, Path, Path],
+    chromium: Any,
+    app_home: tuple[Running, Path, Path],
     shots: Path,
     tmp_path: Path,
 ) -> None:
-    app, kit, _ = served
+    app, kit, _ = app_home
     visit = Tools(chromium, app, 1280, 800, shots)
     page = visit.page
     page.goto(f"{app.base}/?token={app.token}")
@@ -155,13 +143,13 @@ def test_a_finnish_translation_from_catalogue_to_comparison(
 
 
 def test_a_ready_bundle_downloaded_verified_and_copied(
-    chromium: Any,  # noqa: F811
-    served: tuple[Running, Path, Path],
+    chromium: Any,
+    app_home: tuple[Running, Path, Path],
     catalogue: Served,
     shots: Path,
     built: dict[str, Any],
 ) -> None:
-    app, kit, home = served
+    app, kit, home = app_home
     visit = Tools(chromium, app, 1280, 800, shots)
     page = visit.page
     page.goto(f"{app.base}/?token={app.token}")
