@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bundle_helpers import SPEED, kit_with_film, run_cli
@@ -228,6 +229,45 @@ def test_only_the_long_steps_go_to_the_workers(matrix_kit: Path) -> None:
     assert {"film", "chunk", "loudness"} <= set(sent) <= heavy
     assert {"card", "sheet", "poster", "stills", "manifest"} <= {s.kind for s in done.outcomes}
     assert len(sent) < len(done.outcomes) / 2
+
+
+def test_the_client_does_not_read_again_what_a_worker_wrote(
+    matrix_kit: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker that encodes a film reads it (compliance); the client's sheet, stills and
+    card ask about it again: the worker's answer comes back with the step, so the film is
+    read once in the build, not once on each side (a 70-minute film's read costs seconds)."""
+    from screenkit.bundle import BuildSettings, build, plan_build, resolve_requests
+    from screenkit.bundle.engine.dask_executor import ClusterSpec
+    from screenkit.bundle.engine.registry import REGISTRY
+    from screenkit.kit import load_kit
+    from screenkit.media import probe_ffprobe, probe_pyav
+    from screenkit.media.probe import forget_probes
+
+    read_here: list[Path] = []
+    for module in (probe_ffprobe, probe_pyav):
+        real = module.probe
+
+        def counted(path: Path, *args: object, real: Any = real) -> object:
+            read_here.append(Path(path))
+            return real(path, *args)
+
+        monkeypatch.setattr(module, "probe", counted)
+    forget_probes()
+    kit = load_kit(matrix_kit)
+    plan = plan_build(kit, resolve_requests(kit, ["m-en-usb"]), BuildSettings(x264_preset=SPEED))
+    build(plan, cluster=ClusterSpec(workers=1))
+    cache = StepCache(plan.cache_root)
+    heavy = {kind.name for kind in REGISTRY if kind.holds_cpu}
+    on_workers = [
+        cache.entry_dir(r.key).resolve()
+        for r in cache.journal()
+        if r.kind in heavy and r.event == "done"
+    ]
+    assert {"film", "join"} <= {r.kind for r in cache.journal() if r.event == "done"}
+    read_again = [p for p in read_here if any(p.resolve().is_relative_to(d) for d in on_workers)]
+    assert on_workers and read_again == []
+    assert read_here.count(kit.master) == 1  # the plan's read
 
 
 def test_ffmpeg_runs_without_the_environment_dasks_nanny_sets() -> None:

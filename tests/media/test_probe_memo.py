@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +73,33 @@ def test_threads_asking_at_once_share_one_scan(
         thread.join()
     assert len(found) == 4 and len(set(found)) == 1
     assert scans == [film]
+
+
+def test_another_process_hands_over_what_it_read(
+    scans: list[Path], tiny_film: Path, tmp_path: Path
+) -> None:
+    """A cluster's worker reads the film it wrote (in its work folder, renamed into the
+    cache afterwards); the client takes that answer (`probes_of` there, `adopt` here)
+    instead of reading the film again."""
+    from screenkit.media.probe import adopt, probes_of
+
+    work, entry = tmp_path / "work", tmp_path / "entry"
+    work.mkdir()
+    shutil.copyfile(tiny_film, work / "film.mkv")
+    read = probe(work / "film.mkv", route="pyav")
+    work.rename(entry)
+    shutil.copyfile(tiny_film, tmp_path / "never-read.mkv")
+    handed = probes_of([entry / "film.mkv", tmp_path / "never-read.mkv", tmp_path / "gone"])
+    assert [Path(p.path) for p in handed] == [entry / "film.mkv"]
+    assert len(scans) == 1
+
+    forget_probes()  # the client: another process, nothing remembered
+    assert adopt(handed) == 1
+    assert probe(entry / "film.mkv", route="pyav") == replace(read, path=entry / "film.mkv")
+    assert len(scans) == 1
+
+    forget_probes()  # a file that is not the one the worker read is read again
+    os.utime(entry / "film.mkv", ns=(3_000_000_000, 3_000_000_000))
+    assert adopt(handed) == 0
+    probe(entry / "film.mkv", route="pyav")
+    assert len(scans) == 2

@@ -88,9 +88,7 @@ def test_an_old_players_bundle_wants_fat32_at_the_top_of_the_stick(
     assert _codes(check_destination(bundle, stick, fstype="vfat")) == [("warning", "top-folder")]
 
 
-def test_a_file_over_4_gib_is_refused_on_fat32_and_named(
-    demo_bundle: Path, tmp_path: Path
-) -> None:
+def test_a_file_over_4_gib_is_refused_on_fat32_and_named(demo_bundle: Path, tmp_path: Path) -> None:
     bundle = _big_bundle(demo_bundle, tmp_path / "src", 4 * GiB)
     with _roomy_stick(tmp_path) as stick:
         (finding,) = check_destination(bundle, stick, fstype="vfat")

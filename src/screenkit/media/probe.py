@@ -21,7 +21,7 @@ import collections
 import itertools
 import threading
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -134,6 +134,20 @@ MEMO_SIZE = 64
 Identity = tuple[object, ...]
 
 
+@dataclass(frozen=True)
+class Probed:
+    """A remembered answer as another process can take it (`probes_of`, `adopt`): the
+    file by its path, size and modification time (device and inode differ between the
+    machines of a cluster), the reader, and what was read."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    reader: tuple[object, ...]
+    """The route and the reader's identity (the end of the memo's key)."""
+    info: MediaInfo
+
+
 class _Memo:
     """Probe answers by file identity; one scan at a time per identity (threads asking for
     the same file while it is scanned wait for that scan instead of starting their own)."""
@@ -162,6 +176,11 @@ class _Memo:
                 self.known.popitem(last=False)
             self.scanning.pop(key, None)
 
+    def of_file(self, file: tuple[int, int, int, int]) -> list[tuple[Identity, MediaInfo]]:
+        """Every answer about the file of this (device, inode, size, mtime), by any reader."""
+        with self.lock:
+            return [(k, v) for k, v in self.known.items() if k[:4] == file]
+
     def clear(self) -> None:
         with self.lock:
             self.known.clear()
@@ -173,6 +192,42 @@ _MEMO = _Memo()
 def forget_probes() -> None:
     """Forget every remembered probe (the next `probe` of any file scans it again)."""
     _MEMO.clear()
+
+
+def probes_of(paths: Iterable[Path]) -> list[Probed]:
+    """What this process remembers about ``paths`` (read under any name: a step reads its
+    output in its work folder, which is then renamed into the cache), as another process
+    takes it (`adopt`): a cluster's worker hands the client what it read of the files it
+    wrote, so that the client does not read them again."""
+    found = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        for key, info in _MEMO.of_file((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)):
+            found.append(Probed(str(path), st.st_size, st.st_mtime_ns, key[4:], info))
+    return found
+
+
+def adopt(probed: Iterable[Probed]) -> int:
+    """Remember answers another process read (`probes_of`) where the file here is the one
+    it read (the same size and modification time; the reader stays part of the key).
+    Returns how many were taken."""
+    taken = 0
+    for one in probed:
+        path = Path(one.path)
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if (st.st_size, st.st_mtime_ns) != (one.size, one.mtime_ns):
+            continue
+        key: Identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, *one.reader)
+        if _MEMO.get(key) is None:
+            _MEMO.put(key, replace(one.info, path=path))
+            taken += 1
+    return taken
 
 
 def _identity(path: Path, route: Route, ffmpeg: FFmpeg | None) -> Identity | None:

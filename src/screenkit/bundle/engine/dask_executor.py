@@ -18,12 +18,13 @@ clip's stream copies, the bundles' assembly) run in this process's threads, as w
 cluster: a round trip to a worker costs more than they do (``build --all`` of 25 small
 bundles ran 1.15x slower on a local cluster than in two threads when every step went
 out). Every step reads and writes the shared cache either way, so a film's join reads the
-chunks its workers wrote where they wrote them. Progress travels from the workers through
-a Dask ``Queue`` to the build's `Relay` (each worker process keeps one handle on the
-build's queue and stop event, not one per step); stopping (a failure, Ctrl-C, the app's
-Cancel) sets a Dask ``Event`` the running steps check with their progress, which stops
-their ffmpeg (`StepStopped`, sent back as a result: Dask is not handed a BaseException),
-and cancels the rest. The library only
+chunks its workers wrote where they wrote them; and a step sends back what its worker read
+of the files it wrote (`Ran`), so the sheet, stills and card do not read a film again.
+Progress travels from the workers through a Dask ``Queue`` to the build's `Relay` (each
+worker process keeps one handle on the build's queue and stop event, not one per step);
+stopping (a failure, Ctrl-C, the app's Cancel) sets a Dask ``Event`` the running steps
+check with their progress, which stops their ffmpeg (`StepStopped`, sent back as a result:
+Dask is not handed a BaseException), and cancels the rest. The library only
 imports ``distributed`` when a cluster is asked for.
 """
 
@@ -49,6 +50,7 @@ from screenkit.bundle.engine.relay import WAITING, Relay
 from screenkit.bundle.engine.step import Step
 from screenkit.errors import ScreenkitError
 from screenkit.media.binaries import FFmpeg, find_ffmpeg
+from screenkit.media.probe import Probed, adopt, probes_of
 from screenkit.progress import Progress
 
 INSTALL = "pip install 'screenkit[cluster]'"
@@ -283,10 +285,21 @@ def _reporter(step: Step[Any], channel: _Channel) -> Any:
     return report
 
 
+@dataclass(frozen=True)
+class Ran:
+    """What a step that ran on a worker sends back: its entry, how long it ran, and what
+    the worker read of the entry's files (the film it wrote and checked), which the client
+    takes instead of reading them again (`adopt`)."""
+
+    entry: Entry
+    elapsed: float
+    probed: list[Probed]
+
+
 def run_remote(
     step: Step[Any], cache_root: str, channel: _Channel, deps: Mapping[str, Entry]
-) -> tuple[Entry, float] | Stopped:
-    """One step on a worker, from the shared cache or built into it; and how long it ran."""
+) -> Ran | Stopped:
+    """One step on a worker, from the shared cache or built into it (see `Ran`)."""
     started = time.monotonic()
     cache = StepCache(Path(cache_root), build_id=channel.build)
     try:
@@ -299,7 +312,8 @@ def run_remote(
         entry = run_step(step, cache, deps=deps, progress=report, on_wait=on_wait)
     except StepStopped:
         return Stopped(step.id)
-    return entry, time.monotonic() - started
+    probed = probes_of(entry.path(name) for name in entry.files)
+    return Ran(entry, time.monotonic() - started, probed)
 
 
 # -- on the client ---------------------------------------------------------------------
@@ -377,8 +391,8 @@ class DaskBackend:
             if isinstance(result, Stopped):
                 found.append(Done(step.id, None, StepStopped(step.id), 0.0))
             else:
-                entry, elapsed = result
-                found.append(Done(step.id, entry, None, elapsed))
+                adopt(result.probed)
+                found.append(Done(step.id, result.entry, None, result.elapsed))
         return found
 
     def stop(self) -> None:
