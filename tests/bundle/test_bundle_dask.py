@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -231,43 +232,63 @@ def test_only_the_long_steps_go_to_the_workers(matrix_kit: Path) -> None:
     assert len(sent) < len(done.outcomes) / 2
 
 
-def test_the_client_does_not_read_again_what_a_worker_wrote(
-    matrix_kit: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The worker that encodes a film reads it (compliance); the client's sheet, stills and
-    card ask about it again: the worker's answer comes back with the step, so the film is
-    read once in the build, not once on each side (a 70-minute film's read costs seconds)."""
-    from screenkit.bundle import BuildSettings, build, plan_build, resolve_requests
-    from screenkit.bundle.engine.dask_executor import ClusterSpec
-    from screenkit.bundle.engine.registry import REGISTRY
-    from screenkit.kit import load_kit
+def _count_reads() -> None:
+    """In a worker: record every real read of a media file (its path and identity)."""
     from screenkit.media import probe_ffprobe, probe_pyav
-    from screenkit.media.probe import forget_probes
 
-    read_here: list[Path] = []
+    seen: list[tuple[str, int, int, int]] = []
     for module in (probe_ffprobe, probe_pyav):
-        real = module.probe
 
-        def counted(path: Path, *args: object, real: Any = real) -> object:
-            read_here.append(Path(path))
+        def counted(path: Path, *args: object, real: Any = module.probe) -> object:
+            st = Path(path).stat()
+            seen.append((str(path), st.st_ino, st.st_size, st.st_mtime_ns))
             return real(path, *args)
 
-        monkeypatch.setattr(module, "probe", counted)
-    forget_probes()
+        module.probe = counted  # type: ignore[assignment]
+    probe_ffprobe.READS = seen  # type: ignore[attr-defined]
+
+
+def _reads() -> list[tuple[str, int, int, int]]:
+    from screenkit.media import probe_ffprobe
+
+    return list(getattr(probe_ffprobe, "READS", []))
+
+
+def test_no_file_is_read_twice_in_the_cluster(matrix_kit: Path) -> None:
+    """A 70-minute film's read costs seconds. The plan reads the master; the worker that
+    encodes a film reads it; a join on the other worker, the sheet, the stills and the card
+    read it again unless what was read travels with the steps: to the worker with a step
+    (`read_before`), back to the client with its result (`Ran`). Every file is read once
+    in the whole cluster (by its identity: it is read in a work folder, then renamed)."""
+    from screenkit.bundle import BuildSettings, build, plan_build, resolve_requests
+    from screenkit.bundle.engine.dask_executor import ClusterSpec, connect
+    from screenkit.kit import load_kit
+    from screenkit.media.probe import forget_probes
+
     kit = load_kit(matrix_kit)
-    plan = plan_build(kit, resolve_requests(kit, ["m-en-usb"]), BuildSettings(x264_preset=SPEED))
-    build(plan, cluster=ClusterSpec(workers=1))
-    cache = StepCache(plan.cache_root)
-    heavy = {kind.name for kind in REGISTRY if kind.holds_cpu}
-    on_workers = [
-        cache.entry_dir(r.key).resolve()
-        for r in cache.journal()
-        if r.kind in heavy and r.event == "done"
-    ]
-    assert {"film", "join"} <= {r.kind for r in cache.journal() if r.event == "done"}
-    read_again = [p for p in read_here if any(p.resolve().is_relative_to(d) for d in on_workers)]
-    assert on_workers and read_again == []
-    assert read_here.count(kit.master) == 1  # the plan's read
+    requests = resolve_requests(kit, ["m-en-usb", "m-it-usb", "m-en-laptop"])
+    with connect(ClusterSpec(workers=2)) as client:
+        client.run(_count_reads)
+        _count_reads()  # and here, in the client
+        forget_probes()
+        try:
+            plan = plan_build(kit, requests, BuildSettings(x264_preset=SPEED, chunks="20"))
+            build(plan, cluster=ClusterSpec(scheduler=client.scheduler.address))
+        finally:
+            here = _reads()
+            from screenkit.media import probe_ffprobe, probe_pyav
+
+            for module in (probe_ffprobe, probe_pyav):  # this process's real readers back
+                module.probe = module.probe.__kwdefaults__["real"]
+        there = client.run(_reads)
+    kinds = {r.kind for r in StepCache(plan.cache_root).journal() if r.event == "done"}
+    assert {"chunk", "join", "film"} <= kinds
+    reads = here + [r for worker in there.values() for r in worker]
+    assert len([w for w in there.values() if w]) == 2  # both workers read files
+    files = Counter(r[1:] for r in reads)
+    twice = [r[0] for r in reads if files[r[1:]] > 1]
+    assert twice == []
+    assert [r[0] for r in reads].count(str(kit.master)) == 1
 
 
 def test_ffmpeg_runs_without_the_environment_dasks_nanny_sets() -> None:
