@@ -57,7 +57,7 @@ from screenkit.bundle.engine.registry import run_step
 from screenkit.bundle.engine.step import Step
 from screenkit.encode import EncodeOptions, SubtitleInput, output_format
 from screenkit.encode.chunks import Chunk, chunk_bounds, targets
-from screenkit.encode.gaps import cue_frames
+from screenkit.encode.gaps import busy_frames, cue_frames
 from screenkit.encode.speedpick import SpeedChoice, pick_speed
 from screenkit.kit import load_kit
 from screenkit.media.binaries import find_ffmpeg
@@ -152,13 +152,8 @@ def count_fixed(timing: Timing, rate: Fraction, total: int, langs: int) -> Count
 def floor_frames(timing: Timing, rate: Fraction, total: int, langs: int) -> int:
     """The least any plan can encode: every frame a cue shows on, once per language (each
     language's picture differs there), and every other frame once."""
-    spans = sorted(cue_frames((round(a * 1000), round(b * 1000)), rate) for a, b in timing.cues)
-    shown = end = 0
-    for a, b in spans:  # the union of the cues' frames
-        a, b = max(a, end), min(b, total)
-        if b > a:
-            shown += b - a
-        end = max(end, b)
+    spans = [(round(a * 1000), round(b * 1000)) for a, b in timing.cues]
+    shown = sum(b - a for a, b in busy_frames(spans, rate, total))
     return shown * langs + (total - shown)
 
 
