@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,17 +21,11 @@ from screenkit.bundle.documents.manifest import read_manifest, write_manifest
 from screenkit.stick import DestinationRefused, Finding, check_destination, copy_bundle
 from screenkit.stick.checks import needed_bytes
 
-
-@contextlib.contextmanager
-def _roomy_stick(tmp_path: Path) -> Iterator[Path]:
-    """A stick with room for a 4-GiB film whatever the test machine's disk holds: an
-    8-GiB tmpfs (its files are sparse, so it takes no memory). A folder on the machine's
-    disk would make these size checks depend on the disk's free space (a CI disk with
-    1.9 GB free refused the film for space)."""
-    folder = tmp_path / "STICK"
-    folder.mkdir()
-    with tmpfs_stick(folder, "8g") as stick:
-        yield stick
+ROOMY = "8g"
+"""A tmpfs stick with room for a 4-GiB film whatever the test machine's disk holds (its
+files are sparse, so it takes no memory). A folder on the machine's disk would make the
+4-GiB checks depend on the disk's free space: a CI disk with 1.9 GB free refused the film
+for space."""
 
 
 def _codes(findings: list[Finding]) -> list[tuple[str, str]]:
@@ -90,7 +82,7 @@ def test_an_old_players_bundle_wants_fat32_at_the_top_of_the_stick(
 
 def test_a_file_over_4_gib_is_refused_on_fat32_and_named(demo_bundle: Path, tmp_path: Path) -> None:
     bundle = _big_bundle(demo_bundle, tmp_path / "src", 4 * GiB)
-    with _roomy_stick(tmp_path) as stick:
+    with tmpfs_stick(tmp_path / "STICK", ROOMY) as stick:
         (finding,) = check_destination(bundle, stick, fstype="vfat")
         assert check_destination(bundle, stick, fstype="exfat") == []
     assert finding == Finding(
@@ -100,7 +92,7 @@ def test_a_file_over_4_gib_is_refused_on_fat32_and_named(demo_bundle: Path, tmp_
 
 def test_4_gib_minus_one_byte_still_fits_fat32(demo_bundle: Path, tmp_path: Path) -> None:
     bundle = _big_bundle(demo_bundle, tmp_path / "src", 4 * GiB - 1)
-    with _roomy_stick(tmp_path) as stick:
+    with tmpfs_stick(tmp_path / "STICK", ROOMY) as stick:
         assert check_destination(bundle, stick, fstype="vfat") == []
 
 
