@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -132,6 +133,15 @@ def default_route(ffmpeg: FFmpeg | None = None) -> Route:
 MEMO_SIZE = 64
 """How many probed files a process remembers (the least recently asked go first)."""
 Identity = tuple[object, ...]
+"""A memo key: the file (`_file_of`: device, inode, size, modification time), then the
+route and the reader."""
+FileId = tuple[int, int, int, int]
+FILE_PART = 4
+"""The file's part of an `Identity`: its first ``FILE_PART`` items."""
+
+
+def _file_of(st: os.stat_result) -> FileId:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 @dataclass(frozen=True)
@@ -176,10 +186,10 @@ class _Memo:
                 self.known.popitem(last=False)
             self.scanning.pop(key, None)
 
-    def of_file(self, file: tuple[int, int, int, int]) -> list[tuple[Identity, MediaInfo]]:
-        """Every answer about the file of this (device, inode, size, mtime), by any reader."""
+    def of_file(self, file: FileId) -> list[tuple[Identity, MediaInfo]]:
+        """Every answer about this file (`_file_of`), by any reader."""
         with self.lock:
-            return [(k, v) for k, v in self.known.items() if k[:4] == file]
+            return [(k, v) for k, v in self.known.items() if k[:FILE_PART] == file]
 
     def clear(self) -> None:
         with self.lock:
@@ -205,8 +215,8 @@ def probes_of(paths: Iterable[Path]) -> list[Probed]:
             st = path.stat()
         except OSError:
             continue
-        for key, info in _MEMO.of_file((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)):
-            found.append(Probed(str(path), st.st_size, st.st_mtime_ns, key[4:], info))
+        for key, info in _MEMO.of_file(_file_of(st)):
+            found.append(Probed(str(path), st.st_size, st.st_mtime_ns, key[FILE_PART:], info))
     return found
 
 
@@ -223,7 +233,7 @@ def adopt(probed: Iterable[Probed]) -> int:
             continue
         if (st.st_size, st.st_mtime_ns) != (one.size, one.mtime_ns):
             continue
-        key: Identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, *one.reader)
+        key: Identity = (*_file_of(st), *one.reader)
         if _MEMO.get(key) is None:
             _MEMO.put(key, replace(one.info, path=path))
             taken += 1
@@ -243,7 +253,7 @@ def _identity(path: Path, route: Route, ffmpeg: FFmpeg | None) -> Identity | Non
         )
     else:
         reader = ("pyav",)
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, route, reader)
+    return (*_file_of(st), route, reader)
 
 
 def probe(
