@@ -254,7 +254,9 @@ def _reads() -> list[tuple[str, int, int, int]]:
     return list(getattr(probe_ffprobe, "READS", []))
 
 
-def test_no_file_is_read_twice_in_the_cluster(matrix_kit: Path) -> None:
+def test_no_file_is_read_twice_in_the_cluster(
+    matrix_kit: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A 70-minute film's read costs seconds. The plan reads the master; the worker that
     encodes a film reads it; a join on the other worker, the sheet, the stills and the card
     read it again unless what was read travels with the steps: to the worker with a step
@@ -263,23 +265,21 @@ def test_no_file_is_read_twice_in_the_cluster(matrix_kit: Path) -> None:
     from screenkit.bundle import BuildSettings, build, plan_build, resolve_requests
     from screenkit.bundle.engine.dask_executor import ClusterSpec, connect
     from screenkit.kit import load_kit
+    from screenkit.media import probe_ffprobe, probe_pyav
     from screenkit.media.probe import forget_probes
 
+    for module in (probe_ffprobe, probe_pyav):  # this process's readers, put back after
+        monkeypatch.setattr(module, "probe", module.probe)
+    monkeypatch.setattr(probe_ffprobe, "READS", [], raising=False)
     kit = load_kit(matrix_kit)
     requests = resolve_requests(kit, ["m-en-usb", "m-it-usb", "m-en-laptop"])
     with connect(ClusterSpec(workers=2)) as client:
         client.run(_count_reads)
         _count_reads()  # and here, in the client
         forget_probes()
-        try:
-            plan = plan_build(kit, requests, BuildSettings(x264_preset=SPEED, chunks="20"))
-            build(plan, cluster=ClusterSpec(scheduler=client.scheduler.address))
-        finally:
-            here = _reads()
-            from screenkit.media import probe_ffprobe, probe_pyav
-
-            for module in (probe_ffprobe, probe_pyav):  # this process's real readers back
-                module.probe = module.probe.__kwdefaults__["real"]
+        plan = plan_build(kit, requests, BuildSettings(x264_preset=SPEED, chunks="20"))
+        build(plan, cluster=ClusterSpec(scheduler=client.scheduler.address))
+        here = _reads()
         there = client.run(_reads)
     kinds = {r.kind for r in StepCache(plan.cache_root).journal() if r.event == "done"}
     assert {"chunk", "join", "film"} <= kinds
