@@ -7,6 +7,7 @@ the engine's own `run_step`, so what is tested is the executor with the real ste
 from __future__ import annotations
 
 import _thread
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +29,12 @@ from screenkit.bundle.engine.events import (
     StepStarted,
     progress_events,
 )
-from screenkit.bundle.engine.executor import ExecutionResult, ThreadBackend, check_graph
+from screenkit.bundle.engine.executor import (
+    ExecutionResult,
+    ThreadBackend,
+    check_graph,
+    critical_path,
+)
 from screenkit.bundle.engine.executor import execute as run_graph
 from screenkit.bundle.engine.kind import Kind
 from screenkit.bundle.engine.registry import REGISTRY
@@ -98,6 +104,33 @@ def test_order_follows_dependencies_and_cycles_are_refused() -> None:
         check_graph([step("a", ("b",)), step("b", ("a",))])
     with pytest.raises(BundleError, match="not in the plan"):
         check_graph([step("a", ("zzz",))])
+
+
+def test_ready_steps_start_heaviest_chain_first(tmp_path: Path) -> None:
+    """Two workers, chunks of 9, 9 and 12 s and a 5-s loudness pass: in plan order the
+    12-s chunk starts last and runs alone at the end; by the weight of the chain each
+    step heads, it starts first (and a light step heading a heavy chain before a heavier
+    step heading nothing)."""
+    started: list[str] = []
+    steps = [
+        dataclasses.replace(step(name, deps), weight=weight)
+        for name, deps, weight in [
+            ("loudness", (), 5.0),
+            ("chunk1", (), 9.0),
+            ("chunk2", (), 12.0),
+            ("chunk3", (), 9.0),
+            ("probe", (), 1.0),
+            ("encode", ("probe",), 20.0),
+        ]
+    ]
+
+    def listen(event: BuildEvent) -> None:
+        if isinstance(event, StepStarted):
+            started.append(event.id)
+
+    execute(steps, StepCache(tmp_path), jobs=1, events=listen)
+    assert started == ["probe", "encode", "chunk2", "chunk1", "chunk3", "loudness"]
+    assert critical_path(steps)["probe"] == 21.0
 
 
 def test_outputs_of_dependencies_reach_a_step(tmp_path: Path) -> None:

@@ -164,3 +164,40 @@ def test_joined_films_equal_unchunked_encodes_and_an_edit_reencodes_one_chunk(
     assert len(rerun) == 1 and _chunk_index(str(rerun[0]["label"])) == 2
     assert "uk" in str(rerun[0]["label"])
     assert [s["kind"] for s in built if s["kind"] == "film"] == ["film"]
+
+
+def test_the_chunks_measures_added_up_are_the_joined_films_measure(kit: Path) -> None:
+    """Each chunk measures its own picture where it was encoded; the film step adds the
+    measures up instead of decoding the joined film again. The sum is the measure of the
+    joined film, frame for frame: the chunks were fed the frames the whole film is (the
+    master's picture starts 21 ms late here) and compared on the film's own frames."""
+    from screenkit.encode import output_format
+    from screenkit.encode.quality import measure_quality
+    from screenkit.encode.subs import stage_burn
+    from screenkit.media.binaries import find_ffmpeg
+    from screenkit.media.probe import probe
+
+    _build(kit)
+    lang = LANGS[1]
+    report = _build(kit, "--dry-run")
+    film_step = next(
+        s
+        for s in report["steps"]  # type: ignore[attr-defined]
+        if s["kind"] == "film" and lang in s["bundles"]
+    )
+    assert not any("ssim" in " ".join(c) for c in film_step["commands"])  # no decode of its own
+    ffmpeg = find_ffmpeg(None)
+    master = probe(kit / "media" / "film.mkv", ffmpeg=ffmpeg)
+    preset = load_preset("usb-player", kit)
+    track = SubtitleInput(kit / "subtitles" / f"{lang}.srt", lang)
+    options = EncodeOptions(burn=track, x264_preset=SPEED)
+    fmt = output_format(master, preset, options)
+    work = kit / "measure"
+    work.mkdir()
+    stage_burn(track, preset, fmt, work, options.fonts)
+    whole = measure_quality(_film_of(kit, lang), master, preset, options, fmt, work, ffmpeg=ffmpeg)
+    summed = read_manifest(kit / "out" / f"sample-{lang}").quality
+    assert summed is not None
+    assert summed["frames"] == whole.frames and summed["every"] == whole.every
+    assert summed["ssim"] == pytest.approx(whole.ssim, abs=2e-6)
+    assert summed["psnr"] == pytest.approx(whole.psnr, abs=0.01)

@@ -155,3 +155,60 @@ def test_old_player_encodes_are_never_chunked(film: Path, ffmpeg: FFmpeg) -> Non
     assert chunkable(info, _usb_player(), OPTIONS)
     for name in ("dvd-pal", "dvd-ntsc", "divx"):
         assert not chunkable(info, load_preset(name), EncodeOptions()), name
+
+
+def _fed_frames(film: Path, options: EncodeOptions, ffmpeg: FFmpeg, work: Path) -> dict[int, str]:
+    """The MD5 of every frame the encoder is fed (the encode's own video chain), by its
+    slot on the output's frame grid (its pts at 1/25 s)."""
+    import ffmpeg as ffm
+
+    from screenkit.encode import output_format
+    from screenkit.encode.builder import reference_video
+    from screenkit.media.runner import run_ffmpeg
+
+    info = probe(film, ffmpeg=ffmpeg)
+    preset = _usb_player()
+    chain = reference_video(info, preset, options, output_format(info, preset, options), work)
+    out = work / "frames.md5"
+    run_ffmpeg(ffm.output(chain, str(out), format="framemd5").get_args(), ffmpeg=ffmpeg)
+    rows = [line.split(",") for line in out.read_text(encoding="utf-8").splitlines()]
+    return {int(row[2]): row[-1].strip() for row in rows if not row[0].startswith("#")}
+
+
+@pytest.fixture(scope="module")
+def late_picture(film: Path, ffmpeg: FFmpeg, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The film with its picture starting more than half a frame (63 ms) after its sound
+    (the bench's master: 21 ms)."""
+    from screenkit.media.runner import run_ffmpeg
+
+    out = tmp_path_factory.mktemp("late") / "late.mkv"
+    args = ["-i", str(film), "-itsoffset", "0.063", "-i", str(film)]
+    run_ffmpeg([*args, "-map", "1:v", "-map", "0:a", "-c", "copy", str(out)], ffmpeg=ffmpeg)
+    return out
+
+
+def test_every_chunk_is_fed_the_frames_the_whole_film_is_fed_from_its_first(
+    late_picture: Path, ffmpeg: FFmpeg, tmp_path: Path
+) -> None:
+    """A chunk cut by seeking to its start lost the master's frame that the whole film
+    shows at that time (its picture starts more than half a frame late, and that frame
+    lies before the cut) and repeated the next one: a stutter at every boundary, and a
+    wrong frame the quality measure saw only where it fell on a sample."""
+    film = late_picture
+    with av.open(str(film)) as container:  # the case at hand
+        starts = [
+            float((s.start_time or 0) * (s.time_base or 0))
+            for s in (container.streams.video[0], container.streams.audio[0])
+        ]
+    late = starts[0] - starts[1]
+    assert (late * 25) % 1 > 0.5, late
+    options = EncodeOptions(x264_preset="ultrafast")
+    whole = _fed_frames(film, options, ffmpeg, tmp_path)
+    for chunk in chunk_bounds([10.0, 20.04], RATE):
+        cut = dataclasses.replace(
+            options, start=chunk.start(RATE) or None, duration=chunk.length(RATE)
+        )
+        fed = _fed_frames(film, cut, ffmpeg, tmp_path)
+        assert chunk.first == 0 or min(fed) == 0, chunk  # a cut's picture starts at its start
+        slots = range(chunk.first, chunk.first + (chunk.frames or len(fed)))
+        assert [fed.get(n - chunk.first) for n in slots] == [whole.get(n) for n in slots], chunk

@@ -181,13 +181,39 @@ def video_codec_args(
     return [word for key, value in opts.items() for word in (f"-{key}", value)]
 
 
+SEEK_LEAD = 0.5
+"""Seconds of the master a cut (a chunk, a sample) reads before its start.
+
+The frame the whole film shows at a time can lie before it: a master whose picture starts
+more than half a frame after its sound (21 ms in many phone files) has its frames rounded
+onto the next slot of the output's frame grid. A cut that read from its start lost that
+frame and repeated the next one (a stutter at every chunk boundary). Read from a little
+earlier, then put back on the cut's own timeline, the frame rate filter picks for each
+slot the frame the whole film's picks (`_cut_video`), and the sound drops what lies
+before the start (`_cut_audio`)."""
+
+
+def _lead(options: EncodeOptions) -> float:
+    """How much earlier than its start a cut reads the master (0: it is no cut)."""
+    return min(options.start, SEEK_LEAD) if options.start else 0.0
+
+
 def _main_input(info: MediaInfo, options: EncodeOptions) -> Any:
     kwargs: dict[str, str] = {"protocol_whitelist": "file,pipe"}
+    lead = _lead(options)
     if options.start is not None:
-        kwargs["ss"] = f"{options.start:.3f}"
+        kwargs["ss"] = f"{options.start - lead:.3f}"
     if options.duration is not None:
-        kwargs["t"] = f"{options.duration:.3f}"
+        kwargs["t"] = f"{options.duration + lead:.3f}"
     return ffm.input(input_arg(info.path), **kwargs)
+
+
+def _cut_audio(stream: Any, options: EncodeOptions) -> Any:
+    """A cut's sound from its start (`SEEK_LEAD`); the whole film's as it is."""
+    lead = _lead(options)
+    if not lead:
+        return stream
+    return stream.filter("asetpts", f"PTS-{lead:.3f}/TB").filter("atrim", start=0)
 
 
 def _video_chain(
@@ -201,9 +227,15 @@ def _video_chain(
     video = info.video
     assert video is not None
     # rotation metadata is applied by ffmpeg's autorotate before this chain, in 5.1 and 9.0
+    lead = _lead(options)
+    if lead:  # a cut: back on its own timeline, its first slot filled as the whole film's
+        stream = stream.filter("setpts", f"PTS-{lead:.3f}/TB")
     if video.interlaced:
         stream = stream.filter("bwdif", mode="send_frame", parity="auto", deint="all")
-    stream = stream.filter("fps", fps=_rate_text(fmt))
+    if lead:
+        stream = stream.filter("fps", fps=_rate_text(fmt), start_time=0)
+    else:
+        stream = stream.filter("fps", fps=_rate_text(fmt))
     if fmt.enlarged_from is not None:  # a small master grows: lanczos keeps edges and text sharp
         stream = stream.filter("scale", fmt.width, fmt.height, flags="lanczos")
     else:
@@ -364,7 +396,8 @@ def plan_file_encode(
         )
         out_opts["fps_mode:v" if ffmpeg_version >= (5, 1) else "vsync"] = "cfr"
     if info.audio:
-        streams.append(_audio_chain(main[str(info.audio[0].index)], preset, fmt, loudness))
+        sound = _cut_audio(main[str(info.audio[0].index)], options)
+        streams.append(_audio_chain(sound, preset, fmt, loudness))
     else:
         streams.append(_silence(fmt)["a"])
         notes.append("the source has no sound: a silent track is added")

@@ -51,12 +51,14 @@ from screenkit.encode.peakrate import (
     replay,
     video_packets,
 )
-from screenkit.encode.quality import measure_quality
+from screenkit.encode.quality import measure_quality, quality_args, sample_step, sampled
 from screenkit.encode.subs import burn_family, stage_burn
+from screenkit.errors import ScreenkitError
 from screenkit.languages import iso639_2
 from screenkit.media.atomic import atomic_output, link_or_copy
 from screenkit.media.binaries import FFmpeg
 from screenkit.media.info import MediaInfo
+from screenkit.media.mp4box import decoder_setup
 from screenkit.media.probe import probe
 from screenkit.media.runner import input_arg, output_arg, run_ffmpeg
 from screenkit.presets.model import VenuePreset
@@ -74,6 +76,10 @@ again (`fit_buffer`): what is left passes with room to spare."""
 REFIT_LEAST = 0.02
 """The least of the buffer a chunk encoded again counts on (x264 needs some for its first
 frame; below that the picture could not fit, and compliance says so)."""
+
+
+class ChunkJoinError(ScreenkitError):
+    """The chunks of a film cannot be joined into one that plays."""
 
 
 @dataclass(frozen=True)
@@ -229,6 +235,56 @@ def encode_chunk(
     return result.argv
 
 
+def chunk_quality_args(
+    part: Path,
+    info: MediaInfo,
+    preset: VenuePreset,
+    options: EncodeOptions,
+    chunk: Chunk,
+    workdir: Path,
+) -> tuple[list[str], int] | None:
+    """ffmpeg arguments measuring one chunk's picture quality, with every how many frames
+    one is compared; None where the chunk holds none of the frames a measure of the whole
+    film compares (a chunk shorter than its sampling step).
+
+    The chunk's encode ``part`` is compared with the master fed as its encoder was (from
+    the chunk's start; ``workdir`` holds its staged part of the burned track) on the film's
+    own sampled frames (`sample_step` of the whole film, counted from the film's first
+    frame): the chunks' measures, `combine`-d, are the measure of the joined film, made
+    where and when each chunk is encoded instead of in one decode of the whole film after
+    the join.
+    """
+    fmt = output_format(info, preset, options)
+    every = sample_step(fmt)
+    total = max(1, math.ceil(fmt.duration * float(fmt.frame_rate)))
+    frames = chunk.frames if chunk.frames is not None else max(1, total - chunk.first)
+    if sampled(chunk.first, frames, every) == 0:
+        return None
+    cut = chunk_options(options, chunk, fmt.frame_rate)
+    args = quality_args(
+        part, info, preset, cut, output_format(info, preset, cut), workdir, every, chunk.first
+    )
+    return args, every
+
+
+def check_decoder_setup(parts: Sequence[Path]) -> None:
+    """Refuse to join chunks encoded with different H.264 set-ups (sequence and picture
+    parameter sets): the joined film keeps the first one's, and the others would decode
+    wrongly. One encoder with one set of options writes the same set-up for every chunk."""
+    if not parts:
+        return
+    first = decoder_setup(parts[0])
+    for n, part in enumerate(parts[1:], start=2):
+        if decoder_setup(part) != first:
+            raise ChunkJoinError(
+                f"chunk {n} of the film was encoded with another H.264 set-up than chunk 1: "
+                "joined, it would not decode",
+                path=part,
+                hint="this is a screenkit bug: please report it; build the film unchunked "
+                "with --chunks off meanwhile",
+            )
+
+
 def fit_buffer(
     parts: Sequence[Path],
     pieces: Sequence[Chunk],
@@ -323,6 +379,7 @@ def join_chunks(
             chunks, _ = fit_buffer(
                 chunks, pieces, info, preset, options, work, ffmpeg=ffmpeg, progress=progress
             )
+        check_decoder_setup(chunks)
         for n, chunk in enumerate(chunks):
             staged = work / f"chunk{n:04d}.mp4"
             link_or_copy(chunk, staged)

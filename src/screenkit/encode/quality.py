@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -94,22 +94,59 @@ def quality_args(
     fmt: OutputFormat,
     workdir: Path,
     every: int,
+    first: int = 0,
 ) -> list[str]:
     """ffmpeg arguments comparing ``encoded`` with the master fed as the encoder was.
 
     ``workdir`` holds the encode's staged burn-in track and fonts (the reference burns the
-    same text) and receives the per-frame SSIM log, under a plain name.
+    same text) and receives the per-frame SSIM log, under a plain name. ``first``: the
+    film's frame number of ``encoded``'s first frame (a chunk of it, fed from there by
+    ``options``): the frames compared are the ones a measure of the whole film compares.
     """
     decoded = ffm.input(input_arg(encoded), protocol_whitelist="file,pipe").video
     if every > 1:
-        decoded = decoded.filter("select", f"not(mod(n,{every}))")
+        decoded = decoded.filter("select", f"not(mod(n+{first},{every}))")
     # both on their own timelines, which the encode kept in sync with the sound: the
     # filters pair each decoded frame with the reference frame of its time (a frame the
     # encoder repeated to start the picture with the sound has no partner and is skipped)
+    # the encode's last frame ends the comparison: a reference running a frame longer (the
+    # fps filter's last frame of a chunk cut at -t) is no partner of the encode's last one
     reference = reference_video(master, preset, options, fmt, workdir).split()
-    compared = ffm.filter([decoded, reference[0]], "ssim", stats_file=str(workdir / STATS_NAME))
-    compared = ffm.filter([compared, reference[1]], "psnr")
+    compared = ffm.filter(
+        [decoded, reference[0]], "ssim", stats_file=str(workdir / STATS_NAME), shortest=1
+    )
+    compared = ffm.filter([compared, reference[1]], "psnr", shortest=1)
     return list(ffm.output(compared, "-", format="null").get_args())
+
+
+def sampled(first: int, frames: int, every: int) -> int:
+    """How many of the film's frames [first, first + frames) are compared (`sample_step`)."""
+    return max(0, (first + frames + every - 1) // every - (first + every - 1) // every)
+
+
+def combine(parts: Sequence[Quality]) -> Quality:
+    """The quality of a film from its parts' (measured on the film's sampled frames, each
+    with its own reference): the mean SSIM of all their frames, the PSNR of their mean
+    squared error (as ffmpeg's filters give them for the whole), the frames added up."""
+    if not parts:
+        raise QualityError(
+            "no part of the film was measured: its picture quality is unknown",
+            hint="this is a screenkit bug: please report it",
+        )
+    frames = sum(p.frames for p in parts)
+    ssim = sum(p.ssim * p.frames for p in parts) / frames
+    error = sum(10 ** (-p.psnr / 10) * p.frames for p in parts) / frames  # 0 where identical
+    psnr = -10 * math.log10(error) if error > 0 else math.inf
+    return Quality(ssim=ssim, psnr=psnr, frames=frames, every=max(p.every for p in parts))
+
+
+def read_quality(log: str, workdir: Path, every: int) -> Quality:
+    """The quality a `quality_args` run printed (``log``) and logged into ``workdir``
+    (the per-frame log is removed)."""
+    stats_file = workdir / STATS_NAME
+    stats = stats_file.read_text(encoding="utf-8", errors="replace")
+    stats_file.unlink(missing_ok=True)
+    return parse_quality(log, stats, every)
 
 
 def parse_quality(log: str, stats: str, every: int) -> Quality:
@@ -148,7 +185,4 @@ def measure_quality(
         what=f"measuring the picture quality of {encoded.name}",
         loglevel="info",
     )
-    stats_file = workdir / STATS_NAME
-    stats = stats_file.read_text(encoding="utf-8", errors="replace")
-    stats_file.unlink(missing_ok=True)
-    return parse_quality(result.log, stats, every)
+    return read_quality(result.log, workdir, every)

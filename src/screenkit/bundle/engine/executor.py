@@ -110,6 +110,21 @@ class Backend(Protocol):
         ...
 
 
+def critical_path(order: Sequence[Step[Any]]) -> dict[str, float]:
+    """Each step's weight plus the heaviest chain of steps that need it (``order``: the
+    steps after their dependencies). Ready steps start heaviest chain first: the longest
+    chunk before the short ones and the loudness pass, so that two workers finish
+    together instead of one running the last long chunk alone."""
+    needed_by: dict[str, list[str]] = {s.id: [] for s in order}
+    for step in order:
+        for dep in step.dep_ids:
+            needed_by[dep].append(step.id)
+    rank: dict[str, float] = {}
+    for step in reversed(order):
+        rank[step.id] = step.weight + max((rank[n] for n in needed_by[step.id]), default=0.0)
+    return rank
+
+
 def check_graph(steps: Sequence[Step[Any]]) -> list[Step[Any]]:
     """The steps in an order where every step follows its dependencies; refuses cycles."""
     by_id = {s.id: s for s in steps}
@@ -157,6 +172,7 @@ def execute(
     stops the build as a failure does: `BuildCancelled`.
     """
     order = check_graph(steps)
+    rank = critical_path(order)
     relay = Relay(order, events)
     if events is not None:
         cache.hasher.progress = relay.engine  # checking a large cached file, between steps
@@ -178,6 +194,7 @@ def execute(
                 halt()
             if error is None:
                 ready = [s for s in waiting.values() if all(d in entries for d in s.dep_ids)]
+                ready.sort(key=lambda s: -rank[s.id])  # the longest chain first
                 for step in ready[: max(0, backend.slots - len(running))]:
                     del waiting[step.id]
                     running.add(step.id)

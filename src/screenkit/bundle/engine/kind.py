@@ -63,6 +63,9 @@ class Kind(Generic[S, R]):
     placed: ClassVar[Placement] = "none"
     unkeyed: ClassVar[Mapping[str, str]] = MappingProxyType({})
     """Dotted settings fields left out of the key, each with the reason."""
+    recipe: ClassVar[int] = 0
+    """Bumped when this kind's output changes in a way its settings do not show (the
+    planner's ``RECIPE`` is every kind's: it would send every film to be encoded again)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -124,7 +124,12 @@ class Planner:
         params = key_params(settings, roles, kind.unkeyed)
         key = step_key(
             kind.name,
-            params={"settings": params, "recipe": RECIPE, "screenkit": __version__},
+            params={
+                "settings": params,
+                "recipe": RECIPE,
+                "screenkit": __version__,
+                **({"kind recipe": kind.recipe} if kind.recipe else {}),
+            },
             inputs={f"{f.role}:{n}": f.sha256 for n, f in enumerate(inputs)},
             deps={role: self.steps[d].key or "" for role, d in deps.items()},
             ffmpeg_version=self.ffmpeg.version,

@@ -3,8 +3,12 @@
 Each chunk is a cached step of its own, keyed by the master, the fonts, the settings, its
 frames and what of the burned track shows in it (not the whole track): an edit of the track
 re-encodes only the chunks it changes, a failed chunk re-runs alone, and the chunks of one
-film spread over the executor's threads or the cluster's workers. The film step then joins
-them by stream copy with the sound encoded once (see ``kinds/film.py``).
+film spread over the executor's threads or the cluster's workers. Each chunk also measures
+its picture quality, on the film's sampled frames, where it was encoded (the worker reads
+the file it just wrote): the film step joins the chunks by stream copy with the sound
+encoded once and adds their measures up (see ``kinds/film.py``), instead of decoding the
+whole film once more, alone, after the last chunk (that decode was a quarter of a chunked
+film's time on two workers).
 
 The film is cut in the gaps between the cues of every track of the kit (`encode.gaps`):
 the same cuts for every language and every build, so a one-language build and ``--all``
@@ -31,12 +35,14 @@ from screenkit.encode.chunks import (
     chunk_args,
     chunk_options,
     chunk_peak,
+    chunk_quality_args,
     chunk_seconds,
     chunkable,
     family_of,
 )
 from screenkit.encode.colour import ToneMapping, tone_mapping_of
 from screenkit.encode.gaps import SHARED_MIN, Span, chunk_shown, cue_spans, gap_bounds
+from screenkit.encode.quality import Quality, read_quality
 from screenkit.encode.subs import burn_track, stage_burn
 from screenkit.errors import ScreenkitError
 from screenkit.media.info import MediaInfo
@@ -68,6 +74,9 @@ class Result:
     out: str
     first: int
     frames: int | None
+    quality: Quality | None = None
+    """The chunk's picture quality on the film's sampled frames (`chunk_quality_args`);
+    None where it holds none of them (or it was cached before chunks measured it)."""
 
 
 def role(index: int) -> str:
@@ -131,12 +140,29 @@ def _seconds(s: Settings, choices: EncodeOptions) -> float:
     return s.chunk.length(rate) or max(0.0, s.master.duration - s.chunk.start(rate))
 
 
+def _measure(step: Step[Settings], folders: Folders) -> tuple[Command, int] | None:
+    """The comparison of the chunk's picture with the master's, and its sampling step."""
+    s = step.settings
+    choices = options(s, step.tools)
+    planned = chunk_quality_args(
+        _out(folders, s.chunk), s.master, s.preset, choices, s.chunk, folders.scratch
+    )
+    if planned is None:
+        return None
+    args, every = planned
+    label = f"chunk {s.chunk.index + 1} quality"
+    return Command(tuple(args), label, "info", _seconds(s, choices)), every
+
+
 class ChunkKind(Kind[Settings, Result]):
     name = "chunk"
     holds_cpu = True
     unkeyed: ClassVar[Mapping[str, str]] = {
         "burn": "only what of the track shows in the chunk is keyed (shown)"
     }
+    recipe = 1
+    """1: fed from before its start (`encode.builder.SEEK_LEAD`), its first frame is the
+    whole film's, not the next one repeated; and it measures its own picture."""
 
     def commands(
         self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
@@ -153,7 +179,10 @@ class ChunkKind(Kind[Settings, Result]):
             step.tools.ffmpeg.version_tuple,
             peak_kbps=s.peak_kbps,
         )
-        return [Command(tuple(args), f"chunk {s.chunk.index + 1}", duration=_seconds(s, choices))]
+        seconds = _seconds(s, choices)
+        encode = Command(tuple(args), f"chunk {s.chunk.index + 1}", duration=seconds)
+        measure = _measure(step, folders)
+        return [encode, *([measure[0]] if measure else [])]
 
     def run(self, run: StepRun[Settings]) -> Result:
         s = run.step.settings
@@ -162,9 +191,15 @@ class ChunkKind(Kind[Settings, Result]):
         if s.burn is not None and s.preset.subtitles.burn:  # the chunk's own part of the track
             start = chunk_options(choices, s.chunk, fmt.frame_rate).start
             stage_burn(s.burn, s.preset, fmt, run.scratch, choices.fonts, start)
-        (command,) = self.commands(run.step, run.deps, run.folders)
-        run.execute(command, f"encoding chunk {s.chunk.index + 1} of {s.master.path.name}")
-        return Result(_out(run.folders, s.chunk).name, s.chunk.first, s.chunk.frames)
+        encode = self.commands(run.step, run.deps, run.folders)[0]
+        what = f"chunk {s.chunk.index + 1} of {s.master.path.name}"
+        run.execute(encode, f"encoding {what}")
+        quality = None
+        planned = _measure(run.step, run.folders)
+        if planned is not None:  # on this worker, while the other chunks encode
+            done = run.execute(planned[0], f"measuring the picture quality of {what}")
+            quality = read_quality(done.log, run.scratch, planned[1])
+        return Result(_out(run.folders, s.chunk).name, s.chunk.first, s.chunk.frames, quality)
 
     def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:
         s = step.settings

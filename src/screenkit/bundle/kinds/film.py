@@ -20,12 +20,28 @@ from screenkit.bundle.engine.registry import main_file
 from screenkit.bundle.engine.results import result_of
 from screenkit.bundle.engine.step import Command, Folders, InputFile, Step, StepRun, Tools
 from screenkit.bundle.kinds import chunk, loudness
-from screenkit.encode import EncodeOptions, EncodePlan, Loudness, SubtitleInput, plan_encode
-from screenkit.encode.chunks import LIST_NAME, Chunk, chunk_peak, fit_buffer, join_args
+from screenkit.encode import (
+    EncodeOptions,
+    EncodePlan,
+    Loudness,
+    SubtitleInput,
+    output_format,
+    plan_encode,
+)
+from screenkit.encode.chunks import (
+    LIST_NAME,
+    Chunk,
+    check_decoder_setup,
+    chunk_options,
+    chunk_peak,
+    chunk_quality_args,
+    fit_buffer,
+    join_args,
+)
 from screenkit.encode.colour import ColourPlan, ToneMapping, tone_mapping_of
 from screenkit.encode.compliance import ComplianceError
 from screenkit.encode.family import check_compliance
-from screenkit.encode.quality import STATS_NAME, Quality, parse_quality, quality_args, sample_step
+from screenkit.encode.quality import Quality, combine, quality_args, read_quality, sample_step
 from screenkit.encode.run import PlanRun, encode_warnings, run_plan
 from screenkit.encode.subs import stage_burn
 from screenkit.media.atomic import link_or_copy
@@ -174,9 +190,10 @@ def _join_command(step: Step[Settings], deps: Mapping[str, Entry], planned: Enco
     return Command(tuple(args), "join chunks", duration=planned.format.duration)
 
 
-def _join(run: StepRun[Settings], planned: EncodePlan) -> PlanRun:
+def _join(run: StepRun[Settings], planned: EncodePlan) -> tuple[PlanRun, Quality]:
     """Join the chunk steps' pictures into the film, checked against the preset (a chunk
-    the decoder buffer cannot take as it was cached is encoded again here: `fit_buffer`)."""
+    the decoder buffer cannot take as it was cached is encoded again here: `fit_buffer`),
+    and its picture quality from the chunks' (`_chunks_quality`)."""
     s = run.step.settings
     choices = encode_options(s, run.step.tools)
     found = [main_file(run.deps[chunk.role(piece.index)]) for piece in s.chunks]
@@ -186,6 +203,7 @@ def _join(run: StepRun[Settings], planned: EncodePlan) -> PlanRun:
         peak_kbps=chunk_peak(s.preset, planned.format, len(s.chunks)),
     )  # fmt: skip
     run.ran += again
+    check_decoder_setup(parts)
     lines = []
     for n, part in enumerate(parts):
         staged = run.scratch / f"part{n:04d}.mp4"
@@ -199,7 +217,43 @@ def _join(run: StepRun[Settings], planned: EncodePlan) -> PlanRun:
     mismatches = check_compliance(info, s.preset, planned.format)
     if mismatches:
         raise ComplianceError(planned.out, s.preset.name, mismatches)
-    return PlanRun(info, (done.argv,), tuple(encode_warnings(s.preset, choices)))
+    quality = _chunks_quality(run, parts, refit={n for n, p in enumerate(parts) if p != found[n]})
+    return PlanRun(info, (done.argv,), tuple(encode_warnings(s.preset, choices))), quality
+
+
+def _chunks_quality(run: StepRun[Settings], parts: list[Path], refit: set[int]) -> Quality:
+    """The film's picture quality from what each chunk measured of itself, on the film's
+    sampled frames; a chunk encoded again here (``refit``), or cached before chunks
+    measured themselves, is measured here."""
+    s = run.step.settings
+    measured = []
+    for n, piece in enumerate(s.chunks):
+        cached = result_of(run.deps[chunk.role(piece.index)], chunk.Result).quality
+        quality = _measure_chunk(run, parts[n], piece) if cached is None or n in refit else cached
+        if quality is not None:  # None: none of the film's sampled frames is in the chunk
+            measured.append(quality)
+    return combine(measured)
+
+
+def _measure_chunk(run: StepRun[Settings], part: Path, piece: Chunk) -> Quality | None:
+    s = run.step.settings
+    choices = encode_options(s, run.step.tools)
+    fmt = output_format(s.master, s.preset, choices)
+    work = run.scratch / f"quality{piece.index:04d}"
+    planned = chunk_quality_args(part, s.master, s.preset, choices, piece, work)
+    if planned is None:
+        return None
+    work.mkdir()
+    if s.burn is not None and s.preset.subtitles.burn:  # the chunk's part of the track
+        start = chunk_options(choices, piece, fmt.frame_rate).start
+        stage_burn(s.burn, s.preset, fmt, work, choices.fonts, start)
+    args, every = planned
+    seconds = piece.length(fmt.frame_rate) or s.master.duration - piece.start(fmt.frame_rate)
+    done = run.execute(
+        Command(tuple(args), f"chunk {piece.index + 1} quality", "info", seconds),
+        f"measuring the picture quality of chunk {piece.index + 1}",
+    )
+    return read_quality(done.log, work, every)
 
 
 def _measure(run: StepRun[Settings], planned: EncodePlan) -> Quality | None:
@@ -207,10 +261,7 @@ def _measure(run: StepRun[Settings], planned: EncodePlan) -> Quality | None:
     if measure is None:
         return None
     done = run.execute(measure, f"measuring the picture quality of {planned.out.name}")
-    stats_file = planned.workdir / STATS_NAME
-    stats = stats_file.read_text(encoding="utf-8", errors="replace")
-    stats_file.unlink(missing_ok=True)
-    return parse_quality(done.log, stats, sample_step(planned.format))
+    return read_quality(done.log, planned.workdir, sample_step(planned.format))
 
 
 class FilmKind(Kind[Settings, Result]):
@@ -221,21 +272,21 @@ class FilmKind(Kind[Settings, Result]):
         self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
     ) -> list[Command]:
         planned = _plan_for(step, deps, folders)
+        if step.settings.chunks:  # each chunk measures its own picture (``kinds/chunk.py``)
+            return [_join_command(step, deps, planned)]
         measure = _quality_command(step, planned)
-        if step.settings.chunks:
-            encodes = [_join_command(step, deps, planned)]
-        else:
-            encodes = [
-                Command(args, label, duration=planned.format.duration)
-                for args, label in zip(planned.commands, planned.steps, strict=True)
-            ]
+        encodes = [
+            Command(args, label, duration=planned.format.duration)
+            for args, label in zip(planned.commands, planned.steps, strict=True)
+        ]
         return [*encodes, *([measure] if measure else [])]
 
     def run(self, run: StepRun[Settings]) -> Result:
         s = run.step.settings
         planned = _plan_for(run.step, run.deps, run.folders)
+        quality: Quality | None
         if s.chunks:
-            done = _join(run, planned)
+            done, quality = _join(run, planned)
         else:
             done = run_plan(
                 planned,
@@ -246,7 +297,7 @@ class FilmKind(Kind[Settings, Result]):
                 progress=run.progress,
             )
             run.ran += done.commands
-        quality = _measure(run, planned)
+            quality = _measure(run, planned)
         return Result(
             out=planned.out.name,
             copied_video=planned.copy_video,
