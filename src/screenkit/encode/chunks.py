@@ -6,11 +6,12 @@ alone with the encode's own video chain and x264 settings (the same CRF, profile
 and VBV; each chunk starts with an IDR frame and x264's GOPs are closed), picture only
 (`chunk_args`). A chunk counts on a half-full decoder buffer at its start
 (`peakrate.CHUNK_BUFFER_START`), which the chunk before it leaves, so the joined film keeps
-the preset's peak rate (compliance checks it). The chunks are then joined by stream copy
-(concat demuxer, ``safe`` on, plain names) while the sound is encoded once, for the whole
-film, from the master (`join_args`): so A/V sync cannot drift at a boundary. `join_chunks`
-runs the join, checks the result against the preset and measures its picture quality like
-a single encode.
+the preset's peak rate (compliance checks it). The sound is encoded once, for the whole
+film, from the master (`sound_args`: a build does it while the chunks encode), and the
+chunks are joined by stream copy (concat demuxer, ``safe`` on, plain names) beside it,
+copied too (`join_args`): so A/V sync cannot drift at a boundary. `join_chunks` runs the
+sound and the join, checks the result against the preset and measures its picture quality
+like a single encode.
 
 Only single-pass encodes are chunked: a two-pass bitrate budget (a size limit) is a
 property of the whole film, and a copied video stream needs no encode.
@@ -327,23 +328,40 @@ def fit_buffer(
     return out, ran
 
 
-def join_args(
-    chunk_list: Path,
+def sound_args(
     info: MediaInfo,
     preset: VenuePreset,
-    options: EncodeOptions,
     loudness: Loudness | None,
     out: Path,
 ) -> list[str]:
-    """The chunks' pictures by stream copy, the master's sound encoded once, muxed."""
-    fmt = output_format(info, preset, options)
-    video = ffm.input(input_arg(chunk_list), f="concat", safe="1", protocol_whitelist="file,pipe")
-    master = ffm.input(input_arg(info.path), protocol_whitelist="file,pipe")
+    """The film's sound alone, encoded once from the master as a single encode's would be
+    (the measured loudness gain, the preset's layout, rate and codec), in the preset's
+    container: the join copies it beside the chunks' picture."""
+    fmt = output_format(info, preset, EncodeOptions())
     if info.audio:
+        master = ffm.input(input_arg(info.path), protocol_whitelist="file,pipe")
         audio = _audio_chain(master[str(info.audio[0].index)], preset, fmt, loudness)
     else:
         audio = _silence(fmt)["a"]
-    opts = {"c:v": "copy", **_audio_options(preset, fmt), "disposition:a:0": "default"}
+    opts = {**_audio_options(preset, fmt), "map_metadata": "-1", "map_chapters": "-1"}
+    opts["format"] = preset.format_name
+    args = list(ffm.output(audio, output_arg(out), **opts).get_args())
+    return [*args[:-1], "-vn", "-sn", args[-1]]
+
+
+def join_args(
+    chunk_list: Path,
+    sound: Path,
+    info: MediaInfo,
+    preset: VenuePreset,
+    options: EncodeOptions,
+    out: Path,
+) -> list[str]:
+    """The chunks' pictures (the concat list) and the film's sound (`sound_args`), both by
+    stream copy, muxed."""
+    video = ffm.input(input_arg(chunk_list), f="concat", safe="1", protocol_whitelist="file,pipe")
+    audio = ffm.input(input_arg(sound), protocol_whitelist="file,pipe")["a:0"]
+    opts = {"c:v": "copy", "c:a": "copy", "disposition:a:0": "default"}
     if options.audio_lang:
         opts["metadata:s:a:0"] = f"language={iso639_2(options.audio_lang)}"
     opts.update({"map_metadata": "-1", "map_chapters": "-1", "max_muxing_queue_size": "4096"})
@@ -385,7 +403,16 @@ def join_chunks(
             link_or_copy(chunk, staged)
             lines.append(f"file '{staged.name}'\n")
         (work / LIST_NAME).write_text("".join(lines), encoding="utf-8")
-        args = join_args(work / LIST_NAME, info, preset, options, loudness, part)
+        sound = work / f"sound{preset.extension}"
+        made = run_ffmpeg(
+            sound_args(info, preset, loudness, sound),
+            ffmpeg=ffmpeg,
+            duration=fmt.duration,
+            progress=progress,
+            step="sound",
+            what=f"encoding the sound of {info.path.name}",
+        )
+        args = join_args(work / LIST_NAME, sound, info, preset, options, part)
         result = run_ffmpeg(
             args,
             ffmpeg=ffmpeg,
@@ -407,7 +434,7 @@ def join_chunks(
         out=out,
         info=replace(out_info, path=out),
         source=info,
-        commands=(result.argv,),
+        commands=(made.argv, result.argv),
         copied_video=False,
         two_pass=False,
         sidecars=(),

@@ -13,7 +13,8 @@ plan's version (steps are keyed by the ffmpeg version, so a worker with another 
 would mix two builds' outputs in one film): a worker that cannot is named in the error.
 Only steps whose kind holds a CPU (the film's encode or join, its chunks, the loudness
 measurement) go to the workers, each claiming one ``cpu`` resource where the workers
-declare it; the small steps (sheets, posters, pages, stills, cards, sidecars, the test
+declare it, one at a time as a worker frees (heaviest chain first: `DaskBackend.queued`);
+the small steps (sheets, posters, pages, stills, cards, sidecars, the test
 clip's stream copies, the bundles' assembly) run in this process's threads, as without a
 cluster: a round trip to a worker costs more than they do (``build --all`` of 25 small
 bundles ran 1.15x slower on a local cluster than in two threads when every step went
@@ -83,6 +84,8 @@ good: `os.environ.update`) and so of the worker: ``MALLOC_TRIM_THRESHOLD_=65536`
 `build --all` on a local cluster ran 1.13x as long as with ``--jobs 2``."""
 LOCAL_JOBS = 2
 """Threads of the client that run the small steps."""
+CAPACITY_EVERY = 5.0
+"""Seconds between two counts of the cluster's workers (how many heavy steps it takes)."""
 LOCAL_WAIT = 0.1
 """Seconds a poll waits for a small step when no worker has finished one."""
 
@@ -346,6 +349,16 @@ def _uses_cpu(client: Any) -> bool:
     return bool(workers) and all("cpu" in (w.get("resources") or {}) for w in workers)
 
 
+def _capacity(client: Any) -> int:
+    """How many heavy steps the cluster runs at once: its workers' ``cpu`` resources
+    (else their threads); at least one."""
+    workers = client.scheduler_info().get("workers", {}).values()
+    found = sum(
+        int((w.get("resources") or {}).get("cpu") or w.get("nthreads") or 1) for w in workers
+    )
+    return max(1, found)
+
+
 def _error(step: Step[Any], exc: BaseException) -> BaseException:
     if isinstance(exc, ScreenkitError | StepStopped):
         return exc
@@ -356,8 +369,8 @@ class DaskBackend:
     """Steps on a Dask cluster through ``client`` (see the module docstring)."""
 
     slots = 1 << 20
-    """Every ready step goes out at once: the scheduler places the heavy ones on its
-    workers, the local threads queue the small ones."""
+    """Every ready step is taken at once: the heavy ones wait here for a free worker
+    (`CAPACITY_EVERY`), the local threads queue the small ones."""
 
     def __init__(self, client: Any, cache: StepCache, local_jobs: int = LOCAL_JOBS) -> None:
         distributed = _distributed()
@@ -370,6 +383,15 @@ class DaskBackend:
         self.halt = distributed.Event(self.channel.stop, client=client)
         self.cpu = _uses_cpu(client)
         self.running: dict[Any, tuple[Step[Any], float]] = {}
+        self.queued: list[tuple[Step[Any], dict[str, Entry]]] = []
+        """Heavy steps not sent yet, heaviest chain first (as the executor hands them
+        over): one goes out as a worker frees, so the next heaviest goes to whichever
+        worker is free. Sent all at once, Dask placed each on a worker at once and the
+        placement, not the weights, decided the end: a worker ran the last chunks alone
+        while the other sat idle for a chunk's time."""
+        self.capacity = _capacity(client)
+        self.checked = time.monotonic()
+        self.stopping = False
         self.local = ThreadBackend(cache, local_jobs)
         """The small steps, in this process (see the module docstring)."""
         self.read = 0.0
@@ -379,6 +401,22 @@ class DaskBackend:
         if not kind_of(step).holds_cpu:
             self.local.submit(step, deps, relay)
             return
+        self.queued.append((step, dict(deps)))
+        self._send()
+
+    def _send(self) -> None:
+        """Send queued heavy steps while the cluster has a free ``cpu`` (its workers are
+        counted again every `CAPACITY_EVERY` seconds: a distributor's may come and go)."""
+        now = time.monotonic()
+        if now - self.checked >= CAPACITY_EVERY:
+            with contextlib.suppress(Exception):
+                self.capacity = _capacity(self.client)
+            self.checked = now
+        while self.queued and len(self.running) < self.capacity and not self.stopping:
+            step, deps = self.queued.pop(0)
+            self._launch(step, deps)
+
+    def _launch(self, step: Step[Any], deps: Mapping[str, Entry]) -> None:
         future = self.client.submit(
             run_remote,
             step,
@@ -387,7 +425,7 @@ class DaskBackend:
             dict(deps),
             read_before(step, deps),
             key=f"{step.id}-{self.build}",
-            resources={"cpu": 1} if self.cpu and kind_of(step).holds_cpu else None,
+            resources={"cpu": 1} if self.cpu else None,
             pure=False,
         )
         self.running[future] = (step, time.monotonic())
@@ -418,9 +456,14 @@ class DaskBackend:
             else:
                 adopt(result.probed)
                 found.append(Done(step.id, result.entry, None, result.elapsed))
+        if self.stopping:  # never sent: stopped here
+            found += [Done(step.id, None, StepStopped(step.id), 0.0) for step, _ in self.queued]
+            self.queued.clear()
+        self._send()
         return found
 
     def stop(self) -> None:
+        self.stopping = True
         self.local.stop()
         with contextlib.suppress(Exception):
             self.halt.set()
@@ -435,6 +478,7 @@ class DaskBackend:
 
     def close(self) -> None:
         self.local.close()
+        self.queued.clear()
         if self.running:
             self.stop()
             self.drain()

@@ -27,6 +27,7 @@ from screenkit.bundle.kinds import (
     poster,
     sheet,
     sidecars,
+    sound,
     stills,
     subpictures,
     webpage,
@@ -35,6 +36,7 @@ from screenkit.bundle.kinds import (
 KINDS = (
     loudness.KIND,
     chunk.KIND,
+    sound.KIND,
     film.KIND,
     card.KIND,
     legacycard.KIND,

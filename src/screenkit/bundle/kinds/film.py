@@ -19,7 +19,7 @@ from screenkit.bundle.engine.planner import Planner
 from screenkit.bundle.engine.registry import main_file
 from screenkit.bundle.engine.results import result_of
 from screenkit.bundle.engine.step import Command, Folders, InputFile, Step, StepRun, Tools
-from screenkit.bundle.kinds import chunk, loudness
+from screenkit.bundle.kinds import chunk, loudness, sound
 from screenkit.encode import (
     EncodeOptions,
     EncodePlan,
@@ -102,12 +102,13 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     what = f"{preset.name}{', burn ' + burn if burn else ''}"
     deps = {"loudness": loud_id} if loud_id else {}
     if pieces:  # the picture from chunk steps, joined by copy: the film step is light
+        deps["sound"] = sound.plan(p, preset, loud_id)
         chunk_ids = chunk.plan(p, preset, track, pieces, what)
         for piece, chunk_id in zip(pieces, chunk_ids, strict=True):
             deps[chunk.role(piece.index)] = chunk_id
         shared = sum(1 for c in chunk_ids if p.steps[c].settings.burn is None) if track else 0
         what = f"{what}, {len(pieces)} chunks" + (f", {shared} shared" if shared else "")
-        note = f"joins the chunks by stream copy, encodes the sound once; {note}"
+        note = "joins the chunks and the sound step's file by stream copy"
     step_id = p.add(
         KIND,
         f"film encode ({what})",
@@ -176,15 +177,14 @@ def _quality_command(step: Step[Settings], planned: EncodePlan) -> Command | Non
 
 
 def _join_command(step: Step[Settings], deps: Mapping[str, Entry], planned: EncodePlan) -> Command:
-    """The chunks' pictures by stream copy and the master's sound encoded once."""
+    """The chunks' pictures and the sound step's file, by stream copy."""
     s = step.settings
-    measured = result_of(deps["loudness"], Loudness) if "loudness" in deps else None
     args = join_args(
         planned.workdir / LIST_NAME,
+        main_file(deps["sound"]),
         s.master,
         s.preset,
         encode_options(s, step.tools),
-        measured,
         planned.out,
     )
     return Command(tuple(args), "join chunks", duration=planned.format.duration)
