@@ -232,6 +232,40 @@ def test_only_the_long_steps_go_to_the_workers(matrix_kit: Path) -> None:
     assert len(sent) < len(done.outcomes) / 2
 
 
+def test_heavy_steps_go_out_as_workers_free_heaviest_first(matrix_kit: Path) -> None:
+    """Sent all at once, Dask placed every chunk on a worker at once, and that placement,
+    not the steps' weights, decided the end (a worker ran the last chunks alone while the
+    other sat idle). They wait in the client until a ``cpu`` is free, heaviest chain
+    first."""
+    from screenkit.bundle import BuildSettings, plan_build, resolve_requests
+    from screenkit.bundle.engine.dask_executor import ClusterSpec, DaskBackend, connect
+    from screenkit.bundle.engine.executor import critical_path, execute
+    from screenkit.kit import load_kit
+
+    kit = load_kit(matrix_kit)
+    requests = resolve_requests(kit, ["m-en-usb", "m-it-usb"])
+    plan = plan_build(kit, requests, BuildSettings(x264_preset=SPEED, chunks="2"))
+    steps = plan.pending()
+    rank = critical_path(steps)
+    cache = StepCache(plan.cache_root)
+    in_flight: list[int] = []
+    sent: list[float] = []
+    with connect(ClusterSpec(workers=2, threads=1)) as client:
+        backend = DaskBackend(client, cache)
+        real = client.submit
+
+        def spy(function: object, step: object, *args: object, **kwargs: object) -> object:
+            in_flight.append(sum(1 for f in backend.running if not f.done()))
+            sent.append(rank[step.id])  # type: ignore[attr-defined]
+            return real(function, step, *args, **kwargs)
+
+        client.submit = spy
+        execute(steps, cache, backend)
+    assert len(sent) >= 6 and max(in_flight) <= 1  # the third waits for one of two to end
+    assert backend.capacity == 2
+    assert sent[0] == max(sent)
+
+
 def _count_reads() -> None:
     """In a worker: record every real read of a media file (its path and identity)."""
     from screenkit.media import probe_ffprobe, probe_pyav
