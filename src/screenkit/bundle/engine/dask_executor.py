@@ -39,6 +39,7 @@ import os
 import secrets
 import shutil
 import socket
+import threading
 import time
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
@@ -86,8 +87,6 @@ LOCAL_JOBS = 2
 """Threads of the client that run the small steps."""
 CAPACITY_EVERY = 5.0
 """Seconds between two counts of the cluster's workers (how many heavy steps it takes)."""
-LOCAL_WAIT = 0.1
-"""Seconds a poll waits for a small step when no worker has finished one."""
 
 
 class ClusterError(BundleError):
@@ -392,6 +391,7 @@ class DaskBackend:
         self.capacity = _capacity(client)
         self.checked = time.monotonic()
         self.stopping = False
+        self.wake = threading.Event()
         self.local = ThreadBackend(cache, local_jobs)
         """The small steps, in this process (see the module docstring)."""
         self.read = 0.0
@@ -400,6 +400,7 @@ class DaskBackend:
     def submit(self, step: Step[Any], deps: Mapping[str, Entry], relay: Relay) -> None:
         if not kind_of(step).holds_cpu:
             self.local.submit(step, deps, relay)
+            next(reversed(self.local.running)).add_done_callback(self._woken)
             return
         self.queued.append((step, dict(deps)))
         self._send()
@@ -428,16 +429,21 @@ class DaskBackend:
             resources={"cpu": 1} if self.cpu else None,
             pure=False,
         )
+        future.add_done_callback(self._woken)
         self.running[future] = (step, time.monotonic())
 
+    def _woken(self, _future: object) -> None:
+        """A step ended (called in the thread that ended it): the poll stops waiting, and
+        the next heavy step goes out at once instead of at the next look."""
+        self.wake.set()
+
     def poll(self, timeout: float, relay: Relay) -> list[Done]:
+        self.wake.clear()
         done = [f for f in self.running if f.done()]
-        wait = 0.0 if done else min(timeout, LOCAL_WAIT)
-        if self.local.running:
-            found = self.local.poll(wait, relay)  # returns as soon as a small step ends
-        else:
-            found = []
-            time.sleep(wait)  # nothing here to wait on: do not spin
+        if not done and not any(f.done() for f in self.local.running):
+            self.wake.wait(min(timeout, READ_EVERY))  # a step ending, here or on a worker
+        found = self.local.poll(0.0, relay) if self.local.running else []
+        done = [f for f in self.running if f.done()]
         now = time.monotonic()
         if done or now - self.read >= READ_EVERY:
             self.read = now
