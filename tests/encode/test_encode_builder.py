@@ -307,11 +307,19 @@ def test_size_limit_that_cannot_be_met() -> None:
     assert caught.value.key == "file_size_limit" and caught.value.value == 2_000_000
 
 
-def test_a_cut_seeks_the_input() -> None:
+def test_a_cut_seeks_the_input_from_a_little_before_its_start() -> None:
+    """Read from `SEEK_LEAD` before the cut, put back on the cut's timeline: the frame rate
+    filter's grid starts at the cut, the sound is trimmed to it (see
+    ``test_chunks.py::test_every_chunk_is_fed_the_frames_the_whole_film_is_fed_from_its_first``)."""
     p = plan(media(), start=12.5, duration=30.0)
     args = p.commands[0]
-    assert args[:6] == ("-protocol_whitelist", "file,pipe", "-ss", "12.500", "-t", "30.000")
+    assert args[:6] == ("-protocol_whitelist", "file,pipe", "-ss", "12.000", "-t", "30.500")
+    graph = args[args.index("-filter_complex") + 1]
+    assert "setpts=PTS-0.500/TB" in graph and "start_time=0" in graph
+    assert "asetpts=PTS-0.500/TB" in graph and "atrim=start=0" in graph
     assert p.format.duration == 30.0
+    whole = plan(media()).commands[0]
+    assert "-ss" not in whole and "setpts" not in whole[whole.index("-filter_complex") + 1]
 
 
 def test_video_codec_args_for_a_matching_card() -> None:
