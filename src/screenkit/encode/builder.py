@@ -189,7 +189,7 @@ more than half a frame after its sound (21 ms in many phone files) has its frame
 onto the next slot of the output's frame grid. A cut that read from its start lost that
 frame and repeated the next one (a stutter at every chunk boundary). Read from a little
 earlier, then put back on the cut's own timeline, the frame rate filter picks for each
-slot the frame the whole film's picks (`_cut_video`), and the sound drops what lies
+slot the frame the whole film's picks (`_video_chain`), and the sound drops what lies
 before the start (`_cut_audio`)."""
 
 
@@ -232,10 +232,7 @@ def _video_chain(
         stream = stream.filter("setpts", f"PTS-{lead:.3f}/TB")
     if video.interlaced:
         stream = stream.filter("bwdif", mode="send_frame", parity="auto", deint="all")
-    if lead:
-        stream = stream.filter("fps", fps=_rate_text(fmt), start_time=0)
-    else:
-        stream = stream.filter("fps", fps=_rate_text(fmt))
+    stream = stream.filter("fps", fps=_rate_text(fmt), **({"start_time": 0} if lead else {}))
     if fmt.enlarged_from is not None:  # a small master grows: lanczos keeps edges and text sharp
         stream = stream.filter("scale", fmt.width, fmt.height, flags="lanczos")
     else:

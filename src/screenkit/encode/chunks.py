@@ -52,7 +52,13 @@ from screenkit.encode.peakrate import (
     replay,
     video_packets,
 )
-from screenkit.encode.quality import measure_quality, quality_args, sample_step, sampled
+from screenkit.encode.quality import (
+    frame_count,
+    measure_quality,
+    quality_args,
+    sample_step,
+    sampled,
+)
 from screenkit.encode.subs import burn_family, stage_burn
 from screenkit.errors import ScreenkitError
 from screenkit.languages import iso639_2
@@ -96,6 +102,10 @@ class Chunk:
 
     def length(self, rate: Fraction) -> float | None:
         return None if self.frames is None else float(self.frames / rate)
+
+    def seconds(self, rate: Fraction, film_seconds: float) -> float:
+        """How long it is, the last chunk running to the film's end."""
+        return self.length(rate) or max(0.0, film_seconds - self.start(rate))
 
 
 def chunk_seconds(mode: str, duration: float) -> float | None:
@@ -215,12 +225,9 @@ def encode_chunk(
     what it counts on of the decoder buffer (default `CHUNK_BUFFER_START`); ``peak_kbps``:
     as `chunk_args`."""
     fmt = output_format(info, preset, options)
-    rate = fmt.frame_rate
-    cut = chunk_options(options, chunk, rate)
-    length = chunk.length(rate) or max(0.0, info.duration - chunk.start(rate))
+    length = chunk.seconds(fmt.frame_rate, info.duration)
     with scratch_dir("chunk-") as tmp, atomic_output(out) as part:
-        if options.burn is not None and preset.subtitles.burn:
-            stage_burn(options.burn, preset, fmt, Path(tmp), options.fonts, cut.start)
+        stage_chunk_burn(preset, options, fmt, chunk, Path(tmp))
         start = CHUNK_BUFFER_START if buffer_start is None else buffer_start
         args = chunk_args(
             info, preset, options, chunk, Path(tmp), part, ffmpeg.version_tuple, start, peak_kbps
@@ -236,6 +243,17 @@ def encode_chunk(
     return result.argv
 
 
+def stage_chunk_burn(
+    preset: VenuePreset, options: EncodeOptions, fmt: OutputFormat, chunk: Chunk, workdir: Path
+) -> None:
+    """Stage into ``workdir`` the part of the burned track a chunk shows, on the chunk's own
+    timeline (for its encode and for the reference its measure burns); nothing where the
+    encode burns no track. ``fmt``: the whole film's output format."""
+    if options.burn is not None and preset.subtitles.burn:
+        start = chunk_options(options, chunk, fmt.frame_rate).start
+        stage_burn(options.burn, preset, fmt, workdir, options.fonts, start)
+
+
 def chunk_quality_args(
     part: Path,
     info: MediaInfo,
@@ -243,10 +261,10 @@ def chunk_quality_args(
     options: EncodeOptions,
     chunk: Chunk,
     workdir: Path,
-) -> tuple[list[str], int] | None:
-    """ffmpeg arguments measuring one chunk's picture quality, with every how many frames
-    one is compared; None where the chunk holds none of the frames a measure of the whole
-    film compares (a chunk shorter than its sampling step).
+) -> list[str] | None:
+    """ffmpeg arguments measuring one chunk's picture quality (its frames compared every
+    `sample_step` of the whole film); None where the chunk holds none of the frames a
+    measure of the whole film compares (a chunk shorter than its sampling step).
 
     The chunk's encode ``part`` is compared with the master fed as its encoder was (from
     the chunk's start; ``workdir`` holds its staged part of the burned track) on the film's
@@ -257,15 +275,12 @@ def chunk_quality_args(
     """
     fmt = output_format(info, preset, options)
     every = sample_step(fmt)
-    total = max(1, math.ceil(fmt.duration * float(fmt.frame_rate)))
-    frames = chunk.frames if chunk.frames is not None else max(1, total - chunk.first)
-    if sampled(chunk.first, frames, every) == 0:
+    frames = chunk.frames if chunk.frames is not None else frame_count(fmt) - chunk.first
+    if sampled(chunk.first, max(1, frames), every) == 0:
         return None
     cut = chunk_options(options, chunk, fmt.frame_rate)
-    args = quality_args(
-        part, info, preset, cut, output_format(info, preset, cut), workdir, every, chunk.first
-    )
-    return args, every
+    fed = output_format(info, preset, cut)
+    return quality_args(part, info, preset, cut, fed, workdir, every, chunk.first)
 
 
 def check_decoder_setup(parts: Sequence[Path]) -> None:

@@ -80,10 +80,14 @@ class Quality:
         return f"SSIM {self.ssim:.4f}, PSNR {psnr} against the master ({sampled})"
 
 
+def frame_count(fmt: OutputFormat) -> int:
+    """How many frames the output has (at least one)."""
+    return max(1, math.ceil(fmt.duration * float(fmt.frame_rate)))
+
+
 def sample_step(fmt: OutputFormat) -> int:
     """Every how many frames one is compared, so that about `MAX_FRAMES` are at most."""
-    frames = max(1, math.ceil(fmt.duration * float(fmt.frame_rate)))
-    return max(1, math.ceil(frames / MAX_FRAMES))
+    return max(1, math.ceil(frame_count(fmt) / MAX_FRAMES))
 
 
 def quality_args(

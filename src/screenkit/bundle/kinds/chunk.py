@@ -33,17 +33,17 @@ from screenkit.encode import EncodeOptions, SubtitleInput, output_format
 from screenkit.encode.chunks import (
     Chunk,
     chunk_args,
-    chunk_options,
     chunk_peak,
     chunk_quality_args,
     chunk_seconds,
     chunkable,
     family_of,
+    stage_chunk_burn,
 )
 from screenkit.encode.colour import ToneMapping, tone_mapping_of
 from screenkit.encode.gaps import SHARED_MIN, Span, chunk_shown, cue_spans, gap_bounds
-from screenkit.encode.quality import Quality, read_quality
-from screenkit.encode.subs import burn_track, stage_burn
+from screenkit.encode.quality import Quality, read_quality, sample_step
+from screenkit.encode.subs import burn_track
 from screenkit.errors import ScreenkitError
 from screenkit.media.info import MediaInfo
 from screenkit.presets import VenuePreset
@@ -137,21 +137,7 @@ def _out(folders: Folders, chunk: Chunk) -> Path:
 
 def _seconds(s: Settings, choices: EncodeOptions) -> float:
     rate = output_format(s.master, s.preset, choices).frame_rate
-    return s.chunk.length(rate) or max(0.0, s.master.duration - s.chunk.start(rate))
-
-
-def _measure(step: Step[Settings], folders: Folders) -> tuple[Command, int] | None:
-    """The comparison of the chunk's picture with the master's, and its sampling step."""
-    s = step.settings
-    choices = options(s, step.tools)
-    planned = chunk_quality_args(
-        _out(folders, s.chunk), s.master, s.preset, choices, s.chunk, folders.scratch
-    )
-    if planned is None:
-        return None
-    args, every = planned
-    label = f"chunk {s.chunk.index + 1} quality"
-    return Command(tuple(args), label, "info", _seconds(s, choices)), every
+    return s.chunk.seconds(rate, s.master.duration)
 
 
 class ChunkKind(Kind[Settings, Result]):
@@ -180,25 +166,27 @@ class ChunkKind(Kind[Settings, Result]):
             peak_kbps=s.peak_kbps,
         )
         seconds = _seconds(s, choices)
-        encode = Command(tuple(args), f"chunk {s.chunk.index + 1}", duration=seconds)
-        measure = _measure(step, folders)
-        return [encode, *([measure[0]] if measure else [])]
+        commands = [Command(tuple(args), f"chunk {s.chunk.index + 1}", duration=seconds)]
+        measure = chunk_quality_args(
+            _out(folders, s.chunk), s.master, s.preset, choices, s.chunk, folders.scratch
+        )
+        if measure is not None:  # the comparison of the chunk's picture with the master's
+            label = f"chunk {s.chunk.index + 1} quality"
+            commands.append(Command(tuple(measure), label, "info", seconds))
+        return commands
 
     def run(self, run: StepRun[Settings]) -> Result:
         s = run.step.settings
         choices = options(s, run.step.tools)
         fmt = output_format(s.master, s.preset, choices)
-        if s.burn is not None and s.preset.subtitles.burn:  # the chunk's own part of the track
-            start = chunk_options(choices, s.chunk, fmt.frame_rate).start
-            stage_burn(s.burn, s.preset, fmt, run.scratch, choices.fonts, start)
-        encode = self.commands(run.step, run.deps, run.folders)[0]
+        stage_chunk_burn(s.preset, choices, fmt, s.chunk, run.scratch)  # its part of the track
+        encode, *measure = self.commands(run.step, run.deps, run.folders)
         what = f"chunk {s.chunk.index + 1} of {s.master.path.name}"
         run.execute(encode, f"encoding {what}")
         quality = None
-        planned = _measure(run.step, run.folders)
-        if planned is not None:  # on this worker, while the other chunks encode
-            done = run.execute(planned[0], f"measuring the picture quality of {what}")
-            quality = read_quality(done.log, run.scratch, planned[1])
+        for command in measure:  # on this worker, while the other chunks encode
+            done = run.execute(command, f"measuring the picture quality of {what}")
+            quality = read_quality(done.log, run.scratch, sample_step(fmt))
         return Result(_out(run.folders, s.chunk).name, s.chunk.first, s.chunk.frames, quality)
 
     def output_bytes(self, step: Step[Settings], rate: Rate, deps: Mapping[str, float]) -> float:

@@ -32,18 +32,17 @@ from screenkit.encode.chunks import (
     LIST_NAME,
     Chunk,
     check_decoder_setup,
-    chunk_options,
     chunk_peak,
     chunk_quality_args,
     fit_buffer,
     join_args,
+    stage_chunk_burn,
 )
 from screenkit.encode.colour import ColourPlan, ToneMapping, tone_mapping_of
 from screenkit.encode.compliance import ComplianceError
 from screenkit.encode.family import check_compliance
 from screenkit.encode.quality import Quality, combine, quality_args, read_quality, sample_step
 from screenkit.encode.run import PlanRun, encode_warnings, run_plan
-from screenkit.encode.subs import stage_burn
 from screenkit.media.atomic import link_or_copy
 from screenkit.media.info import MediaInfo
 from screenkit.media.probe import probe
@@ -210,8 +209,6 @@ def _join(run: StepRun[Settings], planned: EncodePlan) -> tuple[PlanRun, Quality
         link_or_copy(part, staged)
         lines.append(f"file '{staged.name}'\n")
     (run.scratch / LIST_NAME).write_text("".join(lines), encoding="utf-8")
-    if s.burn is not None and s.preset.subtitles.burn:  # the reference the quality reads
-        stage_burn(s.burn, s.preset, planned.format, run.scratch, choices.fonts)
     done = run.execute(_join_command(run.step, run.deps, planned), f"joining {s.master.path.name}")
     info = probe(planned.out, ffmpeg=run.ffmpeg)
     mismatches = check_compliance(info, s.preset, planned.format)
@@ -240,20 +237,17 @@ def _measure_chunk(run: StepRun[Settings], part: Path, piece: Chunk) -> Quality 
     choices = encode_options(s, run.step.tools)
     fmt = output_format(s.master, s.preset, choices)
     work = run.scratch / f"quality{piece.index:04d}"
-    planned = chunk_quality_args(part, s.master, s.preset, choices, piece, work)
-    if planned is None:
+    args = chunk_quality_args(part, s.master, s.preset, choices, piece, work)
+    if args is None:
         return None
     work.mkdir()
-    if s.burn is not None and s.preset.subtitles.burn:  # the chunk's part of the track
-        start = chunk_options(choices, piece, fmt.frame_rate).start
-        stage_burn(s.burn, s.preset, fmt, work, choices.fonts, start)
-    args, every = planned
-    seconds = piece.length(fmt.frame_rate) or s.master.duration - piece.start(fmt.frame_rate)
+    stage_chunk_burn(s.preset, choices, fmt, piece, work)  # the chunk's part of the track
+    seconds = piece.seconds(fmt.frame_rate, s.master.duration)
     done = run.execute(
         Command(tuple(args), f"chunk {piece.index + 1} quality", "info", seconds),
         f"measuring the picture quality of chunk {piece.index + 1}",
     )
-    return read_quality(done.log, work, every)
+    return read_quality(done.log, work, sample_step(fmt))
 
 
 def _measure(run: StepRun[Settings], planned: EncodePlan) -> Quality | None:
