@@ -162,14 +162,28 @@ def _colour(path: Path, container: Any, stream: Any, frame: Any) -> Colour:
     )
     if not colour.hdr or frame is None:  # mastering metadata matters only to a tone mapping
         return colour
-    mastering = light = None
-    for side in frame.side_data:
-        kind = str(getattr(side, "type", ""))
-        if kind.endswith("MASTERING_DISPLAY_METADATA"):
-            mastering = _mastering(bytes(side))
-        elif kind.endswith("CONTENT_LIGHT_LEVEL") and len(bytes(side)) >= 8:
-            light = ContentLight(*struct.unpack_from("<II", bytes(side)))
-    return replace(colour, mastering=mastering, light=light)
+    sides = _side_data(frame)
+    mastering = _mastering(sides.get("MASTERING_DISPLAY_METADATA", b""))
+    light = sides.get("CONTENT_LIGHT_LEVEL", b"")
+    return replace(
+        colour,
+        mastering=mastering,
+        light=ContentLight(*struct.unpack_from("<II", light)) if len(light) >= 8 else None,
+    )
+
+
+def _side_data(frame: Any) -> dict[str, bytes]:
+    """A decoded frame's side data by type name (``MASTERING_DISPLAY_METADATA``, …).
+
+    PyAV's container yields the side data themselves up to 18.1.0 and, like a mapping,
+    their types from 18.1.1 on; both are read here.
+    """
+    container = frame.side_data
+    found: dict[str, bytes] = {}
+    for item in container:
+        side = item if hasattr(item, "type") else container[item]
+        found[str(side.type).rsplit(".", 1)[-1]] = bytes(side)
+    return found
 
 
 def _tail_end(path: Path, duration: float) -> float | None:
