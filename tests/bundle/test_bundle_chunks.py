@@ -10,6 +10,11 @@ import pytest
 from bundle_helpers import SPEED, kit_with_film, run_cli
 
 from screenkit.bundle.documents.manifest import read_manifest
+from screenkit.bundle.engine.cache import StepCache
+from screenkit.bundle.engine.registry import main_file
+from screenkit.media.mp4box import decoder_setup
+from screenkit.media.probe import probe
+from screenkit.slides.bitstream import read_video_bitstream
 
 pytestmark = pytest.mark.slow
 BUNDLE = "sample-en-usb-player"
@@ -67,3 +72,44 @@ def test_workers_and_scheduler_exclude_each_other(tmp_path: Path) -> None:
     )
     assert code == 2
     assert "--workers and --scheduler exclude each other" in err
+
+
+def test_a_chunked_films_card_is_laid_out_from_its_first_chunk_and_sound(
+    tmp_path: Path, sample_kit_film: Path
+) -> None:
+    """The card waited for the join, and the join for the last chunk: its encode ran alone
+    after the chunks. The film copies its first chunk's picture and the sound step's file,
+    so the card is laid out from those two, while the last chunks encode, and still joins
+    the film by copy: the same H.264 set-up, the same sound, the same track timescale."""
+    kit = kit_with_film(tmp_path / "kit", sample_kit_film)
+    args = ["build", "--kit", str(kit), "--preset", "usb-player", "--lang", "en", "--burn",
+            "en", "--chunks", "20", "--speed", SPEED, "--out", str(kit / "out")]  # fmt: skip
+    code, stdout, err = run_cli(*args, "--dry-run", "--json")
+    assert code == 0, err
+    planned = {s["id"]: s for s in json.loads(stdout)["steps"]}
+    cards = [s for s in planned.values() if s["kind"] == "card"]
+    assert cards and all(
+        sorted(planned[d]["kind"] for d in s["deps"]) == ["chunk", "sound"] for s in cards
+    )
+    code, stdout, err = run_cli(*args, "--json")
+    assert code == 0, err
+    report = json.loads(stdout)
+    cache = StepCache(Path(report["cache"]))
+    made = {
+        s["kind"]: main_file(cache.lookup(s["key"]))  # type: ignore[arg-type]
+        for s in report["steps"]
+        if s["kind"] in ("card", "film")
+    }
+    card, film = probe(made["card"]), probe(made["film"])
+    assert decoder_setup(made["card"]) == decoder_setup(made["film"])
+    assert card.audio[0].codec == film.audio[0].codec
+    assert (card.audio[0].sample_rate, card.audio[0].channels) == (
+        film.audio[0].sample_rate,
+        film.audio[0].channels,
+    )
+    assert card.container == film.container
+    assert (
+        read_video_bitstream(made["card"]).time_base == read_video_bitstream(made["film"]).time_base
+    )
+    code, out_text, err = run_cli("verify", str(kit / "out" / BUNDLE))
+    assert code == 0, out_text + err

@@ -61,11 +61,20 @@ class ActionKind(Kind[Action, Done]):
         return run.step.settings(run)
 
 
+class HeavyActionKind(ActionKind):
+    """The same, for a step that holds a core (an encode, a chunk, the loudness pass)."""
+
+    name = "heavy-action"
+    holds_cpu = True
+
+
 @pytest.fixture(autouse=True)
 def action_kind() -> Iterator[None]:
     REGISTRY.register(ActionKind())
+    REGISTRY.register(HeavyActionKind())
     yield
     REGISTRY.unregister("action")
+    REGISTRY.unregister("heavy-action")
 
 
 def execute(
@@ -130,7 +139,36 @@ def test_ready_steps_start_heaviest_chain_first(tmp_path: Path) -> None:
 
     execute(steps, StepCache(tmp_path), jobs=1, events=listen)
     assert started == ["probe", "encode", "chunk2", "chunk1", "chunk3", "loudness"]
-    assert critical_path(steps)["probe"] == 21.0
+    assert critical_path(steps)["probe"].weight == 21.0
+
+
+def test_a_chain_of_heavy_steps_starts_before_single_heavier_ones(tmp_path: Path) -> None:
+    """A chunked film: four 9-s chunks, and the loudness pass (3 s) then the sound it sets
+    (2 s), all read by the join. By weight alone the loudness is the lightest chain and
+    starts last, and the sound then runs alone after the last chunk. Two heavy steps in a
+    row need two turns of a worker: the loudness starts first, the sound fills in last."""
+    started: list[str] = []
+    steps = [
+        dataclasses.replace(step(name, deps), kind="heavy-action", weight=weight)
+        for name, deps, weight in [
+            ("chunk1", (), 9.0),
+            ("chunk2", (), 9.0),
+            ("chunk3", (), 9.0),
+            ("chunk4", (), 9.0),
+            ("loudness", (), 3.0),
+            ("sound", ("loudness",), 2.0),
+            ("join", ("chunk1", "chunk2", "chunk3", "chunk4", "sound"), 1.0),
+        ]
+    ]
+
+    def listen(event: BuildEvent) -> None:
+        if isinstance(event, StepStarted):
+            started.append(event.id)
+
+    execute(steps, StepCache(tmp_path), jobs=1, events=listen)
+    assert started == ["loudness", "chunk1", "chunk2", "chunk3", "chunk4", "sound", "join"]
+    rank = critical_path(steps)
+    assert (rank["loudness"].heavy, rank["chunk1"].heavy, rank["join"].heavy) == (3, 2, 1)
 
 
 def test_outputs_of_dependencies_reach_a_step(tmp_path: Path) -> None:

@@ -17,14 +17,14 @@ from functools import partial
 from screenkit.bundle.compose.plan_dvd import plan_dvd
 from screenkit.bundle.compose.plan_file import plan_file
 from screenkit.bundle.engine.planner import Planner
-from screenkit.bundle.kinds import card, legacycard
+from screenkit.bundle.kinds import card, film, legacycard
 from screenkit.bundle.kinds.shape import PlannedVideo, VideoRequest
 from screenkit.presets import Family, VenuePreset
 from screenkit.slides import CardSpec
 
 
 def _h264_card(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
-    return card.plan(p, spec, preset, film_id)
+    return card.plan(p, spec, preset, film.card_reads(p, film_id))
 
 
 def _legacy_card(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:

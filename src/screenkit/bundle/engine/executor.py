@@ -26,12 +26,12 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from screenkit.bundle.engine.cache import Entry, StepCache
 from screenkit.bundle.engine.errors import BundleError, StepStopped, build_cancelled
 from screenkit.bundle.engine.events import OVERALL, EventCallback
-from screenkit.bundle.engine.registry import run_step
+from screenkit.bundle.engine.registry import kind_of, run_step
 from screenkit.bundle.engine.relay import Relay
 from screenkit.bundle.engine.step import Step
 from screenkit.errors import Interrupted, ScreenkitError
@@ -110,18 +110,35 @@ class Backend(Protocol):
         ...
 
 
-def critical_path(order: Sequence[Step[Any]]) -> dict[str, float]:
-    """Each step's weight plus the heaviest chain of steps that need it (``order``: the
-    steps after their dependencies). Ready steps start heaviest chain first: the longest
-    chunk before the short ones and the loudness pass, so that two workers finish
-    together instead of one running the last long chunk alone."""
+class Priority(NamedTuple):
+    """Which ready step starts first (the larger): see `critical_path`."""
+
+    heavy: int
+    """Heavy steps (``holds_cpu``) on the longest such chain the step heads, itself included."""
+    weight: float
+    """The step's weight plus that of the heaviest chain of steps that need it."""
+
+
+def critical_path(order: Sequence[Step[Any]]) -> dict[str, Priority]:
+    """Each step's start priority (``order``: the steps after their dependencies).
+
+    First by the heavy steps in a row it heads: a chain of two (the loudness pass, then the
+    sound it sets) needs two turns of a worker one after the other, a chunk one; started
+    last as the lighter chain, the pair ran alone after the last chunk. Then by the weight
+    of the heaviest chain it heads: the longest chunk before the short ones, so that two
+    workers finish together instead of one running the last long chunk alone.
+    """
     needed_by: dict[str, list[str]] = {s.id: [] for s in order}
     for step in order:
         for dep in step.dep_ids:
             needed_by[dep].append(step.id)
-    rank: dict[str, float] = {}
+    rank: dict[str, Priority] = {}
     for step in reversed(order):
-        rank[step.id] = step.weight + max((rank[n] for n in needed_by[step.id]), default=0.0)
+        after = [rank[n] for n in needed_by[step.id]]
+        rank[step.id] = Priority(
+            int(kind_of(step).holds_cpu) + max((r.heavy for r in after), default=0),
+            step.weight + max((r.weight for r in after), default=0.0),
+        )
     return rank
 
 
@@ -194,7 +211,7 @@ def execute(
                 halt()
             if error is None:
                 ready = [s for s in waiting.values() if all(d in entries for d in s.dep_ids)]
-                ready.sort(key=lambda s: -rank[s.id])  # the longest chain first
+                ready.sort(key=lambda s: rank[s.id], reverse=True)  # see critical_path
                 for step in ready[: max(0, backend.slots - len(running))]:
                     del waiting[step.id]
                     running.add(step.id)

@@ -1,14 +1,16 @@
 """The card step: the intro (or outro) card, encoded with the film's own stream parameters.
 
 The card is laid out for the encoded film as probed (size, rate, audio), so the join can
-copy both. Rendering is libass on a lavfi canvas; the appeal text and QR code reach ffmpeg
+copy both: from the film itself, or, for a chunked film, from its first chunk and its sound
+step's file, which the film copies (`screenkit.bundle.kinds.film.card_reads`).
+Rendering is libass on a lavfi canvas; the appeal text and QR code reach ffmpeg
 only as files staged under plain names in the step's scratch folder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from screenkit.bundle.engine.cache import Entry
 from screenkit.bundle.engine.kind import Kind, Rate
@@ -16,6 +18,7 @@ from screenkit.bundle.engine.planner import Planner
 from screenkit.bundle.engine.registry import main_file
 from screenkit.bundle.engine.step import Command, Folders, Step, StepRun
 from screenkit.encode import EncodeOptions, output_format
+from screenkit.media.info import MediaInfo
 from screenkit.media.probe import probe
 from screenkit.presets import VenuePreset
 from screenkit.slides import CardSpec, CardTarget, card_timing, layout_card
@@ -36,8 +39,10 @@ class Result:
     """The card's slot in the joined file, in seconds."""
 
 
-def plan(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
-    if not p.cached(film_id):  # fail now, not after the encode, when the appeal cannot fit
+def plan(p: Planner, spec: CardSpec, preset: VenuePreset, reads: Mapping[str, str]) -> str:
+    """``reads``: the film (role ``film``), or its first chunk and sound (``picture``,
+    ``sound``)."""
+    if not all(p.cached(i) for i in reads.values()):  # fail now, not after the encode
         fmt = output_format(p.master, preset, EncodeOptions())
         layout_card(
             spec,
@@ -48,7 +53,7 @@ def plan(p: Planner, spec: CardSpec, preset: VenuePreset, film_id: str) -> str:
         f"{spec.kind} card ({spec.lang}, {preset.name})",
         settings=Settings(spec, preset.safe_area),
         inputs=p.font_files,
-        deps={"film": film_id},
+        deps=dict(reads),
         weight=spec.seconds * 0.5,
         note="rendered with libass, encoded with the film's own stream parameters",
     )
@@ -65,8 +70,7 @@ class _Prepared:
 
 def _prepare(step: Step[Settings], deps: Mapping[str, Entry], folders: Folders) -> _Prepared:
     s = step.settings
-    film = probe(main_file(deps["film"]), ffmpeg=step.tools.ffmpeg)
-    target = CardTarget.from_media_info(film, safe_area=s.safe_area)
+    target = CardTarget.from_media_info(_film(step, deps), safe_area=s.safe_area)
     layout = layout_card(s.spec, target)
     timing = card_timing(s.spec.seconds, target)
     staged = staged_names(folders.scratch)
@@ -75,6 +79,16 @@ def _prepare(step: Step[Settings], deps: Mapping[str, Entry], folders: Folders) 
     seconds = float(timing.slot)
     command = Command(tuple(args), f"{s.spec.kind} card", duration=seconds)
     return _Prepared(command, staged, seconds, layout, out.name)
+
+
+def _film(step: Step[Settings], deps: Mapping[str, Entry]) -> MediaInfo:
+    """The film's streams as the card must match them (see `plan`)."""
+    ffmpeg = step.tools.ffmpeg
+    if "film" in deps:
+        return probe(main_file(deps["film"]), ffmpeg=ffmpeg)
+    picture = probe(main_file(deps["picture"]), ffmpeg=ffmpeg)
+    sound = probe(main_file(deps["sound"]), ffmpeg=ffmpeg)  # in the film's own container
+    return replace(picture, container=sound.container, audio=sound.audio)
 
 
 class CardKind(Kind[Settings, Result]):

@@ -120,6 +120,20 @@ def plan(p: Planner, preset: VenuePreset, burn: str | None) -> tuple[str, list[I
     return step_id, inputs
 
 
+def card_reads(p: Planner, film_id: str) -> dict[str, str]:
+    """What a card reads to take the film's stream parameters, by role.
+
+    A chunked film's picture is its first chunk's, copied (the join refuses chunks whose
+    decoder set-up differs), and its sound the sound step's file, copied: a card laid out
+    from those two is ready while the last chunks encode, instead of waiting for the join.
+    """
+    deps = {d.role: d.id for d in p.steps[film_id].deps}
+    first = chunk.role(0)
+    if first in deps and "sound" in deps:
+        return {"picture": deps[first], "sound": deps["sound"]}
+    return {"film": film_id}
+
+
 def encode_options(s: Settings, tools: Tools) -> EncodeOptions:
     """The encode's choices beyond the preset: the burned track, fonts, speed."""
     return EncodeOptions(
