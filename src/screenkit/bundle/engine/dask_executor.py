@@ -13,7 +13,8 @@ plan's version (steps are keyed by the ffmpeg version, so a worker with another 
 would mix two builds' outputs in one film): a worker that cannot is named in the error.
 Only steps whose kind holds a CPU (the film's encode or join, its chunks, the loudness
 measurement) go to the workers, each claiming one ``cpu`` resource where the workers
-declare it, one at a time as a worker frees (heaviest chain first: `DaskBackend.queued`);
+declare it, one at a time as a worker frees (in the executor's order, `critical_path`:
+`DaskBackend.queued`);
 the small steps (sheets, posters, pages, stills, cards, sidecars, the test
 clip's stream copies, the bundles' assembly) run in this process's threads, as without a
 cluster: a round trip to a worker costs more than they do (``build --all`` of 25 small
@@ -383,8 +384,8 @@ class DaskBackend:
         self.cpu = _uses_cpu(client)
         self.running: dict[Any, tuple[Step[Any], float]] = {}
         self.queued: list[tuple[Step[Any], dict[str, Entry]]] = []
-        """Heavy steps not sent yet, heaviest chain first (as the executor hands them
-        over): one goes out as a worker frees, so the next heaviest goes to whichever
+        """Heavy steps not sent yet, in the order the executor hands them over
+        (`critical_path`): one goes out as a worker frees, so the next heaviest goes to whichever
         worker is free. Sent all at once, Dask placed each on a worker at once and the
         placement, not the weights, decided the end: a worker ran the last chunks alone
         while the other sat idle for a chunk's time."""
