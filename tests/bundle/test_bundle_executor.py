@@ -106,6 +106,23 @@ def step(
     )
 
 
+def weighted(kind: str, rows: list[tuple[str, tuple[str, ...], float]]) -> list[Step[Action]]:
+    """Steps of ``kind`` from (name, dependencies, weight) rows."""
+    return [dataclasses.replace(step(n, deps), kind=kind, weight=w) for n, deps, w in rows]
+
+
+def start_order(steps: list[Step[Action]], tmp_path: Path) -> list[str]:
+    """The order ``steps`` start in, one at a time."""
+    started: list[str] = []
+
+    def listen(event: BuildEvent) -> None:
+        if isinstance(event, StepStarted):
+            started.append(event.id)
+
+    execute(steps, StepCache(tmp_path), jobs=1, events=listen)
+    return started
+
+
 def test_order_follows_dependencies_and_cycles_are_refused() -> None:
     steps = [step("c", ("b",)), step("b", ("a",)), step("a")]
     assert [s.id for s in check_graph(steps)] == ["a", "b", "c"]
@@ -120,24 +137,18 @@ def test_ready_steps_start_heaviest_chain_first(tmp_path: Path) -> None:
     12-s chunk starts last and runs alone at the end; by the weight of the chain each
     step heads, it starts first (and a light step heading a heavy chain before a heavier
     step heading nothing)."""
-    started: list[str] = []
-    steps = [
-        dataclasses.replace(step(name, deps), weight=weight)
-        for name, deps, weight in [
+    steps = weighted(
+        "action",
+        [
             ("loudness", (), 5.0),
             ("chunk1", (), 9.0),
             ("chunk2", (), 12.0),
             ("chunk3", (), 9.0),
             ("probe", (), 1.0),
             ("encode", ("probe",), 20.0),
-        ]
-    ]
-
-    def listen(event: BuildEvent) -> None:
-        if isinstance(event, StepStarted):
-            started.append(event.id)
-
-    execute(steps, StepCache(tmp_path), jobs=1, events=listen)
+        ],
+    )
+    started = start_order(steps, tmp_path)
     assert started == ["probe", "encode", "chunk2", "chunk1", "chunk3", "loudness"]
     assert critical_path(steps)["probe"].weight == 21.0
 
@@ -147,10 +158,9 @@ def test_a_chain_of_heavy_steps_starts_before_single_heavier_ones(tmp_path: Path
     (2 s), all read by the join. By weight alone the loudness is the lightest chain and
     starts last, and the sound then runs alone after the last chunk. Two heavy steps in a
     row need two turns of a worker: the loudness starts first, the sound fills in last."""
-    started: list[str] = []
-    steps = [
-        dataclasses.replace(step(name, deps), kind="heavy-action", weight=weight)
-        for name, deps, weight in [
+    steps = weighted(
+        "heavy-action",
+        [
             ("chunk1", (), 9.0),
             ("chunk2", (), 9.0),
             ("chunk3", (), 9.0),
@@ -158,14 +168,9 @@ def test_a_chain_of_heavy_steps_starts_before_single_heavier_ones(tmp_path: Path
             ("loudness", (), 3.0),
             ("sound", ("loudness",), 2.0),
             ("join", ("chunk1", "chunk2", "chunk3", "chunk4", "sound"), 1.0),
-        ]
-    ]
-
-    def listen(event: BuildEvent) -> None:
-        if isinstance(event, StepStarted):
-            started.append(event.id)
-
-    execute(steps, StepCache(tmp_path), jobs=1, events=listen)
+        ],
+    )
+    started = start_order(steps, tmp_path)
     assert started == ["loudness", "chunk1", "chunk2", "chunk3", "chunk4", "sound", "join"]
     rank = critical_path(steps)
     assert (rank["loudness"].heavy, rank["chunk1"].heavy, rank["join"].heavy) == (3, 2, 1)
