@@ -42,3 +42,28 @@ def test_a_build_scans_its_master_once(
     build(plan, jobs=2)
     assert scans[kit.master.resolve()] == 1
     assert max(scans.values()) == 1  # and every file the steps read, once each
+
+
+def test_a_join_reads_each_parts_timing_once(
+    tmp_path: Path, sample_kit_film: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The join step planned its join (both parts' packet timing and headers) in its run
+    and again for its command: every part read twice, the film's tail included."""
+    from screenkit.slides import join
+
+    reads: Counter[tuple[str, Path]] = Counter()
+
+    def counting(real: Callable[[Path], Any]) -> Callable[[Path], Any]:
+        def read(path: Path) -> Any:
+            reads[real.__name__, Path(path).resolve()] += 1
+            return real(path)
+
+        return read
+
+    monkeypatch.setattr(join, "read_part_timing", counting(join.read_part_timing))
+    monkeypatch.setattr(join, "read_video_bitstream", counting(join.read_video_bitstream))
+    kit = load_kit(kit_with_film(tmp_path / "kit", sample_kit_film))
+    plan = plan_build(kit, resolve_requests(kit, ["demo"]), BuildSettings(x264_preset=SPEED))
+    build(plan, jobs=2)
+    assert {name for name, _ in reads} == {"read_part_timing", "read_video_bitstream"}
+    assert max(reads.values()) == 1, reads

@@ -41,6 +41,10 @@ def _plan(step: Step[Settings], deps: Mapping[str, Entry], folders: Folders) -> 
     return plan_join(parts, out, folders.scratch, ffmpeg=step.tools.ffmpeg)
 
 
+def _command(planned: JoinPlan) -> Command:
+    return Command(planned.args, "join", duration=planned.total)
+
+
 class JoinKind(Kind[Settings, Result]):
     name = "join"
     holds_cpu = True  # reads and writes the whole film
@@ -48,15 +52,14 @@ class JoinKind(Kind[Settings, Result]):
     def commands(
         self, step: Step[Settings], deps: Mapping[str, Entry], folders: Folders
     ) -> list[Command]:
-        planned = _plan(step, deps, folders)
-        return [Command(planned.args, "join", duration=planned.total)]
+        return [_command(_plan(step, deps, folders))]
 
     def run(self, run: StepRun[Settings]) -> Result:
         s = run.step.settings
         planned = _plan(run.step, run.deps, run.folders)
         stage_join(planned)
-        (command,) = self.commands(run.step, run.deps, run.folders)
-        run.execute(command, f"joining {s.parts} parts")
+        # planned once: the plan reads every part's packet timing and headers
+        run.execute(_command(planned), f"joining {s.parts} parts")
         out = run.work / f"joined{s.extension}"
         info = probe(out, ffmpeg=run.ffmpeg)
         return Result(out=out.name, duration=info.duration, film_offset=planned.offsets[s.film])
