@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from bundle_helpers import SPEED, kit_with_film
@@ -14,24 +14,27 @@ from bundle_helpers import SPEED, kit_with_film
 from screenkit.bundle import BuildSettings, build, plan_build, resolve_requests
 from screenkit.kit import load_kit
 from screenkit.media import probe_ffprobe, probe_pyav
-from screenkit.media.info import MediaInfo
 from screenkit.media.probe import forget_probes
+
+T = TypeVar("T")
+
+
+def counting(real: Callable[..., T], tally: Counter[Path]) -> Callable[..., T]:
+    """``real``, counting in ``tally`` the files it is called on."""
+
+    def counted(path: Path, *args: Any) -> T:
+        tally[Path(path).resolve()] += 1
+        return real(path, *args)
+
+    return counted
 
 
 def test_a_build_scans_its_master_once(
     tmp_path: Path, sample_kit_film: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scans: Counter[Path] = Counter()
-
-    def counting(real: Callable[..., MediaInfo]) -> Callable[..., MediaInfo]:
-        def scan(path: Path, *args: Any) -> MediaInfo:
-            scans[Path(path).resolve()] += 1
-            return real(path, *args)
-
-        return scan
-
-    monkeypatch.setattr(probe_pyav, "probe", counting(probe_pyav.probe))
-    monkeypatch.setattr(probe_ffprobe, "probe", counting(probe_ffprobe.probe))
+    monkeypatch.setattr(probe_pyav, "probe", counting(probe_pyav.probe, scans))
+    monkeypatch.setattr(probe_ffprobe, "probe", counting(probe_ffprobe.probe, scans))
     forget_probes()
     kit = load_kit(kit_with_film(tmp_path / "kit", sample_kit_film))
     requests = resolve_requests(kit, ["demo"])
@@ -49,21 +52,17 @@ def test_a_join_reads_each_parts_timing_once(
 ) -> None:
     """The join step planned its join (both parts' packet timing and headers) in its run
     and again for its command: every part read twice, the film's tail included."""
-    from screenkit.slides import join
+    from screenkit.slides import bitstream, join
 
-    reads: Counter[tuple[str, Path]] = Counter()
-
-    def counting(real: Callable[[Path], Any]) -> Callable[[Path], Any]:
-        def read(path: Path) -> Any:
-            reads[real.__name__, Path(path).resolve()] += 1
-            return real(path)
-
-        return read
-
-    monkeypatch.setattr(join, "read_part_timing", counting(join.read_part_timing))
-    monkeypatch.setattr(join, "read_video_bitstream", counting(join.read_video_bitstream))
+    timings: Counter[Path] = Counter()
+    headers: Counter[Path] = Counter()
+    monkeypatch.setattr(join, "read_part_timing", counting(bitstream.read_part_timing, timings))
+    monkeypatch.setattr(
+        join, "read_video_bitstream", counting(bitstream.read_video_bitstream, headers)
+    )
     kit = load_kit(kit_with_film(tmp_path / "kit", sample_kit_film))
     plan = plan_build(kit, resolve_requests(kit, ["demo"]), BuildSettings(x264_preset=SPEED))
     build(plan, jobs=2)
-    assert {name for name, _ in reads} == {"read_part_timing", "read_video_bitstream"}
-    assert max(reads.values()) == 1, reads
+    assert timings and headers  # the join read both
+    assert max(timings.values()) == 1, timings
+    assert max(headers.values()) == 1, headers
