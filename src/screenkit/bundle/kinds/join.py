@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from screenkit.bundle.engine.cache import Entry
 from screenkit.bundle.engine.kind import Kind, Rate
@@ -34,11 +35,14 @@ class Result:
     """Where the film starts in the joined file, in seconds."""
 
 
+def _out(work: Path, s: Settings) -> Path:
+    return work / f"joined{s.extension}"
+
+
 def _plan(step: Step[Settings], deps: Mapping[str, Entry], folders: Folders) -> JoinPlan:
     s = step.settings
     parts = [main_file(deps[f"part{n}"]) for n in range(s.parts)]
-    out = folders.work / f"joined{s.extension}"
-    return plan_join(parts, out, folders.scratch, ffmpeg=step.tools.ffmpeg)
+    return plan_join(parts, _out(folders.work, s), folders.scratch, ffmpeg=step.tools.ffmpeg)
 
 
 def _command(planned: JoinPlan) -> Command:
@@ -60,7 +64,7 @@ class JoinKind(Kind[Settings, Result]):
         stage_join(planned)
         # planned once: the plan reads every part's packet timing and headers
         run.execute(_command(planned), f"joining {s.parts} parts")
-        out = run.work / f"joined{s.extension}"
+        out = _out(run.work, s)
         info = probe(out, ffmpeg=run.ffmpeg)
         return Result(out=out.name, duration=info.duration, film_offset=planned.offsets[s.film])
 
