@@ -15,8 +15,10 @@ python -m bench.bench_scale [--speed X264_PRESET] [--all-speed X264_PRESET] [--r
    x 5 presets on 1, 4 and 16 nodes.
 
 Every build runs as a user runs it (``python -m screenkit build``) with a cold cache. The
-two sides of each comparison alternate (A B A B ...) for ``--rounds`` rounds, so that a
-shared machine's load slows both alike; the medians are compared.
+two sides of each comparison alternate for ``--rounds`` rounds, each round's order the
+reverse of the last (A B, B A, A B, ...), so that a shared machine's load slows both alike
+and neither side always runs first; the medians are compared, and for ``build --all`` each
+round's ratio too (its two runs a few minutes apart: the pair the load affects least).
 """
 
 from __future__ import annotations
@@ -110,12 +112,17 @@ def _runs(runs: list[dict[str, Any]]) -> str:
 def _alternate(
     rounds: int, first: Any, second: Any
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """``rounds`` runs of each side, alternating (first, second, first, ...)."""
+    """``rounds`` runs of each side, alternating, each round in the reverse order of the
+    last (first second, second first, ...)."""
     a: list[dict[str, Any]] = []
     b: list[dict[str, Any]] = []
-    for _ in range(rounds):
-        a.append(first())
-        b.append(second())
+    for n in range(rounds):
+        if n % 2:
+            b.append(second())
+            a.append(first())
+        else:
+            a.append(first())
+            b.append(second())
     return a, b
 
 
@@ -205,6 +212,7 @@ def all_figures(speed: str, rounds: int = 1) -> dict[str, Any]:
         lambda: _build(kit, *args, "--workers", "2"),
     )
     local, cluster = _median(locals_, "wall"), _median(clusters, "wall")
+    paired = [c["wall"] / lo["wall"] for lo, c in zip(locals_, clusters, strict=True)]
     print(
         f"build --all, --jobs 2:         wall {local:6.1f} s (runs "
         f"{_runs(locals_)})  cpu {_median(locals_, 'cpu'):6.1f} s",
@@ -216,12 +224,19 @@ def all_figures(speed: str, rounds: int = 1) -> dict[str, Any]:
         f"  (median ratio cluster/local {cluster / local:.2f}, goal <= 1.0)",
         flush=True,
     )
+    print(
+        f"  each round's ratio: {', '.join(f'{r:.3f}' for r in paired)}"
+        f"  (median {statistics.median(paired):.3f}, geometric mean "
+        f"{statistics.geometric_mean(paired):.3f})",
+        flush=True,
+    )
     return {
         "local": {"wall": local, "cpu": _median(locals_, "cpu"),
                   "runs": [r["wall"] for r in locals_]},
         "cluster": {"wall": cluster, "cpu": _median(clusters, "cpu"),
                     "runs": [r["wall"] for r in clusters]},
         "ratio": cluster / local,
+        "paired": paired,
     }  # fmt: skip
 
 
