@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from screenkit.bundle.engine import executor
 from screenkit.bundle.engine.cache import StepCache
 from screenkit.bundle.engine.errors import BundleError
 from screenkit.bundle.engine.events import (
@@ -342,3 +343,41 @@ def test_an_uncached_step_runs_every_time(tmp_path: Path) -> None:
         )
     assert calls == [1, 1]
     assert result.entries["m"].meta["n"] == 2
+
+
+def test_a_pass_of_the_loop_does_not_look_at_every_waiting_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """300 steps wait for one long step (a film's chunks for its loudness pass, a matrix's
+    joins for their encodes) while the loop polls it over and over: the steps' dependencies
+    are read a few times each in all, not once per waiting step on every pass (a 10-hour
+    matrix of 2,000 steps polled every 0.2 s: 360 million looks)."""
+    looks: list[str] = []
+    real = Step.dep_ids
+
+    def counted(self: Step[Any]) -> tuple[str, ...]:
+        looks.append(self.id)
+        return real.fget(self)  # type: ignore[attr-defined,no-any-return]
+
+    monkeypatch.setattr(Step, "dep_ids", property(counted))
+    monkeypatch.setattr(executor, "POLL", 0.005)
+    polls: list[int] = []
+    backend = ThreadBackend(StepCache(tmp_path), 2)
+    real_poll = backend.poll
+
+    def poll(timeout: float, relay: Any) -> Any:
+        polls.append(1)
+        return real_poll(timeout, relay)
+
+    monkeypatch.setattr(backend, "poll", poll)
+
+    def slow(run: StepRun) -> Done:
+        time.sleep(0.5)
+        (run.work / "x").write_text("x")
+        return Done()
+
+    steps = [step("first", action=slow), *(step(f"s{n:03}", ("first",)) for n in range(300))]
+    result = run_graph(steps, StepCache(tmp_path), backend)
+    assert len(result.outcomes) == 301
+    assert len(polls) > 20  # the long step was polled many times while the rest waited
+    assert len(looks) <= 5 * len(steps), f"{len(looks)} looks at the dependencies"

@@ -22,6 +22,7 @@ its ffmpeg and the cache remove the step's temporary folder. Then the first erro
 from __future__ import annotations
 
 import concurrent.futures as cf
+import heapq
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -119,6 +120,15 @@ class Priority(NamedTuple):
     """The step's weight plus that of the heaviest chain of steps that need it."""
 
 
+def _needed_by(order: Sequence[Step[Any]]) -> dict[str, list[str]]:
+    """For each step, the steps that need it (each once)."""
+    needed_by: dict[str, list[str]] = {s.id: [] for s in order}
+    for step in order:
+        for dep in dict.fromkeys(step.dep_ids):
+            needed_by[dep].append(step.id)
+    return needed_by
+
+
 def critical_path(order: Sequence[Step[Any]]) -> dict[str, Priority]:
     """Each step's start priority (``order``: the steps after their dependencies).
 
@@ -128,10 +138,7 @@ def critical_path(order: Sequence[Step[Any]]) -> dict[str, Priority]:
     of the heaviest chain it heads: the longest chunk before the short ones, so that two
     workers finish together instead of one running the last long chunk alone.
     """
-    needed_by: dict[str, list[str]] = {s.id: [] for s in order}
-    for step in order:
-        for dep in step.dep_ids:
-            needed_by[dep].append(step.id)
+    needed_by = _needed_by(order)
     rank: dict[str, Priority] = {}
     for step in reversed(order):
         after = [rank[n] for n in needed_by[step.id]]
@@ -140,6 +147,32 @@ def critical_path(order: Sequence[Step[Any]]) -> dict[str, Priority]:
             step.weight + max((r.weight for r in after), default=0.0),
         )
     return rank
+
+
+class _Ready:
+    """The steps whose dependencies have all finished, by start priority (`critical_path`;
+    plan order among equals), from a count per step of its unfinished dependencies: a
+    finished step makes ready only the steps that need it. The loop's passes (one every
+    `POLL` seconds while steps run, for hours on a matrix of thousands of chunk steps) then
+    cost what they start, not a look at every waiting step's dependencies."""
+
+    def __init__(self, order: Sequence[Step[Any]], rank: Mapping[str, Priority]) -> None:
+        self._unmet = {s.id: len(set(s.dep_ids)) for s in order}
+        self._needed_by = _needed_by(order)
+        self._key = {s.id: (-rank[s.id].heavy, -rank[s.id].weight, n) for n, s in enumerate(order)}
+        self._heap = [(*self._key[s.id], s.id) for s in order if not self._unmet[s.id]]
+        heapq.heapify(self._heap)
+
+    def take(self, count: int) -> list[str]:
+        """Up to ``count`` ready steps, the first to start first; they are ready no more."""
+        return [heapq.heappop(self._heap)[-1] for _ in range(min(count, len(self._heap)))]
+
+    def finished(self, step_id: str) -> None:
+        """``step_id`` finished: the steps that need it have one dependency less to wait for."""
+        for waiting in self._needed_by[step_id]:
+            self._unmet[waiting] -= 1
+            if not self._unmet[waiting]:
+                heapq.heappush(self._heap, (*self._key[waiting], waiting))
 
 
 def check_graph(steps: Sequence[Step[Any]]) -> list[Step[Any]]:
@@ -196,7 +229,8 @@ def execute(
     by_id = {s.id: s for s in order}
     entries: dict[str, Entry] = {}
     outcomes: list[StepOutcome] = []
-    waiting = dict(by_id)
+    waiting = set(by_id)
+    ready = _Ready(order, rank)
     running: set[str] = set()
     error: BaseException | None = None
 
@@ -210,11 +244,10 @@ def execute(
                 error = build_cancelled()
                 halt()
             if error is None:
-                ready = [s for s in waiting.values() if all(d in entries for d in s.dep_ids)]
-                ready.sort(key=lambda s: rank[s.id], reverse=True)  # see critical_path
-                for step in ready[: max(0, backend.slots - len(running))]:
-                    del waiting[step.id]
-                    running.add(step.id)
+                for step_id in ready.take(max(0, backend.slots - len(running))):
+                    step = by_id[step_id]
+                    waiting.discard(step_id)
+                    running.add(step_id)
                     relay.started(step)
                     backend.submit(step, {d.role: entries[d.id] for d in step.deps}, relay)
             if not running:
@@ -233,6 +266,7 @@ def execute(
                     halt()
                     continue
                 entries[step.id] = done.entry
+                ready.finished(step.id)
                 relay.finished(step, done.entry.status, done.elapsed)
                 outcomes.append(StepOutcome.of(step, done.entry, done.elapsed))
             relay.deliver()
