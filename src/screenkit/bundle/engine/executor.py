@@ -229,7 +229,6 @@ def execute(
     by_id = {s.id: s for s in order}
     entries: dict[str, Entry] = {}
     outcomes: list[StepOutcome] = []
-    waiting = set(by_id)
     ready = _Ready(order, rank)
     running: set[str] = set()
     error: BaseException | None = None
@@ -239,14 +238,13 @@ def execute(
         backend.stop()
 
     try:
-        while waiting or running:
+        while len(entries) < len(by_id) or running:  # until every step has finished
             if error is None and stop is not None and stop.is_set():
                 error = build_cancelled()
                 halt()
             if error is None:
                 for step_id in ready.take(max(0, backend.slots - len(running))):
                     step = by_id[step_id]
-                    waiting.discard(step_id)
                     running.add(step_id)
                     relay.started(step)
                     backend.submit(step, {d.role: entries[d.id] for d in step.deps}, relay)
